@@ -1,0 +1,43 @@
+"""skmat: scikit-learn estimators for two materials-science deep-learning methods.
+
+* The periodic-table CNN of Zheng, Zheng & Zhang (Chem. Sci. 2018):
+  :class:`PeriodicTableEncoder`, :class:`RandomTableEncoder`,
+  :class:`MendeleevLineEncoder` and :class:`PTRCNNRegressor`.
+* Bundled OQMD and Materials Project data: :mod:`skmat.datasets`.
+
+Names are imported on first use, so ``import skmat`` does not pay for torch,
+skorch or pandas until an estimator or loader that needs them is touched.
+"""
+
+from importlib import import_module
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "PeriodicTableEncoder": "skmat.encoders",
+    "RandomTableEncoder": "skmat.encoders",
+    "MendeleevLineEncoder": "skmat.encoders",
+    "PTRCNNRegressor": "skmat.models",
+    "PTRCNN": "skmat.models",
+    "parse_formula": "skmat._formula",
+    "parse_formulas": "skmat._formula",
+    "element_table": "skmat._elements",
+}
+_SUBMODULES = ("datasets", "encoders", "models")
+
+__all__ = sorted([*_LAZY, *_SUBMODULES])
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+    elif name in _SUBMODULES:
+        value = import_module(f"skmat.{name}")
+    else:
+        raise AttributeError(f"module 'skmat' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__

@@ -1,0 +1,17 @@
+"""Transformers that turn chemical formulas into images or feature rows."""
+
+from ._base import CompositionImageEncoder
+from ._layouts import Layout, line_layout, periodic_table_layout
+from ._mendeleev_line import MendeleevLineEncoder
+from ._periodic_table import PeriodicTableEncoder
+from ._random_table import RandomTableEncoder
+
+__all__ = [
+    "CompositionImageEncoder",
+    "Layout",
+    "MendeleevLineEncoder",
+    "PeriodicTableEncoder",
+    "RandomTableEncoder",
+    "line_layout",
+    "periodic_table_layout",
+]

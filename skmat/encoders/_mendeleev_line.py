@@ -1,0 +1,86 @@
+"""Elements on one line ordered by Mendeleev number (or at random)."""
+
+from __future__ import annotations
+
+from sklearn.utils import check_random_state
+
+from ._base import CompositionImageEncoder
+from ._layouts import line_layout
+
+__all__ = ["MendeleevLineEncoder"]
+
+
+class MendeleevLineEncoder(CompositionImageEncoder):
+    """Encode formulas on a line of elements ordered by Mendeleev number.
+
+    The paper's one-dimensional controls: the same cell values as
+    :class:`PeriodicTableEncoder`, but the elements sit on one line by
+    descending Mendeleev number (Pettifor's chemical scale) or in a random
+    order fixed at ``fit``.
+
+    Parameters
+    ----------
+    order : {"mendeleev", "random"}, default="mendeleev"
+        Descending Mendeleev number, or a permutation drawn at ``fit``.
+    elements : {"paper", "all"} or list of str, default="paper"
+        Elements on the line: the 58 of the paper's table, all 103 of the
+        element table, or your own list.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the permutation for ``order="random"``.
+    output : {"image", "flat"}, default="image"
+        ``(n, 1, 1, L)`` for a CNN, or ``(n, L)`` with one named column per
+        element for kernel ridge.
+    amounts, absent_value, blank_value, scale, handle_unknown
+        As in :class:`PeriodicTableEncoder` (a line has no blank cells).
+
+    Attributes
+    ----------
+    layout_ : Layout
+        Shape ``(1, L)`` and the position of each element.
+    image_shape_ : tuple of int
+        ``(1, 1, L)``.
+    n_features_in_ : int
+        Always 1.
+
+    See Also
+    --------
+    PeriodicTableEncoder : The two-dimensional table.
+
+    Examples
+    --------
+    >>> from skmat import MendeleevLineEncoder
+    >>> encoder = MendeleevLineEncoder(output="flat").fit(["Co2MnSi"])
+    >>> X = encoder.transform(["Co2MnSi"])
+    >>> X.shape
+    (1, 58)
+    >>> list(encoder.get_feature_names_out()[:4])
+    ['Te', 'Se', 'S', 'O']
+    """
+
+    def __init__(
+        self,
+        order="mendeleev",
+        *,
+        elements="paper",
+        random_state=None,
+        amounts="count",
+        absent_value=-1.0,
+        blank_value=0.0,
+        scale=1.0,
+        handle_unknown="error",
+        output="image",
+    ):
+        super().__init__(
+            amounts=amounts,
+            absent_value=absent_value,
+            blank_value=blank_value,
+            scale=scale,
+            handle_unknown=handle_unknown,
+            output=output,
+        )
+        self.order = order
+        self.elements = elements
+        self.random_state = random_state
+
+    def _make_layout(self):
+        return line_layout(self.elements, self.order, check_random_state(self.random_state))

@@ -1,0 +1,102 @@
+"""The periodic-table representation (PTR) of Zheng et al. 2018."""
+
+from __future__ import annotations
+
+from ._base import CompositionImageEncoder
+from ._layouts import periodic_table_layout
+
+__all__ = ["PeriodicTableEncoder"]
+
+
+class PeriodicTableEncoder(CompositionImageEncoder):
+    """Encode chemical formulas as images of the periodic table.
+
+    Every element of the layout has one cell. A cell holds ``absent_value``
+    when its element is not in the compound and the element's amount when it
+    is; cells with no element hold ``blank_value``; the whole image is then
+    multiplied by ``scale``.
+
+    Parameters
+    ----------
+    layout : {"paper", "full"}, default="paper"
+        ``"paper"``: the 5 x 16 table of Zheng et al. (periods 2–6, groups
+        1–16, no f-block, 58 element cells). ``"full"``: 9 x 18, periods 1–7
+        plus separate rows for La–Lu and Ac–Lr, every element up to Lr.
+    amounts : {"count", "fraction"}, default="count"
+        Put the atom count from the formula (``Co2MnSi`` gives 2, 1, 1) or the
+        atomic fraction (0.5, 0.25, 0.25) in each present element's cell.
+    absent_value : float, default=-1.0
+        Value, before scaling, of cells whose element is not in the compound.
+    blank_value : float, default=0.0
+        Value, before scaling, of cells that hold no element.
+    scale : float, default=1.0
+        Factor applied to the whole image. The paper used 20 ("to mimic a
+        digital image"): ``PeriodicTableEncoder(scale=20)`` reproduces its
+        −20 / 0 / +20 / +40 images exactly.
+    handle_unknown : {"error", "ignore"}, default="error"
+        What to do with an element that has no cell in the layout (e.g. La
+        in the paper layout): raise a ``ValueError`` naming the formula and
+        its row, or leave the element out of that row's image.
+    output : {"image", "flat"}, default="image"
+        ``(n, 1, height, width)`` for a CNN or ``(n, height * width)`` for
+        kernel ridge and other flat-feature models.
+
+    Attributes
+    ----------
+    layout_ : Layout
+        Image shape and the cell of each element.
+    image_shape_ : tuple of int
+        ``(1, height, width)``.
+    n_features_in_ : int
+        Always 1: the formula column.
+    feature_names_in_ : ndarray of str
+        Name of the formula column, when fitted on a DataFrame.
+
+    See Also
+    --------
+    RandomTableEncoder : The same table with element positions shuffled.
+    MendeleevLineEncoder : Elements on one line ordered by Mendeleev number.
+
+    Notes
+    -----
+    The representation, layout and values are those of Zheng, Zheng & Zhang,
+    "Machine learning material properties from the periodic table using
+    convolutional neural networks", Chem. Sci. 9, 8426 (2018). Output is
+    float32.
+
+    Examples
+    --------
+    >>> from skmat import PeriodicTableEncoder
+    >>> encoder = PeriodicTableEncoder(scale=20)
+    >>> images = encoder.fit_transform(["Co2MnSi", "Fe2TiAl"])
+    >>> images.shape, images.dtype
+    ((2, 1, 5, 16), dtype('float32'))
+    >>> images[0, 0, 2, 6:9]  # Mn, Fe, Co in period 4
+    array([ 20., -20.,  40.], dtype=float32)
+    >>> sorted(set(images[0].ravel().tolist()))
+    [-20.0, 0.0, 20.0, 40.0]
+    """
+
+    def __init__(
+        self,
+        layout="paper",
+        *,
+        amounts="count",
+        absent_value=-1.0,
+        blank_value=0.0,
+        scale=1.0,
+        handle_unknown="error",
+        output="image",
+    ):
+        super().__init__(
+            amounts=amounts,
+            absent_value=absent_value,
+            blank_value=blank_value,
+            scale=scale,
+            handle_unknown=handle_unknown,
+            output=output,
+        )
+        self.layout = layout
+
+    def _make_layout(self):
+        return periodic_table_layout(self.layout)

@@ -1,0 +1,78 @@
+"""The periodic-table image with element positions shuffled (a control)."""
+
+from __future__ import annotations
+
+from sklearn.utils import check_random_state
+
+from ._base import CompositionImageEncoder
+from ._layouts import periodic_table_layout
+
+__all__ = ["RandomTableEncoder"]
+
+
+class RandomTableEncoder(CompositionImageEncoder):
+    """The periodic-table image with elements permuted among the element cells.
+
+    Same image shape, same blank cells and same values as
+    :class:`PeriodicTableEncoder`; only which element occupies which element
+    cell is shuffled, once, at ``fit``. It is the paper's control for whether
+    the CNN learns from the table's two-dimensional arrangement.
+
+    Parameters
+    ----------
+    layout : {"paper", "full"}, default="paper"
+        The table whose element cells are shuffled.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the permutation; an int gives the same table every fit.
+    amounts, absent_value, blank_value, scale, handle_unknown, output
+        As in :class:`PeriodicTableEncoder`.
+
+    Attributes
+    ----------
+    layout_ : Layout
+        The shuffled layout.
+    image_shape_ : tuple of int
+        ``(1, height, width)``.
+    n_features_in_ : int
+        Always 1.
+
+    See Also
+    --------
+    PeriodicTableEncoder : The unshuffled table.
+
+    Examples
+    --------
+    >>> from skmat import RandomTableEncoder
+    >>> encoder = RandomTableEncoder(random_state=0).fit(["Co2MnSi"])
+    >>> encoder.transform(["Co2MnSi"]).shape
+    (1, 1, 5, 16)
+    >>> encoder.layout_.elements[:3] != ["Li", "Be", "B"]
+    True
+    """
+
+    def __init__(
+        self,
+        layout="paper",
+        *,
+        random_state=None,
+        amounts="count",
+        absent_value=-1.0,
+        blank_value=0.0,
+        scale=1.0,
+        handle_unknown="error",
+        output="image",
+    ):
+        super().__init__(
+            amounts=amounts,
+            absent_value=absent_value,
+            blank_value=blank_value,
+            scale=scale,
+            handle_unknown=handle_unknown,
+            output=output,
+        )
+        self.layout = layout
+        self.random_state = random_state
+
+    def _make_layout(self):
+        rng = check_random_state(self.random_state)
+        return periodic_table_layout(self.layout).permuted(rng)
