@@ -98,7 +98,7 @@ def load_oqmd_heusler(
     cubic L2₁ full-Heusler cell with 16 atoms, ``a = (16 · V)^(1/3)`` Å from
     the volume per atom ``V``. OQMD's lowest-energy structure for a
     composition need not be L2₁, so read ``a`` as the cube root of the volume
-    in L2₁ units. (``Co2MnSi``: V = 11.0626 Å³/atom gives a = 5.613 Å; the
+    in L2₁ units. (``Co2MnSi``: V = 11.0626 Å³/atom gives a = 5.615 Å; the
     experimental value is 5.65 Å.)
 
     Parameters
@@ -149,8 +149,8 @@ def load_oqmd_heusler(
     ((65815,), (65815, 2))
     >>> bunch = load_oqmd_heusler()
     >>> row = bunch.frame.set_index("formula").loc["Co2Mn1Si1"]
-    >>> round(row.formation_enthalpy, 3), round(row.lattice_parameter, 3)
-    (-0.449, 5.613)
+    >>> float(row.volume_per_atom), round(float(row.lattice_parameter), 3)
+    (11.0626, 5.615)
     """
     if subset not in (None, "paper"):
         raise ValueError(f"subset must be None or 'paper', got {subset!r}.")
