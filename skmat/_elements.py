@@ -12,9 +12,9 @@ own in the full layout.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
@@ -87,8 +87,10 @@ def element_table() -> ElementTable:
     >>> int(table.f_index[table.z_of_symbol["Ce"] - 1])
     1
     """
-    with resources.files("skmat._data").joinpath("elements.csv").open() as handle:
-        rows = list(csv.DictReader(handle))
+    from .datasets._bundled import bundled_bytes
+
+    text = bundled_bytes("elements.csv").decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
     column = lambda name, kind: np.array([kind(r[name]) for r in rows])  # noqa: E731
     symbol = column("symbol", str).astype(object)
     z = column("Z", int)

@@ -26,7 +26,7 @@ __all__ = ["parse_formula", "parse_formulas", "FormulaError"]
 # A whole formula in the flat style: symbols each followed by an optional
 # non-negative decimal amount.  Checked with ``fullmatch`` before the fast
 # ``findall`` path is taken; anything else goes through the full scanner.
-_AMOUNT = r"(?:\d+(?:\.\d*)?|\.\d+)"
+_AMOUNT = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"  # ASCII digits only
 _FLAT_FORMULA = re.compile(rf"(?:[A-Z][a-z]?{_AMOUNT}?)+")
 _FLAT_TOKEN = re.compile(rf"([A-Z][a-z]?)({_AMOUNT}?)")
 _SCAN_TOKEN = re.compile(rf"\s*(?:([A-Z][a-z]?)|({_AMOUNT})|([(\[])|([)\]]))")
@@ -57,6 +57,8 @@ def _parse_flat(formula, row, z_of):
         if z is None:
             raise FormulaError(f"Unknown element symbol {symbol!r} in {_where(formula, row)}.")
         value = float(amount) if amount else 1.0
+        if not value > 0.0:  # checked per token: a repeat must not hide "Fe0"
+            raise FormulaError(f"Non-positive amount {amount!r} in {_where(formula, row)}.")
         amounts[z] = amounts.get(z, 0.0) + value
     return amounts
 
@@ -64,7 +66,8 @@ def _parse_flat(formula, row, z_of):
 def _parse_grouped(formula, row, z_of):
     """Recursive-descent scan for formulas with groups or whitespace."""
     stack: list[tuple[dict[int, float], str | None]] = [({}, None)]
-    last: dict[int, float] | None = None  # what a following amount multiplies
+    # What a following amount multiplies: Z -> (amount before the token, token's amount).
+    last: dict[int, tuple[float, float]] | None = None
     position = 0
     end = len(formula.rstrip())
     while position < end:
@@ -82,8 +85,9 @@ def _parse_grouped(formula, row, z_of):
             z = z_of.get(symbol)
             if z is None:
                 raise FormulaError(f"Unknown element symbol {symbol!r} in {_where(formula, row)}.")
-            last = {z: 1.0}
-            current[z] = current.get(z, 0.0) + 1.0
+            previous = current.get(z, 0.0)
+            last = {z: (previous, 1.0)}
+            current[z] = previous + 1.0
         elif amount is not None:
             if last is None:
                 raise FormulaError(
@@ -95,8 +99,8 @@ def _parse_grouped(formula, row, z_of):
                 raise FormulaError(
                     f"Non-positive amount {amount!r} in {_where(formula, row)}."
                 )
-            for z, value in last.items():
-                current[z] += value * (factor - 1.0)
+            for z, (previous, value) in last.items():
+                current[z] = previous + value * factor
             last = None
         elif opening is not None:
             stack.append(({}, opening))
@@ -108,9 +112,9 @@ def _parse_grouped(formula, row, z_of):
             if not group:
                 raise FormulaError(f"Empty group in {_where(formula, row)}.")
             parent = stack[-1][0]
+            last = {z: (parent.get(z, 0.0), value) for z, value in group.items()}
             for z, value in group.items():
                 parent[z] = parent.get(z, 0.0) + value
-            last = group
     if len(stack) > 1:
         raise FormulaError(f"Unclosed {stack[-1][1]!r} in {_where(formula, row)}.")
     return stack[0][0]
@@ -223,7 +227,7 @@ def parse_formulas(formulas: Iterable) -> tuple[np.ndarray, np.ndarray, np.ndarr
                 if z is None or z in seen:
                     break
                 value = float(amount) if amount else 1.0
-                if not value > 0.0:
+                if not 0.0 < value < math.inf:
                     break
                 seen.add(z)
                 zs.append(z)

@@ -57,8 +57,8 @@ def _paper_elements():
 def _bunch(frame, targets, *, as_frame, return_X_y, descr, **extra):
     single = isinstance(targets, str)
     target_names = [targets] if single else list(targets)
-    X_frame = frame[["formula"]]
-    y_frame = frame[target_names[0]] if single else frame[target_names]
+    X_frame = frame[["formula"]].copy()
+    y_frame = (frame[target_names[0]] if single else frame[target_names]).copy()
     if as_frame:
         data, target = X_frame, y_frame
     else:
@@ -156,6 +156,8 @@ def load_oqmd_heusler(
         raise ValueError(f"subset must be None or 'paper', got {subset!r}.")
     if outliers not in ("keep", "drop"):
         raise ValueError(f"outliers must be 'keep' or 'drop', got {outliers!r}.")
+    if not (isinstance(max_abs_enthalpy, (int, float)) and max_abs_enthalpy > 0):
+        raise ValueError(f"max_abs_enthalpy must be a positive number, got {max_abs_enthalpy!r}.")
     names = [targets] if isinstance(targets, str) else list(targets)
     unknown = [t for t in names if t not in OQMD_TARGETS]
     if unknown or not names:
@@ -204,8 +206,8 @@ def load_mp_heusler_stability(*, target="stable", as_frame=False, return_X_y=Fal
     Returns
     -------
     Bunch or tuple
-        ``data``: formulas in Materials Project's reduced style (``Mn2VAl``,
-        ``Sr(Ag2Sb)2`` style groups elsewhere in the set); ``target``;
+        ``data``: formulas in Materials Project's reduced style (``Mn2VAl``);
+        ``target``;
         ``frame`` with ``formula, X, Y, Z, e_above_hull, split, stable``.
     {attribution}
     Examples

@@ -1,0 +1,111 @@
+"""The convolutional network of Zheng, Zheng & Zhang (Chem. Sci. 2018)."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+__all__ = ["PTRCNN"]
+
+
+def _fit_kernel(size, kernel, padding):
+    """Kernel and padding along one image axis so the map stays >= 1 wide.
+
+    An axis of length 1 (a line image) gets a kernel of 1 and no padding; a
+    kernel wider than the padded map gets just enough padding to fit.
+    """
+    if size == 1:
+        return 1, 0
+    if size + 2 * padding - kernel + 1 < 1:
+        padding = math.ceil((kernel - size) / 2)
+    return kernel, padding
+
+
+class PTRCNN(nn.Module):
+    """Convolutional feature extractor plus fully connected predictor.
+
+    With the defaults and a 1 x 5 x 16 input this is the paper's network:
+    zero-pad 1, conv 3 x 3 (96), ReLU → 5 x 16; pad 1, conv 5 x 5 (96), ReLU
+    → 3 x 14; conv 3 x 3 (96), ReLU → 1 x 12; then two fully connected layers
+    of 192 with ReLU and a linear output layer. No pooling.
+
+    Other input shapes work too: along an axis of length 1 (a Mendeleev line
+    image, 1 x 1 x L) kernels become 1 wide, and a kernel wider than its map
+    is padded just enough to fit, so every layout and flat feature vectors
+    give a valid network.
+
+    Parameters
+    ----------
+    in_shape : tuple of int, default=(1, 5, 16)
+        ``(channels, height, width)`` of one input image. Set from the data
+        by :class:`PTRCNNRegressor`.
+    n_outputs : int, default=1
+        Number of predicted properties. Set from ``y`` by the regressor.
+    n_filters : int or sequence of int, default=96
+        Feature maps per convolution (one value for all layers, or one per
+        layer).
+    kernel_sizes : sequence of int, default=(3, 5, 3)
+        Square kernel size of each convolution; its length sets the number
+        of convolutional layers.
+    paddings : sequence of int, default=(1, 1, 0)
+        Zero padding before each convolution.
+    hidden_units : int, default=192
+        Width of each fully connected hidden layer.
+    n_hidden_layers : int, default=2
+        Number of fully connected hidden layers.
+    dropout : float, default=0.0
+        Dropout probability before each fully connected layer.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmat.models import PTRCNN
+    >>> net = PTRCNN(in_shape=(1, 5, 16), n_outputs=2)
+    >>> net.feature_shape
+    (96, 1, 12)
+    >>> net(torch.zeros(4, 1, 5, 16)).shape
+    torch.Size([4, 2])
+    """
+
+    def __init__(
+        self,
+        in_shape=(1, 5, 16),
+        n_outputs=1,
+        n_filters=96,
+        kernel_sizes=(3, 5, 3),
+        paddings=(1, 1, 0),
+        hidden_units=192,
+        n_hidden_layers=2,
+        dropout=0.0,
+    ):
+        super().__init__()
+        if len(in_shape) != 3:
+            raise ValueError(f"in_shape must be (channels, height, width), got {in_shape!r}.")
+        if len(paddings) != len(kernel_sizes):
+            raise ValueError(
+                f"paddings {paddings!r} and kernel_sizes {kernel_sizes!r} differ in length."
+            )
+        filters = [n_filters] * len(kernel_sizes) if isinstance(n_filters, int) else list(n_filters)
+        if len(filters) != len(kernel_sizes):
+            raise ValueError(f"n_filters {n_filters!r} does not match kernel_sizes {kernel_sizes!r}.")
+        channels, height, width = (int(v) for v in in_shape)
+        layers = []
+        for out_channels, kernel, padding in zip(filters, kernel_sizes, paddings):
+            kh, ph = _fit_kernel(height, kernel, padding)
+            kw, pw = _fit_kernel(width, kernel, padding)
+            layers += [nn.Conv2d(channels, out_channels, (kh, kw), padding=(ph, pw)), nn.ReLU()]
+            channels, height, width = out_channels, height + 2 * ph - kh + 1, width + 2 * pw - kw + 1
+        self.features = nn.Sequential(*layers)
+        self.feature_shape = (channels, height, width)
+        fc = []
+        n_in = channels * height * width
+        for _ in range(n_hidden_layers):
+            fc += [nn.Dropout(dropout), nn.Linear(n_in, hidden_units), nn.ReLU()]
+            n_in = hidden_units
+        fc += [nn.Dropout(dropout), nn.Linear(n_in, n_outputs)]
+        self.predictor = nn.Sequential(*fc)
+
+    def forward(self, X):
+        return self.predictor(torch.flatten(self.features(X), start_dim=1))

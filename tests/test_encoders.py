@@ -1,0 +1,675 @@
+"""Behaviour of the composition-image encoders."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+
+from skmat import (
+    MendeleevLineEncoder,
+    PeriodicTableEncoder,
+    RandomTableEncoder,
+    element_table,
+    parse_formula,
+)
+from skmat.encoders import periodic_table_layout
+
+TABLE = element_table()
+FORMULAS = ["Co2MnSi", "Fe2TiAl", "Ta(MnB2)2", "Cu2 Mn Al", "Li0.5Ni0.5O"]
+
+# The paper's 5 x 16 table, as written in docs/ptr-notes.md (None = blank).
+_ = None
+PAPER_ROWS = [
+    ["Li", "Be", _, _, _, _, _, _, _, _, _, _, "B", "C", "N", "O"],
+    ["Na", "Mg", _, _, _, _, _, _, _, _, _, _, "Al", "Si", "P", "S"],
+    ["K", "Ca", "Sc", "Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Zn", "Ga", "Ge", "As", "Se"],
+    ["Rb", "Sr", "Y", "Zr", "Nb", "Mo", "Tc", "Ru", "Rh", "Pd", "Ag", "Cd", "In", "Sn", "Sb", "Te"],
+    ["Cs", "Ba", _, "Hf", "Ta", "W", "Re", "Os", "Ir", "Pt", "Au", "Hg", "Tl", "Pb", "Bi", _],
+]
+PAPER_ELEMENTS = {s for r in PAPER_ROWS for s in r if s is not None}
+LANTHANIDES = "La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu".split()
+ACTINIDES = "Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr".split()
+
+ENCODER_CLASSES = [PeriodicTableEncoder, RandomTableEncoder, MendeleevLineEncoder]
+
+
+def make(cls, **params):
+    if cls is not PeriodicTableEncoder:
+        params.setdefault("random_state", 0)
+    return cls(**params)
+
+
+def grid(encoder):
+    """The fitted layout as a grid of symbols, None for a blank cell."""
+    names = encoder.get_feature_names_out()
+    h, w = encoder.layout_.shape
+    return [[None if n.startswith("blank_") else n for n in names[r * w:(r + 1) * w]] for r in range(h)]
+
+
+def cell(encoder, symbol):
+    index = int(encoder.layout_.cell_of_z[TABLE.z_of_symbol[symbol]])
+    return divmod(index, encoder.layout_.shape[1])
+
+
+# --------------------------------------------------------------------------
+# The paper layout
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def paper():
+    return PeriodicTableEncoder().fit(["Co2MnSi"])
+
+
+def test_paper_layout_matches_ptr_notes(paper):
+    assert paper.layout_.shape == (5, 16)
+    assert paper.image_shape_ == (1, 5, 16)
+    assert grid(paper) == PAPER_ROWS
+
+
+def test_paper_layout_details(paper):
+    g = grid(paper)
+    assert g[0][:2] == ["Li", "Be"] and g[0][12:] == ["B", "C", "N", "O"]
+    assert g[4][2] is None, "no La in group 3 of period 6"
+    assert g[4][15] is None, "Po is left out"
+    assert int(paper.layout_.element_cells.sum()) == 58
+    assert set(paper.layout_.elements) == PAPER_ELEMENTS
+    assert paper.layout_.elements[:3] == ["Li", "Be", "B"]  # cell order
+    for absent in ("H", "He", "F", "Ne", "Cl", "Po", "La", "Ce", "Lu", "U", "Fr"):
+        assert paper.layout_.cell_of_z[TABLE.z_of_symbol[absent]] == -1, absent
+
+
+def test_paper_values_for_co2mnsi_scale_20():
+    image = PeriodicTableEncoder(scale=20).fit_transform(["Co2MnSi"])
+    assert image.shape == (1, 1, 5, 16) and image.dtype == np.float32
+    img = image[0, 0]
+    assert img[2, 8] == 40.0  # Co, X site
+    assert img[2, 6] == 20.0  # Mn
+    assert img[1, 13] == 20.0  # Si
+    assert img[2, 7] == -20.0  # Fe absent
+    assert img[0, 0] == -20.0  # Li absent
+    assert img[4, 14] == -20.0  # Bi absent
+    assert img[0, 5] == 0.0 and img[4, 2] == 0.0 and img[4, 15] == 0.0  # blanks
+    values, counts = np.unique(img, return_counts=True)
+    assert dict(zip(values.tolist(), counts.tolist())) == {-20.0: 55, 0.0: 22, 20.0: 2, 40.0: 1}
+
+
+def test_docstring_example_values():
+    images = PeriodicTableEncoder(scale=20).fit_transform(["Co2MnSi", "Fe2TiAl"])
+    np.testing.assert_array_equal(images[0, 0, 2, 6:9], [20.0, -20.0, 40.0])
+    np.testing.assert_array_equal(images[1, 0, 2, 6:9], [-20.0, 40.0, -20.0])
+    assert images[1, 0, 2, 3] == 20.0 and images[1, 0, 1, 12] == 20.0  # Ti, Al
+
+
+def test_absent_blank_values_and_scale():
+    enc = PeriodicTableEncoder(absent_value=-0.1, blank_value=0.5, scale=2.0)
+    img = enc.fit_transform(["Co2MnSi"])[0, 0]
+    assert img[2, 8] == pytest.approx(4.0)
+    assert img[2, 7] == pytest.approx(-0.2)
+    assert img[0, 5] == pytest.approx(1.0)
+
+
+# --------------------------------------------------------------------------
+# The full layout
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def full():
+    return PeriodicTableEncoder(layout="full").fit(["Fe"])
+
+
+def test_full_layout_every_element_has_a_distinct_cell(full):
+    assert full.layout_.shape == (9, 18)
+    assert full.image_shape_ == (1, 9, 18)
+    cells = full.layout_.cell_of_z[1:104]
+    assert (cells >= 0).all()
+    assert len(np.unique(cells)) == 103
+    assert (cells < 9 * 18).all()
+    assert int(full.layout_.element_cells.sum()) == 103
+
+
+def test_full_layout_f_block_rows(full):
+    for col, symbol in enumerate(LANTHANIDES, start=2):
+        assert cell(full, symbol) == (7, col), symbol
+    for col, symbol in enumerate(ACTINIDES, start=2):
+        assert cell(full, symbol) == (8, col), symbol
+    assert cell(full, "Ce") != cell(full, "Pr")
+
+
+def test_full_layout_main_table(full):
+    assert cell(full, "H") == (0, 0)
+    assert cell(full, "He") == (0, 17)
+    assert cell(full, "Fe") == (3, 7)
+    assert cell(full, "Au") == (5, 10)
+    assert cell(full, "Po") == (5, 15)
+    assert cell(full, "Hf") == (5, 3)
+    assert cell(full, "Fr") == (6, 0)
+    # Same place as in the paper layout, one row lower.
+    paper_encoder = PeriodicTableEncoder().fit(["Fe"])
+    for symbol in PAPER_ELEMENTS:
+        r, c = cell(paper_encoder, symbol)
+        assert cell(full, symbol) == (r + 1, c), symbol
+
+
+def test_full_layout_ce_and_pr_get_different_values():
+    img = PeriodicTableEncoder(layout="full").fit_transform(["Ce2Pr"])[0, 0]
+    assert img[7, 3] == 2.0 and img[7, 4] == 1.0
+    assert (img == 2.0).sum() == 1 and (img == 1.0).sum() == 1
+
+
+def test_full_layout_accepts_every_element():
+    formulas = [str(s) + "2" for s in TABLE.symbol]
+    out = PeriodicTableEncoder(layout="full", output="flat").fit_transform(formulas)
+    assert out.shape == (103, 162)
+    assert ((out == 2.0).sum(axis=1) == 1).all()
+    assert len({int(np.argmax(row)) for row in out}) == 103
+
+
+# --------------------------------------------------------------------------
+# Cell values
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", ENCODER_CLASSES)
+@pytest.mark.parametrize("scale", [1.0, 3.0])
+def test_fraction_mode_sums_to_one_over_present_cells(cls, scale):
+    formulas = ["Co2MnSi", "Fe2O3", "Ta(MnB2)2", "Cu", "Fe0.2Ni0.8", "FeOFe"]
+    enc = make(cls, amounts="fraction", scale=scale, output="flat").fit(formulas)
+    out = enc.transform(formulas)
+    for i, formula in enumerate(formulas):
+        amounts = parse_formula(formula)
+        total = sum(amounts.values())
+        cells = [int(enc.layout_.cell_of_z[TABLE.z_of_symbol[s]]) for s in amounts]
+        assert out[i, cells].sum() == pytest.approx(scale, rel=1e-6)
+        for s, c in zip(amounts, cells):
+            assert out[i, c] == pytest.approx(scale * amounts[s] / total, rel=1e-6)
+
+
+def test_count_mode_uses_parsed_amounts():
+    enc = PeriodicTableEncoder(output="flat").fit(["x"])
+    out = enc.transform(["Ta(MnB2)2", "Fe0.5Ni0.5", "FeOFe"])
+    names = list(enc.get_feature_names_out())
+    assert out[0, names.index("Ta")] == 1.0
+    assert out[0, names.index("Mn")] == 2.0
+    assert out[0, names.index("B")] == 4.0
+    assert out[1, names.index("Fe")] == 0.5 and out[1, names.index("Ni")] == 0.5
+    assert out[2, names.index("Fe")] == 2.0 and out[2, names.index("O")] == 1.0
+
+
+@pytest.mark.parametrize("cls", ENCODER_CLASSES)
+def test_values_other_than_present_are_absent_or_blank(cls):
+    enc = make(cls, output="flat").fit(FORMULAS)
+    out = enc.transform(FORMULAS)
+    element_cells = enc.layout_.element_cells
+    for i, formula in enumerate(FORMULAS):
+        present = [int(enc.layout_.cell_of_z[TABLE.z_of_symbol[s]]) for s in parse_formula(formula)]
+        rest = np.ones(out.shape[1], dtype=bool)
+        rest[present] = False
+        assert (out[i, rest & element_cells] == -1.0).all()
+        assert (out[i, rest & ~element_cells] == 0.0).all()
+
+
+# --------------------------------------------------------------------------
+# Elements outside the layout
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cls, params, formula, element",
+    [
+        (PeriodicTableEncoder, {}, "La2O3", "La"),
+        (PeriodicTableEncoder, {}, "H2O", "H"),
+        (PeriodicTableEncoder, {}, "PoFe", "Po"),
+        (RandomTableEncoder, {}, "CeNi5", "Ce"),
+        (MendeleevLineEncoder, {}, "UO2", "U"),
+        (MendeleevLineEncoder, {"elements": ["Fe", "O"]}, "Fe2O3Ni", "Ni"),
+    ],
+)
+def test_element_outside_layout_raises(cls, params, formula, element):
+    enc = make(cls, **params).fit(["Fe"])
+    # Rows 0-2 fit every layout tested (Fe and O only); the bad row is 3.
+    column = ["Fe2O3", "FeO", "Fe3O4", formula, "H2O", "La"]
+    with pytest.raises(ValueError) as excinfo:
+        enc.transform(column)
+    message = str(excinfo.value)
+    assert repr(formula) in message
+    assert "at row 3" in message
+    assert f"Element {element} " in message
+    assert "handle_unknown" in message
+
+
+@pytest.mark.parametrize("cls", ENCODER_CLASSES)
+def test_handle_unknown_ignore_leaves_element_out(cls):
+    enc = make(cls, handle_unknown="ignore", output="flat").fit(["Fe"])
+    with_la = enc.transform(["La2O3", "LaCoSi", "HHe"])
+    without = enc.transform(["O3", "CoSi", "Co"])
+    np.testing.assert_array_equal(with_la[:2], without[:2])
+    # A compound with no element in the layout: every element cell absent.
+    assert (with_la[2][enc.layout_.element_cells] == -1.0).all()
+
+
+def test_handle_unknown_ignore_fraction_is_of_the_whole_compound():
+    enc = PeriodicTableEncoder(handle_unknown="ignore", amounts="fraction", output="flat")
+    out = enc.fit_transform(["La2O3"])
+    names = list(enc.get_feature_names_out())
+    assert out[0, names.index("O")] == pytest.approx(0.6)
+
+
+def test_bad_formula_in_transform_names_row():
+    enc = PeriodicTableEncoder().fit(["Fe"])
+    with pytest.raises(ValueError, match=r"'Fe2O3!' at row 2\b"):
+        enc.transform(["NaCl", "Co2MnSi", "Fe2O3!"])
+    with pytest.raises(ValueError, match=r"at row 1\b"):
+        enc.transform(pd.Series(["NaCl", None], index=[10, 20]))
+
+
+# --------------------------------------------------------------------------
+# Input kinds
+# --------------------------------------------------------------------------
+
+INPUT_KINDS = {
+    "list": lambda f: list(f),
+    "tuple": lambda f: tuple(f),
+    "object-array": lambda f: np.array(f, dtype=object),
+    "str-array": lambda f: np.array(f),
+    "column-array": lambda f: np.array(f, dtype=object).reshape(-1, 1),
+    "list-of-lists": lambda f: [[x] for x in f],
+    "series": lambda f: pd.Series(f, name="formula"),
+    "series-odd-index": lambda f: pd.Series(f, index=range(100, 100 + len(f))),
+    "string-series": lambda f: pd.Series(f, dtype="string"),
+    "frame": lambda f: pd.DataFrame({"formula": f}),
+}
+
+
+@pytest.mark.parametrize("cls", ENCODER_CLASSES)
+@pytest.mark.parametrize("kind", list(INPUT_KINDS))
+def test_input_kinds_give_identical_output(cls, kind):
+    reference = make(cls).fit(FORMULAS).transform(FORMULAS)
+    X = INPUT_KINDS[kind](FORMULAS)
+    enc = make(cls).fit(X)
+    np.testing.assert_array_equal(enc.transform(X), reference)
+    np.testing.assert_array_equal(make(cls).fit_transform(X), reference)
+
+
+BAD_INPUTS = {
+    "two-column-frame": pd.DataFrame({"formula": ["Fe", "O"], "other": [1, 2]}),
+    "empty-frame": pd.DataFrame({"formula": []}),
+    "no-column-frame": pd.DataFrame(index=[0, 1]),
+    "bare-string": "Co2MnSi",
+    "numpy-string-scalar": np.str_("Co2MnSi"),
+    "two-column-array": np.array([["Fe", "O"], ["Co", "Mn"]], dtype=object),
+    "3d-array": np.array([[["Fe"]]], dtype=object),
+    "0d-array": np.array("Fe", dtype=object),
+    "empty-list": [],
+    "empty-column-array": np.empty((0, 1), dtype=object),
+    "empty-series": pd.Series([], dtype=object),
+}
+
+
+@pytest.mark.parametrize("cls", ENCODER_CLASSES)
+@pytest.mark.parametrize("kind", list(BAD_INPUTS))
+def test_bad_input_kinds_raise(cls, kind):
+    X = BAD_INPUTS[kind]
+    with pytest.raises(ValueError):
+        make(cls).fit(X)
+    fitted = make(cls).fit(["Fe"])
+    with pytest.raises(ValueError):
+        fitted.transform(X)
+
+
+def test_bare_string_message_suggests_a_list():
+    with pytest.raises(ValueError, match=r"wrap it in a list"):
+        PeriodicTableEncoder().fit("Co2MnSi")
+    with pytest.raises(ValueError, match=r"select the formula column"):
+        PeriodicTableEncoder().fit(pd.DataFrame({"a": ["Fe"], "b": ["O"]}))
+
+
+@pytest.mark.parametrize("cls", ENCODER_CLASSES)
+def test_input_not_mutated(cls):
+    inputs = [
+        list(FORMULAS),
+        np.array(FORMULAS, dtype=object),
+        np.array(FORMULAS, dtype=object).reshape(-1, 1),
+        pd.Series(FORMULAS, name="formula"),
+        pd.DataFrame({"formula": FORMULAS}),
+    ]
+    for X in inputs:
+        before = copy.deepcopy(X)
+        enc = make(cls, amounts="fraction").fit(X)
+        enc.transform(X)
+        enc.fit_transform(X)
+        if isinstance(X, (pd.Series, pd.DataFrame)):
+            assert X.equals(before)
+            assert X.index.equals(before.index)
+        elif isinstance(X, np.ndarray):
+            assert X.shape == before.shape and X.dtype == before.dtype
+            np.testing.assert_array_equal(X, before)
+        else:
+            assert X == before
+
+
+@pytest.mark.parametrize("cls", ENCODER_CLASSES)
+def test_output_is_not_a_view_of_shared_state(cls):
+    enc = make(cls).fit(FORMULAS)
+    first = enc.transform(FORMULAS)
+    first[:] = 123.0
+    second = enc.transform(FORMULAS)
+    assert not (second == 123.0).any()
+
+
+# --------------------------------------------------------------------------
+# Output shapes, dtype, feature names
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cls, params, shape",
+    [
+        (PeriodicTableEncoder, {}, (5, 16)),
+        (PeriodicTableEncoder, {"layout": "full"}, (9, 18)),
+        (RandomTableEncoder, {}, (5, 16)),
+        (RandomTableEncoder, {"layout": "full"}, (9, 18)),
+        (MendeleevLineEncoder, {}, (1, 58)),
+        (MendeleevLineEncoder, {"elements": "all"}, (1, 103)),
+        (MendeleevLineEncoder, {"elements": ["Fe", "Co", "Ni"]}, (1, 3)),
+        (MendeleevLineEncoder, {"order": "random"}, (1, 58)),
+    ],
+)
+def test_shapes_dtype_and_feature_names(cls, params, shape):
+    formulas = ["Fe2Co", "NiFe", "Co"]
+    h, w = shape
+    image_enc = make(cls, **params).fit(formulas)
+    image = image_enc.transform(formulas)
+    assert image.shape == (3, 1, h, w)
+    assert image.dtype == np.float32
+    assert image_enc.image_shape_ == (1, h, w)
+    assert image.flags.c_contiguous
+
+    flat_enc = make(cls, output="flat", **params).fit(formulas)
+    flat = flat_enc.transform(formulas)
+    assert flat.shape == (3, h * w)
+    assert flat.dtype == np.float32
+    np.testing.assert_array_equal(flat, image.reshape(3, -1))
+
+    names = flat_enc.get_feature_names_out()
+    assert isinstance(names, np.ndarray) and names.dtype == object
+    assert len(names) == flat.shape[1]
+    assert len(set(names)) == len(names)
+    assert {"Fe", "Co", "Ni"} <= set(names)
+    np.testing.assert_array_equal(names, image_enc.get_feature_names_out())
+    # Each named column carries its element's value.
+    for i, formula in enumerate(formulas):
+        for symbol, amount in parse_formula(formula).items():
+            assert flat[i, list(names).index(symbol)] == amount
+    # Feature names hold exactly the layout's elements, the rest are blanks.
+    element_names = [n for n in names if not n.startswith("blank_")]
+    assert sorted(element_names) == sorted(flat_enc.layout_.elements)
+
+
+def test_feature_names_blank_format(paper):
+    names = paper.get_feature_names_out()
+    assert names[2] == "blank_r0_c2"
+    assert names[4 * 16 + 15] == "blank_r4_c15"
+    assert names[0] == "Li" and names[2 * 16 + 7] == "Fe"
+
+
+def test_float32_is_exact_for_paper_values():
+    out = PeriodicTableEncoder(scale=20, output="flat").fit_transform(["Co2MnSi"])
+    assert set(np.unique(out).tolist()) == {-20.0, 0.0, 20.0, 40.0}
+
+
+# --------------------------------------------------------------------------
+# RandomTableEncoder
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", ["paper", "full"])
+def test_random_table_deterministic_per_seed(layout):
+    a = RandomTableEncoder(layout=layout, random_state=7).fit(FORMULAS)
+    b = RandomTableEncoder(layout=layout, random_state=7).fit(["Fe"])
+    np.testing.assert_array_equal(a.layout_.cell_of_z, b.layout_.cell_of_z)
+    np.testing.assert_array_equal(a.transform(FORMULAS), b.transform(FORMULAS))
+    # Refitting the same instance gives the same table.
+    before = a.layout_.cell_of_z.copy()
+    a.fit(FORMULAS)
+    np.testing.assert_array_equal(a.layout_.cell_of_z, before)
+
+
+@pytest.mark.parametrize("layout", ["paper", "full"])
+def test_random_table_differs_between_seeds(layout):
+    a = RandomTableEncoder(layout=layout, random_state=0).fit(["Fe"])
+    b = RandomTableEncoder(layout=layout, random_state=1).fit(["Fe"])
+    assert not np.array_equal(a.layout_.cell_of_z, b.layout_.cell_of_z)
+    assert not np.array_equal(a.transform(FORMULAS), b.transform(FORMULAS))
+
+
+@pytest.mark.parametrize("layout", ["paper", "full"])
+@pytest.mark.parametrize("seed", [0, 1, 42])
+def test_random_table_is_a_permutation_of_element_cells(layout, seed):
+    ref = periodic_table_layout(layout)
+    enc = RandomTableEncoder(layout=layout, random_state=seed).fit(["Fe"])
+    assert enc.layout_.shape == ref.shape
+    np.testing.assert_array_equal(enc.layout_.element_cells, ref.element_cells)
+    # Same elements, same set of cells, each cell used once.
+    np.testing.assert_array_equal(enc.layout_.cell_of_z >= 0, ref.cell_of_z >= 0)
+    shuffled = enc.layout_.cell_of_z[enc.layout_.cell_of_z >= 0]
+    original = ref.cell_of_z[ref.cell_of_z >= 0]
+    assert sorted(shuffled.tolist()) == sorted(original.tolist())
+    assert len(set(shuffled.tolist())) == len(shuffled)
+    assert set(enc.layout_.elements) == set(ref.elements)
+    assert not np.array_equal(enc.layout_.cell_of_z, ref.cell_of_z)
+    # Blank names are unchanged too.
+    ref_names = PeriodicTableEncoder(layout=layout).fit(["Fe"]).get_feature_names_out()
+    names = enc.get_feature_names_out()
+    blank = np.array([n.startswith("blank_") for n in ref_names])
+    np.testing.assert_array_equal(names[blank], ref_names[blank])
+
+
+def test_random_table_has_same_values_as_paper_table_per_row():
+    ptr = PeriodicTableEncoder(output="flat").fit_transform(FORMULAS)
+    rnd = RandomTableEncoder(random_state=3, output="flat").fit_transform(FORMULAS)
+    assert not np.array_equal(ptr, rnd)
+    np.testing.assert_array_equal(np.sort(ptr, axis=1), np.sort(rnd, axis=1))
+    # Blank cells keep their place.
+    blank = ~periodic_table_layout("paper").element_cells
+    np.testing.assert_array_equal(ptr[:, blank], rnd[:, blank])
+
+
+def test_random_table_docstring_example():
+    encoder = RandomTableEncoder(random_state=0).fit(["Co2MnSi"])
+    assert encoder.transform(["Co2MnSi"]).shape == (1, 1, 5, 16)
+    assert encoder.layout_.elements[:3] != ["Li", "Be", "B"]
+
+
+def test_random_table_with_random_state_instance():
+    rng = np.random.RandomState(0)
+    enc = RandomTableEncoder(random_state=rng).fit(["Fe"])
+    ref = periodic_table_layout("paper")
+    assert sorted(enc.layout_.cell_of_z[enc.layout_.cell_of_z >= 0].tolist()) == sorted(
+        ref.cell_of_z[ref.cell_of_z >= 0].tolist()
+    )
+
+
+# --------------------------------------------------------------------------
+# MendeleevLineEncoder
+# --------------------------------------------------------------------------
+
+
+def _mendeleev(symbol):
+    return int(TABLE.mendeleev_number[TABLE.z_of_symbol[symbol] - 1])
+
+
+@pytest.mark.parametrize("elements, n", [("paper", 58), ("all", 103), (["Fe", "O", "Na", "Cl"], 4)])
+def test_mendeleev_order_is_descending(elements, n):
+    enc = MendeleevLineEncoder(elements=elements, output="flat").fit(["Fe"])
+    names = list(enc.get_feature_names_out())
+    assert len(names) == n
+    numbers = [_mendeleev(s) for s in names]
+    assert numbers == sorted(numbers, reverse=True)
+    assert len(set(numbers)) == n
+    if elements == "paper":
+        assert set(names) == PAPER_ELEMENTS
+        assert names[:4] == ["Te", "Se", "S", "O"]
+    elif elements == "all":
+        assert set(names) == {str(s) for s in TABLE.symbol}
+    else:
+        assert set(names) == set(elements)
+
+
+def test_mendeleev_line_values():
+    enc = MendeleevLineEncoder(elements=["Fe", "O", "Na"], output="flat", scale=10)
+    out = enc.fit_transform(["Fe2O3", "NaO"])
+    names = list(enc.get_feature_names_out())
+    assert names == ["O", "Fe", "Na"]  # descending Mendeleev number
+    np.testing.assert_array_equal(out, [[30.0, 20.0, -10.0], [10.0, -10.0, 10.0]])
+
+
+def test_mendeleev_random_order_deterministic_per_seed():
+    a = MendeleevLineEncoder(order="random", random_state=5, output="flat").fit(["Fe"])
+    b = MendeleevLineEncoder(order="random", random_state=5, output="flat").fit(["Co"])
+    c = MendeleevLineEncoder(order="random", random_state=6, output="flat").fit(["Fe"])
+    m = MendeleevLineEncoder(output="flat").fit(["Fe"])
+    names_a = list(a.get_feature_names_out())
+    assert names_a == list(b.get_feature_names_out())
+    assert names_a != list(c.get_feature_names_out())
+    assert names_a != list(m.get_feature_names_out())
+    assert sorted(names_a) == sorted(m.get_feature_names_out())
+    np.testing.assert_array_equal(a.transform(FORMULAS), b.transform(FORMULAS))
+    # Same values per row, just reordered.
+    np.testing.assert_array_equal(
+        np.sort(a.transform(FORMULAS), axis=1), np.sort(m.transform(FORMULAS), axis=1)
+    )
+
+
+def test_mendeleev_line_has_no_blank_cells():
+    enc = MendeleevLineEncoder(blank_value=99.0).fit(["Fe"])
+    assert enc.layout_.element_cells.all()
+    assert not (enc.transform(FORMULAS) == 99.0).any()
+
+
+def test_mendeleev_paper_line_holds_paper_table_elements():
+    line = MendeleevLineEncoder(output="flat").fit(["Fe"])
+    table_ = PeriodicTableEncoder(output="flat").fit(["Fe"])
+    lt, tt = line.transform(FORMULAS), table_.transform(FORMULAS)
+    line_names, table_names = list(line.get_feature_names_out()), list(table_.get_feature_names_out())
+    for symbol in PAPER_ELEMENTS:
+        np.testing.assert_array_equal(lt[:, line_names.index(symbol)], tt[:, table_names.index(symbol)])
+
+
+# --------------------------------------------------------------------------
+# Parameter validation (at fit, not in __init__)
+# --------------------------------------------------------------------------
+
+INVALID_PARAMS = [
+    (PeriodicTableEncoder, {"amounts": "bogus"}),
+    (PeriodicTableEncoder, {"amounts": None}),
+    (PeriodicTableEncoder, {"scale": float("nan")}),
+    (PeriodicTableEncoder, {"scale": math.inf}),
+    (PeriodicTableEncoder, {"scale": "20"}),
+    (PeriodicTableEncoder, {"scale": None}),
+    (PeriodicTableEncoder, {"absent_value": -math.inf}),
+    (PeriodicTableEncoder, {"blank_value": float("nan")}),
+    (PeriodicTableEncoder, {"absent_value": "x"}),
+    (PeriodicTableEncoder, {"layout": "x"}),
+    (PeriodicTableEncoder, {"layout": None}),
+    (PeriodicTableEncoder, {"output": "x"}),
+    (PeriodicTableEncoder, {"handle_unknown": "warn"}),
+    (RandomTableEncoder, {"layout": "x"}),
+    (RandomTableEncoder, {"amounts": "bogus"}),
+    (RandomTableEncoder, {"scale": float("nan")}),
+    (RandomTableEncoder, {"random_state": "seed"}),
+    (MendeleevLineEncoder, {"order": "x"}),
+    (MendeleevLineEncoder, {"order": None}),
+    (MendeleevLineEncoder, {"amounts": "bogus"}),
+    (MendeleevLineEncoder, {"scale": float("nan")}),
+    (MendeleevLineEncoder, {"elements": "x"}),
+    (MendeleevLineEncoder, {"elements": ["Fe", "Xx"]}),
+    (MendeleevLineEncoder, {"elements": ["Fe", "Fe"]}),
+    (MendeleevLineEncoder, {"elements": []}),
+]
+
+
+@pytest.mark.parametrize(
+    "cls, params", INVALID_PARAMS, ids=[f"{c.__name__}-{p}" for c, p in INVALID_PARAMS]
+)
+def test_invalid_params_raise_at_fit(cls, params):
+    enc = cls(**params)  # constructing never validates
+    assert enc.get_params()[next(iter(params))] is params[next(iter(params))]
+    with pytest.raises(ValueError):
+        enc.fit(["Co2MnSi"])
+    assert not hasattr(enc, "layout_")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"scale": 20}, {"scale": np.float32(0.5)}, {"absent_value": -0.1}, {"blank_value": 1},
+     {"scale": np.int64(2)}],
+)
+def test_numeric_param_types_accepted(params):
+    out = PeriodicTableEncoder(**params).fit_transform(["Co2MnSi"])
+    assert out.dtype == np.float32
+
+
+def test_invalid_param_set_after_fit_raises_at_refit():
+    enc = PeriodicTableEncoder().fit(["Fe"])
+    enc.set_params(amounts="bogus")
+    with pytest.raises(ValueError, match="amounts"):
+        enc.fit(["Fe"])
+
+
+# --------------------------------------------------------------------------
+# Use inside scikit-learn composites
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def frame():
+    return pd.DataFrame({"formula": FORMULAS, "temperature": [300.0, 400.0, 500.0, 600.0, 700.0]})
+
+
+@pytest.mark.parametrize("cls", ENCODER_CLASSES)
+@pytest.mark.parametrize("columns", ["formula", ["formula"]], ids=["by-name-1d", "by-list-2d"])
+def test_column_transformer(cls, columns, frame):
+    ct = ColumnTransformer(
+        [("enc", make(cls, output="flat"), columns)], remainder="passthrough"
+    )
+    out = ct.fit_transform(frame)
+    direct = make(cls, output="flat").fit_transform(FORMULAS)
+    assert out.shape == (5, direct.shape[1] + 1)
+    np.testing.assert_array_equal(out[:, :-1], direct)
+    np.testing.assert_array_equal(out[:, -1], frame["temperature"].to_numpy())
+    names = ct.get_feature_names_out()
+    assert len(names) == out.shape[1]
+    assert "enc__Fe" in names and names[-1] == "remainder__temperature"
+    # transform on new rows
+    np.testing.assert_array_equal(ct.transform(frame.iloc[::-1])[:, :-1], direct[::-1])
+
+
+def test_column_transformer_by_list_records_feature_name(frame):
+    enc = PeriodicTableEncoder(output="flat").fit(frame[["formula"]])
+    np.testing.assert_array_equal(enc.feature_names_in_, ["formula"])
+    assert enc.n_features_in_ == 1
+    enc.fit(FORMULAS)
+    assert not hasattr(enc, "feature_names_in_")
+    assert enc.n_features_in_ == 1
+
+
+def test_pipeline_and_grid_search():
+    formulas = ["Co2MnSi", "Fe2TiAl", "Cu2MnAl", "Ni2MnGa", "Co2FeSi", "Fe2VAl", "Co2TiSn", "Ni2TiAl"]
+    y = np.arange(len(formulas), dtype=float)
+    pipe = Pipeline([("enc", PeriodicTableEncoder(output="flat")), ("ridge", Ridge())])
+    search = GridSearchCV(
+        pipe, {"enc__scale": [1.0, 20.0], "enc__amounts": ["count", "fraction"]}, cv=2
+    )
+    search.fit(formulas, y)
+    assert search.predict(["Co2MnSi"]).shape == (1,)
+    assert search.best_estimator_.named_steps["enc"].scale in (1.0, 20.0)
