@@ -17,7 +17,7 @@ It writes, byte-for-byte reproducibly (gzip with a fixed mtime):
   Materials Project energy-above-hull set.
 * ``SHA256SUMS``: checksums verified by :mod:`skmat.datasets` on load.
 
-Sources and licences are listed in ``skmat/datasets/_attribution.py``.
+Sources and licences are listed in ``skmat/datasets/_heusler.py`` and ``docs/data.rst``.
 """
 
 from __future__ import annotations

@@ -14,10 +14,7 @@ __all__ = ["load_oqmd_heusler", "load_mp_heusler_stability"]
 OQMD_TARGETS = ("formation_enthalpy", "lattice_parameter", "volume_per_atom")
 ATOMS_PER_L21_CELL = 16  # conventional cubic L2_1 cell: 8 X + 4 Y + 4 Z
 
-_ATTRIBUTION = """
-Sources
--------
-OQMD: J. E. Saal et al., JOM 65, 1501 (2013); S. Kirklin et al., npj Comput.
+_ATTRIBUTION = """Sources: OQMD: J. E. Saal et al., JOM 65, 1501 (2013); S. Kirklin et al., npj Comput.
 Mater. 1, 15010 (2015); CC-BY 4.0. Materials Project: A. Jain et al., APL
 Mater. 1, 011002 (2013); CC-BY 4.0. Both as redistributed, with their
 train/val/test splits, in the CrabNet benchmark data: A. Y.-T. Wang et al.,
@@ -140,7 +137,9 @@ def load_oqmd_heusler(
     -----
     Formulas are unique. The bundled file is rebuilt by
     ``tools/build_bundled_data.py`` and its SHA-256 is checked on load.
+
     {attribution}
+
     Examples
     --------
     >>> from skmat.datasets import load_oqmd_heusler
@@ -209,7 +208,11 @@ def load_mp_heusler_stability(*, target="stable", as_frame=False, return_X_y=Fal
         ``data``: formulas in Materials Project's reduced style (``Mn2VAl``);
         ``target``;
         ``frame`` with ``formula, X, Y, Z, e_above_hull, split, stable``.
+
+    Notes
+    -----
     {attribution}
+
     Examples
     --------
     >>> from skmat.datasets import load_mp_heusler_stability
