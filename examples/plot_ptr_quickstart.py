@@ -30,7 +30,6 @@ expect errors many times larger.
 # formation enthalpy (eV/atom) and lattice parameter (Å).
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
 from sklearn.pipeline import make_pipeline
 
 from skmat import PeriodicTableEncoder, PTRCNNRegressor
@@ -92,12 +91,6 @@ fig.tight_layout()
 # whitens the targets on the training set and predicts in the original
 # units. ``module__n_filters=32`` narrows the paper's 96 filters per
 # convolution to save time; ``random_state`` makes the run repeatable.
-#
-# Networks this small train faster on one CPU thread than on several: the
-# convolutions over 5 x 16 images are too short for torch's threads to pay
-# for their synchronisation (on 2 cores this example takes about 6 s with
-# one thread and 20 s or more with two).
-torch.set_num_threads(1)
 
 model = make_pipeline(
     PeriodicTableEncoder(),

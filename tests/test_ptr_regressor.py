@@ -275,3 +275,14 @@ def test_formulas_given_directly_get_a_helpful_error():
 
 def test_regressor_has_no_predict_proba():
     assert not hasattr(tiny(), "predict_proba")
+
+
+def test_default_cosine_schedule_decays_to_zero_and_can_be_switched_off(images):
+    Z, y = images
+    net = tiny(max_epochs=4, lr=0.1).fit(Z, y)
+    lrs = list(net.history[:, "event_lr"])
+    assert lrs[0] == pytest.approx(0.1)
+    assert all(a > b for a, b in zip(lrs, lrs[1:]))
+    assert net.optimizer_.param_groups[0]["lr"] == pytest.approx(0.0, abs=1e-12)
+    net = tiny(max_epochs=4, lr=0.1, callbacks__lr_schedule=None).fit(Z, y)
+    assert net.optimizer_.param_groups[0]["lr"] == pytest.approx(0.1)
