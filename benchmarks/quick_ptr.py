@@ -74,7 +74,7 @@ def kernel_ridge(encoder):
     grid = {
         "model__regressor__kernel": ["laplacian", "rbf"],
         "model__regressor__alpha": [1e-4, 1e-3, 1e-2],
-        "model__regressor__gamma": [0.03, 0.1, 0.3, 1.0],
+        "model__regressor__gamma": [0.01, 0.03, 0.1, 0.3, 1.0],
     }
     return GridSearchCV(pipeline, grid, cv=3, scoring="neg_mean_absolute_error")
 
