@@ -263,7 +263,7 @@ def test_oqmd_loader_returns_copies():
     first = load_oqmd_heusler()
     first.frame.loc[0, "formation_enthalpy"] = 1e9
     first.frame.loc[0, "formula"] = "Xx"
-    first.frame.drop(columns="volume_per_atom", inplace=True)
+    del first.frame["volume_per_atom"]
     first.data[1] = "Yy"
     first.target[2, 0] = -1e9
     second = load_oqmd_heusler()

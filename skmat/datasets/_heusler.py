@@ -59,8 +59,8 @@ def _bunch(frame, targets, *, as_frame, return_X_y, descr, **extra):
     if as_frame:
         data, target = X_frame, y_frame
     else:
-        data = frame["formula"].to_numpy(dtype=object)
-        target = y_frame.to_numpy()
+        data = frame["formula"].to_numpy(dtype=object, copy=True)
+        target = y_frame.to_numpy(copy=True)
     if return_X_y:
         return data, target
     return Bunch(
