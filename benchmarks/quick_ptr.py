@@ -59,9 +59,17 @@ def parse_args(argv=None):
         default="adamw",
         help="AdamW 1e-3 (default) or the paper's Nesterov SGD with step decay",
     )
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        choices=("cnn", "krr-line", "krr-table"),
+        default=["cnn", "krr-line", "krr-table"],
+        help="which models to run (default: all three)",
+    )
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--tag", default="quick_ptr", help="file-name stem of the outputs")
     return parser.parse_args(argv)
 
 
@@ -134,11 +142,12 @@ def main(argv=None):
     X, y = bunch.data, bunch.target
     print(f"train {len(train)} / test {len(test)} compounds, targets {bunch.target_names}")
 
-    models = {
-        "PTR-CNN": cnn(args, len(train)),
-        "KRR / Mendeleev line": kernel_ridge(MendeleevLineEncoder(output="flat")),
-        "KRR / flat table": kernel_ridge(PeriodicTableEncoder(output="flat")),
+    candidates = {
+        "cnn": ("PTR-CNN", lambda: cnn(args, len(train))),
+        "krr-line": ("KRR / Mendeleev line", lambda: kernel_ridge(MendeleevLineEncoder(output="flat"))),
+        "krr-table": ("KRR / flat table", lambda: kernel_ridge(PeriodicTableEncoder(output="flat"))),
     }
+    models = {candidates[key][0]: candidates[key][1]() for key in args.models}
     rows, predictions = [], {}
     for name, model in models.items():
         print(f"\n== {name}: fitting on {len(train)} compounds", flush=True)
@@ -167,12 +176,12 @@ def main(argv=None):
     header = f"Command: `{command}`\nMachine: {machine}\nData: {len(train)} train / {len(test)} test X2YZ compounds (OQMD, paper subset, seed {args.random_state})\n"
     print("\n" + header + "\n" + markdown)
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "quick_ptr.md").write_text(header + "\n" + markdown + "\n")
-    with open(args.out / "quick_ptr.csv", "w") as handle:
+    (args.out / f"{args.tag}.md").write_text(header + "\n" + markdown + "\n")
+    with open(args.out / f"{args.tag}.csv", "w") as handle:
         handle.write(f"# {command} | {machine}\n")
         table.to_csv(handle, index=False)
-    parity_plot(y[test], predictions, args.out / "quick_ptr_parity.png")
-    print(f"\nwrote {args.out / 'quick_ptr.md'}, quick_ptr.csv and quick_ptr_parity.png")
+    parity_plot(y[test], predictions, args.out / f"{args.tag}_parity.png")
+    print(f"\nwrote {args.out / args.tag}.md, .csv and _parity.png")
 
 
 def _has_tabulate():
