@@ -92,7 +92,9 @@ def cnn(args, n_train):
     if args.optimizer == "paper":
         iterations = args.max_epochs * -(-n_train // 64)
         params.update(paper_training_params(n_train, iterations=iterations, step_size=iterations // 3))
-    return Pipeline([("encode", PeriodicTableEncoder()), ("model", PTRCNNRegressor(**params))])
+    # The paper's setting also uses the paper's image values (-20 / 0 / +20 / +40).
+    encoder = PeriodicTableEncoder(scale=20.0 if args.optimizer == "paper" else 1.0)
+    return Pipeline([("encode", encoder), ("model", PTRCNNRegressor(**params))])
 
 
 def scores(y_true, y_pred):

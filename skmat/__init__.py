@@ -17,13 +17,15 @@ _LAZY = {
     "PeriodicTableEncoder": "skmat.encoders",
     "RandomTableEncoder": "skmat.encoders",
     "MendeleevLineEncoder": "skmat.encoders",
+    "GramianAngularFieldEncoder": "skmat.encoders",
     "PTRCNNRegressor": "skmat.models",
     "PTRCNN": "skmat.models",
+    "CurveResampler": "skmat.preprocessing",
     "parse_formula": "skmat._formula",
     "parse_formulas": "skmat._formula",
     "element_table": "skmat._elements",
 }
-_SUBMODULES = ("datasets", "encoders", "models")
+_SUBMODULES = ("datasets", "encoders", "metrics", "models", "preprocessing")
 
 __all__ = sorted([*_LAZY, *_SUBMODULES])
 

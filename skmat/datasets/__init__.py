@@ -1,5 +1,13 @@
-"""Data bundled with skmat: OQMD and Materials Project X2YZ compositions."""
+"""Data: bundled OQMD and Materials Project X2YZ compositions, small punch test curves."""
 
+from ._curve_tables import read_curve_table
 from ._heusler import load_mp_heusler_stability, load_oqmd_heusler
+from ._small_punch import make_small_punch_test, simulate_small_punch
 
-__all__ = ["load_mp_heusler_stability", "load_oqmd_heusler"]
+__all__ = [
+    "load_mp_heusler_stability",
+    "load_oqmd_heusler",
+    "make_small_punch_test",
+    "read_curve_table",
+    "simulate_small_punch",
+]

@@ -1,6 +1,7 @@
 """Transformers that turn chemical formulas into images or feature rows."""
 
 from ._base import CompositionImageEncoder
+from ._gaf import GramianAngularFieldEncoder, split_gaf_and_sequence
 from ._layouts import Layout, line_layout, periodic_table_layout
 from ._mendeleev_line import MendeleevLineEncoder
 from ._periodic_table import PeriodicTableEncoder
@@ -8,10 +9,12 @@ from ._random_table import RandomTableEncoder
 
 __all__ = [
     "CompositionImageEncoder",
+    "GramianAngularFieldEncoder",
     "Layout",
     "MendeleevLineEncoder",
     "PeriodicTableEncoder",
     "RandomTableEncoder",
     "line_layout",
     "periodic_table_layout",
+    "split_gaf_and_sequence",
 ]

@@ -1,0 +1,435 @@
+"""Gramian angular field (GAF) images of load curves, as in the SPT Seq2Seq paper."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+__all__ = ["GramianAngularFieldEncoder", "split_gaf_and_sequence"]
+
+_METHODS = ("summation", "difference")
+_SEQUENCE_SCALINGS = ("global", None)
+# Curves per block of the image computation: the only temporaries are two
+# (chunk, image_size, 2) float32 factors, the images go straight into the
+# preallocated output.
+_CHUNK = 256
+
+
+class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Encode load curves (or any 1-D series) as Gramian angular field images.
+
+    Each curve is shortened to ``image_size`` points by piecewise aggregate
+    approximation (PAA: the mean of each of ``image_size`` consecutive
+    windows), min–max scaled on its own to ``sample_range``, read as the
+    cosines ``x = cos(phi)`` of angles ``phi``, and turned into the
+    ``image_size x image_size`` image ``cos(phi_i + phi_j)`` (summation field,
+    GASF) or ``sin(phi_i - phi_j)`` (difference field, GADF). The numbers are
+    those of ``pyts.image.GramianAngularField`` (same windows, same scaling),
+    computed in float32 without importing pyts or numba.
+
+    Parameters
+    ----------
+    image_size : int or float, default=1.0
+        Side of the output images. An int is the number of points, between 1
+        and the number of timestamps; a float in (0, 1] is a fraction of the
+        number of timestamps, rounded up (``ceil(image_size * n_timestamps)``,
+        as pyts).
+    method : {"summation", "difference"}, default="summation"
+        ``"summation"``: ``G[i, j] = cos(phi_i + phi_j) = x_i x_j -
+        sqrt(1 - x_i**2) sqrt(1 - x_j**2)``, a symmetric image.
+        ``"difference"``: ``G[i, j] = sin(phi_i - phi_j) = sqrt(1 - x_i**2) x_j
+        - x_i sqrt(1 - x_j**2)``, an antisymmetric image.
+    sample_range : tuple (min, max) or None, default=(-1, 1)
+        Range each PAA curve is min–max scaled to, with ``-1 <= min < max <=
+        1``. ``None``: no scaling; the PAA values must already lie in
+        [-1, 1] (a ``ValueError`` names the first curve that does not).
+    overlapping : bool, default=False
+        PAA windows as pyts: ``False`` gives windows of varying length that
+        tile the curve; ``True`` gives windows of one fixed length,
+        ``ceil(n_timestamps / image_size)``, that may overlap.
+    keep_sequence : bool, default=False
+        Also return the PAA curve itself, which the per-curve min–max scaling
+        of the image throws away (its amplitude, e.g. the peak load). It is
+        appended to each image as one extra row: see Returns of
+        :meth:`transform` and :func:`split_gaf_and_sequence`.
+    sequence_scaling : {"global", None}, default="global"
+        How the kept sequence is scaled. ``"global"``: divided by
+        ``sequence_scale_``, the largest absolute PAA value of the curves
+        seen in ``fit`` (one number for all curves, so relative amplitudes
+        survive and the training curves lie in [-1, 1]). ``None``: raw PAA
+        values. Only used when ``keep_sequence=True``.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of timestamps of the curves seen in ``fit``.
+    feature_names_in_ : ndarray of str
+        Column names, when fitted on a DataFrame.
+    image_size_ : int
+        Side of the images, ``image_size`` resolved against
+        ``n_features_in_``.
+    image_shape_ : tuple of int
+        Shape of one transformed sample: ``(1, image_size_, image_size_)``,
+        or ``(1, image_size_ + 1, image_size_)`` with ``keep_sequence=True``.
+    sequence_scale_ : float
+        Divisor of the kept sequence: the largest absolute PAA value of the
+        training curves with ``sequence_scaling="global"`` (1.0 if they are
+        all zero), 1.0 with ``sequence_scaling=None``.
+
+    See Also
+    --------
+    split_gaf_and_sequence : Separate images and sequences of a
+        ``keep_sequence=True`` output.
+    pyts.image.GramianAngularField : The reference implementation (float64,
+        numba).
+
+    Notes
+    -----
+    A constant curve is scaled, as in pyts, to ``sample_range[0]``
+    everywhere: with the default range its summation image is all ones and
+    its difference image all zeros. No NaN is produced and no error raised;
+    keep the sequence if such curves must be told apart. "Constant" means a
+    range of the PAA curve below ``10 * eps`` (the rule of
+    :class:`sklearn.preprocessing.MinMaxScaler`, which pyts uses) or, more
+    robustly than pyts, raw values that are all equal (whose window means
+    may differ in the last bit, which would otherwise be blown up to
+    [-1, 1]).
+
+    Scaled values are clipped to [-1, 1] before the square roots, so rounding
+    never yields NaN. Images are float32 and equal pyts's float64 images to
+    about 1e-7; values may exceed 1 in magnitude by float32 rounding.
+
+    The method is that of Wang & Oates, "Encoding time series as images for
+    visual inspection and classification using tiled convolutional neural
+    networks", AAAI Workshops (2015), used on small punch test
+    load–displacement curves beside the raw sequence by the Seq2Seq model of
+    the SPT stress–strain paper (2025).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmat import GramianAngularFieldEncoder
+    >>> displacement = np.linspace(0, 1, 181)
+    >>> loads = np.stack([peak * np.sin(np.pi * displacement) ** 2
+    ...                   for peak in (1500.0, 2400.0, 900.0)])
+    >>> encoder = GramianAngularFieldEncoder(image_size=32)
+    >>> images = encoder.fit_transform(loads)
+    >>> images.shape, images.dtype
+    ((3, 1, 32, 32), dtype('float32'))
+    >>> bool(np.allclose(images[:, 0], images[:, 0].transpose(0, 2, 1)))
+    True
+
+    The scaling of each curve to [-1, 1] makes curves of one shape but
+    different peaks give the same image; ``keep_sequence=True`` keeps the
+    amplitudes in one extra row:
+
+    >>> from skmat.encoders import split_gaf_and_sequence
+    >>> encoder = GramianAngularFieldEncoder(image_size=32, keep_sequence=True)
+    >>> out = encoder.fit_transform(loads)
+    >>> out.shape
+    (3, 1, 33, 32)
+    >>> gaf, sequences = split_gaf_and_sequence(out)
+    >>> gaf.shape, sequences.shape
+    ((3, 1, 32, 32), (3, 32))
+    >>> bool(np.array_equal(gaf, images))
+    True
+    >>> sequences.max(axis=1).round(3)
+    array([0.625, 1.   , 0.375], dtype=float32)
+    """
+
+    def __init__(
+        self,
+        image_size=1.0,
+        *,
+        method="summation",
+        sample_range=(-1, 1),
+        overlapping=False,
+        keep_sequence=False,
+        sequence_scaling="global",
+    ):
+        self.image_size = image_size
+        self.method = method
+        self.sample_range = sample_range
+        self.overlapping = overlapping
+        self.keep_sequence = keep_sequence
+        self.sequence_scaling = sequence_scaling
+
+    # ------------------------------------------------------------ parameters
+
+    def _resolve_image_size(self, n_timestamps):
+        size = self.image_size
+        if isinstance(size, (bool, np.bool_)) or not isinstance(size, numbers.Real):
+            raise TypeError(f"image_size must be an int or a float, got {size!r}.")
+        if isinstance(size, numbers.Integral):
+            if not 1 <= size <= n_timestamps:
+                raise ValueError(
+                    f"image_size={size} must be an integer between 1 and the number of "
+                    f"timestamps of X (n_features = {n_timestamps}), or a float in (0, 1]."
+                )
+            return int(size)
+        if not 0 < size <= 1:
+            raise ValueError(
+                f"image_size={size!r} as a float must be in (0, 1]: a fraction of the "
+                "number of timestamps."
+            )
+        return math.ceil(float(size) * n_timestamps)
+
+    def _check_params(self):
+        if self.method not in _METHODS:
+            raise ValueError(f"method must be one of {_METHODS}, got {self.method!r}.")
+        if self.sequence_scaling not in _SEQUENCE_SCALINGS:
+            raise ValueError(
+                f"sequence_scaling must be one of {_SEQUENCE_SCALINGS}, got "
+                f"{self.sequence_scaling!r}."
+            )
+        for name in ("overlapping", "keep_sequence"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}.")
+        sample_range = self.sample_range
+        if sample_range is not None:
+            valid = (
+                isinstance(sample_range, (tuple, list))
+                and len(sample_range) == 2
+                and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in sample_range)
+                and -1 <= sample_range[0] < sample_range[1] <= 1
+            )
+            if not valid:
+                raise ValueError(
+                    "sample_range must be None or a tuple (min, max) with "
+                    f"-1 <= min < max <= 1, got {sample_range!r}."
+                )
+
+    # ------------------------------------------------------------ fit / transform
+
+    def fit(self, X, y=None):
+        """Check the parameters, resolve the image size and fit the sequence scale.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps)
+            Curves, one per row, all sampled at the same points.
+        y : ignored
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        ValueError
+            For bad parameters, or naming the first curve (row) and timestamp
+            holding a NaN or an infinity.
+        """
+        self._check_params()
+        X = validate_data(self, X, dtype=np.float64, ensure_all_finite=False)
+        _check_finite(X)
+        n_timestamps = X.shape[1]
+        self.image_size_ = self._resolve_image_size(n_timestamps)
+        if self.sequence_scaling == "global":
+            largest = float(np.max(np.abs(_paa(X, self.image_size_, self.overlapping))))
+            self.sequence_scale_ = largest if largest > 0 else 1.0
+        else:
+            self.sequence_scale_ = 1.0
+        side = self.image_size_
+        self.image_shape_ = (1, side + 1, side) if self.keep_sequence else (1, side, side)
+        return self
+
+    def transform(self, X):
+        """Encode curves as GAF images.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps)
+            Curves, one per row, with as many timestamps as in ``fit``.
+
+        Returns
+        -------
+        ndarray of float32
+            ``(n_samples, 1, s, s)`` images, ``s = image_size_``. With
+            ``keep_sequence=True``, ``(n_samples, 1, s + 1, s)``: rows
+            ``0 .. s-1`` of channel 0 are the image and row ``s`` is the PAA
+            curve divided by ``sequence_scale_``, i.e. ``out[:, 0, :s, :]`` and
+            ``out[:, 0, s, :]``; :func:`split_gaf_and_sequence` returns both.
+
+        Raises
+        ------
+        ValueError
+            If X has another number of timestamps than in ``fit``; naming the
+            first curve and timestamp holding a NaN or infinity; with
+            ``sample_range=None``, naming the first curve whose PAA values
+            leave [-1, 1].
+        """
+        check_is_fitted(self, "image_size_")
+        X = validate_data(self, X, dtype=np.float64, ensure_all_finite=False, reset=False)
+        _check_finite(X)
+        side = self.image_size_
+        n_samples = X.shape[0]
+        paa_operator = _paa_operator(X.shape[1], side, self.overlapping)
+        constant = X.min(axis=1) == X.max(axis=1)
+        out = np.empty((n_samples, 1, side + self.keep_sequence, side), dtype=np.float32)
+        images = out[:, 0, :side, :]
+        # Block by block of curves, so that every temporary stays small (in
+        # cache) and the images go straight into ``out``. The image of a curve
+        # is one (s, 2) x (2, s) product, left @ right:
+        # summation  [cos, sin] @ [cos; -sin] = cos_i cos_j - sin_i sin_j,
+        # difference [sin, cos] @ [cos; -sin] = sin_i cos_j - cos_i sin_j.
+        chunk = min(_CHUNK, n_samples)
+        left = np.empty((chunk, side, 2), dtype=np.float32)
+        right = np.empty((chunk, 2, side), dtype=np.float32)
+        cos_column, sin_column = (1, 0) if self.method == "difference" else (0, 1)
+        for start in range(0, n_samples, chunk):
+            stop = min(start + chunk, n_samples)
+            m = stop - start
+            paa = _apply_paa(X[start:stop], paa_operator)
+            cos = _rescale(paa, self.sample_range, constant[start:stop], first_row=start)
+            np.clip(cos, -1.0, 1.0, out=cos)
+            sin = np.sqrt(1.0 - cos * cos)
+            left[:m, :, cos_column] = cos
+            left[:m, :, sin_column] = sin
+            right[:m, 0, :] = cos
+            np.negative(sin, out=right[:m, 1, :], casting="same_kind")
+            np.matmul(left[:m], right[:m], out=images[start:stop])
+            if self.keep_sequence:
+                out[start:stop, 0, side, :] = paa / self.sequence_scale_
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Output is always float32, whatever the input dtype: float32 input
+        # is preserved, float64 is not.
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        tags.requires_fit = True
+        return tags
+
+
+def split_gaf_and_sequence(Xt):
+    """Split a ``keep_sequence=True`` output into images and sequences.
+
+    Parameters
+    ----------
+    Xt : ndarray or torch.Tensor of shape (n_samples, 1, s + 1, s)
+        Output of :meth:`GramianAngularFieldEncoder.transform` with
+        ``keep_sequence=True``, or a batch of it (e.g. inside a network's
+        ``forward``).
+
+    Returns
+    -------
+    images : view of shape (n_samples, 1, s, s)
+        The GAF images, ``Xt[:, :, :s, :]``.
+    sequences : view of shape (n_samples, s)
+        The scaled PAA curves, ``Xt[:, 0, s, :]``.
+
+    Both are views of ``Xt`` (no copy), of the same type as ``Xt``.
+
+    Raises
+    ------
+    ValueError
+        If ``Xt`` does not have the shape ``(n_samples, 1, s + 1, s)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmat.encoders import GramianAngularFieldEncoder, split_gaf_and_sequence
+    >>> X = np.array([[0.0, 1.0, 3.0, 2.0], [4.0, 3.0, 1.0, 0.0]])
+    >>> out = GramianAngularFieldEncoder(keep_sequence=True).fit_transform(X)
+    >>> images, sequences = split_gaf_and_sequence(out)
+    >>> images.shape, sequences.shape
+    ((2, 1, 4, 4), (2, 4))
+    >>> sequences
+    array([[0.  , 0.25, 0.75, 0.5 ],
+           [1.  , 0.75, 0.25, 0.  ]], dtype=float32)
+    """
+    shape = tuple(Xt.shape)
+    if len(shape) != 4 or shape[1] != 1 or shape[2] != shape[3] + 1:
+        raise ValueError(
+            "Expected the output of GramianAngularFieldEncoder(keep_sequence=True), of "
+            f"shape (n_samples, 1, s + 1, s); got shape {shape}."
+        )
+    return Xt[:, :, :-1, :], Xt[:, 0, -1, :]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _check_finite(X):
+    finite = np.isfinite(X)
+    if not finite.all():
+        row, col = np.argwhere(~finite)[0]
+        raise ValueError(
+            f"X contains NaN or inf: curve {row} (row {row} of X) has {X[row, col]} at "
+            f"timestamp {col}. Gramian angular fields need finite curves; drop or "
+            "interpolate such values first."
+        )
+
+
+def _paa_windows(n_timestamps, n_windows, overlapping):
+    """Start and end (exclusive) of each PAA window, as pyts's ``segmentation``."""
+    window = -(-n_timestamps // n_windows)  # ceil
+    if not overlapping:
+        bounds = np.linspace(0, n_timestamps, n_windows + 1).astype(np.int64)
+        return bounds[:-1], bounds[1:]
+    excess = n_windows * window - n_timestamps
+    shifts = np.linspace(0, excess, n_windows).astype(np.int64)
+    starts = np.arange(n_windows, dtype=np.int64) * window - shifts
+    return starts, starts + window
+
+
+def _paa_operator(n_timestamps, n_windows, overlapping):
+    """What :func:`_apply_paa` needs: window indicator matrix and window lengths.
+
+    None when every window is one point (``n_windows == n_timestamps``): X
+    is then used as it is, as in pyts.
+    """
+    if n_windows == n_timestamps:
+        return None
+    starts, ends = _paa_windows(n_timestamps, n_windows, overlapping)
+    points = np.arange(n_timestamps)[:, None]
+    indicator = ((points >= starts) & (points < ends)).astype(np.float64)
+    return indicator, (ends - starts).astype(np.float64)
+
+
+def _apply_paa(X, operator):
+    """Window means of each row: window sums divided by window lengths, float64."""
+    if operator is None:
+        return X
+    indicator, lengths = operator
+    return (X @ indicator) / lengths
+
+
+def _paa(X, n_windows, overlapping):
+    """Piecewise aggregate approximation of the rows of X to ``n_windows`` points."""
+    return _apply_paa(X, _paa_operator(X.shape[1], n_windows, overlapping))
+
+
+def _rescale(paa, sample_range, constant, first_row=0):
+    """Min–max scale each row to ``sample_range`` as sklearn's MinMaxScaler; a new array.
+
+    Rows flagged in ``constant`` (curves whose raw values are all equal) are
+    set to ``sample_range[0]`` exactly, whatever rounding their window means
+    picked up. ``first_row``: row of X of the first row of ``paa``, for
+    error messages.
+    """
+    if sample_range is None:
+        outside = (paa < -1) | (paa > 1)
+        if outside.any():
+            row, col = np.argwhere(outside)[0]
+            value, row = paa[row, col], row + first_row
+            raise ValueError(
+                "With sample_range=None every value must lie in [-1, 1] (after piecewise "
+                f"aggregation), but curve {row} (row {row} of X) has {value} at point {col}; "
+                "pass sample_range=(-1, 1) to scale each curve."
+            )
+        return np.array(paa, dtype=np.float64)
+    low, high = float(sample_range[0]), float(sample_range[1])
+    data_min = paa.min(axis=1)
+    data_range = paa.max(axis=1) - data_min
+    data_range[data_range < 10 * np.finfo(np.float64).eps] = 1.0
+    scale = (high - low) / data_range
+    offset = low - data_min * scale
+    scaled = paa * scale[:, None] + offset[:, None]
+    scaled[constant] = low
+    return scaled

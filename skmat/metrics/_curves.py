@@ -1,0 +1,347 @@
+"""Per-curve errors of predicted curves, their summary, and scorers."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.metrics import make_scorer
+
+__all__ = [
+    "curve_mae",
+    "curve_mape",
+    "curve_r2",
+    "curve_scorers",
+    "max_curve_mae_scorer",
+    "median_curve_mae_scorer",
+    "median_curve_mape_scorer",
+    "median_curve_r2_scorer",
+    "min_curve_r2_scorer",
+    "summarize_curve_errors",
+]
+
+DEFAULT_EPS = 1e-8
+
+
+def _check_curves(y_true, y_pred):
+    """Both as float64 (n_curves, n_points); a 1-D input is one curve."""
+    arrays = []
+    for name, values in (("y_true", y_true), ("y_pred", y_pred)):
+        if hasattr(values, "to_numpy"):  # pandas; nullable NA becomes NaN
+            values = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        try:
+            array = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name} must be numeric curves on one grid, shape (n_curves, n_points); "
+                "resample curves of different lengths first (skmat.preprocessing.CurveResampler)."
+            ) from None
+        if array.ndim == 1:
+            array = array[None, :]
+        if array.ndim != 2:
+            raise ValueError(
+                f"{name} must be 2-D, shape (n_curves, n_points), got shape {array.shape}."
+            )
+        arrays.append(array)
+    true, pred = arrays
+    if true.shape != pred.shape:
+        raise ValueError(
+            f"y_true and y_pred must have the same shape, got {true.shape} and {pred.shape}."
+        )
+    if true.size == 0:
+        raise ValueError(f"Expected at least one curve of at least one point, got shape {true.shape}.")
+    for name, array in (("y_true", true), ("y_pred", pred)):
+        bad = ~np.isfinite(array)
+        if bad.any():
+            i, j = np.unravel_index(int(np.argmax(bad)), bad.shape)
+            value = array[i, j]
+            what = "NaN" if np.isnan(value) else f"an infinite value ({value})"
+            raise ValueError(f"{name} has {what} in curve {i} at point {j}.")
+    return true, pred
+
+
+def _check_eps(eps):
+    if not isinstance(eps, numbers.Real) or isinstance(eps, bool) or not eps >= 0:
+        raise ValueError(f"eps must be a number >= 0, got {eps!r}.")
+
+
+def curve_mae(y_true, y_pred):
+    """Mean absolute error of each curve.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_curves, n_points)
+        True and predicted curves on one grid (e.g. the output of
+        :class:`~skmat.preprocessing.CurveResampler`). A 1-D input is one
+        curve.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_curves,)
+        ``mean(|y_true[i] - y_pred[i]|)`` over the points of curve ``i``, in
+        the unit of ``y`` (MPa for stress).
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ (both are named) or a value is NaN or infinite
+        (the array, curve and point are named).
+
+    See Also
+    --------
+    summarize_curve_errors : Min, median and max over the curves.
+
+    Examples
+    --------
+    >>> from skmat.metrics import curve_mae
+    >>> curve_mae([[0, 100, 200], [0, 50, 60]], [[0, 110, 200], [3, 50, 60]])
+    array([3.33333333, 1.        ])
+    """
+    true, pred = _check_curves(y_true, y_pred)
+    return np.abs(true - pred).mean(axis=1)
+
+
+def curve_mape(y_true, y_pred, *, eps=DEFAULT_EPS):
+    """Mean absolute percentage error of each curve, as a fraction.
+
+    Points where the true curve is (numerically) zero have no relative
+    error: they are left out of their curve's mean. Every SPT stress–strain
+    curve starts with stress 0 at strain 0, and every load–displacement
+    curve with force 0 at displacement 0.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_curves, n_points)
+        True and predicted curves on one grid. A 1-D input is one curve.
+    eps : float, default=1e-8
+        Points with ``|y_true| <= eps`` are left out. It is in the unit of
+        ``y``: the default leaves out only zeros (and rounding noise around
+        them); raise it to leave out the noisy foot of a measured curve,
+        e.g. ``eps=1.0`` for forces in N.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_curves,)
+        ``mean(|y_true - y_pred| / |y_true|)`` over the points of each curve
+        with ``|y_true| > eps``; 0.05 means 5 %.
+
+    Raises
+    ------
+    ValueError
+        For the reasons of :func:`curve_mae`, for a negative ``eps``, and
+        when every point of a curve is left out (the curve is named): a
+        relative error of a zero curve is undefined, and is never returned
+        as NaN.
+
+    Examples
+    --------
+    >>> from skmat.metrics import curve_mape
+    >>> curve_mape([[0, 100, 200]], [[5, 110, 190]])  # the point at 0 is left out
+    array([0.075])
+    """
+    _check_eps(eps)
+    true, pred = _check_curves(y_true, y_pred)
+    scale = np.abs(true)
+    used = scale > eps
+    n_used = used.sum(axis=1)
+    if not n_used.all():
+        i = int(np.argmin(n_used))
+        raise ValueError(
+            f"Curve {i} of y_true has no point with |y| > eps={eps:g}, so its percentage "
+            "error is undefined; use curve_mae for it, or a smaller eps."
+        )
+    ratio = np.divide(np.abs(true - pred), scale, out=np.zeros_like(scale), where=used)
+    return ratio.sum(axis=1) / n_used
+
+
+def curve_r2(y_true, y_pred):
+    """Coefficient of determination R² of each curve.
+
+    ``R²_i = 1 - Σ_t (y_true[i, t] - y_pred[i, t])² / Σ_t (y_true[i, t] - ȳ_i)²``
+    with ``ȳ_i`` the mean of true curve ``i``: how much better the
+    prediction is than the curve's own mean (1 is perfect; it can be
+    negative). These per-curve values are what the SPT Seq2Seq paper's
+    Table II summarizes as max and min R².
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_curves, n_points)
+        True and predicted curves on one grid. A 1-D input is one curve.
+
+    Returns
+    -------
+    ndarray of float64, shape (n_curves,)
+
+    Raises
+    ------
+    ValueError
+        For the reasons of :func:`curve_mae`.
+
+    Notes
+    -----
+    R² of a constant true curve (including a curve of one point) has a zero
+    denominator. As :func:`sklearn.metrics.r2_score` with
+    ``force_finite=True`` does, it is then 1.0 if the prediction is exact
+    and 0.0 otherwise, never NaN or -inf.
+
+    Examples
+    --------
+    >>> from skmat.metrics import curve_r2
+    >>> curve_r2([[0, 1, 2, 3], [5, 5, 5, 5]], [[0, 1, 2, 4], [5, 5, 5, 5]])
+    array([0.8, 1. ])
+    """
+    true, pred = _check_curves(y_true, y_pred)
+    residual = ((true - pred) ** 2).sum(axis=1)
+    total = ((true - true.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+    constant = total == 0
+    r2 = 1.0 - np.divide(residual, total, out=np.ones_like(total), where=~constant)
+    r2[constant] = np.where(residual[constant] == 0, 1.0, 0.0)
+    return r2
+
+
+def summarize_curve_errors(y_true, y_pred, *, eps=DEFAULT_EPS):
+    """Min, median, mean and max over the curves of MAE, MAPE and R².
+
+    The summary of the SPT Seq2Seq paper's Table II (which reports the max
+    and min of per-curve MAE and R² over the 500 test curves).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_curves, n_points)
+        True and predicted curves on one grid. A 1-D input is one curve.
+    eps : float, default=1e-8
+        Passed to :func:`curve_mape`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``["MAE", "MAPE", "R2"]``, columns
+        ``["min", "median", "mean", "max"]``. MAE is in the unit of ``y``,
+        MAPE a fraction. The worst curve is the max of MAE and MAPE and the
+        min of R².
+
+    Raises
+    ------
+    ValueError
+        For the reasons of :func:`curve_mae` and :func:`curve_mape`.
+
+    Examples
+    --------
+    >>> from skmat.metrics import summarize_curve_errors
+    >>> y_true = [[0, 100, 200], [0, 50, 100], [0, 400, 800]]
+    >>> y_pred = [[0, 110, 200], [0, 50, 100], [0, 380, 790]]
+    >>> summarize_curve_errors(y_true, y_pred).round(4)
+            min  median    mean    max
+    MAE   0.000  3.3333  4.4444  10.00
+    MAPE  0.000  0.0312  0.0271   0.05
+    R2    0.995  0.9984  0.9978   1.00
+    """
+    import pandas as pd
+
+    true, pred = _check_curves(y_true, y_pred)
+    per_curve = {
+        "MAE": curve_mae(true, pred),
+        "MAPE": curve_mape(true, pred, eps=eps),
+        "R2": curve_r2(true, pred),
+    }
+    return pd.DataFrame(
+        {
+            "min": [values.min() for values in per_curve.values()],
+            "median": [np.median(values) for values in per_curve.values()],
+            "mean": [values.mean() for values in per_curve.values()],
+            "max": [values.max() for values in per_curve.values()],
+        },
+        index=list(per_curve),
+    )
+
+
+# ----------------------------------------------------------------------
+# Scorers: module-level functions, so that they pickle for n_jobs > 1
+# ----------------------------------------------------------------------
+
+
+def _median_curve_mae(y_true, y_pred):
+    """Median over the curves of :func:`curve_mae` (lower is better)."""
+    return float(np.median(curve_mae(y_true, y_pred)))
+
+
+def _max_curve_mae(y_true, y_pred):
+    """MAE of the worst curve: max over the curves of :func:`curve_mae`."""
+    return float(np.max(curve_mae(y_true, y_pred)))
+
+
+def _median_curve_mape(y_true, y_pred, *, eps=DEFAULT_EPS):
+    """Median over the curves of :func:`curve_mape` (lower is better)."""
+    return float(np.median(curve_mape(y_true, y_pred, eps=eps)))
+
+
+def _median_curve_r2(y_true, y_pred):
+    """Median over the curves of :func:`curve_r2` (higher is better)."""
+    return float(np.median(curve_r2(y_true, y_pred)))
+
+
+def _min_curve_r2(y_true, y_pred):
+    """R² of the worst curve: min over the curves of :func:`curve_r2`."""
+    return float(np.min(curve_r2(y_true, y_pred)))
+
+
+#: Scorer: minus the median per-curve MAE (scikit-learn maximizes scores).
+median_curve_mae_scorer = make_scorer(_median_curve_mae, greater_is_better=False)
+#: Scorer: minus the per-curve MAE of the worst curve.
+max_curve_mae_scorer = make_scorer(_max_curve_mae, greater_is_better=False)
+#: Scorer: minus the median per-curve MAPE, with the default ``eps``.
+median_curve_mape_scorer = make_scorer(_median_curve_mape, greater_is_better=False)
+#: Scorer: the median per-curve R².
+median_curve_r2_scorer = make_scorer(_median_curve_r2)
+#: Scorer: the R² of the worst curve.
+min_curve_r2_scorer = make_scorer(_min_curve_r2)
+
+
+def curve_scorers(*, eps=DEFAULT_EPS):
+    """Scorers of per-curve errors, by name, for ``cross_validate`` and searches.
+
+    Each scorer computes a per-curve error on the held-out curves and
+    reduces it over the curves: the median (the typical curve) or the worst
+    curve (Table II of the SPT Seq2Seq paper reports both extremes). As for
+    all scikit-learn scorers, greater is better, so errors are negated:
+    ``-test_median_curve_mae`` is the median MAE.
+
+    Parameters
+    ----------
+    eps : float, default=1e-8
+        Passed to :func:`curve_mape` by the MAPE scorer.
+
+    Returns
+    -------
+    dict of str to scorer
+        ``"median_curve_mae"``, ``"max_curve_mae"``, ``"median_curve_mape"``,
+        ``"median_curve_r2"`` and ``"min_curve_r2"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import Ridge
+    >>> from sklearn.model_selection import cross_validate
+    >>> from skmat.metrics import curve_scorers
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(40, 3))
+    >>> Y = X @ rng.normal(size=(3, 20)) + 5.0  # 40 curves of 20 points
+    >>> scores = cross_validate(Ridge(alpha=1e-6), X, Y, cv=4, scoring=curve_scorers())
+    >>> sorted(scores)[2:]
+    ['test_max_curve_mae', 'test_median_curve_mae', 'test_median_curve_mape',
+     'test_median_curve_r2', 'test_min_curve_r2']
+    >>> bool(np.all(scores["test_min_curve_r2"] > 0.999))
+    True
+    """
+    _check_eps(eps)
+    if eps == DEFAULT_EPS:
+        mape = median_curve_mape_scorer
+    else:
+        mape = make_scorer(_median_curve_mape, greater_is_better=False, eps=eps)
+    return {
+        "median_curve_mae": median_curve_mae_scorer,
+        "max_curve_mae": max_curve_mae_scorer,
+        "median_curve_mape": mape,
+        "median_curve_r2": median_curve_r2_scorer,
+        "min_curve_r2": min_curve_r2_scorer,
+    }
