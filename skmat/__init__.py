@@ -4,6 +4,9 @@
   :class:`PeriodicTableEncoder`, :class:`RandomTableEncoder`,
   :class:`MendeleevLineEncoder` and :class:`PTRCNNRegressor`.
 * Bundled OQMD and Materials Project data: :mod:`skmat.datasets`.
+* Small punch test curves: a simulator (:func:`skmat.datasets.make_small_punch_test`),
+  :class:`CurveResampler`, :class:`GramianAngularFieldEncoder` and
+  per-curve metrics in :mod:`skmat.metrics`.
 
 Names are imported on first use, so ``import skmat`` does not pay for torch,
 skorch or pandas until an estimator or loader that needs them is touched.

@@ -146,13 +146,14 @@ class PTRCNNRegressor(NeuralNetRegressor):
     The paper trained for 100,000 iterations of Nesterov SGD (lr 0.01,
     momentum 0.85, weight decay 0.005, step decay every 10,000 iterations).
     On a CPU budget of a few minutes, AdamW at 1e-3 with cosine decay and
-    the same smooth-L1 loss reaches a lower error: on 5,000 training / 5,000
-    test compounds of the paper subset (2 CPU cores), 40 epochs of batch 32
-    gave 62 meV/atom and 0.72 % in 86 s, against 76 meV/atom and 0.87 % for
-    the paper's optimiser over 60 epochs of batch 64 (200 s). Training
-    longer overfits at this size (150 epochs: 68 meV/atom, train error
-    8 meV/atom). ``benchmarks/quick_ptr.py --optimizer paper`` runs the
-    paper's setting.
+    the same smooth-L1 loss reaches a lower error. On 5,000 training / 5,000
+    test compounds of the paper subset (2 CPU cores):
+    ``python benchmarks/quick_ptr.py`` (these defaults, 40 epochs of batch
+    32) gave 62.2 meV/atom and 0.72 % in 69 s;
+    ``python benchmarks/quick_ptr.py --optimizer paper --models cnn
+    --max-epochs 60`` (the paper's optimiser and ×20 image values, 60 epochs
+    of batch 64) gave 73.5 meV/atom and 0.86 %. The results are in
+    ``benchmarks/results/``.
 
     Examples
     --------

@@ -190,7 +190,7 @@ class CurveResampler(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ndarray of float64, shape (n_curves, len(grid_))
+        ndarray of float64, shape (n_curves, n_grid)
 
         Raises
         ------
@@ -219,7 +219,7 @@ class CurveResampler(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ndarray of str objects, shape (len(grid_),)
+        ndarray of str objects, shape (n_grid,)
         """
         check_is_fitted(self, "grid_")
         return np.asarray(_grid_names(self.grid_), dtype=object)
