@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import numbers
-
 import numpy as np
 import torch
-from skorch import NeuralNet, NeuralNetRegressor
 from skorch.callbacks import LRScheduler
-from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import check_array
 
-from ._callbacks import CosineDecay
 from ._ptr_cnn import PTRCNN
-from ._target_scaling import fit_target_scaling
+from ._scaled_net import ScaledNetRegressor, first_bad_row
 
 __all__ = ["PTRCNNRegressor", "paper_training_params"]
 
@@ -71,12 +65,7 @@ def paper_training_params(n_samples, *, batch_size=64, iterations=100_000, step_
     }
 
 
-def _first_bad_row(array):
-    bad = ~np.isfinite(array.reshape(len(array), -1)).all(axis=1)
-    return int(np.flatnonzero(bad)[0]) if bad.any() else None
-
-
-class PTRCNNRegressor(NeuralNetRegressor):
+class PTRCNNRegressor(ScaledNetRegressor):
     """Multi-task CNN regressor on periodic-table images (Zheng et al. 2018).
 
     A :class:`skorch.NeuralNetRegressor` around :class:`PTRCNN` that behaves
@@ -187,6 +176,8 @@ class PTRCNNRegressor(NeuralNetRegressor):
     ):
         super().__init__(
             module,
+            target_scaling=target_scaling,
+            random_state=random_state,
             criterion=criterion,
             optimizer=optimizer,
             lr=lr,
@@ -197,12 +188,10 @@ class PTRCNNRegressor(NeuralNetRegressor):
             verbose=verbose,
             **kwargs,
         )
-        self.target_scaling = target_scaling
-        self.random_state = random_state
 
     # -- data checks ---------------------------------------------------------
 
-    def _as_images(self, X):
+    def _as_input(self, X):
         """Float32 images ``(n, C, H, W)`` from images, stacks or flat features."""
         if isinstance(X, torch.Tensor):
             X = X.detach().cpu().numpy()
@@ -221,7 +210,7 @@ class PTRCNNRegressor(NeuralNetRegressor):
             ensure_all_finite=False,
             input_name="X",
         )
-        row = _first_bad_row(X)
+        row = first_bad_row(X)
         if row is not None:
             raise ValueError(f"X contains NaN or infinity at row {row}.")
         if X.ndim == 2:
@@ -232,142 +221,5 @@ class PTRCNNRegressor(NeuralNetRegressor):
             return X
         raise ValueError(f"Expected X of shape (n, C, H, W), (n, H, W) or (n, F); got shape {X.shape}.")
 
-    def _check_params(self):
-        if self.target_scaling not in ("whiten", "bound", None):
-            raise ValueError(
-                f"target_scaling must be 'whiten', 'bound' or None, got {self.target_scaling!r}."
-            )
-
-    def _prepare(self, X, y, reset):
-        self._check_params()
-        if y is None:
-            raise ValueError(
-                "PTRCNNRegressor requires y to be passed, but the target y is None."
-            )
-        X = self._as_images(X)
-        try:
-            y = np.asarray(y, dtype=np.float64)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"y must be numeric: {error}") from None
-        if y.ndim not in (1, 2):
-            raise ValueError(f"y must have shape (n,) or (n, k), got {y.shape}.")
-        if len(y) != len(X):
-            raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
-        row = _first_bad_row(y)
-        if row is not None:
-            raise ValueError(f"y contains NaN or infinity at row {row}.")
-        y2 = y.reshape(len(y), -1)
-        if reset:
-            self.target_ndim_ = y.ndim
-            self.n_outputs_ = y2.shape[1]
-            self.input_shape_ = tuple(X.shape[1:])
-            self.n_features_in_ = int(np.prod(X.shape[1:]))
-            self.target_offset_, self.target_scale_ = fit_target_scaling(y2, self.target_scaling)
-        else:
-            self._check_input_shape(X)
-            if y2.shape[1] != self.n_outputs_:
-                raise ValueError(f"y has {y2.shape[1]} targets; the model was fitted on {self.n_outputs_}.")
-        y_scaled = ((y2 - self.target_offset_) / self.target_scale_).astype(np.float32)
-        return X, y_scaled
-
-    def _check_input_shape(self, X):
-        if tuple(X.shape[1:]) != self.input_shape_:
-            raise ValueError(
-                f"X has {int(np.prod(X.shape[1:]))} features, but PTRCNNRegressor is "
-                f"expecting {self.n_features_in_} features as input (image shape "
-                f"{tuple(X.shape[1:])}; the model was fitted on {self.input_shape_})."
-            )
-
-    @contextlib.contextmanager
-    def _seeded(self):
-        if self.random_state is None:
-            yield
-            return
-        if isinstance(self.random_state, numbers.Integral):
-            seed = int(self.random_state)
-        else:
-            seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            yield
-
-    # -- skorch hooks ---------------------------------------------------------
-
-    @property
-    def _default_callbacks(self):
-        return [*super()._default_callbacks, ("lr_schedule", CosineDecay())]
-
-    def initialize_module(self):
-        kwargs = self.get_params_for("module")
-        if hasattr(self, "input_shape_"):
-            kwargs.setdefault("in_shape", self.input_shape_)
-            kwargs.setdefault("n_outputs", self.n_outputs_)
-        self.module_ = self.initialized_instance(self.module, kwargs)
-        return self
-
-    # -- scikit-learn API -----------------------------------------------------
-
-    def fit(self, X, y, **fit_params):
-        """Fit the network (re-initialised unless ``warm_start``).
-
-        Parameters
-        ----------
-        X : array-like of shape (n, C, H, W), (n, H, W) or (n, F)
-            Images, e.g. from :class:`~skmat.PeriodicTableEncoder`.
-        y : array-like of shape (n,) or (n, k)
-            One or several targets.
-
-        Returns
-        -------
-        self
-        """
-        reset = not (self.warm_start and self.initialized_)
-        X, y_scaled = self._prepare(X, y, reset=reset)
-        with self._seeded():
-            if reset:
-                self.initialize()
-            NeuralNet.partial_fit(self, X, y_scaled, _routing_method="fit", **fit_params)
-        return self
-
-    def partial_fit(self, X, y, classes=None, **fit_params):
-        """Continue training without re-initialising (fits scaling on first call).
-
-        Returns
-        -------
-        self
-        """
-        X, y_scaled = self._prepare(X, y, reset=not self.initialized_)
-        with self._seeded():
-            NeuralNet.partial_fit(self, X, y_scaled, **fit_params)
-        return self
-
-    def predict(self, X):
-        """Predict the targets, in the units and shape of the fitted ``y``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n, C, H, W), (n, H, W) or (n, F)
-
-        Returns
-        -------
-        ndarray of shape (n,) or (n, k)
-        """
-        check_is_fitted(self, ["n_outputs_", "module_"])
-        X = self._as_images(X)
-        self._check_input_shape(X)
-        outputs = [out.detach().cpu().numpy() for out in self.forward_iter(X, training=False)]
-        scaled = np.concatenate(outputs).astype(np.float64).reshape(len(X), -1)
-        y = scaled * self.target_scale_ + self.target_offset_
-        return y.ravel() if self.target_ndim_ == 1 else y
-
-    @property
-    def predict_proba(self):
-        """Not available: a regressor has no class probabilities (use ``predict``)."""
-        raise AttributeError("PTRCNNRegressor has no predict_proba; use predict.")
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
-        tags.target_tags.multi_output = True
-        tags.non_deterministic = self.random_state is None
-        return tags
+    def _inferred_module_kwargs(self):
+        return {"in_shape": self.input_shape_, "n_outputs": self.n_outputs_}

@@ -1,0 +1,187 @@
+"""A skorch regressor with the scikit-learn behaviour every skmat network shares."""
+
+from __future__ import annotations
+
+import contextlib
+import numbers
+
+import numpy as np
+import torch
+from skorch import NeuralNet, NeuralNetRegressor
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from ._callbacks import CosineDecay
+from ._target_scaling import fit_target_scaling
+
+__all__ = ["ScaledNetRegressor", "first_bad_row"]
+
+
+def first_bad_row(array):
+    """Index of the first row with NaN or infinity, or None."""
+    bad = ~np.isfinite(array.reshape(len(array), -1)).all(axis=1)
+    return int(np.flatnonzero(bad)[0]) if bad.any() else None
+
+
+class ScaledNetRegressor(NeuralNetRegressor):
+    """Base of skmat's network regressors (not used directly).
+
+    Adds to :class:`skorch.NeuralNetRegressor`: float32 casting and checks of
+    ``X`` (``_as_input``, per subclass) and ``y`` with row-naming errors;
+    target scaling fitted on the training targets; module sizes inferred from
+    the data (``_inferred_module_kwargs``, per subclass); seeding through
+    ``random_state`` in a forked torch RNG; predictions in the shape and units
+    of the fitted ``y``; a cosine learning-rate decay as the default
+    ``lr_schedule`` callback.
+    """
+
+    def __init__(self, module, *, target_scaling="whiten", random_state=None, **kwargs):
+        super().__init__(module, **kwargs)
+        self.target_scaling = target_scaling
+        self.random_state = random_state
+
+    def _as_input(self, X):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _inferred_module_kwargs(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _check_params(self):
+        if self.target_scaling not in ("whiten", "bound", None):
+            raise ValueError(
+                f"target_scaling must be 'whiten', 'bound' or None, got {self.target_scaling!r}."
+            )
+
+    def _prepare(self, X, y, reset):
+        self._check_params()
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        X = self._as_input(X)
+        try:
+            y = np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"y must be numeric: {error}") from None
+        if y.ndim not in (1, 2):
+            raise ValueError(f"y must have shape (n,) or (n, k), got {y.shape}.")
+        if len(y) != len(X):
+            raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
+        row = first_bad_row(y)
+        if row is not None:
+            raise ValueError(f"y contains NaN or infinity at row {row}.")
+        y2 = y.reshape(len(y), -1)
+        if reset:
+            self.target_ndim_ = y.ndim
+            self.n_outputs_ = y2.shape[1]
+            self.input_shape_ = tuple(X.shape[1:])
+            self.n_features_in_ = int(np.prod(X.shape[1:]))
+            self.target_offset_, self.target_scale_ = fit_target_scaling(y2, self.target_scaling)
+        else:
+            self._check_input_shape(X)
+            if y2.shape[1] != self.n_outputs_:
+                raise ValueError(f"y has {y2.shape[1]} targets; the model was fitted on {self.n_outputs_}.")
+        y_scaled = ((y2 - self.target_offset_) / self.target_scale_).astype(np.float32)
+        return X, y_scaled
+
+    def _check_input_shape(self, X):
+        if tuple(X.shape[1:]) != self.input_shape_:
+            raise ValueError(
+                f"X has {int(np.prod(X.shape[1:]))} features, but {type(self).__name__} is "
+                f"expecting {self.n_features_in_} features as input (image shape "
+                f"{tuple(X.shape[1:])}; the model was fitted on {self.input_shape_})."
+            )
+
+    @contextlib.contextmanager
+    def _seeded(self):
+        if self.random_state is None:
+            yield
+            return
+        if isinstance(self.random_state, numbers.Integral):
+            seed = int(self.random_state)
+        else:
+            seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            yield
+
+    # -- skorch hooks ---------------------------------------------------------
+
+    @property
+    def _default_callbacks(self):
+        return [*super()._default_callbacks, ("lr_schedule", CosineDecay())]
+
+    def initialize_module(self):
+        kwargs = self.get_params_for("module")
+        if hasattr(self, "input_shape_"):
+            for key, value in self._inferred_module_kwargs().items():
+                kwargs.setdefault(key, value)
+        self.module_ = self.initialized_instance(self.module, kwargs)
+        return self
+
+    # -- scikit-learn API -----------------------------------------------------
+
+    def fit(self, X, y, **fit_params):
+        """Fit the network (re-initialised unless ``warm_start``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n, C, H, W), (n, H, W) or (n, F)
+            Images, e.g. from :class:`~skmat.PeriodicTableEncoder`.
+        y : array-like of shape (n,) or (n, k)
+            One or several targets.
+
+        Returns
+        -------
+        self
+        """
+        reset = not (self.warm_start and self.initialized_)
+        X, y_scaled = self._prepare(X, y, reset=reset)
+        with self._seeded():
+            if reset:
+                self.initialize()
+            NeuralNet.partial_fit(self, X, y_scaled, _routing_method="fit", **fit_params)
+        return self
+
+    def partial_fit(self, X, y, classes=None, **fit_params):
+        """Continue training without re-initialising (fits scaling on first call).
+
+        Returns
+        -------
+        self
+        """
+        X, y_scaled = self._prepare(X, y, reset=not self.initialized_)
+        with self._seeded():
+            NeuralNet.partial_fit(self, X, y_scaled, **fit_params)
+        return self
+
+    def predict(self, X):
+        """Predict the targets, in the units and shape of the fitted ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, C, H, W), (n, H, W) or (n, F)
+
+        Returns
+        -------
+        ndarray of shape (n,) or (n, k)
+        """
+        check_is_fitted(self, ["n_outputs_", "module_"])
+        X = self._as_input(X)
+        self._check_input_shape(X)
+        outputs = [out.detach().cpu().numpy() for out in self.forward_iter(X, training=False)]
+        scaled = np.concatenate(outputs).astype(np.float64).reshape(len(X), -1)
+        y = scaled * self.target_scale_ + self.target_offset_
+        return y.ravel() if self.target_ndim_ == 1 else y
+
+    @property
+    def predict_proba(self):
+        """Not available: a regressor has no class probabilities (use ``predict``)."""
+        raise AttributeError(f"{type(self).__name__} has no predict_proba; use predict.")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.target_tags.multi_output = True
+        tags.non_deterministic = self.random_state is None
+        return tags
