@@ -23,6 +23,7 @@ _LAZY = {
     "GramianAngularFieldEncoder": "skmat.encoders",
     "PTRCNNRegressor": "skmat.models",
     "PTRCNN": "skmat.models",
+    "SPTSeq2SeqRegressor": "skmat.models",
     "CurveResampler": "skmat.preprocessing",
     "parse_formula": "skmat._formula",
     "parse_formulas": "skmat._formula",

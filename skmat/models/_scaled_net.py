@@ -46,6 +46,13 @@ class ScaledNetRegressor(NeuralNetRegressor):
     def _inferred_module_kwargs(self):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _fit_input_scaling(self, X):
+        """Fit input scaling on the training inputs (default: none)."""
+
+    def _scale_input(self, X):
+        """Apply the fitted input scaling; must not modify ``X`` in place."""
+        return X
+
     def _check_params(self):
         if self.target_scaling not in ("whiten", "bound", None):
             raise ValueError(
@@ -81,8 +88,10 @@ class ScaledNetRegressor(NeuralNetRegressor):
             self._check_input_shape(X)
             if y2.shape[1] != self.n_outputs_:
                 raise ValueError(f"y has {y2.shape[1]} targets; the model was fitted on {self.n_outputs_}.")
+        if reset:
+            self._fit_input_scaling(X)
         y_scaled = ((y2 - self.target_offset_) / self.target_scale_).astype(np.float32)
-        return X, y_scaled
+        return self._scale_input(X), y_scaled
 
     def _check_input_shape(self, X):
         if tuple(X.shape[1:]) != self.input_shape_:
@@ -169,6 +178,7 @@ class ScaledNetRegressor(NeuralNetRegressor):
         check_is_fitted(self, ["n_outputs_", "module_"])
         X = self._as_input(X)
         self._check_input_shape(X)
+        X = self._scale_input(X)
         outputs = [out.detach().cpu().numpy() for out in self.forward_iter(X, training=False)]
         scaled = np.concatenate(outputs).astype(np.float64).reshape(len(X), -1)
         y = scaled * self.target_scale_ + self.target_offset_

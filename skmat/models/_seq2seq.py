@@ -1,0 +1,132 @@
+"""The GAF + multi-scale convolution + LSTM encoder–decoder network of Yang et al. (2025)."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+__all__ = ["SPTSeq2Seq", "split_input"]
+
+
+def split_input(X, use_gaf):
+    """Split a network input ``(B, 1, H, s)`` into the GAF image and the sequence.
+
+    ``H = s + 1``: the image is ``X[:, :, :s]`` and the sequence the last row
+    (the layout of ``GramianAngularFieldEncoder(keep_sequence=True)``).
+    ``H = 1``: a bare sequence, no image.
+    """
+    height, length = X.shape[-2], X.shape[-1]
+    sequence = X[:, 0, -1, :]
+    if height == length + 1:
+        return (X[:, :, :length, :] if use_gaf else None), sequence
+    if height == 1:
+        return None, sequence
+    raise ValueError(f"Expected input of shape (B, 1, s + 1, s) or (B, 1, 1, s); got {tuple(X.shape)}.")
+
+
+class SPTSeq2Seq(nn.Module):
+    """Seq2Seq network from a load curve (and its GAF image) to a stress curve.
+
+    Feature extraction as in the paper: the GAF image goes through 2-D
+    convolutions and is averaged over one image axis, giving one feature
+    vector per time step; the sequence goes through 1-D convolutions with
+    kernel sizes 3, 5 and 7; both are concatenated with the sequence itself
+    into the feature matrix ``(s, d)``. A multi-layer LSTM encodes it; a
+    multi-layer LSTM decoder, started from the encoder's final state, reads
+    one learned query per output step (non-autoregressive: no teacher
+    forcing, no ground truth at inference) and attends over the encoder
+    states with multi-head cross-attention; a linear head gives one stress
+    value per step.
+
+    Parameters
+    ----------
+    sequence_length : int, default=181
+        Length ``s`` of the input sequence (set from the data by the regressor).
+    n_outputs : int, default=35
+        Length ``T`` of the predicted curve (set from ``y``).
+    use_gaf : bool, default=True
+        ``False`` drops the 2-D branch: the paper's "1D LSTM" ablation.
+    use_attention : bool, default=True
+        ``False`` drops the cross-attention: the decoder sees the encoder
+        only through its initial state.
+    conv1d_channels : int, default=16
+        Channels of each 1-D convolution (kernel sizes 3, 5, 7).
+    conv2d_channels : int, default=16
+        Channels of the two 2-D convolutions.
+    kernel_sizes : tuple of int, default=(3, 5, 7)
+    hidden_size : int, default=128
+    num_layers : int, default=5
+        Layers of the encoder and of the decoder LSTM.
+    num_heads : int, default=4
+    dropout : float, default=0.1
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmat.models import SPTSeq2Seq
+    >>> net = SPTSeq2Seq(sequence_length=32, n_outputs=35, hidden_size=16, num_layers=2)
+    >>> net(torch.zeros(4, 1, 33, 32)).shape
+    torch.Size([4, 35])
+    """
+
+    def __init__(
+        self,
+        sequence_length=181,
+        n_outputs=35,
+        *,
+        use_gaf=True,
+        use_attention=True,
+        conv1d_channels=16,
+        conv2d_channels=16,
+        kernel_sizes=(3, 5, 7),
+        hidden_size=128,
+        num_layers=5,
+        num_heads=4,
+        dropout=0.1,
+    ):
+        super().__init__()
+        if hidden_size % num_heads:
+            raise ValueError(f"hidden_size {hidden_size} must be divisible by num_heads {num_heads}.")
+        self.use_gaf = use_gaf
+        self.use_attention = use_attention
+        self.n_outputs = n_outputs
+        self.conv1d = nn.ModuleList(
+            nn.Conv1d(1, conv1d_channels, k, padding=k // 2) for k in kernel_sizes
+        )
+        n_features = 1 + conv1d_channels * len(kernel_sizes)
+        if use_gaf:
+            self.conv2d = nn.Sequential(
+                nn.Conv2d(1, conv2d_channels, 3, padding=1),
+                nn.ReLU(),
+                nn.Conv2d(conv2d_channels, conv2d_channels, 3, padding=1),
+                nn.ReLU(),
+            )
+            n_features += conv2d_channels
+        layer_dropout = dropout if num_layers > 1 else 0.0
+        self.encoder = nn.LSTM(n_features, hidden_size, num_layers, batch_first=True, dropout=layer_dropout)
+        self.queries = nn.Parameter(torch.randn(n_outputs, hidden_size) * 0.1)
+        self.decoder = nn.LSTM(hidden_size, hidden_size, num_layers, batch_first=True, dropout=layer_dropout)
+        if use_attention:
+            self.attention = nn.MultiheadAttention(hidden_size, num_heads, dropout=dropout, batch_first=True)
+            self.norm = nn.LayerNorm(hidden_size)
+        self.head = nn.Linear(hidden_size, 1)
+
+    def features(self, X):
+        """The feature matrix ``(B, s, d)`` of the paper's Algorithm 1."""
+        image, sequence = split_input(X, self.use_gaf)
+        seq = sequence.unsqueeze(1)  # (B, 1, s)
+        parts = [seq] + [torch.relu(conv(seq)) for conv in self.conv1d]
+        if self.use_gaf:
+            if image is None:
+                raise ValueError("use_gaf=True needs GAF images: input of shape (B, 1, s + 1, s).")
+            parts.append(self.conv2d(image).mean(dim=2))  # average over one image axis -> (B, C, s)
+        return torch.cat(parts, dim=1).transpose(1, 2)
+
+    def forward(self, X):
+        encoded, state = self.encoder(self.features(X))
+        queries = self.queries.unsqueeze(0).expand(X.shape[0], -1, -1)
+        decoded, _ = self.decoder(queries, state)
+        if self.use_attention:
+            context, _ = self.attention(decoded, encoded, encoded, need_weights=False)
+            decoded = self.norm(decoded + context)
+        return self.head(decoded).squeeze(-1)
