@@ -453,3 +453,29 @@ def test_benchmark_script_smoke(pyts_gaf, tmp_path, capsys, monkeypatch):
     text = out.read_text()
     assert "Command:" in text and "| summation | skmat" in text and "PASS" in text
     assert "max abs diff" in capsys.readouterr().out
+
+
+def test_conditions_pass_through_unscaled_in_their_own_row():
+    from skmat.encoders import split_gaf_and_sequence, split_gaf_conditions
+
+    rng = np.random.default_rng(0)
+    curves = rng.random((5, 40))
+    thickness = rng.uniform(1, 4, (5, 2))
+    X = np.column_stack([curves, thickness])
+    with_conditions = GramianAngularFieldEncoder(8, keep_sequence=True, n_conditions=2).fit(X)
+    plain = GramianAngularFieldEncoder(8, keep_sequence=True).fit(curves)
+    out = with_conditions.transform(X)
+    assert out.shape == (5, 1, 10, 8) and with_conditions.image_shape_ == (1, 10, 8)
+    images, sequences = split_gaf_and_sequence(out)
+    ref_images, ref_sequences = split_gaf_and_sequence(plain.transform(curves))
+    np.testing.assert_array_equal(images, ref_images)
+    np.testing.assert_array_equal(sequences, ref_sequences)
+    np.testing.assert_allclose(split_gaf_conditions(out), thickness, rtol=1e-6)
+    assert np.all(out[:, 0, 9, 0] == 2) and np.all(out[:, 0, 9, 3:] == 0)
+
+
+@pytest.mark.parametrize("params", [dict(n_conditions=1), dict(n_conditions=-1, keep_sequence=True),
+                                    dict(n_conditions=8, keep_sequence=True, image_size=8)])
+def test_invalid_conditions_are_rejected(params):
+    with pytest.raises(ValueError, match="n_conditions"):
+        GramianAngularFieldEncoder(**{"image_size": 8, **params}).fit(np.random.rand(3, 20))

@@ -132,3 +132,18 @@ def test_bad_input_is_named(spt):
     net = tiny().fit(spt.data, spt.target)
     with pytest.raises(ValueError, match="expecting 181 features"):
         net.predict(spt.data[:, :100])
+
+
+def test_thickness_as_a_condition(spt):
+    X = np.column_stack([spt.data, spt.params.thickness])
+    model = Pipeline([
+        ("gaf", GramianAngularFieldEncoder(16, keep_sequence=True, n_conditions=1)),
+        ("s2s", tiny()),
+    ]).fit(X, spt.target)
+    net = model.named_steps["s2s"]
+    assert net.n_conditions_ == 1 and net.module_.n_conditions == 1
+    assert net.condition_offset_[0] == pytest.approx(spt.params.thickness.mean(), rel=1e-5)
+    thin, thick = X[:4].copy(), X[:4].copy()
+    thin[:, -1], thick[:, -1] = 1.0, 4.0
+    assert not np.allclose(model.predict(thin), model.predict(thick))  # the condition is used
+    np.testing.assert_array_equal(X[:, -1], spt.params.thickness)  # not mutated

@@ -63,6 +63,14 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         seen in ``fit`` (one number for all curves, so relative amplitudes
         survive and the training curves lie in [-1, 1]). ``None``: raw PAA
         values. Only used when ``keep_sequence=True``.
+    n_conditions : int, default=0
+        Number of trailing columns of ``X`` that are test conditions (e.g.
+        the disc thickness), not curve points. They are left out of the
+        image and the PAA and passed through, unscaled, in one more row
+        ``[k, c_1, …, c_k, 0, …]`` (``k = n_conditions``, so the row says
+        how many it holds). Needs ``keep_sequence=True`` and
+        ``n_conditions < image_size_``; :func:`split_gaf_conditions` reads
+        them back, and :class:`~skmat.SPTSeq2SeqRegressor` uses them.
 
     Attributes
     ----------
@@ -154,6 +162,7 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         overlapping=False,
         keep_sequence=False,
         sequence_scaling="global",
+        n_conditions=0,
     ):
         self.image_size = image_size
         self.method = method
@@ -161,6 +170,7 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         self.overlapping = overlapping
         self.keep_sequence = keep_sequence
         self.sequence_scaling = sequence_scaling
+        self.n_conditions = n_conditions
 
     # ------------------------------------------------------------ parameters
 
@@ -190,6 +200,11 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
                 f"sequence_scaling must be one of {_SEQUENCE_SCALINGS}, got "
                 f"{self.sequence_scaling!r}."
             )
+        k = self.n_conditions
+        if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral) or k < 0:
+            raise ValueError(f"n_conditions must be a non-negative integer, got {k!r}.")
+        if k and not self.keep_sequence:
+            raise ValueError("n_conditions > 0 needs keep_sequence=True: conditions travel in the extra rows.")
         for name in ("overlapping", "keep_sequence"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}.")
@@ -231,15 +246,21 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         self._check_params()
         X = validate_data(self, X, dtype=np.float64, ensure_all_finite=False)
         _check_finite(X)
+        k = self.n_conditions
+        if k >= X.shape[1]:
+            raise ValueError(f"n_conditions={k} leaves no curve points in X with {X.shape[1]} columns.")
+        X = X[:, : X.shape[1] - k]
         n_timestamps = X.shape[1]
         self.image_size_ = self._resolve_image_size(n_timestamps)
+        if k and k >= self.image_size_:
+            raise ValueError(f"n_conditions={k} must be below image_size_={self.image_size_}.")
         if self.sequence_scaling == "global":
             largest = float(np.max(np.abs(_paa(X, self.image_size_, self.overlapping))))
             self.sequence_scale_ = largest if largest > 0 else 1.0
         else:
             self.sequence_scale_ = 1.0
         side = self.image_size_
-        self.image_shape_ = (1, side + 1, side) if self.keep_sequence else (1, side, side)
+        self.image_shape_ = (1, side + int(self.keep_sequence) + int(k > 0), side)
         return self
 
     def transform(self, X):
@@ -258,6 +279,8 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
             ``0 .. s-1`` of channel 0 are the image and row ``s`` is the PAA
             curve divided by ``sequence_scale_``, i.e. ``out[:, 0, :s, :]`` and
             ``out[:, 0, s, :]``; :func:`split_gaf_and_sequence` returns both.
+            With ``n_conditions=k > 0``, ``(n_samples, 1, s + 2, s)``: row
+            ``s + 1`` is ``[k, c_1, …, c_k, 0, …]``.
 
         Raises
         ------
@@ -270,11 +293,18 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         check_is_fitted(self, "image_size_")
         X = validate_data(self, X, dtype=np.float64, ensure_all_finite=False, reset=False)
         _check_finite(X)
+        k = self.n_conditions
+        conditions = X[:, X.shape[1] - k :]
+        X = X[:, : X.shape[1] - k]
         side = self.image_size_
         n_samples = X.shape[0]
         paa_operator = _paa_operator(X.shape[1], side, self.overlapping)
         constant = X.min(axis=1) == X.max(axis=1)
-        out = np.empty((n_samples, 1, side + self.keep_sequence, side), dtype=np.float32)
+        out = np.empty((n_samples, *self.image_shape_), dtype=np.float32)
+        if k:
+            out[:, 0, side + 1, :] = 0.0
+            out[:, 0, side + 1, 0] = k
+            out[:, 0, side + 1, 1 : k + 1] = conditions
         images = out[:, 0, :side, :]
         # Block by block of curves, so that every temporary stays small (in
         # cache) and the images go straight into ``out``. The image of a curve
@@ -348,12 +378,47 @@ def split_gaf_and_sequence(Xt):
            [1.  , 0.75, 0.25, 0.  ]], dtype=float32)
     """
     shape = tuple(Xt.shape)
-    if len(shape) != 4 or shape[1] != 1 or shape[2] != shape[3] + 1:
+    if len(shape) != 4 or shape[1] != 1 or shape[2] not in (shape[3] + 1, shape[3] + 2):
         raise ValueError(
             "Expected the output of GramianAngularFieldEncoder(keep_sequence=True), of "
-            f"shape (n_samples, 1, s + 1, s); got shape {shape}."
+            f"shape (n_samples, 1, s + 1, s) (or s + 2 with conditions); got shape {shape}."
         )
-    return Xt[:, :, :-1, :], Xt[:, 0, -1, :]
+    side = shape[3]
+    return Xt[:, :, :side, :], Xt[:, 0, side, :]
+
+
+def split_gaf_conditions(Xt):
+    """The test conditions of a ``GramianAngularFieldEncoder(n_conditions=k)`` output.
+
+    Parameters
+    ----------
+    Xt : ndarray or torch.Tensor of shape (n_samples, 1, s + 2, s)
+
+    Returns
+    -------
+    conditions : view of shape (n_samples, k)
+        ``k`` is read from the first entry of the conditions row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmat.encoders import GramianAngularFieldEncoder, split_gaf_conditions
+    >>> X = np.array([[0.0, 1.0, 3.0, 2.0, 1.5], [4.0, 3.0, 1.0, 0.0, 2.5]])  # last column: thickness
+    >>> out = GramianAngularFieldEncoder(keep_sequence=True, n_conditions=1).fit_transform(X)
+    >>> out.shape
+    (2, 1, 6, 4)
+    >>> split_gaf_conditions(out)
+    array([[1.5],
+           [2.5]], dtype=float32)
+    """
+    shape = tuple(Xt.shape)
+    if len(shape) != 4 or shape[1] != 1 or shape[2] != shape[3] + 2:
+        raise ValueError(
+            "Expected the output of GramianAngularFieldEncoder(keep_sequence=True, "
+            f"n_conditions=k), of shape (n_samples, 1, s + 2, s); got shape {shape}."
+        )
+    k = int(Xt[0, 0, -1, 0]) if shape[0] else 0
+    return Xt[:, 0, -1, 1 : k + 1]
 
 
 # ---------------------------------------------------------------- helpers

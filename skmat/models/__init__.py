@@ -5,7 +5,8 @@ from ._ptr_cnn import PTRCNN
 from ._ptr_regressor import PTRCNNRegressor, paper_training_params
 from ._scaled_net import ScaledNetRegressor
 from ._seq2seq import SPTSeq2Seq
+from ._spt_baselines import CurveMLP, GRUSeq2Seq, TransformerSeq2Seq
 from ._spt_regressor import SPTSeq2SeqRegressor
 from ._target_scaling import fit_target_scaling
 
-__all__ = ["CosineDecay", "PTRCNN", "PTRCNNRegressor", "SPTSeq2Seq", "SPTSeq2SeqRegressor", "ScaledNetRegressor", "fit_target_scaling", "paper_training_params"]
+__all__ = ["CosineDecay", "CurveMLP", "GRUSeq2Seq", "PTRCNN", "PTRCNNRegressor", "SPTSeq2Seq", "SPTSeq2SeqRegressor", "ScaledNetRegressor", "TransformerSeq2Seq", "fit_target_scaling", "paper_training_params"]

@@ -8,20 +8,25 @@ from torch import nn
 __all__ = ["SPTSeq2Seq", "split_input"]
 
 
-def split_input(X, use_gaf):
-    """Split a network input ``(B, 1, H, s)`` into the GAF image and the sequence.
+def split_input(X, use_gaf, n_conditions=0):
+    """Split a network input ``(B, 1, H, s)`` into GAF image, sequence and conditions.
 
-    ``H = s + 1``: the image is ``X[:, :, :s]`` and the sequence the last row
-    (the layout of ``GramianAngularFieldEncoder(keep_sequence=True)``).
-    ``H = 1``: a bare sequence, no image.
+    ``H = s + 1``: the image is ``X[:, :, :s]`` and the sequence row ``s``
+    (the layout of ``GramianAngularFieldEncoder(keep_sequence=True)``);
+    ``H = s + 2``: row ``s + 1`` also holds ``[k, c_1 … c_k]`` test conditions
+    (``n_conditions=k``); ``H = 1``: a bare sequence. Returns
+    ``(image or None, sequence, conditions or None)``.
     """
     height, length = X.shape[-2], X.shape[-1]
-    sequence = X[:, 0, -1, :]
-    if height == length + 1:
-        return (X[:, :, :length, :] if use_gaf else None), sequence
     if height == 1:
-        return None, sequence
-    raise ValueError(f"Expected input of shape (B, 1, s + 1, s) or (B, 1, 1, s); got {tuple(X.shape)}.")
+        return None, X[:, 0, 0, :], None
+    if height not in (length + 1, length + 2):
+        raise ValueError(
+            f"Expected input of shape (B, 1, s + 1, s), (B, 1, s + 2, s) or (B, 1, 1, s); got {tuple(X.shape)}."
+        )
+    image = X[:, :, :length, :] if use_gaf else None
+    conditions = X[:, 0, length + 1, 1 : n_conditions + 1] if height == length + 2 and n_conditions else None
+    return image, X[:, 0, length, :], conditions
 
 
 class SPTSeq2Seq(nn.Module):
@@ -59,6 +64,9 @@ class SPTSeq2Seq(nn.Module):
         Layers of the encoder and of the decoder LSTM.
     num_heads : int, default=4
     dropout : float, default=0.1
+    n_conditions : int, default=0
+        Test conditions (e.g. thickness) in the input's conditions row; they
+        join every step's features and shift the decoder's queries.
 
     Examples
     --------
@@ -83,6 +91,7 @@ class SPTSeq2Seq(nn.Module):
         num_layers=5,
         num_heads=4,
         dropout=0.1,
+        n_conditions=0,
     ):
         super().__init__()
         if hidden_size % num_heads:
@@ -90,10 +99,11 @@ class SPTSeq2Seq(nn.Module):
         self.use_gaf = use_gaf
         self.use_attention = use_attention
         self.n_outputs = n_outputs
+        self.n_conditions = n_conditions
         self.conv1d = nn.ModuleList(
             nn.Conv1d(1, conv1d_channels, k, padding=k // 2) for k in kernel_sizes
         )
-        n_features = 1 + conv1d_channels * len(kernel_sizes)
+        n_features = 1 + conv1d_channels * len(kernel_sizes) + n_conditions
         if use_gaf:
             self.conv2d = nn.Sequential(
                 nn.Conv2d(1, conv2d_channels, 3, padding=1),
@@ -105,17 +115,30 @@ class SPTSeq2Seq(nn.Module):
         layer_dropout = dropout if num_layers > 1 else 0.0
         self.encoder = nn.LSTM(n_features, hidden_size, num_layers, batch_first=True, dropout=layer_dropout)
         self.queries = nn.Parameter(torch.randn(n_outputs, hidden_size) * 0.1)
+        if n_conditions:
+            self.condition_queries = nn.Linear(n_conditions, hidden_size)
         self.decoder = nn.LSTM(hidden_size, hidden_size, num_layers, batch_first=True, dropout=layer_dropout)
         if use_attention:
             self.attention = nn.MultiheadAttention(hidden_size, num_heads, dropout=dropout, batch_first=True)
             self.norm = nn.LayerNorm(hidden_size)
         self.head = nn.Linear(hidden_size, 1)
 
+    def _conditions(self, X):
+        if not self.n_conditions:
+            return None
+        conditions = split_input(X, False, self.n_conditions)[2]
+        if conditions is None or conditions.shape[1] != self.n_conditions:
+            raise ValueError(f"n_conditions={self.n_conditions} needs an input conditions row (B, 1, s + 2, s).")
+        return conditions
+
     def features(self, X):
         """The feature matrix ``(B, s, d)`` of the paper's Algorithm 1."""
-        image, sequence = split_input(X, self.use_gaf)
+        image, sequence, _ = split_input(X, self.use_gaf)
         seq = sequence.unsqueeze(1)  # (B, 1, s)
         parts = [seq] + [torch.relu(conv(seq)) for conv in self.conv1d]
+        conditions = self._conditions(X)
+        if conditions is not None:
+            parts.append(conditions.unsqueeze(-1).expand(-1, -1, seq.shape[-1]))
         if self.use_gaf:
             if image is None:
                 raise ValueError("use_gaf=True needs GAF images: input of shape (B, 1, s + 1, s).")
@@ -125,6 +148,9 @@ class SPTSeq2Seq(nn.Module):
     def forward(self, X):
         encoded, state = self.encoder(self.features(X))
         queries = self.queries.unsqueeze(0).expand(X.shape[0], -1, -1)
+        conditions = self._conditions(X)
+        if conditions is not None:
+            queries = queries + self.condition_queries(conditions).unsqueeze(1)
         decoded, _ = self.decoder(queries, state)
         if self.use_attention:
             context, _ = self.attention(decoded, encoded, encoded, need_weights=False)

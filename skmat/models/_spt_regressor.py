@@ -62,6 +62,11 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
         Points of the predicted curve.
     input_offset_, input_scale_ : float
         Standardisation of the input sequence.
+    n_conditions_ : int
+        Test conditions (e.g. thickness) found in the input: give them as
+        trailing columns of ``X`` and ``GramianAngularFieldEncoder(...,
+        n_conditions=k)`` passes them through. Standardised per condition
+        (``condition_offset_``, ``condition_scale_``).
     target_offset_, target_scale_ : ndarray of shape (n_outputs_,)
 
     Notes
@@ -131,22 +136,27 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
             X = X[:, None, None, :]
         elif X.ndim == 3:
             X = X[:, None]
-        if X.ndim != 4 or X.shape[1] != 1 or X.shape[2] not in (1, X.shape[3] + 1):
+        if X.ndim != 4 or X.shape[1] != 1 or X.shape[2] not in (1, X.shape[3] + 1, X.shape[3] + 2):
             raise ValueError(
                 "Expected curves (n, m), or GramianAngularFieldEncoder(keep_sequence=True) output "
-                f"(n, 1, s + 1, s); got shape {X.shape}. A GAF image without its sequence row "
-                "(keep_sequence=False) cannot be used: the image alone has lost the load level."
+                f"(n, 1, s + 1, s) or (n, 1, s + 2, s); got shape {X.shape}. A GAF image without "
+                "its sequence row (keep_sequence=False) cannot be used: the image alone has lost "
+                "the load level."
             )
         return X
 
+    def _conditions_row(self, X):
+        return X[:, 0, X.shape[3] + 1, :] if X.shape[2] == X.shape[3] + 2 else None
+
     def _has_images(self):
-        return self.input_shape_[1] == self.input_shape_[2] + 1
+        return self.input_shape_[1] in (self.input_shape_[2] + 1, self.input_shape_[2] + 2)
 
     def _inferred_module_kwargs(self):
         inferred = {
             "sequence_length": self.input_shape_[-1],
             "n_outputs": self.n_outputs_,
             "use_gaf": self._has_images(),
+            "n_conditions": self.n_conditions_,
         }
         # Baseline modules share the input layout but not every switch.
         accepted = inspect.signature(self.module).parameters if isinstance(self.module, type) else {}
@@ -158,12 +168,37 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
                 "module__use_gaf=True needs GAF images: put GramianAngularFieldEncoder("
                 "keep_sequence=True) before the regressor, or set module__use_gaf=False."
             )
-        sequence = X[:, 0, -1, :]
+        sequence = X[:, 0, self._sequence_row(X), :]
         self.input_offset_ = float(sequence.mean())
         std = float(sequence.std())
         self.input_scale_ = std if std > 0 else 1.0
+        row = self._conditions_row(X)
+        if row is None:
+            self.n_conditions_ = 0
+            self.condition_offset_ = self.condition_scale_ = np.zeros(0)
+            return
+        counts = np.unique(row[:, 0])
+        if len(counts) != 1 or counts[0] != int(counts[0]) or not 0 < counts[0] < X.shape[3]:
+            raise ValueError(
+                "The conditions row (the last row of each GAF sample) must start with the same "
+                f"count of conditions in every sample; found {counts[:5].tolist()}."
+            )
+        self.n_conditions_ = int(counts[0])
+        values = row[:, 1 : self.n_conditions_ + 1].astype(np.float64)
+        self.condition_offset_ = values.mean(axis=0)
+        spread = values.std(axis=0)
+        self.condition_scale_ = np.where(spread > 0, spread, 1.0)
+
+    @staticmethod
+    def _sequence_row(X):
+        return 0 if X.shape[2] == 1 else X.shape[3]
 
     def _scale_input(self, X):
         X = X.copy()
-        X[:, 0, -1, :] = (X[:, 0, -1, :] - self.input_offset_) / self.input_scale_
+        r = self._sequence_row(X)
+        X[:, 0, r, :] = (X[:, 0, r, :] - self.input_offset_) / self.input_scale_
+        if self.n_conditions_:
+            k = self.n_conditions_
+            row = X[:, 0, X.shape[3] + 1, :]
+            row[:, 1 : k + 1] = (row[:, 1 : k + 1] - self.condition_offset_) / self.condition_scale_
         return X

@@ -1,0 +1,279 @@
+"""Baseline networks of Yang et al. (2025), Table II: ANN, GRU and Transformer Seq2Seq.
+
+Each reads the same input as :class:`~skmat.models.SPTSeq2Seq` — a float32
+tensor ``(B, 1, s + 1, s)`` (GAF image with its sequence row, from
+``GramianAngularFieldEncoder(keep_sequence=True)``) or ``(B, 1, 1, s)`` (a
+bare sequence) — but uses only the sequence row, and returns ``(B, T)``.
+They plug into the same regressor::
+
+    SPTSeq2SeqRegressor(module=GRUSeq2Seq)
+
+which sets ``sequence_length`` and ``n_outputs`` from the data. The paper's
+fourth baseline, the "1D LSTM", is ``SPTSeq2Seq(use_gaf=False)`` (what the
+regressor builds for bare curves).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ._seq2seq import split_input
+
+__all__ = ["CurveMLP", "GRUSeq2Seq", "TransformerSeq2Seq"]
+
+
+def _sequence(X, sequence_length=None):
+    """The sequence row ``(B, s)`` of an input ``(B, 1, s + 1, s)`` or ``(B, 1, 1, s)``."""
+    _, sequence, _ = split_input(X, use_gaf=False)
+    if sequence_length is not None and sequence.shape[-1] != sequence_length:
+        raise ValueError(
+            f"Expected sequences of length {sequence_length}; got {sequence.shape[-1]} "
+            f"(input shape {tuple(X.shape)})."
+        )
+    return sequence
+
+
+class _MultiScaleFeatures(nn.Module):
+    """Per-step features ``(B, s, 1 + channels * len(kernel_sizes))`` of a sequence ``(B, s)``.
+
+    The value itself and ReLU'd 1-D convolutions with "same" padding, one per
+    kernel size.
+    """
+
+    def __init__(self, channels, kernel_sizes):
+        super().__init__()
+        kernel_sizes = tuple(int(k) for k in kernel_sizes)
+        if not kernel_sizes or any(k < 1 or k % 2 == 0 for k in kernel_sizes):
+            raise ValueError(f"kernel_sizes must be odd positive integers, got {kernel_sizes}.")
+        self.convs = nn.ModuleList(nn.Conv1d(1, channels, k, padding=k // 2) for k in kernel_sizes)
+        self.n_features = 1 + channels * len(kernel_sizes)
+
+    def forward(self, sequence):
+        seq = sequence.unsqueeze(1)  # (B, 1, s)
+        parts = [seq] + [torch.relu(conv(seq)) for conv in self.convs]
+        return torch.cat(parts, dim=1).transpose(1, 2)
+
+
+class CurveMLP(nn.Module):
+    """Fully connected network from a load curve to a stress curve (the paper's "ANN").
+
+    The sequence is flattened and passed through ``Linear → ReLU → Dropout``
+    blocks and a linear output layer with one unit per output point. It sees
+    the whole curve at once but has no notion of order, which the paper
+    blames for its unsmooth predictions.
+
+    Parameters
+    ----------
+    sequence_length : int, default=181
+        Length ``s`` of the input sequence (set from the data by the regressor).
+    n_outputs : int, default=35
+        Length ``T`` of the predicted curve (set from ``y``).
+    hidden_sizes : tuple of int, default=(256, 256)
+        Widths of the hidden layers; ``()`` gives a linear model.
+    dropout : float, default=0.1
+        Dropout after each hidden layer.
+
+    See Also
+    --------
+    GRUSeq2Seq, TransformerSeq2Seq, SPTSeq2Seq
+
+    Notes
+    -----
+    The paper does not give the sizes of its baselines; the defaults here are
+    this library's choice.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmat.models import CurveMLP
+    >>> net = CurveMLP(32, 35, hidden_sizes=(16,))
+    >>> net(torch.zeros(4, 1, 33, 32)).shape
+    torch.Size([4, 35])
+    >>> net(torch.zeros(4, 1, 1, 32)).shape
+    torch.Size([4, 35])
+    """
+
+    def __init__(self, sequence_length=181, n_outputs=35, *, hidden_sizes=(256, 256), dropout=0.1):
+        super().__init__()
+        self.sequence_length = sequence_length
+        self.n_outputs = n_outputs
+        layers, width = [], sequence_length
+        for size in hidden_sizes:
+            layers += [nn.Linear(width, size), nn.ReLU(), nn.Dropout(dropout)]
+            width = size
+        layers.append(nn.Linear(width, n_outputs))
+        self.mlp = nn.Sequential(*layers)
+
+    def forward(self, X):
+        return self.mlp(_sequence(X, self.sequence_length))
+
+
+class GRUSeq2Seq(nn.Module):
+    """GRU encoder–decoder without cross-attention (the paper's "GRU-based model").
+
+    Per-step features are the sequence value and ReLU'd 1-D convolutions with
+    kernel sizes 3, 5 and 7 (as in :class:`SPTSeq2Seq`, without the GAF
+    branch). A multi-layer GRU encodes them; a multi-layer GRU decoder,
+    started from the encoder's final hidden state, reads one learned query per
+    output step (non-autoregressive, like :class:`SPTSeq2Seq`); a linear head
+    gives one stress value per step. The decoder sees the input only through
+    that initial state.
+
+    Parameters
+    ----------
+    sequence_length : int, default=181
+        Length ``s`` of the input sequence (set by the regressor; the GRU
+        itself accepts any length).
+    n_outputs : int, default=35
+        Length ``T`` of the predicted curve (set from ``y``).
+    conv1d_channels : int, default=16
+        Channels of each 1-D convolution.
+    kernel_sizes : tuple of int, default=(3, 5, 7)
+        Odd kernel sizes of the 1-D convolutions.
+    hidden_size : int, default=128
+    num_layers : int, default=2
+        Layers of the encoder and of the decoder GRU.
+    dropout : float, default=0.1
+        Dropout between GRU layers (when ``num_layers > 1``).
+
+    See Also
+    --------
+    SPTSeq2Seq : the same layout with LSTMs, GAF features and cross-attention.
+    TransformerSeq2Seq, CurveMLP
+
+    Notes
+    -----
+    The paper does not give its baselines' sizes. Two layers are the default
+    here to keep training fast; the proposed model uses five layers of 128.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmat.models import GRUSeq2Seq
+    >>> net = GRUSeq2Seq(32, 35, conv1d_channels=2, hidden_size=8, num_layers=1)
+    >>> net(torch.zeros(4, 1, 33, 32)).shape
+    torch.Size([4, 35])
+    """
+
+    def __init__(
+        self,
+        sequence_length=181,
+        n_outputs=35,
+        *,
+        conv1d_channels=16,
+        kernel_sizes=(3, 5, 7),
+        hidden_size=128,
+        num_layers=2,
+        dropout=0.1,
+    ):
+        super().__init__()
+        self.sequence_length = sequence_length
+        self.n_outputs = n_outputs
+        self.features = _MultiScaleFeatures(conv1d_channels, kernel_sizes)
+        layer_dropout = dropout if num_layers > 1 else 0.0
+        self.encoder = nn.GRU(
+            self.features.n_features, hidden_size, num_layers, batch_first=True, dropout=layer_dropout
+        )
+        self.queries = nn.Parameter(torch.randn(n_outputs, hidden_size) * 0.1)
+        self.decoder = nn.GRU(hidden_size, hidden_size, num_layers, batch_first=True, dropout=layer_dropout)
+        self.head = nn.Linear(hidden_size, 1)
+
+    def forward(self, X):
+        _, state = self.encoder(self.features(_sequence(X)))
+        queries = self.queries.unsqueeze(0).expand(X.shape[0], -1, -1)
+        decoded, _ = self.decoder(queries, state)
+        return self.head(decoded).squeeze(-1)
+
+
+class TransformerSeq2Seq(nn.Module):
+    """Transformer encoder–decoder (the paper's "Transformer-based model").
+
+    Per-step features (the sequence value and 1-D convolutions with kernel
+    sizes 3, 5, 7, as in :class:`GRUSeq2Seq`) are projected to ``d_model``,
+    given learned positional embeddings and encoded by a
+    :class:`torch.nn.TransformerEncoder`. A :class:`torch.nn.TransformerDecoder`
+    reads one learned query per output step (plus a learned positional
+    embedding), self-attends among them and cross-attends to the encoder
+    output; a linear head gives one stress value per step. Decoding is
+    non-autoregressive (no causal mask, no previous outputs as input).
+
+    Parameters
+    ----------
+    sequence_length : int, default=181
+        Length ``s`` of the input sequence (set from the data by the
+        regressor); sizes the positional embeddings.
+    n_outputs : int, default=35
+        Length ``T`` of the predicted curve (set from ``y``).
+    conv1d_channels : int, default=16
+        Channels of each 1-D convolution.
+    kernel_sizes : tuple of int, default=(3, 5, 7)
+        Odd kernel sizes of the 1-D convolutions.
+    d_model : int, default=64
+    nhead : int, default=4
+        Attention heads; must divide ``d_model``.
+    num_layers : int, default=2
+        Layers of the encoder and of the decoder.
+    dim_feedforward : int, default=128
+    dropout : float, default=0.1
+
+    See Also
+    --------
+    GRUSeq2Seq, CurveMLP, SPTSeq2Seq
+
+    Notes
+    -----
+    The paper says its GRU and Transformer baselines "lack a cross-attention
+    mechanism" but does not describe them further; a Transformer decoder
+    without cross-attention would not see the input at all, so this one keeps
+    the standard encoder–decoder cross-attention. Its sizes are this
+    library's choice.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmat.models import TransformerSeq2Seq
+    >>> net = TransformerSeq2Seq(32, 35, conv1d_channels=2, d_model=8, nhead=2,
+    ...                          num_layers=1, dim_feedforward=16)
+    >>> net(torch.zeros(4, 1, 1, 32)).shape
+    torch.Size([4, 35])
+    """
+
+    def __init__(
+        self,
+        sequence_length=181,
+        n_outputs=35,
+        *,
+        conv1d_channels=16,
+        kernel_sizes=(3, 5, 7),
+        d_model=64,
+        nhead=4,
+        num_layers=2,
+        dim_feedforward=128,
+        dropout=0.1,
+    ):
+        super().__init__()
+        if d_model % nhead:
+            raise ValueError(f"d_model {d_model} must be divisible by nhead {nhead}.")
+        self.sequence_length = sequence_length
+        self.n_outputs = n_outputs
+        self.features = _MultiScaleFeatures(conv1d_channels, kernel_sizes)
+        self.projection = nn.Linear(self.features.n_features, d_model)
+        self.input_positions = nn.Parameter(torch.randn(sequence_length, d_model) * 0.02)
+        self.queries = nn.Parameter(torch.randn(n_outputs, d_model) * 0.1)
+        self.output_positions = nn.Parameter(torch.randn(n_outputs, d_model) * 0.02)
+        encoder_layer = nn.TransformerEncoderLayer(
+            d_model, nhead, dim_feedforward, dropout, batch_first=True
+        )
+        self.encoder = nn.TransformerEncoder(encoder_layer, num_layers, enable_nested_tensor=False)
+        decoder_layer = nn.TransformerDecoderLayer(
+            d_model, nhead, dim_feedforward, dropout, batch_first=True
+        )
+        self.decoder = nn.TransformerDecoder(decoder_layer, num_layers)
+        self.head = nn.Linear(d_model, 1)
+
+    def forward(self, X):
+        sequence = _sequence(X, self.sequence_length)
+        memory = self.encoder(self.projection(self.features(sequence)) + self.input_positions)
+        queries = (self.queries + self.output_positions).unsqueeze(0).expand(X.shape[0], -1, -1)
+        return self.head(self.decoder(queries, memory)).squeeze(-1)
