@@ -34,6 +34,16 @@ def pipeline(module, **params):
     return Pipeline([("gaf", GramianAngularFieldEncoder(16, keep_sequence=True)), ("s2s", tiny(module, **params))])
 
 
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread():
+    # On shared, busy cores torch's intra-op threads spin against each other
+    # (20-50x slower here); these tiny networks gain nothing from them.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope="module")
 def spt():
     return make_small_punch_test(120, random_state=0)
@@ -114,6 +124,19 @@ def test_gaf_pipeline_clone_and_pickle(spt, module):
     np.testing.assert_array_equal(restored.predict(spt.data), model.predict(spt.data))
     refit = clone(model).fit(spt.data, spt.target)
     np.testing.assert_array_equal(refit.predict(spt.data), model.predict(spt.data))
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_conditions_row_is_accepted_and_ignored(spt, module):
+    X = np.column_stack([spt.data, spt.params.thickness])
+    model = Pipeline([
+        ("gaf", GramianAngularFieldEncoder(16, keep_sequence=True, n_conditions=1)),
+        ("s2s", tiny(module)),
+    ]).fit(X, spt.target)
+    assert model.named_steps["s2s"].input_shape_ == (1, 18, 16)
+    thin, thick = X[:4].copy(), X[:4].copy()
+    thin[:, -1], thick[:, -1] = 1.0, 4.0
+    np.testing.assert_array_equal(model.predict(thin), model.predict(thick))
 
 
 def test_grid_search_over_a_module_parameter(spt):

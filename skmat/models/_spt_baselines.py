@@ -2,8 +2,10 @@
 
 Each reads the same input as :class:`~skmat.models.SPTSeq2Seq` — a float32
 tensor ``(B, 1, s + 1, s)`` (GAF image with its sequence row, from
-``GramianAngularFieldEncoder(keep_sequence=True)``) or ``(B, 1, 1, s)`` (a
+``GramianAngularFieldEncoder(keep_sequence=True)``), ``(B, 1, s + 2, s)``
+(with a test-conditions row, from ``n_conditions=k``) or ``(B, 1, 1, s)`` (a
 bare sequence) — but uses only the sequence row, and returns ``(B, T)``.
+They take no ``n_conditions``: test conditions such as thickness are ignored.
 They plug into the same regressor::
 
     SPTSeq2SeqRegressor(module=GRUSeq2Seq)
@@ -24,7 +26,7 @@ __all__ = ["CurveMLP", "GRUSeq2Seq", "TransformerSeq2Seq"]
 
 
 def _sequence(X, sequence_length=None):
-    """The sequence row ``(B, s)`` of an input ``(B, 1, s + 1, s)`` or ``(B, 1, 1, s)``."""
+    """The sequence row ``(B, s)`` of an input ``(B, 1, s + 1 | s + 2 | 1, s)``."""
     _, sequence, _ = split_input(X, use_gaf=False)
     if sequence_length is not None and sequence.shape[-1] != sequence_length:
         raise ValueError(
