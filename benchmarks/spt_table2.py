@@ -10,6 +10,9 @@ Trains every model on 4,500 curves of ``make_small_punch_test`` and tests on
   same regressor;
 * ``KRR``: kernel ridge on the standardised curves.
 
+Every model also gets the disc thickness (``--no-thickness`` to withhold
+it): without it a thick weak disc and a thin strong one give similar curves.
+
 Writes ``spt_table2.csv`` (first line: the command and the machine), a
 markdown copy with median MAPE added, and ``spt_table2_fig5.png`` (four test
 curves from low to high stress, every model overlaid). ``--learning-curve``
@@ -64,7 +67,8 @@ def build_models(args):
 
     def seq2seq(**module):
         return Pipeline([
-            ("gaf", GramianAngularFieldEncoder(s["image_size"], keep_sequence=True)),
+            ("gaf", GramianAngularFieldEncoder(s["image_size"], keep_sequence=True,
+                                               n_conditions=int(args.thickness))),
             ("s2s", SPTSeq2SeqRegressor(**common, **module)),
         ])
 
@@ -166,6 +170,8 @@ def main(argv=None):
     parser.add_argument("--models", nargs="+", default=[PROPOSED, "1D LSTM", "GRU Seq2Seq",
                                                         "Transformer Seq2Seq", "ANN", "KRR"])
     parser.add_argument("--learning-curve", action="store_true")
+    parser.add_argument("--no-thickness", dest="thickness", action="store_false",
+                        help="do not give the disc thickness (a known test condition) as an input")
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--verbose", action="store_true", help="print skorch's epoch table")
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -179,8 +185,10 @@ def main(argv=None):
 
     spt = make_small_punch_test(args.n_samples, random_state=args.random_state)
     n_train = args.n_samples - args.n_test
-    X_train, y_train = spt.data[:n_train], spt.target[:n_train]
-    X_test, y_test = spt.data[n_train:], spt.target[n_train:]
+    # The thickness, known in any real test, rides along as the last column.
+    X = np.column_stack([spt.data, spt.params.thickness]) if args.thickness else spt.data
+    X_train, y_train = X[:n_train], spt.target[:n_train]
+    X_test, y_test = X[n_train:], spt.target[n_train:]
     print(f"{n_train} train / {args.n_test} test curves; settings {settings(args)}", flush=True)
 
     models = build_models(args)

@@ -127,16 +127,17 @@ def test_gaf_pipeline_clone_and_pickle(spt, module):
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_conditions_row_is_accepted_and_ignored(spt, module):
+def test_conditions_row_is_used(spt, module):
     X = np.column_stack([spt.data, spt.params.thickness])
     model = Pipeline([
         ("gaf", GramianAngularFieldEncoder(16, keep_sequence=True, n_conditions=1)),
         ("s2s", tiny(module)),
     ]).fit(X, spt.target)
     assert model.named_steps["s2s"].input_shape_ == (1, 18, 16)
+    assert model.named_steps["s2s"].module_.n_conditions == 1
     thin, thick = X[:4].copy(), X[:4].copy()
     thin[:, -1], thick[:, -1] = 1.0, 4.0
-    np.testing.assert_array_equal(model.predict(thin), model.predict(thick))
+    assert not np.allclose(model.predict(thin), model.predict(thick))
 
 
 def test_grid_search_over_a_module_parameter(spt):

@@ -4,8 +4,9 @@ Each reads the same input as :class:`~skmat.models.SPTSeq2Seq` — a float32
 tensor ``(B, 1, s + 1, s)`` (GAF image with its sequence row, from
 ``GramianAngularFieldEncoder(keep_sequence=True)``), ``(B, 1, s + 2, s)``
 (with a test-conditions row, from ``n_conditions=k``) or ``(B, 1, 1, s)`` (a
-bare sequence) — but uses only the sequence row, and returns ``(B, T)``.
-They take no ``n_conditions``: test conditions such as thickness are ignored.
+bare sequence) — but uses only the sequence row (and the conditions, which
+join every step's features as in the proposed model), not the image, and
+returns ``(B, T)``.
 They plug into the same regressor::
 
     SPTSeq2SeqRegressor(module=GRUSeq2Seq)
@@ -34,6 +35,23 @@ def _sequence(X, sequence_length=None):
             f"(input shape {tuple(X.shape)})."
         )
     return sequence
+
+
+def _conditions(X, n_conditions):
+    """The ``(B, k)`` test conditions of an input with a conditions row, or None."""
+    if not n_conditions:
+        return None
+    conditions = split_input(X, use_gaf=False, n_conditions=n_conditions)[2]
+    if conditions is None or conditions.shape[1] != n_conditions:
+        raise ValueError(f"n_conditions={n_conditions} needs an input conditions row (B, 1, s + 2, s).")
+    return conditions
+
+
+def _with_conditions(features, conditions):
+    """Append conditions ``(B, k)`` to every step of ``features`` ``(B, s, d)``."""
+    if conditions is None:
+        return features
+    return torch.cat([features, conditions.unsqueeze(1).expand(-1, features.shape[1], -1)], dim=2)
 
 
 class _MultiScaleFeatures(nn.Module):
@@ -96,11 +114,13 @@ class CurveMLP(nn.Module):
     torch.Size([4, 35])
     """
 
-    def __init__(self, sequence_length=181, n_outputs=35, *, hidden_sizes=(256, 256), dropout=0.1):
+    def __init__(self, sequence_length=181, n_outputs=35, *, hidden_sizes=(256, 256), dropout=0.1,
+                 n_conditions=0):
         super().__init__()
         self.sequence_length = sequence_length
         self.n_outputs = n_outputs
-        layers, width = [], sequence_length
+        self.n_conditions = n_conditions
+        layers, width = [], sequence_length + n_conditions
         for size in hidden_sizes:
             layers += [nn.Linear(width, size), nn.ReLU(), nn.Dropout(dropout)]
             width = size
@@ -108,7 +128,9 @@ class CurveMLP(nn.Module):
         self.mlp = nn.Sequential(*layers)
 
     def forward(self, X):
-        return self.mlp(_sequence(X, self.sequence_length))
+        sequence = _sequence(X, self.sequence_length)
+        conditions = _conditions(X, self.n_conditions)
+        return self.mlp(sequence if conditions is None else torch.cat([sequence, conditions], dim=1))
 
 
 class GRUSeq2Seq(nn.Module):
@@ -168,22 +190,30 @@ class GRUSeq2Seq(nn.Module):
         hidden_size=128,
         num_layers=2,
         dropout=0.1,
+        n_conditions=0,
     ):
         super().__init__()
         self.sequence_length = sequence_length
         self.n_outputs = n_outputs
+        self.n_conditions = n_conditions
         self.features = _MultiScaleFeatures(conv1d_channels, kernel_sizes)
         layer_dropout = dropout if num_layers > 1 else 0.0
         self.encoder = nn.GRU(
-            self.features.n_features, hidden_size, num_layers, batch_first=True, dropout=layer_dropout
+            self.features.n_features + n_conditions, hidden_size, num_layers, batch_first=True,
+            dropout=layer_dropout,
         )
         self.queries = nn.Parameter(torch.randn(n_outputs, hidden_size) * 0.1)
+        if n_conditions:
+            self.condition_queries = nn.Linear(n_conditions, hidden_size)
         self.decoder = nn.GRU(hidden_size, hidden_size, num_layers, batch_first=True, dropout=layer_dropout)
         self.head = nn.Linear(hidden_size, 1)
 
     def forward(self, X):
-        _, state = self.encoder(self.features(_sequence(X)))
+        conditions = _conditions(X, self.n_conditions)
+        _, state = self.encoder(_with_conditions(self.features(_sequence(X)), conditions))
         queries = self.queries.unsqueeze(0).expand(X.shape[0], -1, -1)
+        if conditions is not None:
+            queries = queries + self.condition_queries(conditions).unsqueeze(1)
         decoded, _ = self.decoder(queries, state)
         return self.head(decoded).squeeze(-1)
 
@@ -253,14 +283,18 @@ class TransformerSeq2Seq(nn.Module):
         num_layers=2,
         dim_feedforward=128,
         dropout=0.1,
+        n_conditions=0,
     ):
         super().__init__()
         if d_model % nhead:
             raise ValueError(f"d_model {d_model} must be divisible by nhead {nhead}.")
         self.sequence_length = sequence_length
         self.n_outputs = n_outputs
+        self.n_conditions = n_conditions
         self.features = _MultiScaleFeatures(conv1d_channels, kernel_sizes)
-        self.projection = nn.Linear(self.features.n_features, d_model)
+        self.projection = nn.Linear(self.features.n_features + n_conditions, d_model)
+        if n_conditions:
+            self.condition_queries = nn.Linear(n_conditions, d_model)
         self.input_positions = nn.Parameter(torch.randn(sequence_length, d_model) * 0.02)
         self.queries = nn.Parameter(torch.randn(n_outputs, d_model) * 0.1)
         self.output_positions = nn.Parameter(torch.randn(n_outputs, d_model) * 0.02)
@@ -276,6 +310,10 @@ class TransformerSeq2Seq(nn.Module):
 
     def forward(self, X):
         sequence = _sequence(X, self.sequence_length)
-        memory = self.encoder(self.projection(self.features(sequence)) + self.input_positions)
+        conditions = _conditions(X, self.n_conditions)
+        features = _with_conditions(self.features(sequence), conditions)
+        memory = self.encoder(self.projection(features) + self.input_positions)
         queries = (self.queries + self.output_positions).unsqueeze(0).expand(X.shape[0], -1, -1)
+        if conditions is not None:
+            queries = queries + self.condition_queries(conditions).unsqueeze(1)
         return self.head(self.decoder(queries, memory)).squeeze(-1)
