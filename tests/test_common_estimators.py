@@ -1,14 +1,16 @@
-"""scikit-learn's common checks for PTRCNNRegressor, on its flat-feature fallback.
+"""scikit-learn's common checks for the network regressors, on 2-D input.
 
-PTRCNNRegressor reads a 2-D array ``(n, F)`` as a ``1 x F`` line image, so
-sklearn's full check suite applies. The encoders take strings and are checked
+PTRCNNRegressor reads a 2-D array ``(n, F)`` as a ``1 x F`` line image and
+SPTSeq2SeqRegressor as ``n`` bare curves, so sklearn's full check suite
+applies to both; the expected failures (skorch's design, tiny training
+budgets) are the same for both. The encoders take strings and are checked
 in ``test_common_encoders.py``.
 """
 
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skmat import PTRCNNRegressor
+from skmat import PTRCNNRegressor, SPTSeq2SeqRegressor
 
 # Each check that is expected to fail, and why.
 PTRCNN_EXPECTED_FAILURES = {
@@ -22,10 +24,22 @@ PTRCNN_EXPECTED_FAILURES = {
         "floats; skorch validates some eagerly in set_params."
     ),
     "check_regressors_train": (
-        "a 4-filter network trained for 3 epochs in the check suite cannot reach R² > 0.5; "
-        "learning is tested on real images in test_ptr_regressor.py."
+        "a 4-unit network trained for 3 epochs in the check suite cannot reach R² > 0.5; "
+        "learning is tested on real data in test_ptr_regressor.py and test_spt_regressor.py."
     ),
 }
+
+
+def _tiny_seq2seq():
+    return SPTSeq2SeqRegressor(
+        max_epochs=3,
+        batch_size=32,
+        module__hidden_size=4,
+        module__num_layers=1,
+        module__num_heads=2,
+        module__conv1d_channels=2,
+        random_state=0,
+    )
 
 
 def _tiny():
@@ -39,7 +53,7 @@ def _tiny():
     )
 
 
-@parametrize_with_checks([_tiny()], expected_failed_checks=lambda est: PTRCNN_EXPECTED_FAILURES)
+@parametrize_with_checks([_tiny(), _tiny_seq2seq()], expected_failed_checks=lambda est: PTRCNN_EXPECTED_FAILURES)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 

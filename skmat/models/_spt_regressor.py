@@ -67,7 +67,7 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
         trailing columns of ``X`` and ``GramianAngularFieldEncoder(...,
         n_conditions=k)`` passes them through. Standardised per condition
         (``condition_offset_``, ``condition_scale_``).
-    target_offset_, target_scale_ : ndarray of shape (n_outputs_,)
+    target_offset_, target_scale_ : ndarray of shape (n_points,)
 
     Notes
     -----
