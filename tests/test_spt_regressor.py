@@ -50,7 +50,7 @@ def test_paper_sizes_by_default():
     net = SPTSeq2Seq()
     assert net.encoder.num_layers == 5 and net.decoder.num_layers == 5
     assert net.encoder.hidden_size == 128
-    assert [c.kernel_size[0] for c in net.conv1d] == [3, 5, 7]
+    assert [c.kernel_size[0] for c in net.conv1d.convs] == [3, 5, 7]
 
 
 def test_pipeline_fits_and_predicts_curves(spt):

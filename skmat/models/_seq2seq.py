@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["SPTSeq2Seq", "split_input"]
+__all__ = ["MultiScaleConv1d", "SPTSeq2Seq", "conditions_of", "split_input"]
 
 
 def split_input(X, use_gaf, n_conditions=0):
@@ -27,6 +27,37 @@ def split_input(X, use_gaf, n_conditions=0):
     image = X[:, :, :length, :] if use_gaf else None
     conditions = X[:, 0, length + 1, 1 : n_conditions + 1] if height == length + 2 and n_conditions else None
     return image, X[:, 0, length, :], conditions
+
+
+def conditions_of(X, n_conditions):
+    """The ``(B, k)`` test conditions of an input with a conditions row, or None if k = 0."""
+    if not n_conditions:
+        return None
+    conditions = split_input(X, False, n_conditions)[2]
+    if conditions is None or conditions.shape[1] != n_conditions:
+        raise ValueError(f"n_conditions={n_conditions} needs an input conditions row (B, 1, s + 2, s).")
+    return conditions
+
+
+class MultiScaleConv1d(nn.Module):
+    """Per-step features ``(B, s, 1 + channels * len(kernel_sizes))`` of a sequence ``(B, s)``.
+
+    The value itself and ReLU'd 1-D convolutions with "same" padding, one per
+    kernel size.
+    """
+
+    def __init__(self, channels, kernel_sizes):
+        super().__init__()
+        kernel_sizes = tuple(int(k) for k in kernel_sizes)
+        if not kernel_sizes or any(k < 1 or k % 2 == 0 for k in kernel_sizes):
+            raise ValueError(f"kernel_sizes must be odd positive integers, got {kernel_sizes}.")
+        self.convs = nn.ModuleList(nn.Conv1d(1, channels, k, padding=k // 2) for k in kernel_sizes)
+        self.n_features = 1 + channels * len(kernel_sizes)
+
+    def forward(self, sequence):
+        seq = sequence.unsqueeze(1)  # (B, 1, s)
+        parts = [seq] + [torch.relu(conv(seq)) for conv in self.convs]
+        return torch.cat(parts, dim=1).transpose(1, 2)
 
 
 class SPTSeq2Seq(nn.Module):
@@ -100,10 +131,8 @@ class SPTSeq2Seq(nn.Module):
         self.use_attention = use_attention
         self.n_outputs = n_outputs
         self.n_conditions = n_conditions
-        self.conv1d = nn.ModuleList(
-            nn.Conv1d(1, conv1d_channels, k, padding=k // 2) for k in kernel_sizes
-        )
-        n_features = 1 + conv1d_channels * len(kernel_sizes) + n_conditions
+        self.conv1d = MultiScaleConv1d(conv1d_channels, kernel_sizes)
+        n_features = self.conv1d.n_features + n_conditions
         if use_gaf:
             self.conv2d = nn.Sequential(
                 nn.Conv2d(1, conv2d_channels, 3, padding=1),
@@ -123,32 +152,23 @@ class SPTSeq2Seq(nn.Module):
             self.norm = nn.LayerNorm(hidden_size)
         self.head = nn.Linear(hidden_size, 1)
 
-    def _conditions(self, X):
-        if not self.n_conditions:
-            return None
-        conditions = split_input(X, False, self.n_conditions)[2]
-        if conditions is None or conditions.shape[1] != self.n_conditions:
-            raise ValueError(f"n_conditions={self.n_conditions} needs an input conditions row (B, 1, s + 2, s).")
-        return conditions
-
     def features(self, X):
         """The feature matrix ``(B, s, d)`` of the paper's Algorithm 1."""
         image, sequence, _ = split_input(X, self.use_gaf)
-        seq = sequence.unsqueeze(1)  # (B, 1, s)
-        parts = [seq] + [torch.relu(conv(seq)) for conv in self.conv1d]
-        conditions = self._conditions(X)
+        parts = [self.conv1d(sequence)]  # (B, s, 1 + 3 C)
+        conditions = conditions_of(X, self.n_conditions)
         if conditions is not None:
-            parts.append(conditions.unsqueeze(-1).expand(-1, -1, seq.shape[-1]))
+            parts.append(conditions.unsqueeze(1).expand(-1, sequence.shape[-1], -1))
         if self.use_gaf:
             if image is None:
                 raise ValueError("use_gaf=True needs GAF images: input of shape (B, 1, s + 1, s).")
-            parts.append(self.conv2d(image).mean(dim=2))  # average over one image axis -> (B, C, s)
-        return torch.cat(parts, dim=1).transpose(1, 2)
+            parts.append(self.conv2d(image).mean(dim=2).transpose(1, 2))  # mean over one image axis
+        return torch.cat(parts, dim=2)
 
     def forward(self, X):
         encoded, state = self.encoder(self.features(X))
         queries = self.queries.unsqueeze(0).expand(X.shape[0], -1, -1)
-        conditions = self._conditions(X)
+        conditions = conditions_of(X, self.n_conditions)
         if conditions is not None:
             queries = queries + self.condition_queries(conditions).unsqueeze(1)
         decoded, _ = self.decoder(queries, state)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._seq2seq import split_input
+from ._seq2seq import MultiScaleConv1d, conditions_of, split_input
 
 __all__ = ["CurveMLP", "GRUSeq2Seq", "TransformerSeq2Seq"]
 
@@ -37,42 +37,11 @@ def _sequence(X, sequence_length=None):
     return sequence
 
 
-def _conditions(X, n_conditions):
-    """The ``(B, k)`` test conditions of an input with a conditions row, or None."""
-    if not n_conditions:
-        return None
-    conditions = split_input(X, use_gaf=False, n_conditions=n_conditions)[2]
-    if conditions is None or conditions.shape[1] != n_conditions:
-        raise ValueError(f"n_conditions={n_conditions} needs an input conditions row (B, 1, s + 2, s).")
-    return conditions
-
-
 def _with_conditions(features, conditions):
     """Append conditions ``(B, k)`` to every step of ``features`` ``(B, s, d)``."""
     if conditions is None:
         return features
     return torch.cat([features, conditions.unsqueeze(1).expand(-1, features.shape[1], -1)], dim=2)
-
-
-class _MultiScaleFeatures(nn.Module):
-    """Per-step features ``(B, s, 1 + channels * len(kernel_sizes))`` of a sequence ``(B, s)``.
-
-    The value itself and ReLU'd 1-D convolutions with "same" padding, one per
-    kernel size.
-    """
-
-    def __init__(self, channels, kernel_sizes):
-        super().__init__()
-        kernel_sizes = tuple(int(k) for k in kernel_sizes)
-        if not kernel_sizes or any(k < 1 or k % 2 == 0 for k in kernel_sizes):
-            raise ValueError(f"kernel_sizes must be odd positive integers, got {kernel_sizes}.")
-        self.convs = nn.ModuleList(nn.Conv1d(1, channels, k, padding=k // 2) for k in kernel_sizes)
-        self.n_features = 1 + channels * len(kernel_sizes)
-
-    def forward(self, sequence):
-        seq = sequence.unsqueeze(1)  # (B, 1, s)
-        parts = [seq] + [torch.relu(conv(seq)) for conv in self.convs]
-        return torch.cat(parts, dim=1).transpose(1, 2)
 
 
 class CurveMLP(nn.Module):
@@ -129,7 +98,7 @@ class CurveMLP(nn.Module):
 
     def forward(self, X):
         sequence = _sequence(X, self.sequence_length)
-        conditions = _conditions(X, self.n_conditions)
+        conditions = conditions_of(X, self.n_conditions)
         return self.mlp(sequence if conditions is None else torch.cat([sequence, conditions], dim=1))
 
 
@@ -196,7 +165,7 @@ class GRUSeq2Seq(nn.Module):
         self.sequence_length = sequence_length
         self.n_outputs = n_outputs
         self.n_conditions = n_conditions
-        self.features = _MultiScaleFeatures(conv1d_channels, kernel_sizes)
+        self.features = MultiScaleConv1d(conv1d_channels, kernel_sizes)
         layer_dropout = dropout if num_layers > 1 else 0.0
         self.encoder = nn.GRU(
             self.features.n_features + n_conditions, hidden_size, num_layers, batch_first=True,
@@ -209,7 +178,7 @@ class GRUSeq2Seq(nn.Module):
         self.head = nn.Linear(hidden_size, 1)
 
     def forward(self, X):
-        conditions = _conditions(X, self.n_conditions)
+        conditions = conditions_of(X, self.n_conditions)
         _, state = self.encoder(_with_conditions(self.features(_sequence(X)), conditions))
         queries = self.queries.unsqueeze(0).expand(X.shape[0], -1, -1)
         if conditions is not None:
@@ -291,7 +260,7 @@ class TransformerSeq2Seq(nn.Module):
         self.sequence_length = sequence_length
         self.n_outputs = n_outputs
         self.n_conditions = n_conditions
-        self.features = _MultiScaleFeatures(conv1d_channels, kernel_sizes)
+        self.features = MultiScaleConv1d(conv1d_channels, kernel_sizes)
         self.projection = nn.Linear(self.features.n_features + n_conditions, d_model)
         if n_conditions:
             self.condition_queries = nn.Linear(n_conditions, d_model)
@@ -310,7 +279,7 @@ class TransformerSeq2Seq(nn.Module):
 
     def forward(self, X):
         sequence = _sequence(X, self.sequence_length)
-        conditions = _conditions(X, self.n_conditions)
+        conditions = conditions_of(X, self.n_conditions)
         features = _with_conditions(self.features(sequence), conditions)
         memory = self.encoder(self.projection(features) + self.input_positions)
         queries = (self.queries + self.output_positions).unsqueeze(0).expand(X.shape[0], -1, -1)
