@@ -64,7 +64,7 @@ def peak_displacement(u, force):
 
 def figures(sim):
     u, force = sim.displacement, sim.force
-    at = lambda x: np.interp(x, u, force[0]) if len(force) == 1 else np.array([np.interp(x, u, f) for f in force])  # noqa: E731
+    at = lambda x: np.array([np.interp(x, u, f) for f in force])  # noqa: E731
     fm = force.max(axis=1)
     return {
         "k0": at(0.025) / 0.025,

@@ -26,11 +26,19 @@ PAPER_STRENGTH_COEFFICIENT = (
 )
 
 
-def _column(name, value, n=None):
+def _column(name, value):
     array = np.asarray(value, dtype=float)
     if array.ndim > 1:
         raise ValueError(f"{name} must be a scalar or 1-D, got shape {array.shape}.")
     return np.atleast_1d(array)
+
+
+def _increasing_grid(name, values, min_length):
+    """A 1-D, finite, non-negative, strictly increasing float grid, or ValueError naming it."""
+    grid = np.asarray(values, dtype=float)
+    if grid.ndim != 1 or len(grid) < min_length or not np.all(np.isfinite(grid)) or np.any(np.diff(grid) <= 0) or grid[0] < 0:
+        raise ValueError(f"{name} must be 1-D, finite, >= 0 and strictly increasing.")
+    return grid
 
 
 def _check_positive(name, values, *, allow_zero=False):
@@ -178,12 +186,10 @@ def simulate_small_punch(
         sy = given.astype(float)
         K = sy / reference_strain**n_exp
 
-    u = np.linspace(*geo.displacement) if displacement is None else np.asarray(displacement, float)
-    if u.ndim != 1 or len(u) < 2 or not np.all(np.isfinite(u)) or np.any(np.diff(u) <= 0) or u[0] < 0:
-        raise ValueError("displacement must be 1-D, finite, >= 0 and strictly increasing.")
-    eps = DEFAULT_STRAIN if strain is None else np.asarray(strain, float)
-    if eps.ndim != 1 or not np.all(np.isfinite(eps)) or np.any(np.diff(eps) <= 0) or eps[0] < 0:
-        raise ValueError("strain must be 1-D, finite, >= 0 and strictly increasing.")
+    u = _increasing_grid(
+        "displacement", np.linspace(*geo.displacement) if displacement is None else displacement, 2
+    )
+    eps = _increasing_grid("strain", DEFAULT_STRAIN if strain is None else strain, 1)
 
     column = lambda v: v[:, None]  # noqa: E731
     force = punch_force(

@@ -84,12 +84,11 @@ class ScaledNetRegressor(NeuralNetRegressor):
             self.input_shape_ = tuple(X.shape[1:])
             self.n_features_in_ = int(np.prod(X.shape[1:]))
             self.target_offset_, self.target_scale_ = fit_target_scaling(y2, self.target_scaling)
+            self._fit_input_scaling(X)
         else:
             self._check_input_shape(X)
             if y2.shape[1] != self.n_outputs_:
                 raise ValueError(f"y has {y2.shape[1]} targets; the model was fitted on {self.n_outputs_}.")
-        if reset:
-            self._fit_input_scaling(X)
         y_scaled = ((y2 - self.target_offset_) / self.target_scale_).astype(np.float32)
         return self._scale_input(X), y_scaled
 

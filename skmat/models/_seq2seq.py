@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["MultiScaleConv1d", "SPTSeq2Seq", "conditions_of", "split_input"]
+__all__ = ["MultiScaleConv1d", "SPTSeq2Seq", "append_conditions", "conditions_of", "decoder_queries", "split_input"]
 
 
 def split_input(X, use_gaf, n_conditions=0):
@@ -37,6 +37,21 @@ def conditions_of(X, n_conditions):
     if conditions is None or conditions.shape[1] != n_conditions:
         raise ValueError(f"n_conditions={n_conditions} needs an input conditions row (B, 1, s + 2, s).")
     return conditions
+
+
+def append_conditions(features, conditions):
+    """Append conditions ``(B, k)`` to every step of ``features`` ``(B, s, d)``; None: unchanged."""
+    if conditions is None:
+        return features
+    return torch.cat([features, conditions.unsqueeze(1).expand(-1, features.shape[1], -1)], dim=2)
+
+
+def decoder_queries(queries, batch_size, conditions=None, projection=None):
+    """Learned output queries ``(T, d)`` for a batch, shifted by projected conditions if any."""
+    expanded = queries.unsqueeze(0).expand(batch_size, -1, -1)
+    if conditions is None:
+        return expanded
+    return expanded + projection(conditions).unsqueeze(1)
 
 
 class MultiScaleConv1d(nn.Module):
@@ -155,22 +170,18 @@ class SPTSeq2Seq(nn.Module):
     def features(self, X):
         """The feature matrix ``(B, s, d)`` of the paper's Algorithm 1."""
         image, sequence, _ = split_input(X, self.use_gaf)
-        parts = [self.conv1d(sequence)]  # (B, s, 1 + 3 C)
-        conditions = conditions_of(X, self.n_conditions)
-        if conditions is not None:
-            parts.append(conditions.unsqueeze(1).expand(-1, sequence.shape[-1], -1))
-        if self.use_gaf:
-            if image is None:
-                raise ValueError("use_gaf=True needs GAF images: input of shape (B, 1, s + 1, s).")
-            parts.append(self.conv2d(image).mean(dim=2).transpose(1, 2))  # mean over one image axis
-        return torch.cat(parts, dim=2)
+        features = append_conditions(self.conv1d(sequence), conditions_of(X, self.n_conditions))
+        if not self.use_gaf:
+            return features
+        if image is None:
+            raise ValueError("use_gaf=True needs GAF images: input of shape (B, 1, s + 1, s).")
+        image_features = self.conv2d(image).mean(dim=2).transpose(1, 2)  # mean over one image axis
+        return torch.cat([features, image_features], dim=2)
 
     def forward(self, X):
         encoded, state = self.encoder(self.features(X))
-        queries = self.queries.unsqueeze(0).expand(X.shape[0], -1, -1)
-        conditions = conditions_of(X, self.n_conditions)
-        if conditions is not None:
-            queries = queries + self.condition_queries(conditions).unsqueeze(1)
+        queries = decoder_queries(self.queries, X.shape[0], conditions_of(X, self.n_conditions),
+                                  getattr(self, "condition_queries", None))
         decoded, _ = self.decoder(queries, state)
         if self.use_attention:
             context, _ = self.attention(decoded, encoded, encoded, need_weights=False)

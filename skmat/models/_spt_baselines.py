@@ -21,7 +21,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._seq2seq import MultiScaleConv1d, conditions_of, split_input
+from ._seq2seq import MultiScaleConv1d, append_conditions, conditions_of, decoder_queries, split_input
 
 __all__ = ["CurveMLP", "GRUSeq2Seq", "TransformerSeq2Seq"]
 
@@ -35,13 +35,6 @@ def _sequence(X, sequence_length=None):
             f"(input shape {tuple(X.shape)})."
         )
     return sequence
-
-
-def _with_conditions(features, conditions):
-    """Append conditions ``(B, k)`` to every step of ``features`` ``(B, s, d)``."""
-    if conditions is None:
-        return features
-    return torch.cat([features, conditions.unsqueeze(1).expand(-1, features.shape[1], -1)], dim=2)
 
 
 class CurveMLP(nn.Module):
@@ -179,10 +172,8 @@ class GRUSeq2Seq(nn.Module):
 
     def forward(self, X):
         conditions = conditions_of(X, self.n_conditions)
-        _, state = self.encoder(_with_conditions(self.features(_sequence(X)), conditions))
-        queries = self.queries.unsqueeze(0).expand(X.shape[0], -1, -1)
-        if conditions is not None:
-            queries = queries + self.condition_queries(conditions).unsqueeze(1)
+        _, state = self.encoder(append_conditions(self.features(_sequence(X)), conditions))
+        queries = decoder_queries(self.queries, X.shape[0], conditions, getattr(self, "condition_queries", None))
         decoded, _ = self.decoder(queries, state)
         return self.head(decoded).squeeze(-1)
 
@@ -280,9 +271,8 @@ class TransformerSeq2Seq(nn.Module):
     def forward(self, X):
         sequence = _sequence(X, self.sequence_length)
         conditions = conditions_of(X, self.n_conditions)
-        features = _with_conditions(self.features(sequence), conditions)
+        features = append_conditions(self.features(sequence), conditions)
         memory = self.encoder(self.projection(features) + self.input_positions)
-        queries = (self.queries + self.output_positions).unsqueeze(0).expand(X.shape[0], -1, -1)
-        if conditions is not None:
-            queries = queries + self.condition_queries(conditions).unsqueeze(1)
+        queries = decoder_queries(self.queries + self.output_positions, X.shape[0], conditions,
+                                  getattr(self, "condition_queries", None))
         return self.head(self.decoder(queries, memory)).squeeze(-1)
