@@ -22,6 +22,7 @@ _LAZY = {
     "MendeleevLineEncoder": "skmat.encoders",
     "GramianAngularFieldEncoder": "skmat.encoders",
     "PTRCNNRegressor": "skmat.models",
+    "PTRCNNClassifier": "skmat.models",
     "PTRCNN": "skmat.models",
     "SPTSeq2SeqRegressor": "skmat.models",
     "CurveResampler": "skmat.preprocessing",

@@ -15,6 +15,10 @@ It writes, byte-for-byte reproducibly (gzip with a fixed mtime):
   volume-per-atom benchmark sets, with its CrabNet split.
 * ``mp_heusler_stability.csv.gz``: every X2YZ composition of CrabNet's
   Materials Project energy-above-hull set.
+* ``oqmd_formation_enthalpy.csv.gz`` and ``oqmd_volume_per_atom.csv.gz``:
+  CrabNet's two full OQMD benchmark sets (341,700 compositions each), rows in
+  CrabNet's order with their split. The two tasks share their formulas but
+  not their splits, so each keeps its own file.
 * ``SHA256SUMS``: checksums verified by :mod:`skmat.datasets` on load.
 
 Sources and licences are listed in ``skmat/datasets/_heusler.py`` and ``docs/data.rst``.
@@ -140,6 +144,18 @@ def build_oqmd(shared):
     return frame[["formula", "X", "Y", "Z", "formation_enthalpy", "volume_per_atom", "split"]]
 
 
+OQMD_TASKS = {
+    "formation_enthalpy": "OQMD_Formation_Enthalpy",
+    "volume_per_atom": "OQMD_Volume_per_atom",
+}
+
+
+def build_oqmd_task(shared, task):
+    frame = read_split_set(shared, OQMD_TASKS[task])
+    assert frame["formula"].is_unique
+    return frame[["formula", "target", "split"]]
+
+
 def build_mp(shared):
     hull = read_split_set(shared, "mp_e_hull").rename(columns={"target": "e_above_hull"})
     sites = heusler_sites(hull["formula"])
@@ -165,8 +181,13 @@ def main(argv=None):
     mp = build_mp(args.shared)
     write_csv_gz(mp, OUT / "mp_heusler_stability.csv.gz")
     print(f"elements: {len(elements)}, OQMD X2YZ: {len(oqmd)}, MP X2YZ: {len(mp)}")
-
     names = ["elements.csv", "oqmd_heusler.csv.gz", "mp_heusler_stability.csv.gz"]
+    for task in OQMD_TASKS:
+        full = build_oqmd_task(args.shared, task)
+        write_csv_gz(full, OUT / f"oqmd_{task}.csv.gz")
+        names.append(f"oqmd_{task}.csv.gz")
+        print(f"OQMD {task}: {len(full)}")
+
     with open(OUT / "SHA256SUMS", "w", newline="\n") as sums:
         for name in names:
             digest = hashlib.sha256((OUT / name).read_bytes()).hexdigest()

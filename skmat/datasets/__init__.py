@@ -1,11 +1,13 @@
-"""Data: bundled OQMD and Materials Project X2YZ compositions, small punch test curves."""
+"""Data: bundled OQMD sets, OQMD and Materials Project X2YZ compositions, small punch test curves."""
 
 from ._curve_tables import read_curve_table
 from ._heusler import load_mp_heusler_stability, load_oqmd_heusler
+from ._oqmd import load_oqmd
 from ._small_punch import make_small_punch_test, simulate_small_punch
 
 __all__ = [
     "load_mp_heusler_stability",
+    "load_oqmd",
     "load_oqmd_heusler",
     "make_small_punch_test",
     "read_curve_table",

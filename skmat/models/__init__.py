@@ -1,6 +1,7 @@
 """Neural-network estimators (torch modules wrapped by skorch)."""
 
 from ._callbacks import CosineDecay
+from ._ptr_classifier import PretrainedPTRCNN, PTRCNNClassifier, pretrained_network
 from ._ptr_cnn import PTRCNN
 from ._ptr_regressor import PTRCNNRegressor, paper_training_params
 from ._scaled_net import ScaledNetRegressor
@@ -9,4 +10,4 @@ from ._spt_baselines import CurveMLP, GRUSeq2Seq, TransformerSeq2Seq
 from ._spt_regressor import SPTSeq2SeqRegressor
 from ._target_scaling import fit_target_scaling
 
-__all__ = ["CosineDecay", "CurveMLP", "GRUSeq2Seq", "PTRCNN", "PTRCNNRegressor", "SPTSeq2Seq", "SPTSeq2SeqRegressor", "ScaledNetRegressor", "TransformerSeq2Seq", "fit_target_scaling", "paper_training_params"]
+__all__ = ["CosineDecay", "CurveMLP", "GRUSeq2Seq", "PTRCNN", "PTRCNNClassifier", "PTRCNNRegressor", "PretrainedPTRCNN", "SPTSeq2Seq", "SPTSeq2SeqRegressor", "ScaledNetRegressor", "TransformerSeq2Seq", "fit_target_scaling", "paper_training_params", "pretrained_network"]

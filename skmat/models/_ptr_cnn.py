@@ -58,6 +58,14 @@ class PTRCNN(nn.Module):
     dropout : float, default=0.0
         Dropout probability before each fully connected layer.
 
+    Attributes
+    ----------
+    hparams : dict
+        The constructor arguments, so a copy of the architecture (e.g. for
+        transfer learning) can be built: ``PTRCNN(**net.hparams)``.
+    feature_shape : tuple of int
+        ``(channels, height, width)`` after the convolutions.
+
     Examples
     --------
     >>> import torch
@@ -65,6 +73,8 @@ class PTRCNN(nn.Module):
     >>> net = PTRCNN(in_shape=(1, 5, 16), n_outputs=2)
     >>> net.feature_shape
     (96, 1, 12)
+    >>> net.hparams["in_shape"], net.hparams["n_outputs"]
+    ((1, 5, 16), 2)
     >>> net(torch.zeros(4, 1, 5, 16)).shape
     torch.Size([4, 2])
     """
@@ -81,6 +91,16 @@ class PTRCNN(nn.Module):
         dropout=0.0,
     ):
         super().__init__()
+        self.hparams = {
+            "in_shape": tuple(int(v) for v in in_shape),
+            "n_outputs": int(n_outputs),
+            "n_filters": n_filters,
+            "kernel_sizes": tuple(kernel_sizes),
+            "paddings": tuple(paddings),
+            "hidden_units": int(hidden_units),
+            "n_hidden_layers": int(n_hidden_layers),
+            "dropout": float(dropout),
+        }
         if len(in_shape) != 3:
             raise ValueError(f"in_shape must be (channels, height, width), got {in_shape!r}.")
         if len(paddings) != len(kernel_sizes):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 from skorch.callbacks import LRScheduler
-from sklearn.utils.validation import check_array
 
+from ._image_input import as_image_batch
 from ._ptr_cnn import PTRCNN
-from ._scaled_net import ScaledNetRegressor, first_bad_row
+from ._scaled_net import ScaledNetRegressor
 
 __all__ = ["PTRCNNRegressor", "paper_training_params"]
 
@@ -192,34 +191,7 @@ class PTRCNNRegressor(ScaledNetRegressor):
     # -- data checks ---------------------------------------------------------
 
     def _as_input(self, X):
-        """Float32 images ``(n, C, H, W)`` from images, stacks or flat features."""
-        if isinstance(X, torch.Tensor):
-            X = X.detach().cpu().numpy()
-        if isinstance(X, np.ndarray) and X.dtype.kind in "OUS" and X.ndim >= 1 and X.size:
-            first = X.reshape(-1)[0]
-            if isinstance(first, str):
-                raise ValueError(
-                    f"PTRCNNRegressor expects numeric images, got strings such as {first!r}; "
-                    "encode formulas first, e.g. with PeriodicTableEncoder."
-                )
-        X = check_array(
-            X,
-            accept_sparse=False,
-            dtype=np.float32,
-            allow_nd=True,
-            ensure_all_finite=False,
-            input_name="X",
-        )
-        row = first_bad_row(X)
-        if row is not None:
-            raise ValueError(f"X contains NaN or infinity at row {row}.")
-        if X.ndim == 2:
-            return X[:, None, None, :]
-        if X.ndim == 3:
-            return X[:, None, :, :]
-        if X.ndim == 4:
-            return X
-        raise ValueError(f"Expected X of shape (n, C, H, W), (n, H, W) or (n, F); got shape {X.shape}.")
+        return as_image_batch(X, type(self).__name__)
 
     def _inferred_module_kwargs(self):
         return {"in_shape": self.input_shape_, "n_outputs": self.n_outputs_}

@@ -12,15 +12,29 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._callbacks import CosineDecay
+from ._image_input import first_bad_row
 from ._target_scaling import fit_target_scaling
 
-__all__ = ["ScaledNetRegressor", "first_bad_row"]
+__all__ = ["ScaledNetRegressor", "first_bad_row", "seeded_torch"]
 
 
-def first_bad_row(array):
-    """Index of the first row with NaN or infinity, or None."""
-    bad = ~np.isfinite(array.reshape(len(array), -1)).all(axis=1)
-    return int(np.flatnonzero(bad)[0]) if bad.any() else None
+@contextlib.contextmanager
+def seeded_torch(random_state):
+    """Seed torch inside a forked RNG from an int or RandomState; no-op for None.
+
+    The global torch RNG is left as it was, so fitting a model with a
+    ``random_state`` never changes what other code draws.
+    """
+    if random_state is None:
+        yield
+        return
+    if isinstance(random_state, numbers.Integral):
+        seed = int(random_state)
+    else:
+        seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
 
 
 class ScaledNetRegressor(NeuralNetRegressor):
@@ -100,18 +114,8 @@ class ScaledNetRegressor(NeuralNetRegressor):
                 f"{tuple(X.shape[1:])}; the model was fitted on {self.input_shape_})."
             )
 
-    @contextlib.contextmanager
     def _seeded(self):
-        if self.random_state is None:
-            yield
-            return
-        if isinstance(self.random_state, numbers.Integral):
-            seed = int(self.random_state)
-        else:
-            seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            yield
+        return seeded_torch(self.random_state)
 
     # -- skorch hooks ---------------------------------------------------------
 

@@ -1,0 +1,340 @@
+"""The paper's Fig. 2: learning curves of the periodic-table CNN, its controls and kernel ridge.
+
+On the paper subset of :func:`~skmat.datasets.load_oqmd_heusler` (outliers
+dropped), a fixed test set of ``--n-test`` compounds is held out once
+(seed 0); training sets are nested prefixes of one fixed permutation of the
+rest, so the 60k set contains the 1k set. For every configuration and size
+it fits, scores the test set and appends one row to
+``results/ptr_learning_curves.csv``:
+
+* ``ptr-mt-whiten``: :class:`~skmat.PeriodicTableEncoder` +
+  :class:`~skmat.PTRCNNRegressor`, both targets, whitened (the paper's model);
+* ``ptr-mt-bound``: the same with min–max ("bound") target scaling;
+* ``ptr-st``: two single-task CNNs, one per target (fit times summed);
+* ``random-table-1`` / ``-2``: :class:`~skmat.RandomTableEncoder` (seeds 1, 2);
+* ``mendeleev-line``: :class:`~skmat.MendeleevLineEncoder`;
+* ``random-line-1`` / ``-2``: the line in a random order (seeds 1, 2);
+* ``krr-line``: kernel ridge on the Mendeleev line (alpha, gamma and kernel
+  tuned by 3-fold CV up to ``--krr-tune-max``, reused above it).
+
+All CNN rows use the same optimiser: AdamW at ``--lr`` with cosine decay,
+batches of ``--batch-size``, ``epochs = clip(ceil(--sample-budget / n),
+--min-epochs, --max-epochs)`` passes (a fixed number of updates at small
+sizes, at least ``--min-epochs`` passes at large ones).
+
+The run is resumable: rows already in the CSV (same config, size and seed)
+are skipped, so an interrupted run is continued by running the same command
+again, and a GPU can fill in the sizes a CPU could not. Each row records the
+machine, device and wall time of its own fit.
+
+Run::
+
+    python benchmarks/ptr_learning_curves.py --sizes 1000 5000 10000
+    python benchmarks/ptr_learning_curves.py --configs ptr-mt-whiten --sizes 60000
+    python benchmarks/ptr_learning_curves.py --device cuda            # everything
+    python benchmarks/ptr_learning_curves.py --plot-only              # redraw the figure
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SIZES = (1000, 5000, 10000, 20000, 30000, 40000, 50000, 60000)
+CNN_CONFIGS = (
+    "ptr-mt-whiten",
+    "ptr-mt-bound",
+    "ptr-st",
+    "random-table-1",
+    "random-table-2",
+    "mendeleev-line",
+    "random-line-1",
+    "random-line-2",
+)
+CONFIGS = (*CNN_CONFIGS, "krr-line")
+LABELS = {
+    "ptr-mt-whiten": "PTR, multi-task, whitened",
+    "ptr-mt-bound": "PTR, multi-task, bound",
+    "ptr-st": "PTR, single-task",
+    "random-table-1": "random table 1",
+    "random-table-2": "random table 2",
+    "mendeleev-line": "Mendeleev line",
+    "random-line-1": "random line 1",
+    "random-line-2": "random line 2",
+    "krr-line": "KRR, Mendeleev line",
+}
+COLUMNS = [
+    "config",
+    "n_train",
+    "n_test",
+    "seed",
+    "dHf_MAE_meV_per_atom",
+    "a_MAPE_percent",
+    "epochs",
+    "fit_seconds",
+    "device",
+    "machine",
+    "finished_utc",
+    "notes",
+]
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--configs", nargs="+", choices=CONFIGS, default=list(CONFIGS))
+    parser.add_argument("--sizes", nargs="+", type=int, default=list(SIZES))
+    parser.add_argument("--n-test", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=0, help="seed of the networks (the split is always seed 0)")
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--sample-budget", type=int, default=320_000)
+    parser.add_argument("--min-epochs", type=int, default=20)
+    parser.add_argument("--max-epochs", type=int, default=200)
+    parser.add_argument("--krr-tune-max", type=int, default=10000)
+    parser.add_argument("--krr-max", type=int, default=20000, help="largest KRR fit (memory grows as n^2)")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--out", type=Path, default=RESULTS / "ptr_learning_curves.csv")
+    parser.add_argument("--save-models", type=Path, default=None, help="pickle each fitted ptr-mt-whiten here")
+    parser.add_argument("--plot-only", action="store_true")
+    return parser.parse_args(argv)
+
+
+def fixed_split(n_test):
+    """Formulas, targets, the fixed test indices and the training-pool order."""
+    from skmat.datasets import load_oqmd_heusler
+
+    bunch = load_oqmd_heusler(subset="paper", outliers="drop")
+    order = np.random.default_rng(0).permutation(len(bunch.data))
+    return bunch.data, bunch.target, order[:n_test], order[n_test:]
+
+
+def epochs_for(n, args):
+    return int(np.clip(-(-args.sample_budget // n), args.min_epochs, args.max_epochs))
+
+
+def encoder_for(config):
+    from skmat import MendeleevLineEncoder, PeriodicTableEncoder, RandomTableEncoder
+
+    if config.startswith("ptr-"):
+        return PeriodicTableEncoder()
+    if config.startswith("random-table-"):
+        return RandomTableEncoder(random_state=int(config.rsplit("-", 1)[1]))
+    if config == "mendeleev-line":
+        return MendeleevLineEncoder()
+    if config.startswith("random-line-"):
+        return MendeleevLineEncoder(order="random", random_state=int(config.rsplit("-", 1)[1]))
+    raise ValueError(config)
+
+
+def cnn_pipeline(config, n, args, target_scaling="whiten"):
+    from sklearn.pipeline import Pipeline
+
+    from skmat import PTRCNNRegressor
+
+    model = PTRCNNRegressor(
+        lr=args.lr,
+        batch_size=args.batch_size,
+        max_epochs=epochs_for(n, args),
+        target_scaling=target_scaling,
+        random_state=args.seed,
+        device=args.device,
+    )
+    return Pipeline([("encode", encoder_for(config)), ("model", model)])
+
+
+def krr_pipeline(n, args, tuned):
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.kernel_ridge import KernelRidge
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skmat import MendeleevLineEncoder
+
+    model = TransformedTargetRegressor(regressor=KernelRidge(kernel="laplacian"), transformer=StandardScaler())
+    pipeline = Pipeline([("encode", MendeleevLineEncoder(output="flat")), ("model", model)])
+    if n > args.krr_tune_max and tuned:
+        return pipeline.set_params(**tuned), "hyperparameters tuned at the largest tuned size"
+    grid = {
+        "model__regressor__kernel": ["laplacian", "rbf"],
+        "model__regressor__alpha": [1e-3, 1e-2, 1e-1],
+        "model__regressor__gamma": [0.01, 0.03, 0.1, 0.3],
+    }
+    return GridSearchCV(pipeline, grid, cv=3, scoring="neg_mean_absolute_error"), "tuned by 3-fold CV"
+
+
+def scores(y_true, y_pred):
+    mae = 1000 * np.mean(np.abs(y_pred[:, 0] - y_true[:, 0]))
+    mape = 100 * np.mean(np.abs(y_pred[:, 1] - y_true[:, 1]) / np.abs(y_true[:, 1]))
+    return float(mae), float(mape)
+
+
+def run_one(config, n, X, y, train, test, args, state):
+    """Fit one configuration on the first ``n`` training compounds; return a row."""
+    fit_idx = train[:n]
+    start = time.perf_counter()
+    notes = ""
+    epochs = epochs_for(n, args)
+    if config == "krr-line":
+        epochs = 0
+        model, notes = krr_pipeline(n, args, state.get("krr_params"))
+        model.fit(X[fit_idx], y[fit_idx])
+        if hasattr(model, "best_params_"):
+            state["krr_params"] = model.best_params_
+            notes = f"{notes}: {model.best_params_}"
+        y_pred = model.predict(X[test])
+    elif config == "ptr-st":
+        columns = []
+        for k in range(y.shape[1]):
+            model = cnn_pipeline(config, n, args).fit(X[fit_idx], y[fit_idx, k])
+            columns.append(model.predict(X[test]))
+        y_pred = np.column_stack(columns)
+        notes = "two single-target networks, fit time summed"
+    else:
+        scaling = "bound" if config == "ptr-mt-bound" else "whiten"
+        model = cnn_pipeline(config, n, args, scaling).fit(X[fit_idx], y[fit_idx])
+        y_pred = model.predict(X[test])
+        if args.save_models is not None and config == "ptr-mt-whiten":
+            import pickle
+
+            args.save_models.mkdir(parents=True, exist_ok=True)
+            with open(args.save_models / f"ptr-mt-whiten-{n}.pkl", "wb") as handle:
+                pickle.dump(model, handle)
+    seconds = time.perf_counter() - start
+    mae, mape = scores(y[test], y_pred)
+    return {
+        "config": config,
+        "n_train": n,
+        "n_test": len(test),
+        "seed": args.seed,
+        "dHf_MAE_meV_per_atom": round(mae, 2),
+        "a_MAPE_percent": round(mape, 4),
+        "epochs": epochs,
+        "fit_seconds": round(seconds, 1),
+        "device": args.device,
+        "machine": machine_description(args.device),
+        "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+        "notes": notes,
+    }
+
+
+def machine_description(device):
+    import torch
+
+    text = f"{platform.machine()} {os.cpu_count()} cores, torch {torch.__version__}"
+    if str(device).startswith("cuda") and torch.cuda.is_available():
+        text += f", {torch.cuda.get_device_name(0)}"
+    return text
+
+
+def read_results(path):
+    if not path.exists():
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.read_csv(path, comment="#", keep_default_na=False)
+
+
+def append_row(path, row, header_line):
+    new = not path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        if new:
+            handle.write(header_line + "\n")
+        pd.DataFrame([row], columns=COLUMNS).to_csv(handle, index=False, header=new)
+
+
+def plot(results, path):
+    """Fig. 2a–d analogue: MAE and MAPE against training size, two panels each."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    results = results.sort_values("n_train")
+    panels = [
+        ("ptr-mt-whiten", "ptr-mt-bound", "ptr-st", "krr-line"),
+        ("ptr-mt-whiten", "random-table-1", "random-table-2", "mendeleev-line", "random-line-1", "random-line-2"),
+    ]
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8.5))
+    for col, configs in enumerate(panels):
+        for row, (metric, label) in enumerate(
+            [("dHf_MAE_meV_per_atom", "ΔHf MAE (meV/atom)"), ("a_MAPE_percent", "lattice parameter MAPE (%)")]
+        ):
+            ax = axes[row, col]
+            for config in configs:
+                part = results[results["config"] == config]
+                if len(part):
+                    ax.plot(part["n_train"], part[metric], "o-", label=LABELS[config], ms=4)
+            target = 7.0 if row == 0 else 0.40
+            ax.axhline(target, color="grey", ls=":", lw=1, label="paper at 60k")
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel("training compounds")
+            ax.set_ylabel(label)
+            ax.grid(True, which="both", alpha=0.3)
+            ax.legend(fontsize=8)
+    axes[0, 0].set_title("(a, b) model and target scaling")
+    axes[0, 1].set_title("(c, d) representation (multi-task CNN, whitened)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.plot_only:
+        plot(read_results(args.out), args.out.with_suffix(".png"))
+        print(f"wrote {args.out.with_suffix('.png')}")
+        return
+    import torch
+
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    command = "python " + " ".join([Path(sys.argv[0]).as_posix(), *(argv if argv is not None else sys.argv[1:])])
+    header_line = (
+        f"# made by: {command} (and resumed runs of the same script) | machine and device per row | "
+        "OQMD X2YZ, paper subset, outliers dropped, fixed test set (seed 0)"
+    )
+    X, y, test, train = fixed_split(args.n_test)
+    sizes = [n for n in args.sizes if n <= len(train)]
+    for n in set(args.sizes) - set(sizes):
+        print(f"skipping size {n}: only {len(train)} training compounds", flush=True)
+    done = read_results(args.out)
+    done_keys = {(r.config, int(r.n_train), int(r.seed)) for r in done.itertuples()}
+    state = {}
+    krr_rows = done[(done["config"] == "krr-line") & done["notes"].str.startswith("tuned")]
+    if len(krr_rows):
+        import ast
+
+        largest = krr_rows.sort_values("n_train").iloc[-1]["notes"]
+        state["krr_params"] = ast.literal_eval(largest.split(": ", 1)[1])
+    for n in sorted(sizes):
+        for config in args.configs:
+            if (config, n, args.seed) in done_keys:
+                continue
+            if config == "krr-line" and n > args.krr_max:
+                print(f"skip krr-line at {n}: above --krr-max {args.krr_max} (n x n kernel matrix)", flush=True)
+                continue
+            print(f"== {config} n={n} epochs={epochs_for(n, args) if config != 'krr-line' else '-'}", flush=True)
+            row = run_one(config, n, X, y, train, test, args, state)
+            append_row(args.out, row, header_line)
+            print(
+                f"   ΔHf MAE {row['dHf_MAE_meV_per_atom']:.1f} meV/atom, a MAPE {row['a_MAPE_percent']:.3f} %, "
+                f"{row['fit_seconds']:.0f} s {row['notes']}",
+                flush=True,
+            )
+    results = read_results(args.out)
+    if len(results):
+        plot(results, args.out.with_suffix(".png"))
+        print(f"wrote {args.out} and {args.out.with_suffix('.png')}")
+
+
+if __name__ == "__main__":
+    main()
