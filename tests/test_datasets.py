@@ -27,7 +27,13 @@ OQMD_COLUMNS = [
     "lattice_parameter", "is_outlier",
 ]
 MP_COLUMNS = ["formula", "X", "Y", "Z", "e_above_hull", "split", "stable"]
-DATA_FILES = ["elements.csv", "oqmd_heusler.csv.gz", "mp_heusler_stability.csv.gz"]
+DATA_FILES = [
+    "elements.csv",
+    "oqmd_heusler.csv.gz",
+    "mp_heusler_stability.csv.gz",
+    "oqmd_formation_enthalpy.csv.gz",
+    "oqmd_volume_per_atom.csv.gz",
+]
 
 
 # Captured at import: a test may monkeypatch the module attribute.

@@ -286,3 +286,12 @@ def test_default_cosine_schedule_decays_to_zero_and_can_be_switched_off(images):
     assert net.optimizer_.param_groups[0]["lr"] == pytest.approx(0.0, abs=1e-12)
     net = tiny(max_epochs=4, lr=0.1, callbacks__lr_schedule=None).fit(Z, y)
     assert net.optimizer_.param_groups[0]["lr"] == pytest.approx(0.1)
+
+
+def test_warm_start_fit_restarts_the_cosine_decay(images):
+    X, y = images
+    model = tiny(max_epochs=1, warm_start=True, lr=1e-2).fit(X, y)
+    first = model.module_.features[0].weight.detach().clone()
+    model.fit(X, y)  # with max_epochs=1 a continued cosine would sit at lr = 0
+    assert model.history[-1, "event_lr"] == pytest.approx(1e-2)
+    assert not torch.equal(first, model.module_.features[0].weight)

@@ -48,8 +48,9 @@ def load_oqmd(
     ----------
     task : {"formation_enthalpy", "volume_per_atom"}, default="formation_enthalpy"
         The target: DFT formation enthalpy (eV/atom) or volume per atom
-        (Å³/atom). The two sets share their 341,700 formulas but CrabNet
-        split them independently, so a formula's split depends on the task.
+        (Å³/atom). The two sets share their 341,700 formulas but not
+        quite their splits: 8.3 % of formulas are in a different split for
+        each task, so always take the split of the task you score.
     split : {"train", "val", "test", "all"}, default="train"
         CrabNet's 70/15/15 split (239,190 / 51,255 / 51,255 rows), or
         ``"all"`` for the three in that order.

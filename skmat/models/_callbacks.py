@@ -15,6 +15,8 @@ class CosineDecay(LRScheduler):
     :class:`torch.optim.lr_scheduler.CosineAnnealingLR` whose period is read
     from the net at the start of training, so it stays right when
     ``max_epochs`` is changed with ``set_params`` or tuned in ``GridSearchCV``.
+    A warm-started ``fit`` or a ``partial_fit`` starts a new decay from the
+    initial learning rate.
     It is :class:`~skmat.PTRCNNRegressor`'s default ``lr_schedule``
     callback; switch it off with ``callbacks__lr_schedule=None``.
 
@@ -34,5 +36,11 @@ class CosineDecay(LRScheduler):
         super().__init__(policy=CosineAnnealingLR, eta_min=eta_min, **kwargs)
 
     def _get_scheduler(self, net, policy, **scheduler_kwargs):
+        # Every fit (also a warm-started fit or a partial_fit) gets its own
+        # full decay from the initial learning rate, instead of continuing
+        # the cosine past its period from the length of the history.
+        for group in net.optimizer_.param_groups:
+            group["lr"] = group.get("initial_lr", group["lr"])
         scheduler_kwargs.setdefault("T_max", max(1, net.max_epochs))
+        scheduler_kwargs.setdefault("last_epoch", -1)
         return super()._get_scheduler(net, policy, **scheduler_kwargs)

@@ -8,7 +8,6 @@ import numpy as np
 import torch
 from skorch import NeuralNet
 from sklearn.base import ClassifierMixin
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
@@ -294,21 +293,39 @@ class PTRCNNClassifier(ClassifierMixin, NeuralNet):
         if not isinstance(self.freeze_features, (bool, np.bool_)):
             raise ValueError(f"freeze_features must be True or False, got {self.freeze_features!r}.")
 
-    def _encode_labels(self, y, n_samples):
+    def _labels(self, y, n_samples):
         if y is None:
             raise ValueError("PTRCNNClassifier requires y to be passed, but the target y is None.")
         y = column_or_1d(np.asarray(y), warn=True)
         if len(y) != n_samples:
             raise ValueError(f"X has {n_samples} samples but y has {len(y)}.")
         check_classification_targets(y)
-        encoder = LabelEncoder().fit(y)
-        if len(encoder.classes_) < 2:
+        return y
+
+    def _set_classes(self, classes):
+        classes = np.unique(classes)
+        if len(classes) < 2:
             raise ValueError(
-                f"Classifier can't train when only one class is present (all labels are "
-                f"{encoder.classes_[0]!r})."
+                f"Classifier can't train when only one class is present (all labels are {classes[0]!r})."
             )
-        self.classes_ = encoder.classes_
-        return encoder.transform(y).astype(np.int64)
+        self.classes_ = classes
+
+    def _encode(self, y):
+        index = np.searchsorted(self.classes_, y)
+        index = np.clip(index, 0, len(self.classes_) - 1)
+        unknown = self.classes_[index] != y
+        if unknown.any():
+            row = int(np.flatnonzero(unknown)[0])
+            raise ValueError(
+                f"y has label {y[row]!r} at row {row}, which is not among the classes "
+                f"{self.classes_.tolist()} fixed at the first fit."
+            )
+        return index.astype(np.int64)
+
+    def _start(self, X):
+        self.input_shape_ = tuple(X.shape[1:])
+        self.n_features_in_ = int(np.prod(X.shape[1:]))
+        self.initialize()
 
     def fit(self, X, y, **fit_params):
         """Fit the network (initialised from ``pretrained`` if given).
@@ -326,18 +343,50 @@ class PTRCNNClassifier(ClassifierMixin, NeuralNet):
         """
         self._check_params()
         X = as_image_batch(X, type(self).__name__)
-        y_encoded = self._encode_labels(y, len(X))
-        self.input_shape_ = tuple(X.shape[1:])
-        self.n_features_in_ = int(np.prod(X.shape[1:]))
+        y = self._labels(y, len(X))
         with seeded_torch(self.random_state):
-            self.initialize()
-            NeuralNet.partial_fit(self, X, y_encoded, **fit_params)
+            if not (self.warm_start and self.initialized_ and hasattr(self, "classes_")):
+                self._set_classes(y)
+                self._start(X)
+            else:
+                self._check_input_shape(X)
+            NeuralNet.partial_fit(self, X, self._encode(y), **fit_params)
         return self
 
-    def partial_fit(self, X, y, classes=None, **fit_params):  # noqa: D102 - not supported
-        raise NotImplementedError(
-            "PTRCNNClassifier does not support partial_fit; use fit (with warm_start=True to continue)."
-        )
+    def partial_fit(self, X, y, classes=None, **fit_params):
+        """Train for ``max_epochs`` more epochs without re-initialising.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, C, H, W), (n, H, W) or (n, F)
+        y : array-like of shape (n,)
+        classes : array-like, optional
+            All labels that will ever be seen; needed on the first call if
+            ``y`` does not contain every class.
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        X = as_image_batch(X, type(self).__name__)
+        y = self._labels(y, len(X))
+        with seeded_torch(self.random_state):
+            if not (self.initialized_ and hasattr(self, "classes_")):
+                self._set_classes(y if classes is None else classes)
+                self._start(X)
+            else:
+                self._check_input_shape(X)
+            NeuralNet.partial_fit(self, X, self._encode(y), **fit_params)
+        return self
+
+    def _check_input_shape(self, X):
+        if tuple(X.shape[1:]) != self.input_shape_:
+            raise ValueError(
+                f"X has {int(np.prod(X.shape[1:]))} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input (image shape {tuple(X.shape[1:])}; the "
+                f"model was fitted on {self.input_shape_})."
+            )
 
     def predict_proba(self, X):
         """Class probabilities, columns in the order of ``classes_``.
@@ -352,12 +401,7 @@ class PTRCNNClassifier(ClassifierMixin, NeuralNet):
         """
         check_is_fitted(self, ["classes_", "module_"])
         X = as_image_batch(X, type(self).__name__)
-        if tuple(X.shape[1:]) != self.input_shape_:
-            raise ValueError(
-                f"X has {int(np.prod(X.shape[1:]))} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input (image shape {tuple(X.shape[1:])}; the "
-                f"model was fitted on {self.input_shape_})."
-            )
+        self._check_input_shape(X)
         logits = [out.detach().cpu() for out in self.forward_iter(X, training=False)]
         return torch.softmax(torch.cat(logits).double(), dim=1).numpy()
 
@@ -372,7 +416,8 @@ class PTRCNNClassifier(ClassifierMixin, NeuralNet):
         -------
         ndarray of shape (n,)
         """
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
