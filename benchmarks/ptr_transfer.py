@@ -12,7 +12,9 @@
    draws per size).
 3. For each draw: a :class:`~skmat.PTRCNNClassifier` from scratch, one
    fine-tuned from the regressor (all layers but the output), and one with
-   the convolutional layers frozen. Also a zero-label reference: the
+   the convolutional layers frozen; and, as the obvious non-neural
+   alternative, a random forest (500 trees) on the flattened table. Also a
+   zero-label reference: the
    regressor's predicted formation enthalpy as a stability score (ROC AUC of
    ``-ΔHf``). ROC AUC and accuracy on the test set go to
    ``results/ptr_transfer.csv`` and ``ptr_transfer.png``.
@@ -124,6 +126,11 @@ def classifier(kind, regressor, n, args, seed):
 
     from skmat import PeriodicTableEncoder, PTRCNNClassifier
 
+    if kind == "random forest":
+        from sklearn.ensemble import RandomForestClassifier
+
+        forest = RandomForestClassifier(n_estimators=500, n_jobs=-1, random_state=seed)
+        return Pipeline([("encode", PeriodicTableEncoder(output="flat")), ("model", forest)]), 0
     epochs = int(np.clip(-(-args.sample_budget // n), args.min_epochs, args.max_epochs))
     params = dict(max_epochs=epochs, batch_size=args.batch_size, random_state=seed, device=args.device)
     if kind == "scratch":
@@ -164,7 +171,7 @@ def transfer_table(regressor, pool, test, args):
             draw = np.random.default_rng(100 + repeat).permutation(len(pool))[:n]
             X_fit = pool["formula"].to_numpy(object)[draw]
             y_fit = pool["stable"].to_numpy(bool)[draw]
-            for kind in ("scratch", "transfer", "transfer, frozen"):
+            for kind in ("scratch", "transfer", "transfer, frozen", "random forest"):
                 model, epochs = classifier(kind, regressor, n, args, seed=repeat)
                 start = time.perf_counter()
                 model.fit(X_fit, y_fit)

@@ -40,6 +40,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    "results_table",
 ]
 # No sphinx.ext.intersphinx: the docs must build without network access.
 

@@ -1,0 +1,72 @@
+"""``results-table``: show a benchmark CSV from ``benchmarks/results`` as a table.
+
+The CSVs start with a ``#`` line naming the command and machine that made
+them; the directive prints that line under the table, so every number in
+the docs says where it came from. Usage::
+
+    .. results-table:: ../benchmarks/results/oqmd_full.csv
+       :columns: task, model, test_MAE
+       :pivot: config, n_train, dHf_MAE_meV_per_atom
+       :query: source == "measured"
+
+``:pivot: rows, columns, values`` reshapes a long table; ``:query:`` is a
+:meth:`pandas.DataFrame.query` filter. A missing file gives a note, not an
+error, so the docs build before a benchmark has been run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import Directive, directives
+from docutils.statemachine import StringList
+
+
+def _cell(value):
+    if isinstance(value, float):
+        return "" if value != value else f"{value:.4g}"
+    return str(value).replace("|", "/")
+
+
+class ResultsTable(Directive):
+    required_arguments = 1
+    option_spec = {
+        "columns": directives.unchanged,
+        "pivot": directives.unchanged,
+        "query": directives.unchanged,
+    }
+
+    def run(self):
+        import pandas as pd
+
+        source = Path(self.state.document.current_source).parent
+        path = (source / self.arguments[0]).resolve()
+        if not path.exists():
+            return [nodes.paragraph(text=f"(No results yet: {self.arguments[0]} has not been produced.)")]
+        comments = [line[1:].strip() for line in path.read_text().splitlines() if line.startswith("#")]
+        frame = pd.read_csv(path, comment="#", keep_default_na=False, na_values=[""])
+        if "query" in self.options:
+            frame = frame.query(self.options["query"])
+        if "pivot" in self.options:
+            index, columns, values = (part.strip() for part in self.options["pivot"].split(","))
+            frame = frame.pivot_table(index=index, columns=columns, values=values, aggfunc="first", sort=False)
+            frame = frame.reset_index()
+            frame.columns = [str(c) for c in frame.columns]
+        if "columns" in self.options:
+            frame = frame[[c.strip() for c in self.options["columns"].split(",")]]
+        lines = [".. list-table::", "   :header-rows: 1", ""]
+        for row in [list(frame.columns), *frame.itertuples(index=False)]:
+            for col_index, value in enumerate(row):
+                prefix = "   * - " if col_index == 0 else "     - "
+                lines.append(prefix + (_cell(value) or " "))
+        if comments:
+            lines += ["", "*Made by:* ``" + comments[0].replace("`", "'") + "``"]
+        container = nodes.container()
+        self.state.nested_parse(StringList(lines, source=str(path)), self.content_offset, container)
+        return container.children
+
+
+def setup(app):
+    app.add_directive("results-table", ResultsTable)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
