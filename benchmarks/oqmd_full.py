@@ -134,6 +134,7 @@ def with_reported(frame):
         ]
         if extra:
             rows.append(pd.DataFrame(extra, columns=COLUMNS))
+    rows = [part for part in rows if len(part)]
     return pd.concat(rows, ignore_index=True).fillna("") if rows else frame
 
 
@@ -180,7 +181,8 @@ def main(argv=None):
                 "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
             }
             measured = results[results["source"] == "measured"] if len(results) else results
-            results = pd.concat([measured, pd.DataFrame([row])], ignore_index=True)
+            new = pd.DataFrame([row], columns=COLUMNS)
+            results = pd.concat([measured, new], ignore_index=True) if len(measured) else new
             write_results(args.out, with_reported(results), command)
     final = read_results(args.out)
     if len(final):

@@ -1,0 +1,93 @@
+"""The full-scale PTR benchmark scripts run end to end on tiny budgets, and resume."""
+
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_learning_curves_write_rows_and_resume(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    module = load("ptr_learning_curves")
+    out = tmp_path / "curves.csv"
+    tiny = ["--n-test", "100", "--sample-budget", "200", "--min-epochs", "1", "--max-epochs", "1",
+            "--krr-tune-max", "100", "--out", str(out)]
+    module.main(["--sizes", "100", "--configs", "ptr-mt-whiten", "ptr-st", "random-line-1", "krr-line", *tiny])
+    first = pd.read_csv(out, comment="#")
+    assert out.read_text().startswith("# made by: python")
+    assert sorted(first["config"]) == ["krr-line", "ptr-mt-whiten", "ptr-st", "random-line-1"]
+    assert (first["dHf_MAE_meV_per_atom"] > 0).all() and (first["a_MAPE_percent"] > 0).all()
+    assert first.loc[first["config"] == "krr-line", "notes"].str.startswith("tuned by 3-fold CV").all()
+    capsys.readouterr()
+
+    # Same command plus a new size: only the new size runs; KRR reuses the tuned parameters.
+    module.main(["--sizes", "100", "150", "--configs", "ptr-mt-whiten", "ptr-st", "random-line-1", "krr-line", *tiny])
+    log = capsys.readouterr().out
+    assert "n=100" not in log and "n=150" in log
+    second = pd.read_csv(out, comment="#")
+    assert len(second) == 8
+    pd.testing.assert_frame_equal(second.iloc[:4], first)
+    assert second.loc[(second["config"] == "krr-line") & (second["n_train"] == 150), "notes"].str.startswith(
+        "hyperparameters tuned"
+    ).all()
+    assert (tmp_path / "curves.png").stat().st_size > 10_000
+
+
+def test_learning_curve_epochs_rule():
+    module = load("ptr_learning_curves")
+    args = module.parse_args([])
+    assert module.epochs_for(1000, args) == 200  # capped
+    assert module.epochs_for(10000, args) == 32  # fixed sample budget
+    assert module.epochs_for(60000, args) == 20  # floor
+
+
+def test_fixed_split_is_nested_and_disjoint():
+    module = load("ptr_learning_curves")
+    X, y, test, train = module.fixed_split(5000)
+    assert len(test) == 5000 and len(set(test) & set(train)) == 0
+    assert len(train) >= 60000 and len(X) == len(test) + len(train)
+    _, _, test_again, train_again = module.fixed_split(5000)
+    assert (test == test_again).all() and (train == train_again).all()
+
+
+def test_transfer_quick(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    module = load("ptr_transfer")
+    module.main(["--quick", "--out", str(tmp_path)])
+    summary = pd.read_csv(tmp_path / "ptr_transfer.csv", comment="#")
+    assert set(summary["method"]) == {
+        "pretrained ΔHf as score (no labels)", "scratch", "transfer", "transfer, frozen", "random forest"
+    }
+    assert summary["roc_auc"].between(0, 1).all()
+    by_x = pd.read_csv(tmp_path / "ptr_stable_by_x.csv", comment="#")
+    assert len(by_x) == 52 and "W" in set(by_x["X"])
+    assert by_x["n_compounds"].sum() == 65815
+    for name in ("ptr_transfer.png", "ptr_stability_fig3.png"):
+        assert (tmp_path / name).stat().st_size > 10_000
+    assert "W on the X site" in capsys.readouterr().out
+
+
+def test_oqmd_full_smoke(tmp_path):
+    module = load("oqmd_full")
+    out = tmp_path / "oqmd.csv"
+    module.main(["--tasks", "volume_per_atom", "--variants", "mlp-full-fraction", "--n-train", "500",
+                 "--max-epochs", "1", "--out", str(out)])
+    table = pd.read_csv(out, comment="#", keep_default_na=False)
+    measured = table[table["source"] == "measured"]
+    assert list(measured["model"]) == ["mlp-full-fraction"]
+    assert float(measured["test_MAE"].iloc[0]) > 0
+    assert set(table.loc[table["source"] != "measured", "model"]) == {"CrabNet", "Roost", "ElemNet", "random forest"}
+    # resumable: a second run skips the finished row
+    module.main(["--tasks", "volume_per_atom", "--variants", "mlp-full-fraction", "--n-train", "500",
+                 "--max-epochs", "1", "--out", str(out)])
+    assert len(pd.read_csv(out, comment="#", keep_default_na=False)) == len(table)
