@@ -22,8 +22,8 @@ batches of ``--batch-size``, ``epochs = clip(ceil(--sample-budget / n),
 --min-epochs, --max-epochs)`` passes (a fixed number of updates at small
 sizes, at least ``--min-epochs`` passes at large ones).
 
-The run is resumable: rows already in the CSV (same config, size and seed)
-are skipped, so an interrupted run is continued by running the same command
+The run is resumable: rows already in the CSV (same config, size, seed and
+number of epochs) are skipped, so an interrupted run is continued by running the same command
 again, and a GPU can fill in the sizes a CPU could not. Each row records the
 machine, device and wall time of its own fit.
 
@@ -33,6 +33,8 @@ Run::
     python benchmarks/ptr_learning_curves.py --configs ptr-mt-whiten --sizes 60000
     python benchmarks/ptr_learning_curves.py --device cuda            # everything
     python benchmarks/ptr_learning_curves.py --plot-only              # redraw the figure
+    python benchmarks/ptr_learning_curves.py --configs ptr-mt-whiten --sizes 5000 \
+        --sample-budget 3000000 --max-epochs 600 --out benchmarks/results/ptr_training_length.csv
 """
 
 from __future__ import annotations
@@ -307,7 +309,7 @@ def main(argv=None):
     for n in set(args.sizes) - set(sizes):
         print(f"skipping size {n}: only {len(train)} training compounds", flush=True)
     done = read_results(args.out)
-    done_keys = {(r.config, int(r.n_train), int(r.seed)) for r in done.itertuples()}
+    done_keys = {(r.config, int(r.n_train), int(r.seed), int(r.epochs)) for r in done.itertuples()}
     state = {}
     krr_rows = done[(done["config"] == "krr-line") & done["notes"].str.startswith("tuned")]
     if len(krr_rows):
@@ -317,7 +319,8 @@ def main(argv=None):
         state["krr_params"] = ast.literal_eval(largest.split(": ", 1)[1])
     for n in sorted(sizes):
         for config in args.configs:
-            if (config, n, args.seed) in done_keys:
+            epochs = 0 if config == "krr-line" else epochs_for(n, args)
+            if (config, n, args.seed, epochs) in done_keys:
                 continue
             if config == "krr-line" and n > args.krr_max:
                 print(f"skip krr-line at {n}: above --krr-max {args.krr_max} (n x n kernel matrix)", flush=True)

@@ -190,6 +190,12 @@ def test_unfitted_regressor_is_refused_with_the_reason():
         PTRCNNClassifier.from_regressor(PTRCNNRegressor())
 
 
+def test_a_bare_network_is_refused_with_what_to_pass(regressor):
+    with pytest.raises(TypeError, match="pretrained_network"):
+        PTRCNNClassifier(pretrained=regressor.module_)
+    assert PTRCNNClassifier(pretrained=pretrained_network(regressor.module_)).pretrained.in_shape == (1, 5, 16)
+
+
 def test_image_shape_mismatch(regressor):
     images = np.zeros((4, 1, 9, 18), np.float32)
     model = PTRCNNClassifier.from_regressor(regressor, max_epochs=1)

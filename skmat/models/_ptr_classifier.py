@@ -208,6 +208,12 @@ class PTRCNNClassifier(ClassifierMixin, NeuralNet):
             verbose=verbose,
             **kwargs,
         )
+        if isinstance(pretrained, torch.nn.Module):
+            # skorch refuses torch modules as plain attributes; say what to pass instead.
+            raise TypeError(
+                "pretrained must be a PretrainedPTRCNN, not a torch module: pass "
+                "pretrained_network(module) or use PTRCNNClassifier.from_regressor(fitted_regressor)."
+            )
         self.pretrained = pretrained
         self.transfer = transfer
         self.freeze_features = freeze_features
