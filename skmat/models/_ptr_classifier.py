@@ -70,7 +70,9 @@ def pretrained_network(model):
     Returns
     -------
     PretrainedPTRCNN
-        A copy: training either model later leaves the other alone.
+        A copy of the weights, so training either model later leaves the
+        other alone (a PretrainedPTRCNN is returned as it is: it is never
+        modified).
 
     Examples
     --------
