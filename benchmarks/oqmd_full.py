@@ -141,7 +141,7 @@ def with_reported(frame):
         if extra:
             rows.append(pd.DataFrame(extra, columns=COLUMNS))
     rows = [part for part in rows if len(part)]
-    return pd.concat(rows, ignore_index=True).fillna("") if rows else frame
+    return pd.concat(rows, ignore_index=True) if rows else frame
 
 
 def main(argv=None):
