@@ -61,7 +61,8 @@ class ResultsTable(Directive):
                 prefix = "   * - " if col_index == 0 else "     - "
                 lines.append(prefix + (_cell(value) or " "))
         if comments:
-            lines += ["", "*Made by:* ``" + comments[0].replace("`", "'") + "``"]
+            made_by = comments[0].removeprefix("made by:").strip().replace("`", "'")
+            lines += ["", "*Made by:* ``" + made_by + "``"]
         container = nodes.container()
         self.state.nested_parse(StringList(lines, source=str(path)), self.content_offset, container)
         return container.children
