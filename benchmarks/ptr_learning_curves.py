@@ -101,6 +101,8 @@ def parse_args(argv=None):
     parser.add_argument("--sample-budget", type=int, default=320_000)
     parser.add_argument("--min-epochs", type=int, default=20)
     parser.add_argument("--max-epochs", type=int, default=200)
+    parser.add_argument("--dropout", type=float, default=0.0, help="dropout before each fully connected layer")
+    parser.add_argument("--weight-decay", type=float, default=0.01, help="AdamW's decoupled weight decay")
     parser.add_argument("--krr-tune-max", type=int, default=10000)
     parser.add_argument("--krr-max", type=int, default=20000, help="largest KRR fit (memory grows as n^2)")
     parser.add_argument("--device", default="cpu")
@@ -147,6 +149,8 @@ def cnn_pipeline(config, n, args, target_scaling="whiten"):
         batch_size=args.batch_size,
         max_epochs=epochs_for(n, args),
         target_scaling=target_scaling,
+        module__dropout=args.dropout,
+        optimizer__weight_decay=args.weight_decay,
         random_state=args.seed,
         device=args.device,
     )
@@ -213,6 +217,8 @@ def run_one(config, n, X, y, train, test, args, state):
                 pickle.dump(model, handle)
     seconds = time.perf_counter() - start
     mae, mape = scores(y[test], y_pred)
+    if config != "krr-line" and (args.dropout, args.weight_decay) != (0.0, 0.01):
+        notes = f"{notes} dropout {args.dropout}, weight decay {args.weight_decay}".strip()
     return {
         "config": config,
         "n_train": n,
