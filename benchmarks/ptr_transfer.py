@@ -26,7 +26,7 @@
 
 Run::
 
-    python benchmarks/ptr_transfer.py                      # ~15 min on 2 CPU cores with a cached 60k model
+    python benchmarks/ptr_transfer.py                      # ~8 min on 2 CPU cores with a cached 60k model
     python benchmarks/ptr_transfer.py --quick              # smoke run, 1 min
 """
 
