@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_array
 
-__all__ = ["as_image_batch", "first_bad_row"]
+__all__ = ["as_image_batch", "check_fitted_shape", "first_bad_row"]
 
 
 def first_bad_row(array):
@@ -55,3 +55,13 @@ def as_image_batch(X, owner):
     if X.ndim == 4:
         return X
     raise ValueError(f"Expected X of shape (n, C, H, W), (n, H, W) or (n, F); got shape {X.shape}.")
+
+
+def check_fitted_shape(estimator, X):
+    """Raise if the images ``X`` differ in shape from those ``estimator`` was fitted on."""
+    if tuple(X.shape[1:]) != estimator.input_shape_:
+        raise ValueError(
+            f"X has {int(np.prod(X.shape[1:]))} features, but {type(estimator).__name__} is "
+            f"expecting {estimator.n_features_in_} features as input (image shape "
+            f"{tuple(X.shape[1:])}; the model was fitted on {estimator.input_shape_})."
+        )

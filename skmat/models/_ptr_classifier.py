@@ -12,7 +12,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._callbacks import CosineDecay
-from ._image_input import as_image_batch
+from ._image_input import as_image_batch, check_fitted_shape
 from ._ptr_cnn import PTRCNN
 from ._scaled_net import seeded_torch
 
@@ -349,17 +349,8 @@ class PTRCNNClassifier(ClassifierMixin, NeuralNet):
         -------
         self
         """
-        self._check_params()
-        X = as_image_batch(X, type(self).__name__)
-        y = self._labels(y, len(X))
-        with seeded_torch(self.random_state):
-            if not (self.warm_start and self.initialized_ and hasattr(self, "classes_")):
-                self._set_classes(y)
-                self._start(X)
-            else:
-                self._check_input_shape(X)
-            NeuralNet.partial_fit(self, X, self._encode(y), **fit_params)
-        return self
+        reset = not (self.warm_start and self.initialized_ and hasattr(self, "classes_"))
+        return self._train(X, y, None, reset, **fit_params)
 
     def partial_fit(self, X, y, classes=None, **fit_params):
         """Train for ``max_epochs`` more epochs without re-initialising.
@@ -376,25 +367,22 @@ class PTRCNNClassifier(ClassifierMixin, NeuralNet):
         -------
         self
         """
+        reset = not (self.initialized_ and hasattr(self, "classes_"))
+        return self._train(X, y, classes, reset, **fit_params)
+
+    def _train(self, X, y, classes, reset, **fit_params):
+        """Check the data, (re)initialise if ``reset``, then train for ``max_epochs``."""
         self._check_params()
         X = as_image_batch(X, type(self).__name__)
         y = self._labels(y, len(X))
         with seeded_torch(self.random_state):
-            if not (self.initialized_ and hasattr(self, "classes_")):
+            if reset:
                 self._set_classes(y if classes is None else classes)
                 self._start(X)
             else:
-                self._check_input_shape(X)
+                check_fitted_shape(self, X)
             NeuralNet.partial_fit(self, X, self._encode(y), **fit_params)
         return self
-
-    def _check_input_shape(self, X):
-        if tuple(X.shape[1:]) != self.input_shape_:
-            raise ValueError(
-                f"X has {int(np.prod(X.shape[1:]))} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input (image shape {tuple(X.shape[1:])}; the "
-                f"model was fitted on {self.input_shape_})."
-            )
 
     def predict_proba(self, X):
         """Class probabilities, columns in the order of ``classes_``.
@@ -409,7 +397,7 @@ class PTRCNNClassifier(ClassifierMixin, NeuralNet):
         """
         check_is_fitted(self, ["classes_", "module_"])
         X = as_image_batch(X, type(self).__name__)
-        self._check_input_shape(X)
+        check_fitted_shape(self, X)
         logits = [out.detach().cpu() for out in self.forward_iter(X, training=False)]
         return torch.softmax(torch.cat(logits).double(), dim=1).numpy()
 

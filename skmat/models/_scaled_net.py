@@ -12,7 +12,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._callbacks import CosineDecay
-from ._image_input import first_bad_row
+from ._image_input import check_fitted_shape, first_bad_row
 from ._target_scaling import fit_target_scaling
 
 __all__ = ["ScaledNetRegressor", "first_bad_row", "seeded_torch"]
@@ -107,12 +107,7 @@ class ScaledNetRegressor(NeuralNetRegressor):
         return self._scale_input(X), y_scaled
 
     def _check_input_shape(self, X):
-        if tuple(X.shape[1:]) != self.input_shape_:
-            raise ValueError(
-                f"X has {int(np.prod(X.shape[1:]))} features, but {type(self).__name__} is "
-                f"expecting {self.n_features_in_} features as input (image shape "
-                f"{tuple(X.shape[1:])}; the model was fitted on {self.input_shape_})."
-            )
+        check_fitted_shape(self, X)
 
     def _seeded(self):
         return seeded_torch(self.random_state)
