@@ -91,3 +91,34 @@ def test_oqmd_full_smoke(tmp_path):
     module.main(["--tasks", "volume_per_atom", "--variants", "mlp-full-fraction", "--n-train", "500",
                  "--max-epochs", "1", "--out", str(out)])
     assert len(pd.read_csv(out, comment="#", keep_default_na=False)) == len(table)
+
+
+def test_error_analysis_helpers():
+    import numpy as np
+
+    module = load("ptr_error_analysis")
+    errors = np.array([10.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 10.0])
+    assert module.concentration(errors, fractions=(0.1, 0.2)) == {0.1: 0.5, 0.2: 1.0}
+    a = np.arange(10.0)
+    assert module.worst_overlap(a, a, fraction=0.2) == 1.0
+    assert module.worst_overlap(a, -a, fraction=0.2) == 0.0
+    assert module.x_site_element("Co1Cr1Pb2") == "Pb"
+    assert module.training_size(Path("cache/ptr-mt-whiten-60000.pkl")) == 60000
+    with pytest.raises(ValueError, match="model.pkl"):
+        module.training_size(Path("model.pkl"))
+
+
+def test_error_analysis_on_a_saved_learning_curve_model(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    curves = load("ptr_learning_curves")
+    curves.main(["--sizes", "100", "--configs", "ptr-mt-whiten", "--n-test", "100", "--min-epochs", "1",
+                 "--max-epochs", "1", "--out", str(tmp_path / "curves.csv"), "--save-models", str(tmp_path)])
+    module = load("ptr_error_analysis")
+    out = tmp_path / "analysis.md"
+    module.main([str(tmp_path / "ptr-mt-whiten-100.pkl"), "--n-test", "100", "--out", str(out)])
+    text = out.read_text()
+    assert "100 training compounds, 100 test compounds" in text
+    assert "MAE of the best 83 %" in text and "By X-site element" in text
+    # The test MAE in the report is the one the learning-curve script recorded for the same model.
+    recorded = pd.read_csv(tmp_path / "curves.csv", comment="#")["dHf_MAE_meV_per_atom"].iloc[0]
+    assert f"| test  | {recorded:.3g}".replace(" ", "") in text.replace(" ", "")
