@@ -20,7 +20,10 @@ it fits, scores the test set and appends one row to
 All CNN rows use the same optimiser: AdamW at ``--lr`` with cosine decay,
 batches of ``--batch-size``, ``epochs = clip(ceil(--sample-budget / n),
 --min-epochs, --max-epochs)`` passes (a fixed number of updates at small
-sizes, at least ``--min-epochs`` passes at large ones).
+sizes, at least ``--min-epochs`` passes at large ones). ``--encoding`` sets the
+cell values of the periodic-table image: the library default (absent −1,
+present the atom count), ``paper-x20`` (the same × 20, the paper's image) or
+``authors-code`` (−0.1 and 1.4 × count, the authors' later code).
 
 The run is resumable: rows already in the CSV (same config, size, seed and
 number of epochs) are skipped, so an interrupted run is continued by running the same command
@@ -33,6 +36,8 @@ Run::
     python benchmarks/ptr_learning_curves.py --configs ptr-mt-whiten --sizes 60000
     python benchmarks/ptr_learning_curves.py --device cuda            # everything
     python benchmarks/ptr_learning_curves.py --plot-only              # redraw the figure
+    python benchmarks/ptr_learning_curves.py --configs ptr-mt-whiten --sizes 5000 \
+        --encoding paper-x20 --out benchmarks/results/ptr_encoding.csv
     python benchmarks/ptr_learning_curves.py --configs ptr-mt-whiten --sizes 5000 \
         --sample-budget 3000000 --max-epochs 600 --out benchmarks/results/ptr_training_length.csv
 """
@@ -74,6 +79,14 @@ LABELS = {
     "random-line-2": "random line 2",
     "krr-line": "KRR, Mendeleev line",
 }
+# Cell values of the ptr-* images: the library default (absent -1, present the
+# atom count), the paper's image (the same x 20) and the authors' later code
+# (absent -0.1, present 1.4 x count).
+ENCODINGS = {
+    "default": {},
+    "paper-x20": {"scale": 20.0},
+    "authors-code": {"absent_value": -0.1 / 1.4, "scale": 1.4},
+}
 COLUMNS = [
     "config",
     "n_train",
@@ -103,6 +116,12 @@ def parse_args(argv=None):
     parser.add_argument("--max-epochs", type=int, default=200)
     parser.add_argument("--dropout", type=float, default=0.0, help="dropout before each fully connected layer")
     parser.add_argument("--weight-decay", type=float, default=0.01, help="AdamW's decoupled weight decay")
+    parser.add_argument(
+        "--encoding",
+        choices=sorted(ENCODINGS),
+        default="default",
+        help="cell values of the periodic-table image for the ptr-* configurations",
+    )
     parser.add_argument("--krr-tune-max", type=int, default=10000)
     parser.add_argument("--krr-max", type=int, default=20000, help="largest KRR fit (memory grows as n^2)")
     parser.add_argument("--device", default="cpu")
@@ -125,11 +144,11 @@ def epochs_for(n, args):
     return int(np.clip(-(-args.sample_budget // n), args.min_epochs, args.max_epochs))
 
 
-def encoder_for(config):
+def encoder_for(config, encoding="default"):
     from skmat import MendeleevLineEncoder, PeriodicTableEncoder, RandomTableEncoder
 
     if config.startswith("ptr-"):
-        return PeriodicTableEncoder()
+        return PeriodicTableEncoder(**ENCODINGS[encoding])
     if config.startswith("random-table-"):
         return RandomTableEncoder(random_state=int(config.rsplit("-", 1)[1]))
     if config == "mendeleev-line":
@@ -154,7 +173,7 @@ def cnn_pipeline(config, n, args, target_scaling="whiten"):
         random_state=args.seed,
         device=args.device,
     )
-    return Pipeline([("encode", encoder_for(config)), ("model", model)])
+    return Pipeline([("encode", encoder_for(config, args.encoding)), ("model", model)])
 
 
 def krr_pipeline(n, args, tuned):
@@ -219,6 +238,8 @@ def run_one(config, n, X, y, train, test, args, state):
     mae, mape = scores(y[test], y_pred)
     if config != "krr-line" and (args.dropout, args.weight_decay) != (0.0, 0.01):
         notes = f"{notes} dropout {args.dropout}, weight decay {args.weight_decay}".strip()
+    if config.startswith("ptr-") and args.encoding != "default":
+        notes = f"{notes} encoding {args.encoding}".strip()
     return {
         "config": config,
         "n_train": n,

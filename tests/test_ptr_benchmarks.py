@@ -122,3 +122,40 @@ def test_error_analysis_on_a_saved_learning_curve_model(tmp_path, capsys):
     # The test MAE in the report is the one the learning-curve script recorded for the same model.
     recorded = pd.read_csv(tmp_path / "curves.csv", comment="#")["dHf_MAE_meV_per_atom"].iloc[0]
     assert f"| test  | {recorded:.3g}".replace(" ", "") in text.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "values"),
+    [("default", {-1.0, 0.0, 1.0, 2.0}), ("paper-x20", {-20.0, 0.0, 20.0, 40.0}), ("authors-code", {-0.1, 0.0, 1.4, 2.8})],
+)
+def test_learning_curve_encodings_give_the_documented_cell_values(encoding, values):
+    import numpy as np
+
+    module = load("ptr_learning_curves")
+    image = module.encoder_for("ptr-mt-whiten", encoding).fit_transform(np.array(["Co2Mn1Si1"]))
+    np.testing.assert_allclose(np.unique(image), sorted(values), rtol=1e-6)
+
+
+def test_other_learners_write_rows_and_resume(tmp_path, capsys):
+    module = load("ptr_other_learners")
+    out = tmp_path / "other.csv"
+    args = ["--learners", "hgb-ptr", "--sizes", "200", "--n-test", "100", "--max-iter", "20", "--out", str(out)]
+    module.main(args)
+    first = pd.read_csv(out, comment="#")
+    assert list(first["config"]) == ["hgb-ptr"] and (first["dHf_MAE_meV_per_atom"] > 0).all()
+    assert out.read_text().startswith("# made by: python")
+    capsys.readouterr()
+    module.main(args)
+    assert "==" not in capsys.readouterr().out
+    assert len(pd.read_csv(out, comment="#")) == 1
+
+
+def test_magpie_features_are_cached(tmp_path):
+    import numpy as np
+
+    pytest.importorskip("matminer")
+    module = load("ptr_other_learners")
+    cache = tmp_path / "magpie.npy"
+    features = module.magpie_features(np.array(["Co2Mn1Si1", "Ni2Ti1Al1"]), cache)
+    assert features.shape == (2, 132) and np.isfinite(features).all()
+    np.testing.assert_array_equal(np.load(cache), features)
