@@ -90,7 +90,7 @@ def analyse(path, X, y, train, test):
     rel_a = 100 * np.abs(pred_test[:, 1] - y[test, 1]) / y[test, 1]
     rel_a_train = 100 * np.abs(pred_train[:, 1] - y[fit_idx, 1]) / y[fit_idx, 1]
 
-    lines = [f"## {path.name}: {n} training compounds, {len(test)} test compounds", ""]
+    lines = [f"## {path.as_posix()}: {n} training compounds, {len(test)} test compounds", ""]
     overall = pd.DataFrame(
         {
             "set": ["train", "test"],

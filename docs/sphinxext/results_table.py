@@ -60,8 +60,9 @@ class ResultsTable(Directive):
             for col_index, value in enumerate(row):
                 prefix = "   * - " if col_index == 0 else "     - "
                 lines.append(prefix + (_cell(value) or " "))
-        if comments:
-            made_by = comments[0].removeprefix("made by:").strip().replace("`", "'")
+        # A file appended to by several commands carries one comment line per command.
+        for comment in comments:
+            made_by = comment.removeprefix("made by:").strip().replace("`", "'")
             lines += ["", "*Made by:* ``" + made_by + "``"]
         container = nodes.container()
         self.state.nested_parse(StringList(lines, source=str(path)), self.content_offset, container)
