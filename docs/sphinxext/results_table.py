@@ -1,8 +1,9 @@
 """``results-table``: show a benchmark CSV from ``benchmarks/results`` as a table.
 
 The CSVs start with a ``#`` line naming the command and machine that made
-them; the directive prints that line under the table, so every number in
-the docs says where it came from. Usage::
+them (one line per command when several commands appended to one file); the
+directive prints those lines under the table, so every number in the docs
+says where it came from. Usage::
 
     .. results-table:: ../benchmarks/results/oqmd_full.csv
        :columns: task, model, test_MAE

@@ -1,0 +1,56 @@
+"""The docs' ``results-table`` directive renders a benchmark CSV and every line saying who made it."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+docutils_core = pytest.importorskip("docutils.core")
+from docutils.parsers.rst import directives  # noqa: E402
+
+EXTENSION = Path(__file__).resolve().parents[1] / "docs" / "sphinxext" / "results_table.py"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def registered():
+    spec = importlib.util.spec_from_file_location("results_table", EXTENSION)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    directives.register_directive("results-table", module.ResultsTable)
+
+
+def render(tmp_path, body):
+    """The plain text of ``body`` parsed as a page in ``tmp_path``."""
+    page = tmp_path / "page.rst"
+    page.write_text(body)
+    return docutils_core.publish_doctree(body, source_path=str(page)).astext()
+
+
+CSV = """# made by: python bench.py --seed 1 | machine A
+# made by: python bench.py --seed 2 | machine B
+config,n_train,mae
+ptr,1000,106.7
+ptr,5000,59.14
+line,1000,114.0
+"""
+
+
+def test_every_made_by_line_is_shown_and_pivot_reshapes(tmp_path):
+    (tmp_path / "r.csv").write_text(CSV)
+    text = render(tmp_path, ".. results-table:: r.csv\n   :pivot: config, n_train, mae\n")
+    assert "python bench.py --seed 1 | machine A" in text
+    assert "python bench.py --seed 2 | machine B" in text
+    assert "59.14" in text and "114" in text
+    # the pivot has one row per config and one column per size
+    assert text.index("1000") < text.index("5000") < text.index("ptr")
+
+
+def test_columns_and_query(tmp_path):
+    (tmp_path / "r.csv").write_text(CSV)
+    text = render(tmp_path, ".. results-table:: r.csv\n   :columns: config, mae\n   :query: config == 'line'\n")
+    assert "114" in text and "106.7" not in text and "n_train" not in text
+
+
+def test_missing_file_is_a_note_not_an_error(tmp_path):
+    text = render(tmp_path, ".. results-table:: nothing.csv\n")
+    assert "No results yet: nothing.csv has not been produced." in text
