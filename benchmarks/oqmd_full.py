@@ -38,14 +38,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import command_line, machine_description, read_results
 
 RESULTS = Path(__file__).resolve().parent / "results"
 VARIANTS = ("cnn-full-fraction", "cnn-full-count", "mlp-full-fraction", "mlp-wide-fraction")
@@ -106,21 +105,6 @@ def pipeline(variant, args):
     return Pipeline([("encode", encoder), ("model", PTRCNNRegressor(**params))])
 
 
-def machine_description(device):
-    import torch
-
-    text = f"{platform.machine()} {os.cpu_count()} cores, torch {torch.__version__}, {device}"
-    if str(device).startswith("cuda") and torch.cuda.is_available():
-        text += f" ({torch.cuda.get_device_name(0)})"
-    return text
-
-
-def read_results(path):
-    if not path.exists():
-        return pd.DataFrame(columns=COLUMNS)
-    return pd.read_csv(path, comment="#", keep_default_na=False)
-
-
 def write_results(path, frame, command):
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w") as handle:
@@ -151,8 +135,8 @@ def main(argv=None):
     from skmat.datasets import load_oqmd
 
     torch.set_num_threads(max(1, os.cpu_count() or 1))
-    command = "python " + " ".join([Path(sys.argv[0]).as_posix(), *(argv if argv is not None else sys.argv[1:])])
-    results = read_results(args.out)
+    command = command_line(argv)
+    results = read_results(args.out, COLUMNS)
     for task in args.tasks:
         train = load_oqmd(task, "train", outliers=args.train_outliers)
         val = load_oqmd(task, "val")
@@ -183,14 +167,14 @@ def main(argv=None):
                 "n_train": len(X_train),
                 "epochs": args.max_epochs,
                 "fit_seconds": round(seconds),
-                "machine": machine_description(args.device),
+                "machine": f"{machine_description(args.device)}, {args.device}",
                 "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
             }
             measured = results[results["source"] == "measured"] if len(results) else results
             new = pd.DataFrame([row], columns=COLUMNS)
             results = pd.concat([measured, new], ignore_index=True) if len(measured) else new
             write_results(args.out, with_reported(results), command)
-    final = read_results(args.out)
+    final = read_results(args.out, COLUMNS)
     if len(final):
         print(final[["task", "model", "source", "test_MAE", "units", "epochs", "fit_seconds"]].to_string(index=False))
 

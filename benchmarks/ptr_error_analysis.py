@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import pickle
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -156,7 +155,6 @@ def analyse(path, X, y, train, test):
 
 def main(argv=None):
     args = parse_args(argv)
-    sys.path.insert(0, str(HERE))
     from ptr_learning_curves import fixed_split
 
     X, y, test, train = fixed_split(args.n_test)

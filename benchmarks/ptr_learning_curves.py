@@ -46,14 +46,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
+from _common import append_row, command_line, machine_description, read_results
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SIZES = (1000, 5000, 10000, 20000, 30000, 40000, 50000, 60000)
@@ -256,30 +254,6 @@ def run_one(config, n, X, y, train, test, args, state):
     }
 
 
-def machine_description(device):
-    import torch
-
-    text = f"{platform.machine()} {os.cpu_count()} cores, torch {torch.__version__}"
-    if str(device).startswith("cuda") and torch.cuda.is_available():
-        text += f", {torch.cuda.get_device_name(0)}"
-    return text
-
-
-def read_results(path):
-    if not path.exists():
-        return pd.DataFrame(columns=COLUMNS)
-    return pd.read_csv(path, comment="#", keep_default_na=False)
-
-
-def append_row(path, row, header_line):
-    new = not path.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as handle:
-        if new:
-            handle.write(header_line + "\n")
-        pd.DataFrame([row], columns=COLUMNS).to_csv(handle, index=False, header=new)
-
-
 def plot(results, path):
     """Fig. 2a–d analogue: MAE and MAPE against training size, two panels each."""
     import matplotlib
@@ -320,13 +294,13 @@ def plot(results, path):
 def main(argv=None):
     args = parse_args(argv)
     if args.plot_only:
-        plot(read_results(args.out), args.out.with_suffix(".png"))
+        plot(read_results(args.out, COLUMNS), args.out.with_suffix(".png"))
         print(f"wrote {args.out.with_suffix('.png')}")
         return
     import torch
 
     torch.set_num_threads(max(1, os.cpu_count() or 1))
-    command = "python " + " ".join([Path(sys.argv[0]).as_posix(), *(argv if argv is not None else sys.argv[1:])])
+    command = command_line(argv)
     header_line = (
         f"# made by: {command} (and resumed runs of the same script) | machine and device per row | "
         "OQMD X2YZ, paper subset, outliers dropped, fixed test set (seed 0)"
@@ -335,7 +309,7 @@ def main(argv=None):
     sizes = [n for n in args.sizes if n <= len(train)]
     for n in set(args.sizes) - set(sizes):
         print(f"skipping size {n}: only {len(train)} training compounds", flush=True)
-    done = read_results(args.out)
+    done = read_results(args.out, COLUMNS)
     done_keys = {(r.config, int(r.n_train), int(r.seed), int(r.epochs)) for r in done.itertuples()}
     state = {}
     krr_rows = done[(done["config"] == "krr-line") & done["notes"].str.startswith("tuned")]
@@ -354,13 +328,13 @@ def main(argv=None):
                 continue
             print(f"== {config} n={n} epochs={epochs_for(n, args) if config != 'krr-line' else '-'}", flush=True)
             row = run_one(config, n, X, y, train, test, args, state)
-            append_row(args.out, row, header_line)
+            append_row(args.out, row, COLUMNS, header_line)
             print(
                 f"   ΔHf MAE {row['dHf_MAE_meV_per_atom']:.1f} meV/atom, a MAPE {row['a_MAPE_percent']:.3f} %, "
                 f"{row['fit_seconds']:.0f} s {row['notes']}",
                 flush=True,
             )
-    results = read_results(args.out)
+    results = read_results(args.out, COLUMNS)
     if len(results):
         plot(results, args.out.with_suffix(".png"))
         print(f"wrote {args.out} and {args.out.with_suffix('.png')}")

@@ -30,12 +30,12 @@ Run::
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+from _common import append_row, command_line, machine_description, read_results
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -91,19 +91,18 @@ def booster(max_iter, seed=0):
 
 def main(argv=None):
     args = parse_args(argv)
-    sys.path.insert(0, str(HERE))
-    from ptr_learning_curves import append_row, fixed_split, machine_description, read_results, scores
+    from ptr_learning_curves import COLUMNS, fixed_split, scores
 
     from skmat import PeriodicTableEncoder
 
-    command = "python " + " ".join([Path(sys.argv[0]).as_posix(), *(argv if argv is not None else sys.argv[1:])])
+    command = command_line(argv)
     header_line = (
         f"# made by: {command} (and resumed runs of the same script) | machine per row | "
         "OQMD X2YZ, paper subset, outliers dropped, the learning curves' fixed test set (seed 0)"
     )
     X, y, test, train = fixed_split(args.n_test)
     features = {}
-    done = read_results(args.out)
+    done = read_results(args.out, COLUMNS)
     done_keys = {(r.config, int(r.n_train)) for r in done.itertuples()}
     for n in sorted(args.sizes):
         for learner in args.learners:
@@ -137,7 +136,7 @@ def main(argv=None):
                 "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
                 "notes": "boosting rounds used: " + " / ".join(str(m.n_iter_) for m in models),
             }
-            append_row(args.out, row, header_line)
+            append_row(args.out, row, COLUMNS, header_line)
             print(f"   ΔHf MAE {mae:.1f} meV/atom, a MAPE {mape:.3f} %, {seconds:.0f} s", flush=True)
 
 

@@ -35,13 +35,12 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
-import platform
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import command_line, machine_description
 
 RESULTS = Path(__file__).resolve().parent / "results"
 CACHE = Path(__file__).resolve().parent / "cache"
@@ -69,15 +68,6 @@ def parse_args(argv=None):
         args.sample_budget, args.min_epochs, args.max_epochs = 300, 1, 2
         args.pretrained = None
     return args
-
-
-def machine_description(device):
-    import torch
-
-    text = f"{platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}, device {device}"
-    if str(device).startswith("cuda") and torch.cuda.is_available():
-        text += f" ({torch.cuda.get_device_name(0)})"
-    return text
 
 
 def pretrained_regressor(args):
@@ -301,8 +291,8 @@ def main(argv=None):
     from skmat._elements import element_table
 
     torch.set_num_threads(max(1, os.cpu_count() or 1))
-    command = "python " + " ".join([Path(sys.argv[0]).as_posix(), *(argv if argv is not None else sys.argv[1:])])
-    machine = machine_description(args.device)
+    command = command_line(argv)
+    machine = f"{machine_description(args.device)}, device {args.device}"
     start = time.perf_counter()
     regressor, origin = pretrained_regressor(args)
     print(f"pretrained regressor: {origin}", flush=True)

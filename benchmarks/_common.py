@@ -1,0 +1,49 @@
+"""What the training benchmark scripts share: the machine line, the command line and resumable result CSVs.
+
+Every results CSV starts with a ``#`` line naming the command that made it
+and has one row per finished fit, so a run that stops can be continued by
+running the same command again. The scripts import this module by name:
+running ``python benchmarks/<script>.py`` puts ``benchmarks/`` on the path.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+
+def machine_description(device="cpu"):
+    """``"x86_64 2 cores, torch 2.13.0+cpu"``, plus the GPU's name when ``device`` is CUDA."""
+    import torch
+
+    text = f"{platform.machine()} {os.cpu_count()} cores, torch {torch.__version__}"
+    if str(device).startswith("cuda") and torch.cuda.is_available():
+        text += f", {torch.cuda.get_device_name(0)}"
+    return text
+
+
+def command_line(argv=None):
+    """The command as a user would type it: ``python benchmarks/<script>.py <args>``."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    return "python " + " ".join([Path(sys.argv[0]).as_posix(), *args])
+
+
+def read_results(path, columns):
+    """The rows already in a results CSV (comment lines skipped); empty with ``columns`` if none."""
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    return pd.read_csv(path, comment="#", keep_default_na=False)
+
+
+def append_row(path, row, columns, header_line):
+    """Append one result row; a new file first gets ``header_line`` and the column names."""
+    new = not path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        if new:
+            handle.write(header_line + "\n")
+        pd.DataFrame([row], columns=columns).to_csv(handle, index=False, header=new)
