@@ -107,7 +107,6 @@ def test_error_analysis_helpers():
     a = np.arange(10.0)
     assert module.worst_overlap(a, a, fraction=0.2) == 1.0
     assert module.worst_overlap(a, -a, fraction=0.2) == 0.0
-    assert module.x_site_element("Co1Cr1Pb2") == "Pb"
     assert module.training_size(Path("cache/ptr-mt-whiten-60000.pkl")) == 60000
     with pytest.raises(ValueError, match="model.pkl"):
         module.training_size(Path("model.pkl"))

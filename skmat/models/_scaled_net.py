@@ -100,14 +100,11 @@ class ScaledNetRegressor(NeuralNetRegressor):
             self.target_offset_, self.target_scale_ = fit_target_scaling(y2, self.target_scaling)
             self._fit_input_scaling(X)
         else:
-            self._check_input_shape(X)
+            check_fitted_shape(self, X)
             if y2.shape[1] != self.n_outputs_:
                 raise ValueError(f"y has {y2.shape[1]} targets; the model was fitted on {self.n_outputs_}.")
         y_scaled = ((y2 - self.target_offset_) / self.target_scale_).astype(np.float32)
         return self._scale_input(X), y_scaled
-
-    def _check_input_shape(self, X):
-        check_fitted_shape(self, X)
 
     def _seeded(self):
         return seeded_torch(self.random_state)
@@ -175,7 +172,7 @@ class ScaledNetRegressor(NeuralNetRegressor):
         """
         check_is_fitted(self, ["n_outputs_", "module_"])
         X = self._as_input(X)
-        self._check_input_shape(X)
+        check_fitted_shape(self, X)
         X = self._scale_input(X)
         outputs = [out.detach().cpu().numpy() for out in self.forward_iter(X, training=False)]
         scaled = np.concatenate(outputs).astype(np.float64).reshape(len(X), -1)
