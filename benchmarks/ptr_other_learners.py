@@ -48,17 +48,18 @@ def parse_args(argv=None):
     parser.add_argument("--sizes", nargs="+", type=int, default=[5000, 20000, 60000])
     parser.add_argument("--n-test", type=int, default=5000)
     parser.add_argument("--max-iter", type=int, default=3000, help="boosting rounds (early stopping ends sooner)")
-    parser.add_argument("--cache", type=Path, default=HERE / "cache" / "magpie_paper_subset.npy")
+    parser.add_argument("--cache", type=Path, default=HERE / "cache" / "magpie_paper_subset.npz")
     parser.add_argument("--out", type=Path, default=RESULTS / "ptr_other_learners.csv")
     return parser.parse_args(argv)
 
 
 def magpie_features(formulas, cache):
-    """Matminer's 132 Magpie statistics for each formula, cached on disk by row count."""
+    """Matminer's 132 Magpie statistics for each formula, cached on disk with the formulas they belong to."""
+    formulas = np.asarray(formulas, dtype=str)
     if cache is not None and cache.exists():
-        features = np.load(cache)
-        if len(features) == len(formulas):
-            return features
+        with np.load(cache) as saved:
+            if np.array_equal(saved["formulas"], formulas):
+                return saved["features"]
     from matminer.featurizers.composition import ElementProperty
     from pymatgen.core import Composition
 
@@ -69,7 +70,7 @@ def magpie_features(formulas, cache):
     )
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        np.save(cache, features)
+        np.savez(cache, features=features, formulas=formulas)
     return features
 
 

@@ -159,7 +159,12 @@ def test_magpie_features_are_cached(tmp_path):
 
     pytest.importorskip("matminer")
     module = load("ptr_other_learners")
-    cache = tmp_path / "magpie.npy"
+    cache = tmp_path / "magpie.npz"
     features = module.magpie_features(np.array(["Co2Mn1Si1", "Ni2Ti1Al1"]), cache)
     assert features.shape == (2, 132) and np.isfinite(features).all()
-    np.testing.assert_array_equal(np.load(cache), features)
+    with np.load(cache) as saved:
+        np.testing.assert_array_equal(saved["features"], features)
+    # A cache made for other formulas of the same count is not reused.
+    other = module.magpie_features(np.array(["Co2Mn1Si1", "Fe2V1Al1"]), cache)
+    np.testing.assert_array_equal(other[0], features[0])
+    assert not np.array_equal(other[1], features[1])
