@@ -25,7 +25,10 @@ formation-enthalpy rows down to −198.7 eV/atom; failed calculations) are
 left out of training by default (``--train-outliers keep`` keeps them);
 they always stay in the test set.
 
-The run is resumable: a (task, variant) already in the CSV is skipped.
+The run is resumable: a (task, variant, epochs, training size) already in
+the CSV is skipped, so a longer run of a variant adds a row next to the
+shorter one instead of being skipped. Every command that added rows keeps
+its own ``#`` line at the top of the file.
 
 Run::
 
@@ -105,11 +108,35 @@ def pipeline(variant, args):
     return Pipeline([("encode", encoder), ("model", PTRCNNRegressor(**params))])
 
 
+def header_lines(path, command):
+    """The ``#`` lines of ``path`` (one per command that wrote rows), with ``command``'s added once."""
+    old = [line for line in path.read_text().splitlines() if line.startswith("#")] if path.exists() else []
+    new = f"# made by: {command} (resumable; machine per row) | CrabNet's OQMD splits, test MAE over every test row"
+    made_by = [line.removeprefix("# made by:").removeprefix("#").split(" (resumable")[0].strip() for line in old]
+    return old if command in made_by else [*old, new]
+
+
 def write_results(path, frame, command):
+    lines = header_lines(path, command)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w") as handle:
-        handle.write(f"# {command} (resumable; machine per row) | CrabNet's OQMD splits, test MAE over every test row\n")
+        handle.write("\n".join(lines) + "\n")
         frame[COLUMNS].to_csv(handle, index=False)
+
+
+def is_done(results, task, variant, epochs, n_train):
+    """Whether ``results`` already has a measured row for this fit."""
+    if not len(results):
+        return False
+    measured = results[results["source"] == "measured"]
+    return bool(
+        (
+            (measured["task"] == task)
+            & (measured["model"] == variant)
+            & (pd.to_numeric(measured["epochs"]).astype(int) == epochs)
+            & (pd.to_numeric(measured["n_train"]).astype(int) == n_train)
+        ).any()
+    )
 
 
 def with_reported(frame):
@@ -145,9 +172,8 @@ def main(argv=None):
         if args.n_train is not None:
             X_train, y_train = X_train[: args.n_train], y_train[: args.n_train]
         for variant in args.variants:
-            done = (results["task"] == task) & (results["model"] == variant) if len(results) else []
-            if len(results) and done.any():
-                print(f"skip {task} / {variant}: already in {args.out}")
+            if is_done(results, task, variant, args.max_epochs, len(X_train)):
+                print(f"skip {task} / {variant} ({args.max_epochs} epochs): already in {args.out}")
                 continue
             print(f"== {task} / {variant}: {len(X_train)} training compositions, {args.max_epochs} epochs", flush=True)
             model = pipeline(variant, args)

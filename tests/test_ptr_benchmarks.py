@@ -96,6 +96,14 @@ def test_oqmd_full_smoke(tmp_path):
     module.main(["--tasks", "volume_per_atom", "--variants", "mlp-full-fraction", "--n-train", "500",
                  "--max-epochs", "1", "--out", str(out)])
     assert len(pd.read_csv(out, comment="#", keep_default_na=False)) == len(table)
+    # a longer run of the same variant is a new fit: it adds a row and its own "made by" line
+    module.main(["--tasks", "volume_per_atom", "--variants", "mlp-full-fraction", "--n-train", "500",
+                 "--max-epochs", "2", "--out", str(out)])
+    longer = pd.read_csv(out, comment="#", keep_default_na=False)
+    assert sorted(pd.to_numeric(longer.loc[longer["source"] == "measured", "epochs"]).astype(int)) == [1, 2]
+    made_by = [line for line in out.read_text().splitlines() if line.startswith("# made by:")]
+    assert len(made_by) == 2
+    assert "--max-epochs 1 " in made_by[0] and "--max-epochs 2 " in made_by[1]
 
 
 def test_error_analysis_helpers():
