@@ -40,10 +40,22 @@ def read_results(path, columns):
 
 
 def append_row(path, row, columns, header_line):
-    """Append one result row; a new file first gets ``header_line`` and the column names."""
-    new = not path.exists()
+    """Append one result row.
+
+    A new file first gets ``header_line`` and the column names. An existing
+    file written by another command gets ``header_line`` added below its
+    other ``#`` lines, so every command that wrote rows stays named.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as handle:
-        if new:
-            handle.write(header_line + "\n")
-        pd.DataFrame([row], columns=columns).to_csv(handle, index=False, header=new)
+    if path.exists():
+        lines = path.read_text().splitlines(keepends=True)
+        if header_line + "\n" not in lines:
+            n_comments = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+            lines.insert(n_comments, header_line + "\n")
+            path.write_text("".join(lines))
+        with open(path, "a") as handle:
+            pd.DataFrame([row], columns=columns).to_csv(handle, index=False, header=False)
+        return
+    with open(path, "w") as handle:
+        handle.write(header_line + "\n")
+        pd.DataFrame([row], columns=columns).to_csv(handle, index=False)

@@ -25,8 +25,9 @@ cell values of the periodic-table image: the library default (absent −1,
 present the atom count), ``paper-x20`` (the same × 20, the paper's image) or
 ``authors-code`` (−0.1 and 1.4 × count, the authors' later code).
 
-The run is resumable: rows already in the CSV (same config, size, seed and
-number of epochs) are skipped, so an interrupted run is continued by running the same command
+The run is resumable: rows already in the CSV (same config, size, seed,
+number of epochs, and ``--dropout`` / ``--weight-decay`` / ``--encoding``
+as written in the ``notes`` column) are skipped, so an interrupted run is continued by running the same command
 again, and a GPU can fill in the sizes a CPU could not. Each row records the
 machine, device and wall time of its own fit.
 
@@ -201,6 +202,24 @@ def scores(y_true, y_pred):
     return float(mae), float(mape)
 
 
+def options_note(config, args):
+    """The non-default ``--dropout``/``--weight-decay``/``--encoding`` of a fit, as written in ``notes``."""
+    parts = []
+    if config != "krr-line" and (args.dropout, args.weight_decay) != (0.0, 0.01):
+        parts.append(f"dropout {args.dropout}, weight decay {args.weight_decay}")
+    if config.startswith("ptr-") and args.encoding != "default":
+        parts.append(f"encoding {args.encoding}")
+    return " ".join(parts)
+
+
+def options_in(notes):
+    """The part of a ``notes`` entry that :func:`options_note` wrote ('' if none)."""
+    import re
+
+    found = re.findall(r"dropout \S+, weight decay \S+|encoding \S+", notes)
+    return " ".join(found)
+
+
 def run_one(config, n, X, y, train, test, args, state):
     """Fit one configuration on the first ``n`` training compounds; return a row."""
     fit_idx = train[:n]
@@ -234,10 +253,7 @@ def run_one(config, n, X, y, train, test, args, state):
                 pickle.dump(model, handle)
     seconds = time.perf_counter() - start
     mae, mape = scores(y[test], y_pred)
-    if config != "krr-line" and (args.dropout, args.weight_decay) != (0.0, 0.01):
-        notes = f"{notes} dropout {args.dropout}, weight decay {args.weight_decay}".strip()
-    if config.startswith("ptr-") and args.encoding != "default":
-        notes = f"{notes} encoding {args.encoding}".strip()
+    notes = f"{notes} {options_note(config, args)}".strip()
     return {
         "config": config,
         "n_train": n,
@@ -310,7 +326,9 @@ def main(argv=None):
     for n in set(args.sizes) - set(sizes):
         print(f"skipping size {n}: only {len(train)} training compounds", flush=True)
     done = read_results(args.out, COLUMNS)
-    done_keys = {(r.config, int(r.n_train), int(r.seed), int(r.epochs)) for r in done.itertuples()}
+    done_keys = {
+        (r.config, int(r.n_train), int(r.seed), int(r.epochs), options_in(r.notes)) for r in done.itertuples()
+    }
     state = {}
     krr_rows = done[(done["config"] == "krr-line") & done["notes"].str.startswith("tuned")]
     if len(krr_rows):
@@ -321,7 +339,7 @@ def main(argv=None):
     for n in sorted(sizes):
         for config in args.configs:
             epochs = 0 if config == "krr-line" else epochs_for(n, args)
-            if (config, n, args.seed, epochs) in done_keys:
+            if (config, n, args.seed, epochs, options_note(config, args)) in done_keys:
                 continue
             if config == "krr-line" and n > args.krr_max:
                 print(f"skip krr-line at {n}: above --krr-max {args.krr_max} (n x n kernel matrix)", flush=True)

@@ -46,6 +46,20 @@ def test_learning_curves_write_rows_and_resume(tmp_path, capsys):
         "hyperparameters tuned"
     ).all()
     assert (tmp_path / "curves.png").stat().st_size > 10_000
+    capsys.readouterr()
+
+    # A non-default option is a different fit: the PTR row runs again, the line (no table
+    # image, so --encoding does not apply) does not, and the new command gets its own line.
+    module.main(["--sizes", "100", "--configs", "ptr-mt-whiten", "random-line-1", "--encoding", "paper-x20", *tiny])
+    log = capsys.readouterr().out
+    assert "== ptr-mt-whiten n=100" in log and "random-line-1" not in log
+    third = pd.read_csv(out, comment="#", keep_default_na=False)
+    assert len(third) == 9 and third["notes"].iloc[-1] == "encoding paper-x20"
+    made_by = [line for line in out.read_text().splitlines() if line.startswith("# made by:")]
+    assert len(made_by) == 3 and "--encoding paper-x20" in made_by[-1]
+    assert out.read_text().splitlines()[3].startswith("config,")
+    module.main(["--sizes", "100", "--configs", "ptr-mt-whiten", "--encoding", "paper-x20", *tiny])
+    assert "== ptr-mt-whiten" not in capsys.readouterr().out
 
 
 def test_learning_curve_epochs_rule():
