@@ -15,7 +15,9 @@ it fits, scores the test set and appends one row to
 * ``mendeleev-line``: :class:`~skmat.MendeleevLineEncoder`;
 * ``random-line-1`` / ``-2``: the line in a random order (seeds 1, 2);
 * ``krr-line``: kernel ridge on the Mendeleev line (alpha, gamma and kernel
-  tuned by 3-fold CV up to ``--krr-tune-max``, reused above it).
+  tuned by 3-fold CV up to ``--krr-tune-max``, reused above it; up to
+  ``--krr-max`` compounds, on one BLAS thread above 10k, see
+  :func:`krr_blas_threads`).
 
 All CNN rows use the same optimiser: AdamW at ``--lr`` with cosine decay,
 batches of ``--batch-size``, ``epochs = clip(ceil(--sample-budget / n),
@@ -56,6 +58,7 @@ from _common import append_row, command_line, machine_description, read_results
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SIZES = (1000, 5000, 10000, 20000, 30000, 40000, 50000, 60000)
+KRR_SINGLE_THREAD_ABOVE = 10000  # see krr_blas_threads
 CNN_CONFIGS = (
     "ptr-mt-whiten",
     "ptr-mt-bound",
@@ -122,7 +125,9 @@ def parse_args(argv=None):
         help="cell values of the periodic-table image for the ptr-* configurations",
     )
     parser.add_argument("--krr-tune-max", type=int, default=10000)
-    parser.add_argument("--krr-max", type=int, default=20000, help="largest KRR fit (memory grows as n^2)")
+    parser.add_argument(
+        "--krr-max", type=int, default=30000, help="largest KRR fit (about 16 n^2 bytes: 14 GB at 30k)"
+    )
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--out", type=Path, default=RESULTS / "ptr_learning_curves.csv")
     parser.add_argument("--save-models", type=Path, default=None, help="pickle each fitted ptr-mt-whiten here")
@@ -196,6 +201,21 @@ def krr_pipeline(n, args, tuned):
     return GridSearchCV(pipeline, grid, cv=3, scoring="neg_mean_absolute_error"), "tuned by 3-fold CV"
 
 
+def krr_blas_threads(n):
+    """One BLAS thread for kernel ridge above ``KRR_SINGLE_THREAD_ABOVE`` compounds.
+
+    The Cholesky solve of scikit-learn's ``KernelRidge`` goes through
+    SciPy's bundled OpenBLAS (0.3.30 with SciPy 1.17.1), which segfaulted
+    here for kernels of 16,000 rows and more when run on two threads and
+    worked on one. Limiting the threads keeps the large fits alive.
+    """
+    from contextlib import nullcontext
+
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(1, user_api="blas") if n > KRR_SINGLE_THREAD_ABOVE else nullcontext()
+
+
 def scores(y_true, y_pred):
     mae = 1000 * np.mean(np.abs(y_pred[:, 0] - y_true[:, 0]))
     mape = 100 * np.mean(np.abs(y_pred[:, 1] - y_true[:, 1]) / np.abs(y_true[:, 1]))
@@ -229,11 +249,14 @@ def run_one(config, n, X, y, train, test, args, state):
     if config == "krr-line":
         epochs = 0
         model, notes = krr_pipeline(n, args, state.get("krr_params"))
-        model.fit(X[fit_idx], y[fit_idx])
+        with krr_blas_threads(n):
+            model.fit(X[fit_idx], y[fit_idx])
+            y_pred = model.predict(X[test])
         if hasattr(model, "best_params_"):
             state["krr_params"] = model.best_params_
             notes = f"{notes}: {model.best_params_}"
-        y_pred = model.predict(X[test])
+        if n > KRR_SINGLE_THREAD_ABOVE:
+            notes = f"{notes}; one BLAS thread"
     elif config == "ptr-st":
         columns = []
         for k in range(y.shape[1]):

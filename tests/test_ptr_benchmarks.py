@@ -190,3 +190,16 @@ def test_magpie_features_are_cached(tmp_path):
     other = module.magpie_features(np.array(["Co2Mn1Si1", "Fe2V1Al1"]), cache)
     np.testing.assert_array_equal(other[0], features[0])
     assert not np.array_equal(other[1], features[1])
+
+
+def test_large_kernel_ridge_fits_run_on_one_blas_thread():
+    from threadpoolctl import threadpool_info
+
+    module = load("ptr_learning_curves")
+    if not any(pool["user_api"] == "blas" for pool in threadpool_info()):
+        pytest.skip("no BLAS library that threadpoolctl can see")
+    with module.krr_blas_threads(module.KRR_SINGLE_THREAD_ABOVE + 1):
+        assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}
+    before = {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()}
+    with module.krr_blas_threads(module.KRR_SINGLE_THREAD_ABOVE):
+        assert {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()} == before
