@@ -45,6 +45,15 @@ def test_every_made_by_line_is_shown_and_pivot_reshapes(tmp_path):
     assert text.index("1000") < text.index("5000") < text.index("ptr")
 
 
+def test_pivot_columns_are_sorted_even_when_rows_were_appended_out_of_order(tmp_path):
+    (tmp_path / "r.csv").write_text(CSV + "ptr,3000,70.5\nline,3000,80.25\n")
+    text = render(tmp_path, ".. results-table:: r.csv\n   :pivot: config, n_train, mae\n")
+    assert text.index("1000") < text.index("3000") < text.index("5000")
+    # rows keep the CSV's order, and each value stays in its own column
+    assert text.index("ptr") < text.index("line")
+    assert text.index("106.7") < text.index("70.5") < text.index("59.14")
+
+
 def test_columns_and_query(tmp_path):
     (tmp_path / "r.csv").write_text(CSV)
     text = render(tmp_path, ".. results-table:: r.csv\n   :columns: config, mae\n   :query: config == 'line'\n")

@@ -10,7 +10,8 @@ says where it came from. Usage::
        :pivot: config, n_train, dHf_MAE_meV_per_atom
        :query: source == "measured"
 
-``:pivot: rows, columns, values`` reshapes a long table; ``:query:`` is a
+``:pivot: rows, columns, values`` reshapes a long table (rows in the order the
+CSV first names them, columns sorted); ``:query:`` is a
 :meth:`pandas.DataFrame.query` filter. A missing file gives a note, not an
 error, so the docs build before a benchmark has been run.
 """
@@ -52,7 +53,9 @@ class ResultsTable(Directive):
         if "pivot" in self.options:
             index, columns, values = (part.strip() for part in self.options["pivot"].split(","))
             frame = frame.pivot_table(index=index, columns=columns, values=values, aggfunc="first", sort=False)
-            frame = frame.reset_index()
+            # rows stay in the order the CSV first names them; columns (sizes) are sorted,
+            # since a resumed run appends sizes out of order
+            frame = frame[sorted(frame.columns)].reset_index()
             frame.columns = [str(c) for c in frame.columns]
         if "columns" in self.options:
             frame = frame[[c.strip() for c in self.options["columns"].split(",")]]
