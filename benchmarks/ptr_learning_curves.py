@@ -361,7 +361,7 @@ def main(argv=None):
         import ast
 
         largest = krr_rows.sort_values("n_train").iloc[-1]["notes"]
-        state["krr_params"] = ast.literal_eval(largest.split(": ", 1)[1])
+        state["krr_params"] = ast.literal_eval(largest.split(": ", 1)[1].split("; ")[0])  # drop "; one BLAS thread"
     for n in sorted(sizes):
         for config in args.configs:
             epochs = 0 if config == "krr-line" else epochs_for(n, args)

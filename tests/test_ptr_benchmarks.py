@@ -203,3 +203,16 @@ def test_large_kernel_ridge_fits_run_on_one_blas_thread():
     before = {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()}
     with module.krr_blas_threads(module.KRR_SINGLE_THREAD_ABOVE):
         assert {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()} == before
+
+
+def test_tuned_kernel_ridge_parameters_are_read_back_from_a_single_thread_row(tmp_path):
+    pytest.importorskip("matplotlib")
+    module = load("ptr_learning_curves")
+    module.KRR_SINGLE_THREAD_ABOVE = 50  # so that the tuned 100-compound row runs on one BLAS thread
+    out = tmp_path / "krr.csv"
+    tiny = ["--configs", "krr-line", "--n-test", "100", "--krr-tune-max", "100", "--out", str(out)]
+    module.main(["--sizes", "100", *tiny])
+    module.main(["--sizes", "100", "150", *tiny])
+    notes = list(pd.read_csv(out, comment="#")["notes"])
+    assert notes[0].startswith("tuned by 3-fold CV: {") and notes[0].endswith("; one BLAS thread")
+    assert notes[1] == "hyperparameters tuned at the largest tuned size; one BLAS thread"
