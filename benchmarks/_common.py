@@ -39,23 +39,27 @@ def read_results(path, columns):
     return pd.read_csv(path, comment="#", keep_default_na=False)
 
 
+def header_lines(text, header_line):
+    """The ``#`` lines of a results file's ``text`` (one per command that wrote rows), with ``header_line`` added once."""
+    old = [line for line in text.splitlines() if line.startswith("#")]
+    return old if header_line in old else [*old, header_line]
+
+
 def append_row(path, row, columns, header_line):
     """Append one result row.
 
     A new file first gets ``header_line`` and the column names. An existing
     file written by another command gets ``header_line`` added below its
-    other ``#`` lines, so every command that wrote rows stays named.
+    other ``#`` lines (:func:`header_lines`), so every command that wrote
+    rows stays named. Otherwise the file is only appended to, so a run
+    killed mid-write loses at most its own row.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        lines = path.read_text().splitlines(keepends=True)
-        if header_line + "\n" not in lines:
-            n_comments = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
-            lines.insert(n_comments, header_line + "\n")
-            path.write_text("".join(lines))
-        with open(path, "a") as handle:
-            pd.DataFrame([row], columns=columns).to_csv(handle, index=False, header=False)
-        return
-    with open(path, "w") as handle:
-        handle.write(header_line + "\n")
-        pd.DataFrame([row], columns=columns).to_csv(handle, index=False)
+    text = path.read_text() if path.exists() else ""
+    if not text:
+        path.write_text(header_line + "\n")
+    elif header_line not in text.splitlines():
+        body = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
+        path.write_text("\n".join(header_lines(text, header_line)) + "\n" + body)
+    with open(path, "a") as handle:
+        pd.DataFrame([row], columns=columns).to_csv(handle, index=False, header=not text)

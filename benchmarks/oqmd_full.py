@@ -47,7 +47,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import command_line, machine_description, read_results
+from _common import command_line, header_lines, machine_description, read_results
 
 RESULTS = Path(__file__).resolve().parent / "results"
 VARIANTS = ("cnn-full-fraction", "cnn-full-count", "mlp-full-fraction", "mlp-wide-fraction")
@@ -108,16 +108,11 @@ def pipeline(variant, args):
     return Pipeline([("encode", encoder), ("model", PTRCNNRegressor(**params))])
 
 
-def header_lines(path, command):
-    """The ``#`` lines of ``path`` (one per command that wrote rows), with ``command``'s added once."""
-    old = [line for line in path.read_text().splitlines() if line.startswith("#")] if path.exists() else []
-    new = f"# made by: {command} (resumable; machine per row) | CrabNet's OQMD splits, test MAE over every test row"
-    made_by = [line.removeprefix("# made by:").removeprefix("#").split(" (resumable")[0].strip() for line in old]
-    return old if command in made_by else [*old, new]
-
-
 def write_results(path, frame, command):
-    lines = header_lines(path, command)
+    header_line = (
+        f"# made by: {command} (resumable; machine per row) | CrabNet's OQMD splits, test MAE over every test row"
+    )
+    lines = header_lines(path.read_text() if path.exists() else "", header_line)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w") as handle:
         handle.write("\n".join(lines) + "\n")
