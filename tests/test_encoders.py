@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import math
+import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -223,43 +225,183 @@ def test_values_other_than_present_are_absent_or_blank(cls):
 # --------------------------------------------------------------------------
 
 
+# The parameter value that, per the error, holds every element of the table.
+WIDENING = {
+    PeriodicTableEncoder: ("layout", "full"),
+    RandomTableEncoder: ("layout", "full"),
+    MendeleevLineEncoder: ("elements", "all"),
+}
+
+
 @pytest.mark.parametrize(
-    "cls, params, formula, element",
+    "cls, params, formula, elements",
     [
         (PeriodicTableEncoder, {}, "La2O3", "La"),
         (PeriodicTableEncoder, {}, "H2O", "H"),
         (PeriodicTableEncoder, {}, "PoFe", "Po"),
+        (PeriodicTableEncoder, {}, "HCl", "H, Cl"),
         (RandomTableEncoder, {}, "CeNi5", "Ce"),
         (MendeleevLineEncoder, {}, "UO2", "U"),
         (MendeleevLineEncoder, {"elements": ["Fe", "O"]}, "Fe2O3Ni", "Ni"),
+        (MendeleevLineEncoder, {"elements": ["Fe", "O"]}, "NaCl", "Na, Cl"),
     ],
 )
-def test_element_outside_layout_raises(cls, params, formula, element):
+def test_element_outside_layout_raises(cls, params, formula, elements):
     enc = make(cls, **params).fit(["Fe"])
     # Rows 0-2 fit every layout tested (Fe and O only); the bad row is 3.
     column = ["Fe2O3", "FeO", "Fe3O4", formula, "H2O", "La"]
     with pytest.raises(ValueError) as excinfo:
         enc.transform(column)
     message = str(excinfo.value)
-    assert repr(formula) in message
-    assert "at row 3" in message
-    assert f"Element {element} " in message
-    assert "handle_unknown" in message
+    name, value = WIDENING[cls]
+    noun = "element" if "," not in elements else "elements"
+    assert message.startswith(f"Formula {formula!r} at row 3 has {noun} {elements} outside the ")
+    assert "(3 of 6 rows have elements outside it)" in message
+    # The widening parameter comes first, handle_unknown second, with what it does.
+    fix = f'use {cls.__name__}({name}="{value}")'
+    assert fix in message
+    assert message.index(fix) < message.index('handle_unknown="ignore" drops')
+    assert f"(here {elements})" in message
+
+
+PAPER_MISFITS = [("H2O", "H"), ("NaCl", "Cl"), ("Nd2Fe14B", "Nd")]
+
+
+@pytest.mark.parametrize("cls", ENCODER_CLASSES)
+@pytest.mark.parametrize("formula, element", PAPER_MISFITS)
+def test_paper_default_error_points_to_the_widening_parameter(cls, formula, element):
+    name, value = WIDENING[cls]
+    enc = make(cls).fit(["Fe"])
+    pattern = (
+        rf"^Formula '{formula}' at row 1 has element {element} outside the 58 elements of "
+        rf'{cls.__name__}\({name}="paper"\) \(1 of 2 rows has elements outside it\)\. '
+        rf'To encode it, use {cls.__name__}\({name}="{value}"\), which .*'
+        r'Otherwise handle_unknown="ignore" drops the elements outside the layout '
+        rf"\(here {element}\) from each formula"
+    )
+    with pytest.raises(ValueError, match=pattern):
+        enc.transform(["Co2MnSi", formula])
+
+
+@pytest.mark.parametrize("cls", ENCODER_CLASSES)
+@pytest.mark.parametrize("formula, element", PAPER_MISFITS)
+def test_parameter_named_by_the_error_encodes_the_formula(cls, formula, element):
+    with pytest.raises(ValueError) as excinfo:
+        make(cls, output="flat").fit_transform([formula])
+    # Take the fix from the message itself, not from the test's own table.
+    found = re.search(rf'use {cls.__name__}\((\w+)="(\w+)"\)', str(excinfo.value))
+    assert found, str(excinfo.value)
+    enc = make(cls, output="flat", **{found.group(1): found.group(2)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = enc.fit_transform([formula, "Co2MnSi"])
+    names = list(enc.get_feature_names_out())
+    for symbol, amount in parse_formula(formula).items():
+        assert out[0, names.index(symbol)] == amount, symbol
+    n_present = len(parse_formula(formula))
+    assert (out[0][enc.layout_.element_cells] == -1.0).sum() == len(enc.layout_.elements) - n_present
+
+
+def test_custom_element_list_error_suggests_all_or_adding_symbols():
+    enc = MendeleevLineEncoder(elements=["Fe", "O"]).fit(["Fe"])
+    with pytest.raises(
+        ValueError,
+        match=r'MendeleevLineEncoder\(elements=<list of 2 symbols>\).*'
+              r'use MendeleevLineEncoder\(elements="all"\).*add the missing symbols',
+    ):
+        enc.transform(["NiO"])
+
+
+def _one_warning(enc, X):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = enc.transform(X)
+    assert [w.category for w in caught] == [UserWarning], [str(w.message) for w in caught]
+    return out, str(caught[0].message)
+
+
+@pytest.mark.parametrize("cls", ENCODER_CLASSES)
+def test_handle_unknown_ignore_warns_once_per_call(cls):
+    name, value = WIDENING[cls]
+    enc = make(cls, handle_unknown="ignore", output="flat").fit(["Fe"])
+    X = ["HCl", "Co2MnSi", "La2O3", "H2"]
+    out, message = _one_warning(enc, X)
+    assert out.shape[0] == 4  # every row comes back
+    assert message == (
+        f'{cls.__name__}({name}="paper", handle_unknown="ignore") dropped elements outside '
+        "its 58 elements from 3 of 4 formulas: 'HCl' (row 0: H, Cl), 'La2O3' (row 2: La), "
+        "'H2' (row 3: H). Dropped: H (2 rows), Cl (1 row), La (1 row). 2 rows have no "
+        "element left and came out empty (every element cell absent): 'HCl' (row 0), "
+        f"'H2' (row 3). The rows are kept; to encode these elements use "
+        f'{cls.__name__}({name}="{value}"), which ' + message.split(", which ", 1)[1]
+    )
+    element_cells = enc.layout_.element_cells
+    assert (out[[0, 3]][:, element_cells] == -1.0).all()  # empty rows, as the warning says
+    assert (out[2][element_cells] == 1.0).sum() == 0 and (out[2] == 3.0).sum() == 1  # O3 kept
+    with pytest.warns(UserWarning, match=r"from 1 of 1 formulas: 'HCl' \(row 0: H, Cl\)"):
+        enc.fit_transform(["HCl"])
+
+
+def test_handle_unknown_ignore_warning_names_first_few_and_counts_the_rest():
+    enc = PeriodicTableEncoder(handle_unknown="ignore").fit(["Fe"])
+    X = ["Fe"] + [f"H{i}Fe" for i in range(1, 9)] + ["Cl", "Xe2"]
+    out, message = _one_warning(enc, X)
+    assert out.shape == (11, 1, 5, 16)
+    assert "from 10 of 11 formulas: 'H1Fe' (row 1: H), 'H2Fe' (row 2: H), " in message
+    assert "'H5Fe' (row 5: H) and 5 more. " in message and "H6Fe" not in message
+    assert "Dropped: H (8 rows), Cl (1 row), Xe (1 row). " in message
+    assert "2 rows have no element left and came out empty (every element cell absent): " \
+           "'Cl' (row 9), 'Xe2' (row 10). " in message
+
+
+def test_handle_unknown_ignore_warning_without_empty_rows():
+    enc = MendeleevLineEncoder(handle_unknown="ignore").fit(["Fe"])
+    _, message = _one_warning(enc, ["Nd2Fe14B", "Fe"])
+    assert "from 1 of 2 formulas: 'Nd2Fe14B' (row 0: Nd). Dropped: Nd (1 row). " in message
+    assert "No row came out empty." in message
+
+
+@pytest.mark.parametrize("cls", ENCODER_CLASSES)
+def test_handle_unknown_ignore_is_silent_when_nothing_is_dropped(cls):
+    enc = make(cls, handle_unknown="ignore").fit(FORMULAS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(enc.transform(FORMULAS), make(cls).fit_transform(FORMULAS))
 
 
 @pytest.mark.parametrize("cls", ENCODER_CLASSES)
 def test_handle_unknown_ignore_leaves_element_out(cls):
     enc = make(cls, handle_unknown="ignore", output="flat").fit(["Fe"])
-    with_la = enc.transform(["La2O3", "LaCoSi", "HHe"])
+    with pytest.warns(UserWarning, match="dropped elements outside"):
+        with_la = enc.transform(["La2O3", "LaCoSi", "HHe"])
     without = enc.transform(["O3", "CoSi", "Co"])
     np.testing.assert_array_equal(with_la[:2], without[:2])
     # A compound with no element in the layout: every element cell absent.
     assert (with_la[2][enc.layout_.element_cells] == -1.0).all()
 
 
+@pytest.mark.parametrize("cls", ENCODER_CLASSES)
+def test_handle_unknown_ignore_does_not_mutate_input(cls):
+    formulas = ["HCl", "Co2MnSi", "Nd2Fe14B"]
+    for X in (list(formulas), np.array(formulas, dtype=object),
+              pd.Series(formulas, index=[7, 8, 9]), pd.DataFrame({"formula": formulas})):
+        before = copy.deepcopy(X)
+        enc = make(cls, handle_unknown="ignore").fit(X)
+        with pytest.warns(UserWarning):
+            out = enc.transform(X)
+        assert out.shape[0] == 3
+        if isinstance(X, (pd.Series, pd.DataFrame)):
+            assert X.equals(before) and X.index.equals(before.index)
+        elif isinstance(X, np.ndarray):
+            np.testing.assert_array_equal(X, before)
+        else:
+            assert X == before
+
+
 def test_handle_unknown_ignore_fraction_is_of_the_whole_compound():
     enc = PeriodicTableEncoder(handle_unknown="ignore", amounts="fraction", output="flat")
-    out = enc.fit_transform(["La2O3"])
+    with pytest.warns(UserWarning, match=r"'La2O3' \(row 0: La\)"):
+        out = enc.fit_transform(["La2O3"])
     names = list(enc.get_feature_names_out())
     assert out[0, names.index("O")] == pytest.approx(0.6)
 

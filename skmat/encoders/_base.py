@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -17,6 +18,24 @@ __all__ = ["CompositionImageEncoder"]
 _AMOUNTS = ("count", "fraction")
 _OUTPUTS = ("image", "flat")
 _HANDLE_UNKNOWN = ("error", "ignore")
+# How many affected formulas a warning names before it only counts the rest.
+_N_NAMED = 5
+
+
+def _symbols(z):
+    """Element symbols of atomic numbers ``z``, as one comma-separated string."""
+    return ", ".join(str(s) for s in element_table().symbol[np.asarray(z) - 1])
+
+
+def _rows_word(k):
+    return f"{k:,} row" if k == 1 else f"{k:,} rows"
+
+
+def _param(name, value):
+    """``name="value"`` for strings, ``name=<k symbols>`` for element lists."""
+    if isinstance(value, str):
+        return f'{name}="{value}"'
+    return f"{name}=<list of {len(value)} symbols>"
 
 
 class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
@@ -25,8 +44,9 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
     Each cell of the layout holds ``blank_value`` if no element sits there,
     ``absent_value`` if its element is not in the compound, and otherwise the
     element's amount (atom count, or atomic fraction); all values are then
-    multiplied by ``scale``. Subclasses only say where elements sit by
-    implementing ``_make_layout(self)``.
+    multiplied by ``scale``. Subclasses say where elements sit by
+    implementing ``_make_layout(self)``, and how a user widens the element
+    set by implementing ``_widening(self)``.
     """
 
     def __init__(
@@ -48,6 +68,79 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
 
     def _make_layout(self):  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _widening(self):  # pragma: no cover - abstract
+        """How the element set is chosen now, and the parameter that widens it.
+
+        Returns
+        -------
+        current : str
+            The parameter that fixes the element set, as passed, e.g.
+            ``'layout="paper"'``.
+        fix : str
+            The parameter value whose element set holds every element of the
+            element table, e.g. ``'layout="full"'``.
+        gives : str
+            What ``fix`` gives, completing "use Encoder(<fix>), which ...".
+        """
+        raise NotImplementedError
+
+    def _outside_error(self, formulas, rows, z, outside):
+        """The error for elements outside the layout: fix first, then row and elements."""
+        name = type(self).__name__
+        current, fix, gives = self._widening()
+        n_layout = int((self.layout_.cell_of_z >= 0).sum())
+        first = int(rows[np.argmax(outside)])
+        here = z[outside & (rows == first)]
+        n_rows = int(np.unique(rows[outside]).size)
+        noun = "element" if len(here) == 1 else "elements"
+        return (
+            f"Formula {str(formulas[first])!r} at row {first} has {noun} {_symbols(here)} "
+            f"outside the {n_layout} elements of {name}({current}) "
+            f"({n_rows:,} of {_rows_word(len(formulas))} {'has' if n_rows == 1 else 'have'} "
+            "elements outside it). "
+            f"To encode it, use {name}({fix}), which {gives}. "
+            'Otherwise handle_unknown="ignore" drops the elements outside the layout '
+            f"(here {_symbols(here)}) from each formula, keeps the rest of the row, "
+            "and warns."
+        )
+
+    def _outside_warning(self, formulas, rows, z, outside):
+        """One warning for a whole transform call with ``handle_unknown="ignore"``."""
+        name = type(self).__name__
+        current, fix, gives = self._widening()
+        n_layout = int((self.layout_.cell_of_z >= 0).sum())
+        out_rows, out_z = rows[outside], z[outside]
+        affected = np.unique(out_rows)
+        named = []
+        for r in affected[:_N_NAMED]:
+            named.append(f"{str(formulas[r])!r} (row {r}: {_symbols(out_z[out_rows == r])})")
+        more = len(affected) - len(named)
+        listing = ", ".join(named) + (f" and {more:,} more" if more else "")
+        elements, counts = np.unique(out_z, return_counts=True)
+        dropped = ", ".join(
+            f"{_symbols([e])} ({_rows_word(int(c))})" for e, c in zip(elements, counts)
+        )
+        has_inside = np.zeros(len(formulas), dtype=bool)
+        has_inside[rows[~outside]] = True
+        empty = affected[~has_inside[affected]]
+        if len(empty):
+            shown = ", ".join(f"{str(formulas[r])!r} (row {r})" for r in empty[:_N_NAMED])
+            if len(empty) > _N_NAMED:
+                shown += f" and {len(empty) - _N_NAMED:,} more"
+            verb = "has" if len(empty) == 1 else "have"
+            emptiness = (
+                f"{_rows_word(len(empty))} {verb} no element left and came out empty "
+                f"(every element cell absent): {shown}."
+            )
+        else:
+            emptiness = "No row came out empty."
+        return (
+            f'{name}({current}, handle_unknown="ignore") dropped elements outside its '
+            f"{n_layout} elements from {len(affected):,} of {len(formulas):,} formulas: "
+            f"{listing}. Dropped: {dropped}. {emptiness} The rows are kept; to encode "
+            f"these elements use {name}({fix}), which {gives}."
+        )
 
     def _check_params(self):
         for name, allowed in (
@@ -103,8 +196,18 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         Raises
         ------
         ValueError
-            Naming the formula and row of the first bad formula, or of the
-            first element outside the layout when ``handle_unknown="error"``.
+            Naming the formula and row of the first bad formula or, when
+            ``handle_unknown="error"``, of the first formula with elements
+            outside the layout, those elements, and the parameter value whose
+            layout holds them.
+
+        Warns
+        -----
+        UserWarning
+            Once per call, when ``handle_unknown="ignore"`` dropped elements
+            outside the layout: the formulas concerned (the first few and a
+            count), the elements dropped, and the rows left with no element
+            present. Every row is still returned.
         """
         check_is_fitted(self, "layout_")
         formulas, _ = formula_column(X)
@@ -118,13 +221,10 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         outside = cells < 0
         if outside.any():
             if self.handle_unknown == "error":
-                i = int(np.flatnonzero(outside)[0])
-                symbol = element_table().symbol[z[i] - 1]
-                raise FormulaError(
-                    f"Element {symbol} of formula {formulas[rows[i]]!r} at row {rows[i]} "
-                    f"has no cell in the {type(self).__name__} layout; pass "
-                    "handle_unknown='ignore' to leave it out."
-                )
+                raise FormulaError(self._outside_error(formulas, rows, z, outside))
+            warnings.warn(
+                self._outside_warning(formulas, rows, z, outside), UserWarning, stacklevel=2
+            )
             inside = ~outside
             rows, cells, amounts = rows[inside], cells[inside], amounts[inside]
         template = np.where(layout.element_cells, self.absent_value, self.blank_value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sklearn.utils import check_random_state
 
-from ._base import CompositionImageEncoder
+from ._base import CompositionImageEncoder, _param
 from ._layouts import line_layout
 
 __all__ = ["MendeleevLineEncoder"]
@@ -24,7 +24,9 @@ class MendeleevLineEncoder(CompositionImageEncoder):
         Descending Mendeleev number, or a permutation drawn at ``fit``.
     elements : {"paper", "all"} or list of str, default="paper"
         Elements on the line: the 58 of the paper's table, all 103 of the
-        element table, or your own list.
+        element table (up to Lr), or your own list. Use ``"all"`` for
+        formulas with H, halogens, noble gases or f-block elements (see
+        Notes).
     random_state : int, RandomState instance or None, default=None
         Seeds the permutation for ``order="random"``.
     output : {"image", "flat"}, default="image"
@@ -45,6 +47,20 @@ class MendeleevLineEncoder(CompositionImageEncoder):
     See Also
     --------
     PeriodicTableEncoder : The two-dimensional table.
+
+    Notes
+    -----
+    The default ``elements="paper"`` is the paper's set of 58 elements, kept
+    as the default so that the benchmarks reproduce the paper. It has no H,
+    halogens, noble gases, Po or f-block elements: ``H2O``, ``NaCl``,
+    ``Nd2Fe14B`` and 118,879 of the 185,279 bundled OQMD X2YZ compounds do
+    not fit it. Such a formula raises a ``ValueError`` that names the
+    formula, its row and the elements outside the line, then the fix,
+    ``elements="all"`` (all 103 elements up to Lr on the line).
+    ``handle_unknown="ignore"`` instead drops those elements, keeps every
+    row (a row with no element left comes out all absent), and emits one
+    ``UserWarning`` per ``transform`` call naming the affected formulas, the
+    dropped elements and the rows that came out empty.
 
     Examples
     --------
@@ -84,3 +100,9 @@ class MendeleevLineEncoder(CompositionImageEncoder):
 
     def _make_layout(self):
         return line_layout(self.elements, self.order, check_random_state(self.random_state))
+
+    def _widening(self):
+        gives = "puts all 103 elements up to Lr on the line"
+        if not isinstance(self.elements, str):
+            gives += "; or add the missing symbols to your elements list"
+        return _param("elements", self.elements), 'elements="all"', gives

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._base import CompositionImageEncoder
+from ._base import CompositionImageEncoder, _param
 from ._layouts import periodic_table_layout
 
 __all__ = ["PeriodicTableEncoder"]
@@ -34,9 +34,11 @@ class PeriodicTableEncoder(CompositionImageEncoder):
         digital image"): ``PeriodicTableEncoder(scale=20)`` reproduces its
         −20 / 0 / +20 / +40 images exactly.
     handle_unknown : {"error", "ignore"}, default="error"
-        What to do with an element that has no cell in the layout (e.g. La
-        in the paper layout): raise a ``ValueError`` naming the formula and
-        its row, or leave the element out of that row's image.
+        What to do with an element that has no cell in the layout (H, La,
+        Cl... in the paper layout): raise a ``ValueError`` that names the
+        formula, its row, the elements and ``layout="full"`` as the fix, or
+        drop those elements from their rows with a ``UserWarning`` (see
+        Notes).
     output : {"image", "flat"}, default="image"
         ``(n, 1, height, width)`` for a CNN or ``(n, height * width)`` for
         kernel ridge and other flat-feature models.
@@ -63,6 +65,30 @@ class PeriodicTableEncoder(CompositionImageEncoder):
     "Machine learning material properties from the periodic table using
     convolutional neural networks", Chem. Sci. 9, 8426 (2018). Output is
     float32.
+
+    The default ``layout="paper"`` is the paper's table, kept as the default
+    so that the benchmarks reproduce the paper. It has 58 elements: no H,
+    halogens, noble gases, Po or f-block elements, so ``H2O``, ``NaCl`` or
+    ``Nd2Fe14B`` do not fit it, nor do 118,879 of the 185,279 bundled OQMD
+    X2YZ compounds. Such a formula raises a ``ValueError`` that names the
+    formula, its row and the elements outside the layout, then the fix,
+    ``layout="full"`` (a cell for every element up to Lr), and only then
+    ``handle_unknown="ignore"``::
+
+        Formula 'H2O' at row 0 has element H outside the 58 elements of
+        PeriodicTableEncoder(layout="paper") (1 of 1 row has elements outside
+        it). To encode it, use PeriodicTableEncoder(layout="full"), which has
+        a cell for every element up to Lr (a 9 x 18 image). Otherwise
+        handle_unknown="ignore" drops the elements outside the layout (here
+        H) from each formula, keeps the rest of the row, and warns.
+
+    ``handle_unknown="ignore"`` instead drops those elements and encodes the
+    rest of each formula; no row is dropped, and a row whose elements are
+    all outside the layout comes out empty (every element cell absent). Each
+    ``transform`` call that drops something emits one ``UserWarning`` naming
+    the first affected formulas and their count, the dropped elements and
+    the rows that came out empty. With ``amounts="fraction"`` the fractions
+    that remain are still those of the whole compound.
 
     Examples
     --------
@@ -100,3 +126,10 @@ class PeriodicTableEncoder(CompositionImageEncoder):
 
     def _make_layout(self):
         return periodic_table_layout(self.layout)
+
+    def _widening(self):
+        return (
+            _param("layout", self.layout),
+            'layout="full"',
+            "has a cell for every element up to Lr (a 9 x 18 image)",
+        )

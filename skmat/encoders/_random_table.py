@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sklearn.utils import check_random_state
 
-from ._base import CompositionImageEncoder
+from ._base import CompositionImageEncoder, _param
 from ._layouts import periodic_table_layout
 
 __all__ = ["RandomTableEncoder"]
@@ -39,6 +39,18 @@ class RandomTableEncoder(CompositionImageEncoder):
     See Also
     --------
     PeriodicTableEncoder : The unshuffled table.
+
+    Notes
+    -----
+    Like :class:`PeriodicTableEncoder`, the default ``layout="paper"`` (the
+    paper's control) holds only the paper's 58 elements. A formula with an
+    element outside them (``H2O``, ``NaCl``, ``Nd2Fe14B``) raises a
+    ``ValueError`` that names the formula, its row and the elements outside
+    the layout, then the fix, ``layout="full"`` (every element up to Lr,
+    shuffled among the 9 x 18 table's element cells).
+    ``handle_unknown="ignore"`` instead drops those elements, keeps every
+    row, and emits one ``UserWarning`` per ``transform`` call naming the
+    affected formulas, the dropped elements and the rows that came out empty.
 
     Examples
     --------
@@ -76,3 +88,10 @@ class RandomTableEncoder(CompositionImageEncoder):
     def _make_layout(self):
         rng = check_random_state(self.random_state)
         return periodic_table_layout(self.layout).permuted(rng)
+
+    def _widening(self):
+        return (
+            _param("layout", self.layout),
+            'layout="full"',
+            "shuffles a table with a cell for every element up to Lr (a 9 x 18 image)",
+        )
