@@ -1,12 +1,16 @@
 """The small punch test simulator: physics sanity, reference figures, validation."""
 
 import importlib.util
+import itertools
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from skmat.datasets import make_small_punch_test, simulate_small_punch
+from skmat.datasets._small_punch import DEFAULT_THICKNESS, PAPER_HARDENING_EXPONENT, PAPER_STRENGTH_COEFFICIENT
+from skmat.datasets._small_punch_mechanics import GEOMETRIES, max_thickness, punch_force, reach
 
 BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "spt_reference.py"
 
@@ -99,6 +103,20 @@ def test_swift_law_differs_and_hardens_from_yield():
         (dict(strength_coefficient=[100, np.inf]), "strength_coefficient .* sample 1"),
         (dict(law="voce"), "law must be"),
         (dict(geometry="ball"), "geometry must be"),
+        (dict(thickness=[1.0, 4.0, 7.6]),
+         r"thickness must be in \(0, 7.48\] mm for geometry 'paper' .*got 7.6 for sample 2"),
+        (dict(thickness=[0.5, 1.6], geometry="en10371"),
+         r"thickness must be in \(0, 1.489\] mm for geometry 'en10371' .*got 1.6 for sample 1"),
+        (dict(thickness=10.0), r"thickness .*got 10.0 for sample 0"),
+        (dict(hardening_exponent=[0.2, 1.5]), r"hardening_exponent must be in \[0, 1\] .*got 1.5 for sample 1"),
+        (dict(strength_coefficient=[500.0, 7001.0]),
+         r"strength_coefficient must be in \(0, 7000\] MPa .*elastic_modulus / 10 .*got 7001.0 for sample 1"),
+        (dict(strength_coefficient=None, yield_stress=[300.0, 3000.0], hardening_exponent=0.4),
+         r"yield_stress must be in \(0, 1109.43\] MPa for hardening_exponent 0.4 .*got 3000.0 for sample 1"),
+        (dict(strength_coefficient=None, yield_stress=300.0, law="swift", prestrain=0.0), "prestrain must be > 0"),
+        (dict(elastic_modulus=70e9), "elastic_modulus"),
+        (dict(displacement=[0.0, 60.0]), r"displacement must stay within 53.63 mm for geometry 'paper'.*got up to 60"),
+        (dict(thickness=[1.0, 1e-100]), r"thickness must be large enough.*got 1e-100 for sample 1"),
     ],
 )
 def test_invalid_parameters_name_the_parameter_and_sample(kwargs, message):
@@ -106,6 +124,82 @@ def test_invalid_parameters_name_the_parameter_and_sample(kwargs, message):
     params.update(kwargs)
     with pytest.raises(ValueError, match=message):
         simulate_small_punch(**params)
+
+
+def test_thickness_limit_follows_the_displacement_grid():
+    # A shorter stroke lets a thicker disc through; a longer one a thinner.
+    sim = simulate_small_punch(hardening_exponent=0.2, thickness=2.0, strength_coefficient=500,
+                               geometry="en10371", displacement=np.linspace(0, 0.9, 50))
+    assert np.isfinite(sim.force).all()
+    with pytest.raises(ValueError, match=r"thickness must be in \(0, 0.119\] mm .*up to 11 mm.*sample 0"):
+        simulate_small_punch(hardening_exponent=0.2, thickness=0.5, strength_coefficient=500,
+                             geometry="en10371", displacement=[0, 11])
+
+
+@pytest.mark.parametrize("geometry", sorted(GEOMETRIES))
+def test_thickness_limit_is_where_the_wrapped_shape_ends(geometry):
+    geo = GEOMETRIES[geometry]
+    u_max = geo.displacement[1]
+    t_max = max_thickness(geo, u_max)
+    assert t_max < 2 * (geo.clamp_radius - geo.punch_radius)  # just under twice the die clearance
+    assert reach(geo, t_max) >= u_max > reach(geo, t_max * (1 + 1e-9))
+    assert np.all(np.diff(reach(geo, np.linspace(0, 3 * t_max, 50))) < 0)
+    u = np.linspace(*geo.displacement)
+    params = dict(strength_coefficient=np.array([[500.0]]), hardening_exponent=np.array([[0.2]]), geometry=geo)
+    assert np.isfinite(punch_force(u, np.array([[t_max]]), **params)).all()
+    # Well past the limit the raw model's cone length turns negative: NaN.
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(punch_force(u, np.array([[1.4 * t_max]]), **params)).any()
+
+
+def _finite_without_warnings(**kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sim = simulate_small_punch(**kwargs)
+    assert np.isfinite(sim.force).all() and np.isfinite(sim.stress).all()
+    assert np.all(sim.force[:, 1:] > 0)
+    return sim
+
+
+@pytest.mark.parametrize("law", ["paper", "swift"])
+@pytest.mark.parametrize("geometry", sorted(GEOMETRIES))
+def test_sweep_of_documented_ranges_is_finite(geometry, law):
+    """Corners and a random sample of the default ranges and of the validity limits."""
+    geo = GEOMETRIES[geometry]
+    t_max = max_thickness(geo, geo.displacement[1])
+    k_max = 7000.0 / (1.0 if law == "paper" else 1.002)  # flow stress at plastic strain 1 <= E / 10
+    boxes = [
+        (PAPER_STRENGTH_COEFFICIENT, PAPER_HARDENING_EXPONENT, DEFAULT_THICKNESS[geometry]),
+        ((1e-3, k_max), (0.0, 1.0), (1e-3, t_max)),
+    ]
+    rng = np.random.default_rng(0)
+    for k_range, n_range, t_range in boxes:
+        corners = np.array(list(itertools.product(k_range, n_range, t_range)))
+        drawn = np.column_stack([
+            np.exp(rng.uniform(*np.log(k_range), 150)), rng.uniform(*n_range, 150), rng.uniform(*t_range, 150),
+        ])
+        K, n, t = np.vstack([corners, drawn]).T
+        _finite_without_warnings(strength_coefficient=K, hardening_exponent=n, thickness=t,
+                                 law=law, geometry=geometry)
+
+
+def test_yield_stress_input_and_swift_prestrain_extremes_are_finite():
+    _finite_without_warnings(yield_stress=[1.0, 1109.0, 1907.53], hardening_exponent=[0.0, 0.4, 0.068], thickness=1.0)
+    for prestrain in (0.0, 1e-9, 1.0):
+        _finite_without_warnings(strength_coefficient=[1.0, 3000.0], hardening_exponent=[1.0, 0.3], thickness=4.0,
+                                 law="swift", prestrain=prestrain)
+
+
+def test_stress_target_solves_the_flow_curve_where_hardening_is_steep():
+    """A Swift law just after yield hardens faster than E: the fixed point alone would not converge."""
+    eps = np.linspace(0, 0.1, 201)
+    sim = simulate_small_punch(hardening_exponent=0.3, thickness=1.0, yield_stress=1000.0, law="swift", strain=eps)
+    sigma = sim.stress[0]
+    plastic = np.maximum(eps - sigma / 70_000, 0.0)
+    yielded = 70_000 * eps > 1000.0
+    expected = sim.strength_coefficient[0] * (0.002 + plastic) ** 0.3
+    np.testing.assert_allclose(sigma[yielded], expected[yielded], rtol=1e-9)
+    assert np.all(np.diff(sigma) > 0)
 
 
 def test_exactly_one_strength_parameter():
@@ -169,3 +263,29 @@ def test_make_small_punch_test_matches_table_one():
     np.testing.assert_array_equal(spt.data, again.data)
     with pytest.raises(ValueError, match="n_samples"):
         make_small_punch_test(0)
+
+
+def test_make_small_punch_test_en10371_defaults_are_finite():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        spt = make_small_punch_test(200, geometry="en10371", random_state=0)
+    assert spt.data.shape == (200, 161) and np.isfinite(spt.data).all() and np.isfinite(spt.target).all()
+    assert spt.params.thickness.between(0.4, 0.6).all()
+    assert spt.displacement[-1] == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(geometry="en10371", thickness_range=(1.0, 4.0)),
+         r"thickness_range must lie within \(0, 1.489\] mm for geometry 'en10371', got \(1.0, 4.0\)"),
+        (dict(thickness_range=(1.0, 8.0)), r"thickness_range must lie within \(0, 7.48\] mm"),
+        (dict(hardening_exponent_range=(0.1, 1.2)), r"hardening_exponent_range must lie within \[0, 1\]"),
+        (dict(strength_coefficient_range=(-1.0, 100.0)), r"strength_coefficient_range must lie within \(0, inf\)"),
+        (dict(strength_coefficient_range=(100.0, 9000.0)), r"strength_coefficient must be in \(0, 7000\] .*sample \d+"),
+        (dict(geometry="ball"), "geometry must be"),
+    ],
+)
+def test_make_small_punch_test_rejects_ranges_outside_the_limits(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        make_small_punch_test(20, random_state=0, **kwargs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
-from ._small_punch_mechanics import GEOMETRIES, LAWS, flow_stress, punch_force
+from ._small_punch_mechanics import GEOMETRIES, LAWS, flow_stress, max_thickness, punch_force, reach
 
 __all__ = ["simulate_small_punch", "make_small_punch_test", "DEFAULT_STRAIN"]
 
@@ -16,6 +16,15 @@ DEFAULT_STRAIN = np.linspace(0.0, 0.99, 35)
 PAPER_YIELD_STRESS = (20.98, 1907.53)
 PAPER_HARDENING_EXPONENT = (0.068, 0.4046)
 PAPER_THICKNESS = (1.0, 4.0)
+#: Default thickness range (mm) of make_small_punch_test, per geometry: the
+#: paper's 1-4 mm, and +-20 % around the 0.5 mm disc of EN 10371. Its
+#: thickness-to-clearance ratios t / (b - a) = 0.53-0.80 lie inside the
+#: paper range's 0.27-1.07, where the model's constants were calibrated.
+DEFAULT_THICKNESS = {"paper": PAPER_THICKNESS, "en10371": (0.4, 0.6)}
+# Validity limits of the model's parameters (see simulate_small_punch, Notes).
+MAX_HARDENING_EXPONENT = 1.0
+IDEAL_STRENGTH_FRACTION = 0.1  # flow stress <= E / 10
+MAX_ELASTIC_MODULUS = 1.2e6  # MPa, diamond
 # K range whose extremes give exactly Table I's yield-stress extremes under
 # sigma_y = K 0.01^n: the weakest material has the highest n, the strongest
 # the lowest n. Sampling K (not sigma_y) keeps the flow stress at 100 %
@@ -49,17 +58,63 @@ def _check_positive(name, values, *, allow_zero=False):
         raise ValueError(f"{name} must be {rule}; got {float(values[i])!r} for sample {i}.")
 
 
+def _reject(name, values, bad, rule):
+    """ValueError naming the first ``bad`` sample; ``rule(i)`` states its valid range."""
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"{name} must be {rule(i)}; got {float(values[i])!r} for sample {i}.")
+
+
+def _floor(value, digits=4):
+    """``value`` rounded down to ``digits`` significant digits, so that a printed upper limit is valid."""
+    scale = 10.0 ** (np.floor(np.log10(value)) - digits + 1)
+    return np.floor(value / scale) * scale
+
+
+def _thickness_limit(geo, u_max):
+    """Largest valid thickness for displacements up to ``u_max``, or ValueError naming the grid."""
+    t_max = max_thickness(geo, u_max)
+    if t_max is None:
+        reach_max = _floor(reach(geo, 0.0))
+        raise ValueError(
+            f"displacement must stay within {reach_max:.6g} mm for geometry {geo.name!r} (even a vanishingly "
+            f"thin disc's wall turns vertical there); got up to {u_max:g} mm."
+        )
+    return t_max
+
+
+def _thickness_rule(geo, t_max, u_max):
+    return (
+        f"in (0, {_floor(t_max):.6g}] mm for geometry {geo.name!r} with displacements up to {u_max:g} mm "
+        f"(a thicker disc's contact circle reaches the clamp at r = {geo.clamp_radius:g} mm, or its wall "
+        "turns vertical, before that)"
+    )
+
+
 def _true_stress_strain(strain, yield_stress, K, n, law, prestrain, E):
     """Stress on a total-strain grid: elastic up to yield, then the flow curve.
 
-    Solves ``σ = flow(ε − σ/E)`` by fixed-point iteration (it converges
-    because E ≫ dσ/dεp).
+    Solves ``σ = flow(ε − σ/E)`` by fixed-point iteration, which converges
+    fast where E ≫ dσ/dεp (the paper's materials). Points it leaves
+    unconverged (hardening rates near or above E, e.g. a Swift law just
+    after yield) are finished by bisection on ``[σy, Eε]``, where
+    ``σ − flow(ε − σ/E)`` increases from ≤ 0 to > 0.
     """
     total = strain[None, :]
     stress = np.minimum(E * total, yield_stress)
     for _ in range(30):
         plastic = np.maximum(total - stress / E, 0.0)
         stress = np.where(E * total <= yield_stress, E * total, flow_stress(plastic, K, n, law, prestrain))
+    residual = stress - flow_stress(np.maximum(total - stress / E, 0.0), K, n, law, prestrain)
+    rows, cols = np.nonzero((E * total > yield_stress) & (np.abs(residual) > 1e-10 * stress))
+    if len(rows):
+        eps, K, n = strain[cols], K[rows, 0], n[rows, 0]
+        lo, hi = yield_stress[rows, 0], E * eps
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            above = mid > flow_stress(np.maximum(eps - mid / E, 0.0), K, n, law, prestrain)
+            lo, hi = np.where(above, lo, mid), np.where(above, mid, hi)
+        stress[rows, cols] = 0.5 * (lo + hi)
     return stress
 
 
@@ -90,15 +145,19 @@ def simulate_small_punch(
     Parameters
     ----------
     hardening_exponent : float or array-like of shape (n,)
-        Hardening exponent ``n`` (≥ 0).
+        Hardening exponent ``n``, 0 ≤ n ≤ 1.
     thickness : float or array-like of shape (n,)
-        Disc thickness in mm (> 0).
+        Disc thickness in mm, 0 < t ≤ the geometry's limit (7.48 mm for
+        ``"paper"``, 1.489 mm for ``"en10371"`` on the default displacement
+        grids; see Notes). The model's constants were calibrated on the
+        paper geometry at 1–4 mm.
     strength_coefficient : float or array-like, optional
         ``K`` in MPa. Give exactly one of ``strength_coefficient`` and
-        ``yield_stress``.
+        ``yield_stress``. The flow stress at a plastic strain of 1 (``K``
+        for ``law="paper"``) may not exceed ``elastic_modulus / 10``.
     yield_stress : float or array-like, optional
         ``σy`` in MPa; ``K`` follows from the law (``K = σy / 0.01^n`` for
-        ``law="paper"``).
+        ``law="paper"``), with the same limit on ``K``.
     law : {"paper", "swift"}, default="paper"
         ``"paper"``: ``σ = K max(εp, 0.01)^n`` (Yang et al. 2025).
         ``"swift"``: ``σ = K (ε₀ + εp)^n`` with ``ε₀ = prestrain``, for
@@ -113,9 +172,10 @@ def simulate_small_punch(
     strain : array-like of shape (T,), optional
         Total true strains of the target curve. Default: 35 points 0–0.99.
     prestrain : float, default=0.002
-        ``ε₀`` of the Swift law.
+        ``ε₀`` of the Swift law (≥ 0; > 0 with ``yield_stress``).
     elastic_modulus, poisson_ratio : float, default=70,000 MPa and 0.35
-        As in the paper's finite-element model.
+        As in the paper's finite-element model; ``0 < E ≤ 1.2e6`` MPa
+        (diamond) and ``-1 < ν < 0.5``.
     noise : float, default=0.0
         Relative standard deviation of multiplicative Gaussian noise on the
         forces (the stress curves stay exact).
@@ -133,8 +193,39 @@ def simulate_small_punch(
     Raises
     ------
     ValueError
-        Naming the parameter and the sample for a non-positive thickness or
-        strength, a negative exponent, NaN or infinity.
+        For a parameter outside its valid range (see Notes), NaN or
+        infinity; the message names the parameter, its value, the valid
+        range and, for per-sample parameters, the first offending sample.
+
+    Notes
+    -----
+    The results are always finite: parameters the reduced-order model
+    cannot represent are rejected rather than simulated.
+
+    * **Thickness against geometry.** The disc wraps the punch edge with a
+      mid-surface radius ``ρ = r_f + t/2`` and runs as a straight cone to
+      the clamp at ``b``. The punch advances only while the contact circle
+      ``a_f + ρ sin φ`` is inside the clamp (``du/dφ = (b − r_c)/cos² φ``);
+      past that the cone length turns negative and its strain, a
+      logarithm, NaN. ``reach`` in :mod:`skmat.datasets._small_punch_mechanics`
+      gives the largest displacement a disc reaches (wrap angle ≤ 1.5 rad);
+      it falls with thickness, so the largest displacement of the grid
+      fixes the largest thickness, just under ``2 (b − a)``: 7.48 mm for
+      ``"paper"`` (``b − a`` = 3.75 mm, 4.5 mm grid) and 1.489 mm for
+      ``"en10371"`` (``b − a`` = 0.75 mm, 2 mm grid). A grid reaching
+      beyond 53.63 mm (paper) or 11.78 mm (EN 10371) fits no disc.
+    * **Hardening exponent** 0 ≤ n ≤ 1: the membrane tension
+      ``σ(ε) t e^{−ε}`` peaks where the localised strain reaches ``n``
+      (hardening stops outrunning thinning, Considère's criterion), which
+      brings on the force maximum; for n > 1 that peak would lie beyond
+      the target's strain range (ε ≤ 0.99), after the wall had thinned
+      below ``t/e``.
+    * **Strength.** No solid's flow stress exceeds its ideal strength,
+      about ``E/10``; the model's elasticity is small-strain. The flow
+      stress at a plastic strain of 1 must therefore stay ≤
+      ``elastic_modulus / 10`` (7000 MPa by default; Table I of the paper
+      reaches 2609 MPa). This bound also keeps the forces far from
+      floating-point overflow.
 
     Examples
     --------
@@ -168,15 +259,21 @@ def simulate_small_punch(
             f"lengths {len(np.atleast_1d(hardening_exponent))}, {len(np.atleast_1d(thickness))}, "
             f"{len(np.atleast_1d(given))}."
         ) from None
+    strength_name = "strength_coefficient" if yield_stress is None else "yield_stress"
     _check_positive("hardening_exponent", n_exp, allow_zero=True)
+    _reject("hardening_exponent", n_exp, n_exp > MAX_HARDENING_EXPONENT,
+            lambda i: f"in [0, {MAX_HARDENING_EXPONENT:g}] (the membrane tension peaks where the localised "
+                      "strain reaches n, which must lie within a true strain of 1)")
     _check_positive("thickness", t)
-    _check_positive("strength_coefficient" if yield_stress is None else "yield_stress", given)
+    _check_positive(strength_name, given)
     for name, value, lo in (("prestrain", prestrain, 0.0), ("noise", noise, 0.0)):
         if not (np.isfinite(value) and value >= lo):
             raise ValueError(f"{name} must be finite and >= {lo}, got {value!r}.")
-    if not (elastic_modulus > 0 and -1 < poisson_ratio < 0.5):
-        raise ValueError(f"Need elastic_modulus > 0 and -1 < poisson_ratio < 0.5, got "
-                         f"{elastic_modulus!r}, {poisson_ratio!r}.")
+    if law == "swift" and yield_stress is not None and prestrain <= 0:
+        raise ValueError(f"prestrain must be > 0 for law='swift' with yield_stress (σy = K ε0^n), got {prestrain!r}.")
+    if not (0 < elastic_modulus <= MAX_ELASTIC_MODULUS and -1 < poisson_ratio < 0.5):
+        raise ValueError(f"Need 0 < elastic_modulus <= {MAX_ELASTIC_MODULUS:g} MPa and -1 < poisson_ratio < 0.5, "
+                         f"got {elastic_modulus!r}, {poisson_ratio!r}.")
 
     reference_strain = 0.01 if law == "paper" else prestrain
     if yield_stress is None:
@@ -185,11 +282,22 @@ def simulate_small_punch(
     else:
         sy = given.astype(float)
         K = sy / reference_strain**n_exp
+    # The flow curve rises with strain; up to a plastic strain of 1 it must stay
+    # below the ideal strength. The limit on the given parameter scales with it.
+    cap = IDEAL_STRENGTH_FRACTION * elastic_modulus
+    flow_at_one = flow_stress(1.0, K, n_exp, law, prestrain)
+    _reject(strength_name, given, flow_at_one > cap, lambda i: (
+        f"in (0, {cap * (given[i] / flow_at_one[i]):.6g}] MPa for hardening_exponent {n_exp[i]:g} and "
+        f"law {law!r}: the flow stress at plastic strain 1 may not exceed the ideal strength "
+        f"elastic_modulus / {1 / IDEAL_STRENGTH_FRACTION:g} = {cap:g} MPa"
+    ))
 
     u = _increasing_grid(
         "displacement", np.linspace(*geo.displacement) if displacement is None else displacement, 2
     )
     eps = _increasing_grid("strain", DEFAULT_STRAIN if strain is None else strain, 1)
+    t_max = _thickness_limit(geo, u[-1])
+    _reject("thickness", t, t > t_max, lambda i: _thickness_rule(geo, t_max, u[-1]))
 
     column = lambda v: v[:, None]  # noqa: E731
     force = punch_force(
@@ -201,6 +309,12 @@ def simulate_small_punch(
         force = force * (1.0 + noise * rng.standard_normal(force.shape))
         force = np.maximum(force, 0.0)
     stress = _true_stress_strain(eps, column(sy), column(K), column(n_exp), law, prestrain, elastic_modulus)
+    # Safety net for absurd scales (e.g. t = 1e-100 mm, where F^4 underflows to 0/0).
+    finite = np.isfinite(force).all(axis=1) & np.isfinite(stress).all(axis=1)
+    _reject("thickness", t, ~finite, lambda i: (
+        f"large enough, with elastic_modulus {elastic_modulus:g} MPa and strength_coefficient "
+        f"{K[i]:g} MPa, for forces within floating-point range"
+    ))
     return Bunch(
         displacement=u,
         force=force,
@@ -222,7 +336,7 @@ def make_small_punch_test(
     noise=0.0,
     strength_coefficient_range=PAPER_STRENGTH_COEFFICIENT,
     hardening_exponent_range=PAPER_HARDENING_EXPONENT,
-    thickness_range=PAPER_THICKNESS,
+    thickness_range=None,
     law="paper",
     geometry="paper",
 ):
@@ -233,9 +347,11 @@ def make_small_punch_test(
     range, 135.2–2609.4 MPa, is the one whose extremes give exactly Table I's
     yield-stress range 20.98–1907.53 MPa (``σy = K 0.01^n``); sampling ``K``
     rather than ``σy`` keeps the true stress at 100 % strain under about
-    2.6 GPa, like the paper's curves (its Fig. 5 spans ~200–2500 MPa). Each gets a load–displacement curve (the input) and
-    its true stress–strain curve (the target) from
-    :func:`simulate_small_punch`.
+    2.6 GPa, like the paper's curves (its Fig. 5 spans ~200–2500 MPa).
+    Each gets a load–displacement curve (the input) and its true
+    stress–strain curve (the target) from :func:`simulate_small_punch`.
+    Every range must lie within the limits given there (Notes), so every
+    curve is finite.
 
     Parameters
     ----------
@@ -245,21 +361,33 @@ def make_small_punch_test(
     noise : float, default=0.0
         Relative noise on the forces.
     strength_coefficient_range : tuple, default=(135.2, 2609.4)
-        MPa.
+        MPa, > 0. With the hardening exponent, each drawn material's flow
+        stress at a plastic strain of 1 must stay ≤ 7000 MPa.
     hardening_exponent_range : tuple, default=(0.068, 0.4046)
-    thickness_range : tuple, default=(1.0, 4.0)
-        mm.
+        Within [0, 1].
+    thickness_range : tuple, optional
+        mm. Default per geometry: (1.0, 4.0) for ``"paper"`` (Table I) and
+        (0.4, 0.6) for ``"en10371"`` (±20 % around its 0.5 mm disc). Must
+        lie within (0, 7.48] mm (paper) or (0, 1.489] mm (EN 10371), the
+        thickest discs the model can push through the default displacement
+        grid.
     law, geometry : str
         As in :func:`simulate_small_punch`.
 
     Returns
     -------
     Bunch
-        ``data``: forces (n_samples, 181) in N; ``target``: true stresses
-        (n_samples, 35) in MPa; ``displacement`` and ``strain``: the two
-        grids; ``params``: DataFrame with ``yield_stress``,
+        ``data``: forces (n_samples, 181) in N (161 for ``"en10371"``);
+        ``target``: true stresses (n_samples, 35) in MPa; ``displacement``
+        and ``strain``: the two grids; ``params``: DataFrame with ``yield_stress``,
         ``strength_coefficient``, ``hardening_exponent``, ``thickness``;
         ``DESCR``.
+
+    Raises
+    ------
+    ValueError
+        For a range outside its valid limits (naming the range), or a drawn
+        material outside them (naming the parameter and the sample).
 
     Examples
     --------
@@ -267,18 +395,31 @@ def make_small_punch_test(
     >>> spt = make_small_punch_test(100, random_state=0)
     >>> spt.data.shape, spt.target.shape, list(spt.params.columns)[:2]
     ((100, 181), (100, 35), ['yield_stress', 'strength_coefficient'])
+    >>> en = make_small_punch_test(100, geometry="en10371", random_state=0)
+    >>> en.data.shape, float(en.params.thickness.min()) >= 0.4
+    ((100, 161), True)
     """
     import pandas as pd
 
     if isinstance(n_samples, bool) or not (isinstance(n_samples, (int, np.integer)) and n_samples >= 1):
         raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
-    for name, (lo, hi) in (
-        ("strength_coefficient_range", strength_coefficient_range),
-        ("hardening_exponent_range", hardening_exponent_range),
-        ("thickness_range", thickness_range),
+    if geometry not in GEOMETRIES:
+        raise ValueError(f"geometry must be one of {tuple(GEOMETRIES)}, got {geometry!r}.")
+    geo = GEOMETRIES[geometry]
+    if thickness_range is None:
+        thickness_range = DEFAULT_THICKNESS[geometry]
+    t_max = max_thickness(geo, geo.displacement[1])
+    for name, (lo, hi), valid, within in (
+        ("strength_coefficient_range", strength_coefficient_range, "(0, inf) MPa", lambda lo, hi: lo > 0),
+        ("hardening_exponent_range", hardening_exponent_range, f"[0, {MAX_HARDENING_EXPONENT:g}]",
+         lambda lo, hi: lo >= 0 and hi <= MAX_HARDENING_EXPONENT),
+        ("thickness_range", thickness_range, f"(0, {_floor(t_max):.6g}] mm for geometry {geometry!r}",
+         lambda lo, hi: lo > 0 and hi <= t_max),
     ):
         if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
             raise ValueError(f"{name} must be (low, high) with low <= high, got {(lo, hi)!r}.")
+        if not within(lo, hi):
+            raise ValueError(f"{name} must lie within {valid}, got {(lo, hi)!r}.")
     rng = check_random_state(random_state)
     log_k = np.log(np.asarray(strength_coefficient_range, dtype=float))
     K = np.exp(rng.uniform(log_k[0], log_k[1], n_samples))

@@ -29,8 +29,9 @@ is built from four classical pieces, evaluated for many discs at once on a
 3. **Membrane stretching with thinning.** The disc wraps the punch fillet
    (mid-surface radius ``ρ = r_f + t/2``) over an angle φ and runs as a
    straight cone to the clamp, so ``u = ρ(1 − cos φ) + (b − a_f − ρ sin φ)
-   tan φ`` (solved for φ by bisection). The cone's mean meridional strain is
-   ``ε_m = ln(s / (b − a_f))`` with ``s`` its current length; strain
+   tan φ`` (solved for φ by bisection, ``0 ≤ φ ≤ WRAP_ANGLE_LIMIT``). The
+   cone's mean meridional strain is ``ε_m = ln(s / (b − a_f))`` with ``s``
+   its current length; strain
    localises at the contact edge by ``LOCALISATION · (0.2 / n)^LOCALISATION_EXPONENT``
    (low-hardening materials localise more). Under plane-strain stretching
    the wall thins to ``t_c = t exp(−ε)`` and carries the meridional force
@@ -38,6 +39,18 @@ is built from four classical pieces, evaluated for many discs at once on a
    the contact circle ``r_c = a_f + ρ sin φ`` is ``2π r_c N sin φ``.
 4. **The maximum and the softening after it** are not imposed: they appear
    where hardening no longer outruns thinning, as in the test.
+
+**Where the wrapped shape exists.** ``du/dφ = (b − r_c) / cos² φ``: the punch
+advances only while the contact circle ``r_c = a_f + ρ sin φ`` is inside the
+clamp. A disc with ``ρ > b − a_f``, i.e. ``t > 2 (b − a)``, runs out of free
+cone at ``sin φ = (b − a_f) / ρ``, after ``u = ρ (1 − cos φ)``; beyond it
+the wrap equation has no root and the cone length ``s`` turns negative
+(``ε_m = ln(s / (b − a_f))`` is then NaN). :func:`reach` gives the largest
+displacement a disc can take, up to φ = ``WRAP_ANGLE_LIMIT`` (a cone wall
+within 4° of vertical) at most; it falls as the disc gets thicker (at a
+fixed φ, ``∂u/∂ρ = 1 − 1/cos φ < 0``), so :func:`max_thickness` inverts it.
+For the default displacement grids that is 7.48 mm (paper, 4.5 mm) and
+1.489 mm (EN 10371, 2 mm), just under ``2 (b − a)`` = 7.5 and 1.5 mm.
 
 Bending and membrane forces combine as ``(F_b^p + F_m^p)^{1/p}`` with
 ``p = INTERACTION_EXPONENT``, and the elastic line and this plastic curve as a
@@ -57,7 +70,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Geometry", "GEOMETRIES", "punch_force", "flow_stress", "LAWS"]
+__all__ = ["Geometry", "GEOMETRIES", "punch_force", "flow_stress", "reach", "max_thickness", "LAWS"]
 
 # Calibrated constants (see module docstring).
 SHEAR_STIFFNESS_FACTOR = 0.291
@@ -70,6 +83,7 @@ INTERACTION_EXPONENT = 0.97
 SHEAR_COEFFICIENT = 5.0 / 6.0
 TRANSITION_SHARPNESS = 4.0
 PLASTIC_STRAIN_FLOOR = 0.01  # the paper's flow curve K * max(eps_p, 0.01)^n
+WRAP_ANGLE_LIMIT = 1.5  # rad: the largest wrap angle the bisection searches
 
 LAWS = ("paper", "swift")
 
@@ -122,17 +136,52 @@ def flow_stress(plastic_strain, strength_coefficient, hardening_exponent, law, p
     return strength_coefficient * (prestrain + np.maximum(plastic_strain, 0.0)) ** hardening_exponent
 
 
+def _wrapped_displacement(phi, rho, span):
+    """Punch displacement of a disc wrapped over ``phi`` (increasing while ``rho sin phi < span``)."""
+    return rho * (1.0 - np.cos(phi)) + (span - rho * np.sin(phi)) * np.tan(phi)
+
+
 def _wrap_angle(u, rho, span):
     """Solve u = rho (1 - cos phi) + (span - rho sin phi) tan phi for phi."""
     lo = np.zeros(np.broadcast_shapes(u.shape, rho.shape))
-    hi = np.full_like(lo, 1.5)
+    hi = np.full_like(lo, WRAP_ANGLE_LIMIT)
     for _ in range(28):  # 1.5 rad / 2**28: far below any length scale here
         mid = 0.5 * (lo + hi)
-        reached = rho * (1.0 - np.cos(mid)) + (span - rho * np.sin(mid)) * np.tan(mid)
-        above = reached > u
+        above = _wrapped_displacement(mid, rho, span) > u
         hi = np.where(above, mid, hi)
         lo = np.where(above, lo, mid)
     return 0.5 * (lo + hi)
+
+
+def reach(geometry, thickness):
+    """Largest punch displacement (mm) the wrapped-disc shape can represent.
+
+    The displacement at the wrap angle where the contact circle meets the
+    clamp, or at ``WRAP_ANGLE_LIMIT`` if that comes first. Decreases with
+    ``thickness``; vectorised over it.
+    """
+    rho = geometry.fillet_radius + np.asarray(thickness, dtype=float) / 2.0
+    span = geometry.clamp_radius - geometry.flat_radius
+    phi = np.minimum(WRAP_ANGLE_LIMIT, np.arcsin(np.minimum(span / rho, 1.0)))
+    return _wrapped_displacement(phi, rho, span)
+
+
+def max_thickness(geometry, displacement):
+    """Largest disc thickness (mm) whose wrapped shape reaches ``displacement`` (mm).
+
+    Returns ``None`` if even a vanishingly thin disc cannot (``displacement >
+    reach(geometry, 0)``). The value is the lower end of a bisection bracket,
+    so ``reach(geometry, max_thickness(geometry, u)) >= u``.
+    """
+    if displacement > reach(geometry, 0.0):
+        return None
+    lo, hi = 0.0, 2.0 * (geometry.clamp_radius - geometry.punch_radius)
+    while reach(geometry, hi) >= displacement:  # reach -> 0 as the disc thickens
+        lo, hi = hi, 2.0 * hi
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if reach(geometry, mid) >= displacement else (lo, mid)
+    return lo
 
 
 def punch_force(u, thickness, strength_coefficient, hardening_exponent, *, geometry,
