@@ -216,3 +216,40 @@ def test_tuned_kernel_ridge_parameters_are_read_back_from_a_single_thread_row(tm
     notes = list(pd.read_csv(out, comment="#")["notes"])
     assert notes[0].startswith("tuned by 3-fold CV: {") and notes[0].endswith("; one BLAS thread")
     assert notes[1] == "hyperparameters tuned at the largest tuned size; one BLAS thread"
+
+
+def test_join_results_keeps_every_made_by_line_and_copies_rows_byte_for_byte(tmp_path, capsys):
+    module = load("join_results")
+    columns = "config,n_train,notes\n"
+    first = tmp_path / "table.csv.a"
+    second = tmp_path / "table.csv.b"
+    first.write_text("# made by: python benchmarks/x.py --a | m\n" + columns + 'ptr,5000,"dropout 0.3, wd 0.01"\n')
+    second.write_text("# made by: python benchmarks/x.py --b | m\n" + columns + "ptr,5000,0.10\nline,5000,\n")
+    out = tmp_path / "table.csv"
+    module.main([str(first), str(second), "--out", str(out)])
+    lines = out.read_text().splitlines()
+    assert lines[:2] == ["# made by: python benchmarks/x.py --a | m", "# made by: python benchmarks/x.py --b | m"]
+    assert lines[2].startswith("# made by: python ") and f"{first} {second} --out {out}" in lines[2]
+    assert lines[3:] == ["config,n_train,notes", 'ptr,5000,"dropout 0.3, wd 0.01"', "ptr,5000,0.10", "line,5000,"]
+
+
+def test_join_results_refuses_parts_with_different_columns(tmp_path):
+    module = load("join_results")
+    with pytest.raises(ValueError, match="different columns"):
+        module.join_texts(["# a\nx,y\n1,2\n", "# b\nx,z\n1,2\n"], "# made by: join")
+
+
+def test_a_second_command_appending_rows_adds_its_own_made_by_line(tmp_path):
+    common = load("_common")
+    out = tmp_path / "rows.csv"
+    for seed, line in [(1, "# made by: python benchmarks/x.py --seed 1"), (2, "# made by: python benchmarks/x.py --seed 2")]:
+        common.append_row(out, {"config": "ptr", "seed": seed}, ["config", "seed"], line)
+    common.append_row(out, {"config": "line", "seed": 2}, ["config", "seed"], line)
+    assert out.read_text().splitlines() == [
+        "# made by: python benchmarks/x.py --seed 1",
+        "# made by: python benchmarks/x.py --seed 2",
+        "config,seed",
+        "ptr,1",
+        "ptr,2",
+        "line,2",
+    ]

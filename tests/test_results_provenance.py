@@ -1,0 +1,238 @@
+"""Every row of every committed results CSV traces to a command named in the file's ``#`` lines.
+
+A results CSV starts with ``#`` lines; each names a command that wrote rows
+(``# made by: python benchmarks/<script>.py <args> (...) | ...``, or the
+older ``# python benchmarks/<script>.py <args> | ...``). The command is the
+text from ``python benchmarks/`` up to the first `` (`` or `` |``.
+
+A data row is *covered* when one of its file's commands would write it:
+
+* ``ptr_learning_curves.py``: the row's config is in ``--configs``, its
+  size in ``--sizes``, its seed, test size and number of epochs are the
+  command's (epochs from the script's own rule), the options written in
+  ``notes`` (dropout, weight decay, encoding) are the command's, and the
+  command's ``--out`` is this file or a file that a ``join_results.py``
+  command of this file joined into it;
+* ``ptr_other_learners.py``: learner in ``--learners``, size in ``--sizes``,
+  ``--out`` this file;
+* ``oqmd_full.py``: measured rows by task in ``--tasks``, model in
+  ``--variants`` and epochs equal to ``--max-epochs``; the published
+  (``reported``) rows are written by every run; ``--out`` this file;
+* ``quick_ptr.py``: the row's model is one of ``--models`` and
+  ``--out``/``--tag`` name this file;
+* any other script rewrites its file whole, so the file must name exactly
+  one command, and that command covers every row.
+
+Every command must parse with its script's own argparse (so the script
+exists and every flag exists), and every command must cover at least one
+row, so a wrong reconstruction of a lost command is caught too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import re
+import shlex
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS = ROOT / "benchmarks"
+RESULTS = BENCHMARKS / "results"
+CSVS = sorted(RESULTS.glob("*.csv"))
+COMMAND = re.compile(r"python (benchmarks/\S+\.py)(.*?)(?= \(| \||$)")
+
+
+def load(name):
+    """A benchmark script as a module, importable the way ``python benchmarks/<name>.py`` runs it."""
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.insert(0, str(BENCHMARKS))
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def commands(text):
+    """``(script path, argument list)`` for every ``#`` line of a results CSV's ``text`` that names a command."""
+    found = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            continue
+        match = COMMAND.search(line)
+        if match:
+            found.append((match.group(1), shlex.split(match.group(2))))
+    return found
+
+
+class _Parsed(Exception):
+    def __init__(self, namespace):
+        super().__init__()
+        self.namespace = namespace
+
+
+@contextmanager
+def _stop_after_parsing():
+    """Make ``ArgumentParser.parse_args`` raise :class:`_Parsed` with its result, so ``main`` stops there."""
+    original = argparse.ArgumentParser.parse_args
+
+    def parse_and_stop(self, args=None, namespace=None):
+        raise _Parsed(original(self, args, namespace))
+
+    argparse.ArgumentParser.parse_args = parse_and_stop
+    try:
+        yield
+    finally:
+        argparse.ArgumentParser.parse_args = original
+
+
+def parsed(module, argv):
+    """The command's options as its script's own argparse reads them (``SystemExit`` on an unknown flag)."""
+    if hasattr(module, "parse_args"):
+        return module.parse_args(argv)
+    with _stop_after_parsing():  # scripts that build their parser inside main()
+        try:
+            module.main(argv)
+        except _Parsed as done:
+            return done.namespace
+    raise AssertionError(f"{module.__name__}.main did not parse its arguments")
+
+
+def resolved(path):
+    """A path as the documented commands mean it: relative paths from the repository root."""
+    path = Path(path)
+    return (path if path.is_absolute() else ROOT / path).resolve()
+
+
+def read_rows(path):
+    return pd.read_csv(path, comment="#", keep_default_na=False)
+
+
+def learning_curve_row(module, args, row, targets):
+    if resolved(args.out) not in targets or row.config not in args.configs:
+        return False
+    epochs = 0 if row.config == "krr-line" else module.epochs_for(int(row.n_train), args)
+    return (
+        int(row.n_train) in args.sizes
+        and int(row.n_test) == args.n_test
+        and int(row.seed) == args.seed
+        and int(row.epochs) == epochs
+        and module.options_in(row.notes) == module.options_note(row.config, args)
+    )
+
+
+def other_learners_row(module, args, row, targets):
+    return resolved(args.out) in targets and row.config in args.learners and int(row.n_train) in args.sizes
+
+
+def oqmd_full_row(module, args, row, targets):
+    if resolved(args.out) not in targets:
+        return False
+    if row.source != "measured":
+        return row.source.startswith("reported") and row.model in module.REPORTED[row.task]
+    return row.task in args.tasks and row.model in args.variants and int(float(row.epochs)) == args.max_epochs
+
+
+def quick_row(module, args, row, targets):
+    path = resolved(args.out) / f"{args.tag}.csv"
+    return path in targets and row.model in [module.MODELS[key][0] for key in args.models]
+
+
+MATCHERS = {
+    "ptr_learning_curves": learning_curve_row,
+    "ptr_other_learners": other_learners_row,
+    "oqmd_full": oqmd_full_row,
+}
+
+
+def parsed_commands(path):
+    """``(script name, module, options)`` for every command named in a results CSV."""
+    found = []
+    for script, argv in commands(path.read_text()):
+        assert (ROOT / script).is_file(), f"{path.name} names {script}, which does not exist"
+        name = Path(script).stem
+        module = load(name)
+        found.append((name, module, parsed(module, argv)))
+    return found
+
+
+def output_files(path, found):
+    """This CSV and every file that a ``join_results.py`` command named in it joined into it."""
+    targets = {path.resolve()}
+    for name, _, args in found:
+        if name == "join_results":
+            assert resolved(args.out) == path.resolve(), f"{path.name}: a join writes {args.out}"
+            targets |= {resolved(part) for part in args.parts}
+    return targets
+
+
+@pytest.mark.parametrize("path", CSVS, ids=[path.name for path in CSVS])
+def test_every_row_traces_to_a_named_command(path):
+    found = parsed_commands(path)
+    assert found, f"{path.name} names no command in its '#' lines"
+    rows = list(read_rows(path).itertuples(index=False))
+    assert rows, f"{path.name} has no rows"
+    targets = output_files(path, found)
+    writers = [(name, module, args) for name, module, args in found if name != "join_results"]
+    if any(name not in MATCHERS for name, _, _ in writers):
+        # A script without a matcher rewrites its file whole: one command made every row.
+        assert len(writers) == 1, f"{path.name}: {len(writers)} commands, but no rule says which wrote which row"
+        return
+    covered = {index: [] for index in range(len(rows))}
+    for number, (name, module, args) in enumerate(writers):
+        for index, row in enumerate(rows):
+            if MATCHERS[name](module, args, row, targets):
+                covered[index].append(number)
+    lost = [rows[index] for index, numbers in covered.items() if not numbers]
+    assert not lost, f"{path.name}: rows no named command writes: {lost}"
+    idle = [number for number in range(len(writers)) if not any(number in n for n in covered.values())]
+    assert not idle, f"{path.name}: commands that write none of its rows: {[writers[n][2] for n in idle]}"
+
+
+@pytest.mark.parametrize("path", CSVS, ids=[path.name for path in CSVS])
+def test_lines_added_afterwards_say_so(path):
+    """A ``#`` line that the script did not write at run time says where it came from (a commit)."""
+    for line in path.read_text().splitlines():
+        if "by hand" in line or "afterwards" in line or "restored" in line:
+            assert re.search(r"commits? [0-9a-f]{7}", line), line
+
+
+def test_command_parsing():
+    text = (
+        "# made by: python benchmarks/ptr_learning_curves.py --sizes 1000 5000 (and resumed runs) | machine\n"
+        "# python benchmarks/ptr_transfer.py | x86_64\n"
+        "# made by: python benchmarks/oqmd_full.py --max-epochs 5\n"
+        "# OQMD X2YZ, no command here\n"
+        "config,n_train\n"
+    )
+    assert commands(text) == [
+        ("benchmarks/ptr_learning_curves.py", ["--sizes", "1000", "5000"]),
+        ("benchmarks/ptr_transfer.py", []),
+        ("benchmarks/oqmd_full.py", ["--max-epochs", "5"]),
+    ]
+
+
+def test_an_unknown_flag_or_a_missing_row_is_caught(tmp_path):
+    module = load("ptr_learning_curves")
+    with pytest.raises(SystemExit):
+        parsed(module, ["--sizez", "1000"])
+    row = next(read_rows(RESULTS / "ptr_learning_curves.csv").itertuples(index=False))
+    targets = {(RESULTS / "ptr_learning_curves.csv").resolve()}
+    assert learning_curve_row(module, module.parse_args(["--sizes", str(row.n_train)]), row, targets)
+    assert not learning_curve_row(module, module.parse_args(["--sizes", "123"]), row, targets)
+    assert not learning_curve_row(module, module.parse_args(["--seed", "1"]), row, targets)
+    elsewhere = module.parse_args(["--out", str(tmp_path / "other.csv")])
+    assert not learning_curve_row(module, elsewhere, row, targets)
+
+
+def test_scripts_without_parse_args_are_parsed_without_running():
+    module = load("spt_table2")
+    args = parsed(module, ["--quick", "--learning-curve"])
+    assert args.quick and args.learning_curve
+    with pytest.raises(SystemExit):
+        parsed(module, ["--no-such-flag"])
