@@ -1,7 +1,7 @@
 """Transformers that turn formulas or curves into images or feature rows."""
 
 from ._base import CompositionImageEncoder
-from ._gaf import GramianAngularFieldEncoder, split_gaf_and_sequence, split_gaf_conditions
+from ._gaf import GramianAngularFieldEncoder
 from ._layouts import Layout, line_layout, periodic_table_layout
 from ._mendeleev_line import MendeleevLineEncoder
 from ._periodic_table import PeriodicTableEncoder
@@ -16,6 +16,4 @@ __all__ = [
     "RandomTableEncoder",
     "line_layout",
     "periodic_table_layout",
-    "split_gaf_and_sequence",
-    "split_gaf_conditions",
 ]

@@ -9,10 +9,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["GramianAngularFieldEncoder", "split_gaf_and_sequence"]
+__all__ = ["GramianAngularFieldEncoder"]
 
 _METHODS = ("summation", "difference")
 _SEQUENCE_SCALINGS = ("global", None)
+_OUTPUTS = ("dict", "image")
 # Curves per block in transform: every temporary (window means, cosines and
 # sines, the two (chunk, image_size, 2) float32 factors) is per block and
 # small, and the images are written straight into the preallocated output,
@@ -52,25 +53,24 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         PAA windows as pyts: ``False`` gives windows of varying length that
         tile the curve; ``True`` gives windows of one fixed length,
         ``ceil(n_timestamps / image_size)``, that may overlap.
-    keep_sequence : bool, default=False
-        Also return the PAA curve itself, which the per-curve min–max scaling
-        of the image throws away (its amplitude, e.g. the peak load). It is
-        appended to each image as one extra row: see Returns of
-        :meth:`transform` and :func:`split_gaf_and_sequence`.
+    output : {"dict", "image"}, default="dict"
+        ``"dict"``: what :class:`~skmat.SPTSeq2SeqRegressor` reads, a dict
+        with the ``"image"`` ``(n, 1, s, s)``, the ``"sequence"`` ``(n, s)``
+        (the PAA curve, which the per-curve min–max scaling of the image
+        throws away: its amplitude, e.g. the peak load) and, with
+        ``n_conditions > 0``, the ``"conditions"`` ``(n, k)``. ``"image"``:
+        the images alone, ``(n, 1, s, s)`` float32, equal to pyts's.
     sequence_scaling : {"global", None}, default="global"
-        How the kept sequence is scaled. ``"global"``: divided by
+        How the ``"sequence"`` entry is scaled. ``"global"``: divided by
         ``sequence_scale_``, the largest absolute PAA value of the curves
         seen in ``fit`` (one number for all curves, so relative amplitudes
         survive and the training curves lie in [-1, 1]). ``None``: raw PAA
-        values. Only used when ``keep_sequence=True``.
+        values.
     n_conditions : int, default=0
         Number of trailing columns of ``X`` that are test conditions (e.g.
         the disc thickness), not curve points. They are left out of the
-        image and the PAA and passed through, unscaled, in one more row
-        ``[k, c_1, …, c_k, 0, …]`` (``k = n_conditions``, so the row says
-        how many it holds). Needs ``keep_sequence=True`` and
-        ``n_conditions < image_size_``; :func:`split_gaf_conditions` reads
-        them back, and :class:`~skmat.SPTSeq2SeqRegressor` uses them.
+        image and the PAA and returned, unscaled, as the ``"conditions"``
+        entry; any number of them. Needs ``output="dict"``.
 
     Attributes
     ----------
@@ -82,17 +82,15 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         Side of the images, ``image_size`` resolved against
         ``n_features_in_``.
     image_shape_ : tuple of int
-        Shape of one transformed sample: ``(1, image_size_, image_size_)``,
-        or ``(1, image_size_ + 1, image_size_)`` with ``keep_sequence=True``.
+        Shape of one image: ``(1, image_size_, image_size_)``.
     sequence_scale_ : float
-        Divisor of the kept sequence: the largest absolute PAA value of the
-        training curves with ``sequence_scaling="global"`` (1.0 if they are
-        all zero), 1.0 with ``sequence_scaling=None``.
+        Divisor of the ``"sequence"`` entry: the largest absolute PAA value
+        of the training curves with ``sequence_scaling="global"`` (1.0 if
+        they are all zero), 1.0 with ``sequence_scaling=None``.
 
     See Also
     --------
-    split_gaf_and_sequence : Separate images and sequences of a
-        ``keep_sequence=True`` output.
+    SPTSeq2SeqRegressor : Reads the ``output="dict"`` entries.
     pyts.image.GramianAngularField : The reference implementation (float64,
         numba).
 
@@ -101,7 +99,7 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
     A constant curve is scaled, as in pyts, to ``sample_range[0]``
     everywhere: with the default range its summation image is all ones and
     its difference image all zeros. No NaN is produced and no error raised;
-    keep the sequence if such curves must be told apart. "Constant" means a
+    the ``"sequence"`` entry tells such curves apart. "Constant" means a
     range of the PAA curve below ``10 * eps`` (the rule of
     :class:`sklearn.preprocessing.MinMaxScaler`, which pyts uses) or, more
     robustly than pyts, raw values that are all equal (whose window means
@@ -128,7 +126,7 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
     >>> displacement = np.linspace(0, 1, 181)
     >>> loads = np.stack([peak * np.sin(np.pi * displacement) ** 2
     ...                   for peak in (1500.0, 2400.0, 900.0)])
-    >>> encoder = GramianAngularFieldEncoder(image_size=32)
+    >>> encoder = GramianAngularFieldEncoder(image_size=32, output="image")
     >>> images = encoder.fit_transform(loads)
     >>> images.shape, images.dtype
     ((3, 1, 32, 32), dtype('float32'))
@@ -136,20 +134,17 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
     True
 
     The scaling of each curve to [-1, 1] makes curves of one shape but
-    different peaks give the same image; ``keep_sequence=True`` keeps the
-    amplitudes in one extra row:
+    different peaks give the same image; the default output keeps the
+    amplitudes in its ``"sequence"`` entry, and trailing condition columns
+    (here a thickness) in ``"conditions"``:
 
-    >>> from skmat.encoders import split_gaf_and_sequence
-    >>> encoder = GramianAngularFieldEncoder(image_size=32, keep_sequence=True)
-    >>> out = encoder.fit_transform(loads)
-    >>> out.shape
-    (3, 1, 33, 32)
-    >>> gaf, sequences = split_gaf_and_sequence(out)
-    >>> gaf.shape, sequences.shape
-    ((3, 1, 32, 32), (3, 32))
-    >>> bool(np.array_equal(gaf, images))
+    >>> X = np.column_stack([loads, [0.5, 0.5, 1.0]])
+    >>> out = GramianAngularFieldEncoder(image_size=32, n_conditions=1).fit_transform(X)
+    >>> {key: value.shape for key, value in out.items()}
+    {'image': (3, 1, 32, 32), 'sequence': (3, 32), 'conditions': (3, 1)}
+    >>> bool(np.array_equal(out["image"], images))
     True
-    >>> sequences.max(axis=1).round(3)
+    >>> out["sequence"].max(axis=1).round(3)
     array([0.625, 1.   , 0.375], dtype=float32)
     """
 
@@ -160,7 +155,7 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         method="summation",
         sample_range=(-1, 1),
         overlapping=False,
-        keep_sequence=False,
+        output="dict",
         sequence_scaling="global",
         n_conditions=0,
     ):
@@ -168,7 +163,7 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         self.method = method
         self.sample_range = sample_range
         self.overlapping = overlapping
-        self.keep_sequence = keep_sequence
+        self.output = output
         self.sequence_scaling = sequence_scaling
         self.n_conditions = n_conditions
 
@@ -203,11 +198,14 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         k = self.n_conditions
         if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral) or k < 0:
             raise ValueError(f"n_conditions must be a non-negative integer, got {k!r}.")
-        if k and not self.keep_sequence:
-            raise ValueError("n_conditions > 0 needs keep_sequence=True: conditions travel in the extra rows.")
-        for name in ("overlapping", "keep_sequence"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}.")
+        if self.output not in _OUTPUTS:
+            raise ValueError(f"output must be one of {_OUTPUTS}, got {self.output!r}.")
+        if k and self.output != "dict":
+            raise ValueError(
+                f"n_conditions={k} needs output='dict': images alone cannot carry the conditions."
+            )
+        if not isinstance(self.overlapping, (bool, np.bool_)):
+            raise TypeError(f"overlapping must be True or False, got {self.overlapping!r}.")
         sample_range = self.sample_range
         if sample_range is not None:
             valid = (
@@ -252,15 +250,13 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         X = X[:, : X.shape[1] - k]
         n_timestamps = X.shape[1]
         self.image_size_ = self._resolve_image_size(n_timestamps)
-        if k and k >= self.image_size_:
-            raise ValueError(f"n_conditions={k} must be below image_size_={self.image_size_}.")
         if self.sequence_scaling == "global":
             largest = float(np.max(np.abs(_paa(X, self.image_size_, self.overlapping))))
             self.sequence_scale_ = largest if largest > 0 else 1.0
         else:
             self.sequence_scale_ = 1.0
         side = self.image_size_
-        self.image_shape_ = (1, side + int(self.keep_sequence) + int(k > 0), side)
+        self.image_shape_ = (1, side, side)
         return self
 
     def transform(self, X):
@@ -273,14 +269,13 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
 
         Returns
         -------
-        ndarray of float32
-            ``(n_samples, 1, s, s)`` images, ``s = image_size_``. With
-            ``keep_sequence=True``, ``(n_samples, 1, s + 1, s)``: rows
-            ``0 .. s-1`` of channel 0 are the image and row ``s`` is the PAA
-            curve divided by ``sequence_scale_``, i.e. ``out[:, 0, :s, :]`` and
-            ``out[:, 0, s, :]``; :func:`split_gaf_and_sequence` returns both.
-            With ``n_conditions=k > 0``, ``(n_samples, 1, s + 2, s)``: row
-            ``s + 1`` is ``[k, c_1, …, c_k, 0, …]``.
+        dict or ndarray of float32
+            ``output="dict"``: ``{"image": (n_samples, 1, s, s), "sequence":
+            (n_samples, s)}`` float32 (``s = image_size_``; the sequence is
+            the PAA curve divided by ``sequence_scale_``), plus
+            ``"conditions"``: ``(n_samples, k)`` float64 with
+            ``n_conditions=k > 0``. ``output="image"``: the images
+            ``(n_samples, 1, s, s)``.
 
         Raises
         ------
@@ -294,18 +289,15 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         X = validate_data(self, X, dtype=np.float64, ensure_all_finite=False, reset=False)
         _check_finite(X)
         k = self.n_conditions
-        conditions = X[:, X.shape[1] - k :]
+        conditions = X[:, X.shape[1] - k :].copy()
         X = X[:, : X.shape[1] - k]
         side = self.image_size_
         n_samples = X.shape[0]
         paa_operator = _paa_operator(X.shape[1], side, self.overlapping)
         constant = X.min(axis=1) == X.max(axis=1)
         out = np.empty((n_samples, *self.image_shape_), dtype=np.float32)
-        if k:
-            out[:, 0, side + 1, :] = 0.0
-            out[:, 0, side + 1, 0] = k
-            out[:, 0, side + 1, 1 : k + 1] = conditions
-        images = out[:, 0, :side, :]
+        sequences = np.empty((n_samples, side), dtype=np.float32) if self.output == "dict" else None
+        images = out[:, 0]
         # Block by block of curves, so that every temporary stays small (in
         # cache) and the images go straight into ``out``. The image of a curve
         # is one (s, 2) x (2, s) product, left @ right:
@@ -327,9 +319,14 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
             right[:m, 0, :] = cos
             np.negative(sin, out=right[:m, 1, :], casting="same_kind")
             np.matmul(left[:m], right[:m], out=images[start:stop])
-            if self.keep_sequence:
-                out[start:stop, 0, side, :] = paa / self.sequence_scale_
-        return out
+            if sequences is not None:
+                sequences[start:stop] = paa / self.sequence_scale_
+        if sequences is None:
+            return out
+        result = {"image": out, "sequence": sequences}
+        if k:
+            result["conditions"] = conditions
+        return result
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -338,87 +335,6 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         tags.transformer_tags.preserves_dtype = ["float32"]
         tags.requires_fit = True
         return tags
-
-
-def split_gaf_and_sequence(Xt):
-    """Split a ``keep_sequence=True`` output into images and sequences.
-
-    Parameters
-    ----------
-    Xt : ndarray or torch.Tensor of shape (n_samples, 1, s + 1, s)
-        Output of :meth:`GramianAngularFieldEncoder.transform` with
-        ``keep_sequence=True``, or a batch of it (e.g. inside a network's
-        ``forward``).
-
-    Returns
-    -------
-    images : view of shape (n_samples, 1, s, s)
-        The GAF images, ``Xt[:, :, :s, :]``.
-    sequences : view of shape (n_samples, s)
-        The scaled PAA curves, ``Xt[:, 0, s, :]``.
-
-    Both are views of ``Xt`` (no copy), of the same type as ``Xt``.
-
-    Raises
-    ------
-    ValueError
-        If ``Xt`` does not have the shape ``(n_samples, 1, s + 1, s)``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skmat.encoders import GramianAngularFieldEncoder, split_gaf_and_sequence
-    >>> X = np.array([[0.0, 1.0, 3.0, 2.0], [4.0, 3.0, 1.0, 0.0]])
-    >>> out = GramianAngularFieldEncoder(keep_sequence=True).fit_transform(X)
-    >>> images, sequences = split_gaf_and_sequence(out)
-    >>> images.shape, sequences.shape
-    ((2, 1, 4, 4), (2, 4))
-    >>> sequences
-    array([[0.  , 0.25, 0.75, 0.5 ],
-           [1.  , 0.75, 0.25, 0.  ]], dtype=float32)
-    """
-    shape = tuple(Xt.shape)
-    if len(shape) != 4 or shape[1] != 1 or shape[2] not in (shape[3] + 1, shape[3] + 2):
-        raise ValueError(
-            "Expected the output of GramianAngularFieldEncoder(keep_sequence=True), of "
-            f"shape (n_samples, 1, s + 1, s) (or s + 2 with conditions); got shape {shape}."
-        )
-    side = shape[3]
-    return Xt[:, :, :side, :], Xt[:, 0, side, :]
-
-
-def split_gaf_conditions(Xt):
-    """The test conditions of a ``GramianAngularFieldEncoder(n_conditions=k)`` output.
-
-    Parameters
-    ----------
-    Xt : ndarray or torch.Tensor of shape (n_samples, 1, s + 2, s)
-
-    Returns
-    -------
-    conditions : view of shape (n_samples, k)
-        ``k`` is read from the first entry of the conditions row.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skmat.encoders import GramianAngularFieldEncoder, split_gaf_conditions
-    >>> X = np.array([[0.0, 1.0, 3.0, 2.0, 1.5], [4.0, 3.0, 1.0, 0.0, 2.5]])  # last column: thickness
-    >>> out = GramianAngularFieldEncoder(keep_sequence=True, n_conditions=1).fit_transform(X)
-    >>> out.shape
-    (2, 1, 6, 4)
-    >>> split_gaf_conditions(out)
-    array([[1.5],
-           [2.5]], dtype=float32)
-    """
-    shape = tuple(Xt.shape)
-    if len(shape) != 4 or shape[1] != 1 or shape[2] != shape[3] + 2:
-        raise ValueError(
-            "Expected the output of GramianAngularFieldEncoder(keep_sequence=True, "
-            f"n_conditions=k), of shape (n_samples, 1, s + 2, s); got shape {shape}."
-        )
-    k = int(Xt[0, 0, -1, 0]) if shape[0] else 0
-    return Xt[:, 0, -1, 1 : k + 1]
 
 
 # ---------------------------------------------------------------- helpers

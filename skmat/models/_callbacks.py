@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from skorch.callbacks import LRScheduler
+import sys
+import time
+
+from skorch.callbacks import LRScheduler, PrintLog
 from torch.optim.lr_scheduler import CosineAnnealingLR
 
-__all__ = ["CosineDecay"]
+__all__ = ["CosineDecay", "ProgressLog"]
 
 
 class CosineDecay(LRScheduler):
@@ -44,3 +47,59 @@ class CosineDecay(LRScheduler):
         scheduler_kwargs.setdefault("T_max", max(1, net.max_epochs))
         scheduler_kwargs.setdefault("last_epoch", -1)
         return super()._get_scheduler(net, policy, **scheduler_kwargs)
+
+
+class ProgressLog(PrintLog):
+    """skorch's per-epoch table, shown once a fit has run for ``delay`` seconds.
+
+    Short fits (tests, small grid-search cells) stay quiet; a fit that takes
+    longer prints the rows of the epochs so far as soon as ``delay`` has
+    passed, then one row per epoch. It is the default ``print_log`` callback
+    of skmat's network estimators; ``verbose=0`` silences it, as it does
+    skorch's :class:`~skorch.callbacks.PrintLog`, and ``delay=0`` prints
+    every fit.
+
+    Parameters
+    ----------
+    delay : float, default=10.0
+        Seconds of training before the table appears.
+    **kwargs
+        Passed to :class:`skorch.callbacks.PrintLog` (``keys_ignored``,
+        ``sink``, ``floatfmt``, …).
+
+    Examples
+    --------
+    >>> from skmat import PTRCNNRegressor
+    >>> from skmat.models import ProgressLog
+    >>> net = PTRCNNRegressor(callbacks__print_log=ProgressLog(delay=0))
+    """
+
+    def __init__(self, delay=10.0, **kwargs):
+        super().__init__(**kwargs)
+        self.delay = delay
+
+    def on_train_begin(self, net, **kwargs):
+        self.start_time_ = time.monotonic()
+        self.first_epoch_ = len(net.history)
+        self.showing_ = self.delay <= 0
+        return super().on_train_begin(net, **kwargs)
+
+    def _show(self, row, verbose):
+        tabulated = self.table(row)
+        if self.first_iteration_:
+            header, lines = tabulated.split("\n", 2)[:2]
+            self._sink(header, verbose)
+            self._sink(lines, verbose)
+            self.first_iteration_ = False
+        self._sink(tabulated.rsplit("\n", 1)[-1], verbose)
+
+    def on_epoch_end(self, net, **kwargs):
+        if not self.showing_:
+            if time.monotonic() - self.start_time_ < self.delay:
+                return
+            self.showing_ = True
+            for row in net.history[self.first_epoch_ : -1]:
+                self._show(row, net.verbose)
+        self._show(net.history[-1], net.verbose)
+        if self.sink is print:
+            sys.stdout.flush()

@@ -11,10 +11,10 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._callbacks import CosineDecay
 from ._image_input import as_image_batch, check_fitted_shape
+from ._persistence import SavableNetMixin
 from ._ptr_cnn import PTRCNN
-from ._scaled_net import seeded_torch
+from ._scaled_net import default_callbacks, seeded_torch
 
 __all__ = ["PTRCNNClassifier", "PretrainedPTRCNN", "pretrained_network"]
 
@@ -102,7 +102,7 @@ def _final_linear_prefix(network):
     return f"predictor.{last}."
 
 
-class PTRCNNClassifier(ClassifierMixin, NeuralNet):
+class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
     """Periodic-table CNN classifier, optionally starting from a trained regressor.
 
     The classification counterpart of :class:`PTRCNNRegressor`: the same
@@ -143,7 +143,8 @@ class PTRCNNClassifier(ClassifierMixin, NeuralNet):
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, dropout and shuffling (in a forked torch RNG).
     device : str or torch.device, default="cpu"
-    verbose : int, default=0
+    verbose : int, default=1
+        Prints the per-epoch table once a fit has run for 10 s; 0 silences it.
     **kwargs
         Any other :class:`skorch.NeuralNet` parameter.
 
@@ -159,6 +160,7 @@ class PTRCNNClassifier(ClassifierMixin, NeuralNet):
     See Also
     --------
     PTRCNNRegressor : Pretrain the network on a large regression set.
+    PTRCNNClassifier.save, PTRCNNClassifier.load : Store a fitted model without pickle.
     skmat.datasets.load_mp_heusler_stability : Stability labels.
 
     Examples
@@ -195,7 +197,7 @@ class PTRCNNClassifier(ClassifierMixin, NeuralNet):
         train_split=None,
         random_state=None,
         device="cpu",
-        verbose=0,
+        verbose=1,
         **kwargs,
     ):
         super().__init__(
@@ -244,7 +246,7 @@ class PTRCNNClassifier(ClassifierMixin, NeuralNet):
 
     @property
     def _default_callbacks(self):
-        return [*super()._default_callbacks, ("lr_schedule", CosineDecay())]
+        return default_callbacks(super()._default_callbacks)
 
     def initialize_module(self):
         kwargs = self.get_params_for("module")

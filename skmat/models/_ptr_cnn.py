@@ -127,5 +127,8 @@ class PTRCNN(nn.Module):
         fc += [nn.Dropout(dropout), nn.Linear(n_in, n_outputs)]
         self.predictor = nn.Sequential(*fc)
 
+    #: Submodules kept fixed by ``freeze_features=True`` of the estimators.
+    feature_modules = ("features",)
+
     def forward(self, X):
         return self.predictor(torch.flatten(self.features(X), start_dim=1))

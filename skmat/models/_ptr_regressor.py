@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from skorch.callbacks import LRScheduler
 
-from ._image_input import as_image_batch
+from ._image_input import as_image_batch, check_fitted_shape
 from ._ptr_cnn import PTRCNN
 from ._scaled_net import ScaledNetRegressor
 
@@ -100,13 +101,18 @@ class PTRCNNRegressor(ScaledNetRegressor):
         ``"whiten"``: subtract the training mean, divide by the training
         standard deviation, per target. ``"bound"``: min–max to [0, 1].
         Fitted on the training targets only; predictions are mapped back.
+    freeze_features : bool or list of str, default=False
+        Keep the convolutional layers (``module.features``) fixed while
+        training: for fine-tuning a fitted network on a small set with
+        ``warm_start=True``. A list names the submodules to keep fixed.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout and batch shuffling (inside a
         forked torch RNG, so the global state is left untouched). An int
         makes CPU results identical run to run.
     device : str or torch.device, default="cpu"
-    verbose : int, default=0
-        1 prints skorch's per-epoch table.
+    verbose : int, default=1
+        1 prints skorch's per-epoch table once a fit has run for 10 s
+        (:class:`~skmat.models.ProgressLog`); 0 silences it.
     **kwargs
         Any other :class:`skorch.NeuralNet` parameter (``module__*``,
         ``optimizer__*``, ``callbacks``, ``iterator_train__*``, …).
@@ -123,10 +129,13 @@ class PTRCNNRegressor(ScaledNetRegressor):
         Target scaling fitted on the training targets.
     history_ : skorch.History
         Per-epoch losses (skorch's, also ``history``).
+    frozen_parameters_ : list of str
+        Parameters kept fixed in the last fit (``freeze_features``).
 
     See Also
     --------
     PeriodicTableEncoder : Builds the input images from formulas.
+    PTRCNNRegressor.save, PTRCNNRegressor.load : Store a fitted model without pickle.
     paper_training_params : The paper's optimiser settings.
 
     Notes
@@ -168,14 +177,16 @@ class PTRCNNRegressor(ScaledNetRegressor):
         batch_size=32,
         train_split=None,
         target_scaling="whiten",
+        freeze_features=False,
         random_state=None,
         device="cpu",
-        verbose=0,
+        verbose=1,
         **kwargs,
     ):
         super().__init__(
             module,
             target_scaling=target_scaling,
+            freeze_features=freeze_features,
             random_state=random_state,
             criterion=criterion,
             optimizer=optimizer,
@@ -192,6 +203,13 @@ class PTRCNNRegressor(ScaledNetRegressor):
 
     def _as_input(self, X):
         return as_image_batch(X, type(self).__name__)
+
+    def _fit_input(self, X):
+        self.input_shape_ = tuple(X.shape[1:])
+        self.n_features_in_ = int(np.prod(X.shape[1:]))
+
+    def _check_input(self, X):
+        check_fitted_shape(self, X)
 
     def _inferred_module_kwargs(self):
         return {"in_shape": self.input_shape_, "n_outputs": self.n_outputs_}

@@ -11,11 +11,13 @@ from skorch import NeuralNet, NeuralNetRegressor
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._callbacks import CosineDecay
-from ._image_input import check_fitted_shape, first_bad_row
+from ._callbacks import CosineDecay, ProgressLog
+from ._image_input import first_bad_row
+from ._persistence import SavableNetMixin
 from ._target_scaling import fit_target_scaling
+from ._training import apply_freeze, run_training
 
-__all__ = ["ScaledNetRegressor", "first_bad_row", "seeded_torch"]
+__all__ = ["ScaledNetRegressor", "default_callbacks", "first_bad_row", "seeded_torch"]
 
 
 @contextlib.contextmanager
@@ -37,7 +39,13 @@ def seeded_torch(random_state):
         yield
 
 
-class ScaledNetRegressor(NeuralNetRegressor):
+def default_callbacks(base_callbacks):
+    """skorch's default callbacks with skmat's progress table and cosine learning-rate decay."""
+    callbacks = [(name, ProgressLog() if name == "print_log" else cb) for name, cb in base_callbacks]
+    return [*callbacks, ("lr_schedule", CosineDecay())]
+
+
+class ScaledNetRegressor(SavableNetMixin, NeuralNetRegressor):
     """Base of skmat's network regressors (not used directly).
 
     Adds to :class:`skorch.NeuralNetRegressor`: float32 casting and checks of
@@ -46,12 +54,15 @@ class ScaledNetRegressor(NeuralNetRegressor):
     the data (``_inferred_module_kwargs``, per subclass); seeding through
     ``random_state`` in a forked torch RNG; predictions in the shape and units
     of the fitted ``y``; a cosine learning-rate decay as the default
-    ``lr_schedule`` callback.
+    ``lr_schedule`` callback; a progress table for long fits
+    (:class:`~skmat.models.ProgressLog`); ``freeze_features`` for
+    fine-tuning; ``save``/``load`` without pickle.
     """
 
-    def __init__(self, module, *, target_scaling="whiten", random_state=None, **kwargs):
+    def __init__(self, module, *, target_scaling="whiten", freeze_features=False, random_state=None, **kwargs):
         super().__init__(module, **kwargs)
         self.target_scaling = target_scaling
+        self.freeze_features = freeze_features
         self.random_state = random_state
 
     def _as_input(self, X):  # pragma: no cover - abstract
@@ -60,8 +71,16 @@ class ScaledNetRegressor(NeuralNetRegressor):
     def _inferred_module_kwargs(self):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _fit_input_scaling(self, X):
-        """Fit input scaling on the training inputs (default: none)."""
+    def _fit_input(self, X):  # pragma: no cover - abstract
+        """Record what the inputs look like (and fit any input scaling) at a fresh fit."""
+        raise NotImplementedError
+
+    def _check_input(self, X):  # pragma: no cover - abstract
+        """Raise if ``X`` does not look like the inputs seen at fit."""
+        raise NotImplementedError
+
+    def _n_samples(self, X):
+        return len(X)
 
     def _scale_input(self, X):
         """Apply the fitted input scaling; must not modify ``X`` in place."""
@@ -72,6 +91,14 @@ class ScaledNetRegressor(NeuralNetRegressor):
             raise ValueError(
                 f"target_scaling must be 'whiten', 'bound' or None, got {self.target_scaling!r}."
             )
+        spec = self.freeze_features
+        valid = spec is None or isinstance(spec, (bool, np.bool_, str)) or (
+            isinstance(spec, (list, tuple)) and all(isinstance(name, str) for name in spec)
+        )
+        if not valid:
+            raise ValueError(
+                f"freeze_features must be True, False or submodule names, got {spec!r}."
+            )
 
     def _prepare(self, X, y, reset):
         self._check_params()
@@ -80,14 +107,15 @@ class ScaledNetRegressor(NeuralNetRegressor):
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
         X = self._as_input(X)
+        n_samples = self._n_samples(X)
         try:
             y = np.asarray(y, dtype=np.float64)
         except (TypeError, ValueError) as error:
             raise ValueError(f"y must be numeric: {error}") from None
         if y.ndim not in (1, 2):
             raise ValueError(f"y must have shape (n,) or (n, k), got {y.shape}.")
-        if len(y) != len(X):
-            raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
+        if len(y) != n_samples:
+            raise ValueError(f"X has {n_samples} samples but y has {len(y)}.")
         row = first_bad_row(y)
         if row is not None:
             raise ValueError(f"y contains NaN or infinity at row {row}.")
@@ -95,12 +123,10 @@ class ScaledNetRegressor(NeuralNetRegressor):
         if reset:
             self.target_ndim_ = y.ndim
             self.n_outputs_ = y2.shape[1]
-            self.input_shape_ = tuple(X.shape[1:])
-            self.n_features_in_ = int(np.prod(X.shape[1:]))
             self.target_offset_, self.target_scale_ = fit_target_scaling(y2, self.target_scaling)
-            self._fit_input_scaling(X)
+            self._fit_input(X)
         else:
-            check_fitted_shape(self, X)
+            self._check_input(X)
             if y2.shape[1] != self.n_outputs_:
                 raise ValueError(f"y has {y2.shape[1]} targets; the model was fitted on {self.n_outputs_}.")
         y_scaled = ((y2 - self.target_offset_) / self.target_scale_).astype(np.float32)
@@ -113,25 +139,37 @@ class ScaledNetRegressor(NeuralNetRegressor):
 
     @property
     def _default_callbacks(self):
-        return [*super()._default_callbacks, ("lr_schedule", CosineDecay())]
+        return default_callbacks(super()._default_callbacks)
 
     def initialize_module(self):
         kwargs = self.get_params_for("module")
-        if hasattr(self, "input_shape_"):
+        if hasattr(self, "n_outputs_"):
             for key, value in self._inferred_module_kwargs().items():
                 kwargs.setdefault(key, value)
         self.module_ = self.initialized_instance(self.module, kwargs)
         return self
+
+    def _train(self, X, y_scaled, **fit_params):
+        self.frozen_parameters_ = apply_freeze(self.module_, self.freeze_features)
+        run_training(self, X, y_scaled, **fit_params)
+
+    def _after_load(self):
+        apply_freeze(self.module_, self.freeze_features)
 
     # -- scikit-learn API -----------------------------------------------------
 
     def fit(self, X, y, **fit_params):
         """Fit the network (re-initialised unless ``warm_start``).
 
+        With ``warm_start=True`` on a fitted estimator (or one read with
+        ``load``), training continues from its weights and keeps the input
+        and target scaling fitted the first time: fine-tuning.
+        ``freeze_features=True`` then keeps the feature extractor fixed.
+
         Parameters
         ----------
-        X : array-like of shape (n, C, H, W), (n, H, W) or (n, F)
-            Images, e.g. from :class:`~skmat.PeriodicTableEncoder`.
+        X : array-like or dict
+            See the class docstring.
         y : array-like of shape (n,) or (n, k)
             One or several targets.
 
@@ -139,12 +177,12 @@ class ScaledNetRegressor(NeuralNetRegressor):
         -------
         self
         """
-        reset = not (self.warm_start and self.initialized_)
+        reset = not (self.warm_start and self.initialized_ and hasattr(self, "n_outputs_"))
         X, y_scaled = self._prepare(X, y, reset=reset)
         with self._seeded():
             if reset:
                 self.initialize()
-            NeuralNet.partial_fit(self, X, y_scaled, _routing_method="fit", **fit_params)
+            self._train(X, y_scaled, **fit_params)
         return self
 
     def partial_fit(self, X, y, classes=None, **fit_params):
@@ -154,9 +192,12 @@ class ScaledNetRegressor(NeuralNetRegressor):
         -------
         self
         """
-        X, y_scaled = self._prepare(X, y, reset=not self.initialized_)
+        reset = not (self.initialized_ and hasattr(self, "n_outputs_"))
+        X, y_scaled = self._prepare(X, y, reset=reset)
         with self._seeded():
-            NeuralNet.partial_fit(self, X, y_scaled, **fit_params)
+            if reset:
+                self.initialize()
+            self._train(X, y_scaled, **fit_params)
         return self
 
     def predict(self, X):
@@ -164,7 +205,8 @@ class ScaledNetRegressor(NeuralNetRegressor):
 
         Parameters
         ----------
-        X : array-like of shape (n, C, H, W), (n, H, W) or (n, F)
+        X : array-like or dict
+            As at fit.
 
         Returns
         -------
@@ -172,10 +214,11 @@ class ScaledNetRegressor(NeuralNetRegressor):
         """
         check_is_fitted(self, ["n_outputs_", "module_"])
         X = self._as_input(X)
-        check_fitted_shape(self, X)
+        self._check_input(X)
+        n_samples = self._n_samples(X)
         X = self._scale_input(X)
         outputs = [out.detach().cpu().numpy() for out in self.forward_iter(X, training=False)]
-        scaled = np.concatenate(outputs).astype(np.float64).reshape(len(X), -1)
+        scaled = np.concatenate(outputs).astype(np.float64).reshape(n_samples, -1)
         y = scaled * self.target_scale_ + self.target_offset_
         return y.ravel() if self.target_ndim_ == 1 else y
 

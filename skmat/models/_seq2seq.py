@@ -5,38 +5,20 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["MultiScaleConv1d", "SPTSeq2Seq", "append_conditions", "conditions_of", "decoder_queries", "split_input"]
+__all__ = ["MultiScaleConv1d", "SPTSeq2Seq", "append_conditions", "checked_conditions", "decoder_queries"]
 
 
-def split_input(X, use_gaf, n_conditions=0):
-    """Split a network input ``(B, 1, H, s)`` into GAF image, sequence and conditions.
+def checked_conditions(conditions, n_conditions):
+    """The ``(B, k)`` test conditions a network built for ``n_conditions = k`` reads, or None if k = 0.
 
-    ``H = s + 1``: the image is ``X[:, :, :s]`` and the sequence row ``s``
-    (the layout of ``GramianAngularFieldEncoder(keep_sequence=True)``);
-    ``H = s + 2``: row ``s + 1`` also holds ``[k, c_1 … c_k]`` test conditions
-    (``n_conditions=k``); ``H = 1``: a bare sequence. Returns
-    ``(image or None, sequence, conditions or None)``.
+    Raises a ``ValueError`` if the batch carries another number of conditions.
     """
-    height, length = X.shape[-2], X.shape[-1]
-    if height == 1:
-        return None, X[:, 0, 0, :], None
-    if height not in (length + 1, length + 2):
+    given = 0 if conditions is None else conditions.shape[-1]
+    if given != n_conditions:
         raise ValueError(
-            f"Expected input of shape (B, 1, s + 1, s), (B, 1, s + 2, s) or (B, 1, 1, s); got {tuple(X.shape)}."
+            f"The network was built for {n_conditions} test conditions but the input has {given}."
         )
-    image = X[:, :, :length, :] if use_gaf else None
-    conditions = X[:, 0, length + 1, 1 : n_conditions + 1] if height == length + 2 and n_conditions else None
-    return image, X[:, 0, length, :], conditions
-
-
-def conditions_of(X, n_conditions):
-    """The ``(B, k)`` test conditions of an input with a conditions row, or None if k = 0."""
-    if not n_conditions:
-        return None
-    conditions = split_input(X, False, n_conditions)[2]
-    if conditions is None or conditions.shape[1] != n_conditions:
-        raise ValueError(f"n_conditions={n_conditions} needs an input conditions row (B, 1, s + 2, s).")
-    return conditions
+    return conditions if n_conditions else None
 
 
 def append_conditions(features, conditions):
@@ -111,15 +93,24 @@ class SPTSeq2Seq(nn.Module):
     num_heads : int, default=4
     dropout : float, default=0.1
     n_conditions : int, default=0
-        Test conditions (e.g. thickness) in the input's conditions row; they
-        join every step's features and shift the decoder's queries.
+        Number of test conditions (e.g. thickness) given as ``conditions``;
+        they join every step's features and shift the decoder's queries.
+
+    Notes
+    -----
+    ``forward(sequence, image=None, conditions=None)`` takes the keys of the
+    dict made by :class:`~skmat.GramianAngularFieldEncoder`: ``sequence``
+    ``(B, s)``, ``image`` ``(B, 1, s, s)`` (needed with ``use_gaf=True``) and
+    ``conditions`` ``(B, k)``. ``input_keys`` names the ones it reads and
+    ``feature_modules`` the submodules that ``freeze_features=True`` of the
+    regressor keeps fixed.
 
     Examples
     --------
     >>> import torch
     >>> from skmat.models import SPTSeq2Seq
     >>> net = SPTSeq2Seq(sequence_length=32, n_outputs=35, hidden_size=16, num_layers=2)
-    >>> net(torch.zeros(4, 1, 33, 32)).shape
+    >>> net(sequence=torch.zeros(4, 32), image=torch.zeros(4, 1, 32, 32)).shape
     torch.Size([4, 35])
     """
 
@@ -167,20 +158,27 @@ class SPTSeq2Seq(nn.Module):
             self.norm = nn.LayerNorm(hidden_size)
         self.head = nn.Linear(hidden_size, 1)
 
-    def features(self, X):
+    feature_modules = ("conv1d", "conv2d")
+
+    @property
+    def input_keys(self):
+        """Input entries this network reads."""
+        return ("sequence", "image", "conditions") if self.use_gaf else ("sequence", "conditions")
+
+    def features(self, sequence, image=None, conditions=None):
         """The feature matrix ``(B, s, d)`` of the paper's Algorithm 1."""
-        image, sequence, _ = split_input(X, self.use_gaf)
-        features = append_conditions(self.conv1d(sequence), conditions_of(X, self.n_conditions))
+        conditions = checked_conditions(conditions, self.n_conditions)
+        features = append_conditions(self.conv1d(sequence), conditions)
         if not self.use_gaf:
             return features
         if image is None:
-            raise ValueError("use_gaf=True needs GAF images: input of shape (B, 1, s + 1, s).")
+            raise ValueError("use_gaf=True needs GAF images: pass image of shape (B, 1, s, s).")
         image_features = self.conv2d(image).mean(dim=2).transpose(1, 2)  # mean over one image axis
         return torch.cat([features, image_features], dim=2)
 
-    def forward(self, X):
-        encoded, state = self.encoder(self.features(X))
-        queries = decoder_queries(self.queries, X.shape[0], conditions_of(X, self.n_conditions),
+    def forward(self, sequence, image=None, conditions=None):
+        encoded, state = self.encoder(self.features(sequence, image, conditions))
+        queries = decoder_queries(self.queries, sequence.shape[0], checked_conditions(conditions, self.n_conditions),
                                   getattr(self, "condition_queries", None))
         decoded, _ = self.decoder(queries, state)
         if self.use_attention:

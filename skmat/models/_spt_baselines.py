@@ -1,12 +1,11 @@
 """Baseline networks of Yang et al. (2025), Table II: ANN, GRU and Transformer Seq2Seq.
 
-Each reads the same input as :class:`~skmat.models.SPTSeq2Seq` — a float32
-tensor ``(B, 1, s + 1, s)`` (GAF image with its sequence row, from
-``GramianAngularFieldEncoder(keep_sequence=True)``), ``(B, 1, s + 2, s)``
-(with a test-conditions row, from ``n_conditions=k``) or ``(B, 1, 1, s)`` (a
-bare sequence) — but uses only the sequence row (and the conditions, which
-join every step's features as in the proposed model), not the image, and
-returns ``(B, T)``.
+Each reads the same input as :class:`~skmat.models.SPTSeq2Seq` — the keys of
+the dict made by :class:`~skmat.GramianAngularFieldEncoder`, ``sequence``
+``(B, s)``, ``image`` ``(B, 1, s, s)`` and ``conditions`` ``(B, k)`` — but
+uses only the sequence (and the conditions, which join every step's features
+as in the proposed model), not the image (accepted and ignored), and returns
+``(B, T)``.
 They plug into the same regressor::
 
     SPTSeq2SeqRegressor(module=GRUSeq2Seq)
@@ -21,18 +20,16 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._seq2seq import MultiScaleConv1d, append_conditions, conditions_of, decoder_queries, split_input
+from ._seq2seq import MultiScaleConv1d, append_conditions, checked_conditions, decoder_queries
 
 __all__ = ["CurveMLP", "GRUSeq2Seq", "TransformerSeq2Seq"]
 
 
-def _sequence(X, sequence_length=None):
-    """The sequence row ``(B, s)`` of an input ``(B, 1, s + 1 | s + 2 | 1, s)``."""
-    _, sequence, _ = split_input(X, use_gaf=False)
-    if sequence_length is not None and sequence.shape[-1] != sequence_length:
+def _checked_sequence(sequence, sequence_length):
+    """The sequence ``(B, s)``, checked against the length the network was built for."""
+    if sequence.ndim != 2 or sequence.shape[-1] != sequence_length:
         raise ValueError(
-            f"Expected sequences of length {sequence_length}; got {sequence.shape[-1]} "
-            f"(input shape {tuple(X.shape)})."
+            f"Expected sequences of shape (B, {sequence_length}); got {tuple(sequence.shape)}."
         )
     return sequence
 
@@ -70,9 +67,7 @@ class CurveMLP(nn.Module):
     >>> import torch
     >>> from skmat.models import CurveMLP
     >>> net = CurveMLP(32, 35, hidden_sizes=(16,))
-    >>> net(torch.zeros(4, 1, 33, 32)).shape
-    torch.Size([4, 35])
-    >>> net(torch.zeros(4, 1, 1, 32)).shape
+    >>> net(sequence=torch.zeros(4, 32)).shape
     torch.Size([4, 35])
     """
 
@@ -89,9 +84,12 @@ class CurveMLP(nn.Module):
         layers.append(nn.Linear(width, n_outputs))
         self.mlp = nn.Sequential(*layers)
 
-    def forward(self, X):
-        sequence = _sequence(X, self.sequence_length)
-        conditions = conditions_of(X, self.n_conditions)
+    input_keys = ("sequence", "conditions")
+    feature_modules = ()
+
+    def forward(self, sequence, conditions=None, image=None):
+        sequence = _checked_sequence(sequence, self.sequence_length)
+        conditions = checked_conditions(conditions, self.n_conditions)
         return self.mlp(sequence if conditions is None else torch.cat([sequence, conditions], dim=1))
 
 
@@ -138,7 +136,7 @@ class GRUSeq2Seq(nn.Module):
     >>> import torch
     >>> from skmat.models import GRUSeq2Seq
     >>> net = GRUSeq2Seq(32, 35, conv1d_channels=2, hidden_size=8, num_layers=1)
-    >>> net(torch.zeros(4, 1, 33, 32)).shape
+    >>> net(sequence=torch.zeros(4, 32)).shape
     torch.Size([4, 35])
     """
 
@@ -170,10 +168,14 @@ class GRUSeq2Seq(nn.Module):
         self.decoder = nn.GRU(hidden_size, hidden_size, num_layers, batch_first=True, dropout=layer_dropout)
         self.head = nn.Linear(hidden_size, 1)
 
-    def forward(self, X):
-        conditions = conditions_of(X, self.n_conditions)
-        _, state = self.encoder(append_conditions(self.features(_sequence(X)), conditions))
-        queries = decoder_queries(self.queries, X.shape[0], conditions, getattr(self, "condition_queries", None))
+    input_keys = ("sequence", "conditions")
+    feature_modules = ("features",)
+
+    def forward(self, sequence, conditions=None, image=None):
+        conditions = checked_conditions(conditions, self.n_conditions)
+        _, state = self.encoder(append_conditions(self.features(sequence), conditions))
+        queries = decoder_queries(self.queries, sequence.shape[0], conditions,
+                                  getattr(self, "condition_queries", None))
         decoded, _ = self.decoder(queries, state)
         return self.head(decoded).squeeze(-1)
 
@@ -227,7 +229,7 @@ class TransformerSeq2Seq(nn.Module):
     >>> from skmat.models import TransformerSeq2Seq
     >>> net = TransformerSeq2Seq(32, 35, conv1d_channels=2, d_model=8, nhead=2,
     ...                          num_layers=1, dim_feedforward=16)
-    >>> net(torch.zeros(4, 1, 1, 32)).shape
+    >>> net(sequence=torch.zeros(4, 32)).shape
     torch.Size([4, 35])
     """
 
@@ -268,11 +270,14 @@ class TransformerSeq2Seq(nn.Module):
         self.decoder = nn.TransformerDecoder(decoder_layer, num_layers)
         self.head = nn.Linear(d_model, 1)
 
-    def forward(self, X):
-        sequence = _sequence(X, self.sequence_length)
-        conditions = conditions_of(X, self.n_conditions)
+    input_keys = ("sequence", "conditions")
+    feature_modules = ("features",)
+
+    def forward(self, sequence, conditions=None, image=None):
+        sequence = _checked_sequence(sequence, self.sequence_length)
+        conditions = checked_conditions(conditions, self.n_conditions)
         features = append_conditions(self.features(sequence), conditions)
         memory = self.encoder(self.projection(features) + self.input_positions)
-        queries = decoder_queries(self.queries + self.output_positions, X.shape[0], conditions,
+        queries = decoder_queries(self.queries + self.output_positions, sequence.shape[0], conditions,
                                   getattr(self, "condition_queries", None))
         return self.head(self.decoder(queries, memory)).squeeze(-1)

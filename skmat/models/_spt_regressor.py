@@ -6,9 +6,9 @@ import inspect
 
 import numpy as np
 import torch
-from sklearn.utils.validation import check_array
 
-from ._scaled_net import ScaledNetRegressor, first_bad_row
+from ._curve_input import as_curve_input, check_curve_layout, curve_input_layout, n_curves
+from ._scaled_net import ScaledNetRegressor
 from ._seq2seq import SPTSeq2Seq
 
 __all__ = ["SPTSeq2SeqRegressor"]
@@ -19,17 +19,23 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
 
     The model of Yang et al. (2025) as a scikit-learn regressor (a skorch
     ``NeuralNetRegressor`` around :class:`~skmat.models.SPTSeq2Seq`). Put a
-    :class:`~skmat.GramianAngularFieldEncoder` with ``keep_sequence=True`` in
-    front of it::
+    :class:`~skmat.GramianAngularFieldEncoder` in front of it, with its
+    defaults::
 
-        Pipeline([("gaf", GramianAngularFieldEncoder(64, keep_sequence=True)),
-                  ("s2s", SPTSeq2SeqRegressor())])
+        make_pipeline(GramianAngularFieldEncoder(64), SPTSeq2SeqRegressor())
 
-    or give it the curves themselves ``(n, m)`` for the GAF-free "1D LSTM"
-    ablation. Sequence length and output length are read from the data at
-    ``fit``; the input sequence is standardised (one mean and standard
-    deviation over all training values) and the target whitened per output
-    point, both fitted on the training data only.
+    The encoder passes a dict with the GAF ``"image"`` ``(n, 1, s, s)``, the
+    curve's ``"sequence"`` ``(n, s)`` and, with ``n_conditions=k`` (trailing
+    columns of the curves, e.g. the disc thickness), the ``"conditions"``
+    ``(n, k)``; skorch hands them to the network by key. Such a dict can be
+    written by hand, and bare curves ``(n, m)`` are read as ``{"sequence":
+    X}``: the GAF-free "1D LSTM" ablation (``module__use_gaf=False``) and the
+    baselines (``module=GRUSeq2Seq`` …) take the same inputs and leave the
+    image aside. Sequence length, number of conditions and output length are
+    read from the data at ``fit`` and checked at ``predict``; the input
+    sequence is standardised (one mean and standard deviation over all
+    training values), each condition standardised, and the target whitened
+    per output point, all fitted on the training data only.
 
     Parameters
     ----------
@@ -45,29 +51,43 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
     batch_size : int, default=64
     train_split : callable or None, default=None
     target_scaling : {"whiten", "bound", None}, default="whiten"
+    freeze_features : bool or list of str, default=False
+        Keep the feature extractor fixed while training (the network's
+        ``feature_modules``: the 1-D and 2-D convolutions of
+        :class:`~skmat.models.SPTSeq2Seq`), e.g. when fine-tuning a fitted
+        model on a few new curves with ``warm_start=True``. A list names
+        the submodules to keep fixed (``["conv1d", "conv2d", "encoder"]``).
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, dropout and shuffling; an int makes CPU results
         identical run to run.
     device : str, default="cpu"
-    verbose : int, default=0
+    verbose : int, default=1
+        Prints the per-epoch table once a fit has run for 10 s; 0 silences it.
     **kwargs
         Other :class:`skorch.NeuralNet` parameters.
 
     Attributes
     ----------
     module_ : SPTSeq2Seq
-    input_shape_ : tuple of int
-        ``(1, s + 1, s)`` with GAF images, ``(1, 1, m)`` for bare curves.
+    sequence_length_ : int
+        Points per input curve (``n_features_in_``).
+    uses_image_ : bool
+        Whether the network reads the GAF image.
+    n_conditions_ : int
+        Number of test conditions.
     n_outputs_ : int
         Points of the predicted curve.
     input_offset_, input_scale_ : float
         Standardisation of the input sequence.
-    n_conditions_ : int
-        Test conditions (e.g. thickness) found in the input: give them as
-        trailing columns of ``X`` and ``GramianAngularFieldEncoder(...,
-        n_conditions=k)`` passes them through. Standardised per condition
-        (``condition_offset_``, ``condition_scale_``).
+    condition_offset_, condition_scale_ : ndarray of shape (n_conditions_,)
     target_offset_, target_scale_ : ndarray of shape (n_points,)
+    frozen_parameters_ : list of str
+        Parameters kept fixed in the last fit.
+
+    See Also
+    --------
+    GramianAngularFieldEncoder : Builds the input from curves.
+    SPTSeq2SeqRegressor.save, SPTSeq2SeqRegressor.load : Store a fitted model without pickle.
 
     Notes
     -----
@@ -80,17 +100,23 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
 
     Examples
     --------
-    >>> from sklearn.pipeline import Pipeline
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
     >>> from skmat import GramianAngularFieldEncoder, SPTSeq2SeqRegressor
     >>> from skmat.datasets import make_small_punch_test
     >>> spt = make_small_punch_test(64, random_state=0)
-    >>> model = Pipeline([
-    ...     ("gaf", GramianAngularFieldEncoder(16, keep_sequence=True)),
-    ...     ("s2s", SPTSeq2SeqRegressor(max_epochs=2, module__hidden_size=16,
-    ...                                 module__num_layers=1, random_state=0)),
-    ... ])
+    >>> small = dict(max_epochs=2, module__hidden_size=16, module__num_layers=1, random_state=0)
+    >>> model = make_pipeline(GramianAngularFieldEncoder(16), SPTSeq2SeqRegressor(**small))
     >>> model.fit(spt.data, spt.target).predict(spt.data[:3]).shape
     (3, 35)
+
+    With the disc thickness as a trailing column of each curve:
+
+    >>> X = np.column_stack([spt.data, spt.params["thickness"]])
+    >>> model = make_pipeline(GramianAngularFieldEncoder(16, n_conditions=1),
+    ...                       SPTSeq2SeqRegressor(**small))
+    >>> model.fit(X, spt.target)[-1].n_conditions_
+    1
     """
 
     def __init__(
@@ -104,14 +130,16 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
         batch_size=64,
         train_split=None,
         target_scaling="whiten",
+        freeze_features=False,
         random_state=None,
         device="cpu",
-        verbose=0,
+        verbose=1,
         **kwargs,
     ):
         super().__init__(
             module,
             target_scaling=target_scaling,
+            freeze_features=freeze_features,
             random_state=random_state,
             criterion=criterion,
             optimizer=optimizer,
@@ -125,80 +153,63 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
         )
 
     def _as_input(self, X):
-        """Float32 ``(n, 1, H, s)``: GAF images with their sequence row, or bare curves."""
-        if isinstance(X, torch.Tensor):
-            X = X.detach().cpu().numpy()
-        X = check_array(X, dtype=np.float32, allow_nd=True, ensure_all_finite=False, input_name="X")
-        row = first_bad_row(X)
-        if row is not None:
-            raise ValueError(f"X contains NaN or infinity in curve {row}.")
-        if X.ndim == 2:
-            X = X[:, None, None, :]
-        elif X.ndim == 3:
-            X = X[:, None]
-        if X.ndim != 4 or X.shape[1] != 1 or X.shape[2] not in (1, X.shape[3] + 1, X.shape[3] + 2):
+        """The checked dict of float32 arrays (see :func:`~skmat.models.as_curve_input`)."""
+        return as_curve_input(X, type(self).__name__)
+
+    def _n_samples(self, X):
+        return n_curves(X)
+
+    def _module_accepts(self, name):
+        return isinstance(self.module, type) and name in inspect.signature(self.module).parameters
+
+    def _uses_image(self, has_image):
+        """Whether the network reads the image: ``module__use_gaf`` if given, else whether there is one."""
+        if not self._module_accepts("use_gaf"):
+            return False
+        return bool(self.get_params_for("module").get("use_gaf", has_image))
+
+    def _fit_input(self, X):
+        layout = curve_input_layout(X)
+        self.sequence_length_ = layout["sequence_length"]
+        self.n_conditions_ = layout["n_conditions"]
+        self.uses_image_ = self._uses_image(layout["has_image"])
+        self.n_features_in_ = self.sequence_length_
+        if self.uses_image_ and not layout["has_image"]:
             raise ValueError(
-                "Expected curves (n, m), or GramianAngularFieldEncoder(keep_sequence=True) output "
-                f"(n, 1, s + 1, s) or (n, 1, s + 2, s); got shape {X.shape}. A GAF image without "
-                "its sequence row (keep_sequence=False) cannot be used: the image alone has lost "
-                "the load level."
+                "module__use_gaf=True needs GAF images: put GramianAngularFieldEncoder(image_size) "
+                "before the regressor, or set module__use_gaf=False."
             )
-        return X
+        sequence = X["sequence"]
+        self.input_offset_ = float(sequence.mean(dtype=np.float64))
+        std = float(sequence.std(dtype=np.float64))
+        self.input_scale_ = std if std > 0 else 1.0
+        if self.n_conditions_:
+            values = X["conditions"].astype(np.float64)
+            self.condition_offset_ = values.mean(axis=0)
+            spread = values.std(axis=0)
+            self.condition_scale_ = np.where(spread > 0, spread, 1.0)
+        else:
+            self.condition_offset_ = self.condition_scale_ = np.zeros(0)
 
-    def _conditions_row(self, X):
-        return X[:, 0, X.shape[3] + 1, :] if X.shape[2] == X.shape[3] + 2 else None
-
-    def _has_images(self):
-        return self.input_shape_[1] in (self.input_shape_[2] + 1, self.input_shape_[2] + 2)
+    def _check_input(self, X):
+        check_curve_layout(self, X)
 
     def _inferred_module_kwargs(self):
         inferred = {
-            "sequence_length": self.input_shape_[-1],
+            "sequence_length": self.sequence_length_,
             "n_outputs": self.n_outputs_,
-            "use_gaf": self._has_images(),
+            "use_gaf": self.uses_image_,
             "n_conditions": self.n_conditions_,
         }
-        # Baseline modules share the input layout but not every switch.
-        accepted = inspect.signature(self.module).parameters if isinstance(self.module, type) else {}
-        return {key: value for key, value in inferred.items() if key in accepted}
-
-    def _fit_input_scaling(self, X):
-        if self.get_params_for("module").get("use_gaf") and not self._has_images():
-            raise ValueError(
-                "module__use_gaf=True needs GAF images: put GramianAngularFieldEncoder("
-                "keep_sequence=True) before the regressor, or set module__use_gaf=False."
-            )
-        sequence = X[:, 0, self._sequence_row(X), :]
-        self.input_offset_ = float(sequence.mean())
-        std = float(sequence.std())
-        self.input_scale_ = std if std > 0 else 1.0
-        row = self._conditions_row(X)
-        if row is None:
-            self.n_conditions_ = 0
-            self.condition_offset_ = self.condition_scale_ = np.zeros(0)
-            return
-        counts = np.unique(row[:, 0])
-        if len(counts) != 1 or counts[0] != int(counts[0]) or not 0 < counts[0] < X.shape[3]:
-            raise ValueError(
-                "The conditions row (the last row of each GAF sample) must start with the same "
-                f"count of conditions in every sample; found {counts[:5].tolist()}."
-            )
-        self.n_conditions_ = int(counts[0])
-        values = row[:, 1 : self.n_conditions_ + 1].astype(np.float64)
-        self.condition_offset_ = values.mean(axis=0)
-        spread = values.std(axis=0)
-        self.condition_scale_ = np.where(spread > 0, spread, 1.0)
-
-    @staticmethod
-    def _sequence_row(X):
-        return 0 if X.shape[2] == 1 else X.shape[3]
+        # Baseline modules share the input but not every switch.
+        return {key: value for key, value in inferred.items() if self._module_accepts(key)}
 
     def _scale_input(self, X):
-        X = X.copy()
-        r = self._sequence_row(X)
-        X[:, 0, r, :] = (X[:, 0, r, :] - self.input_offset_) / self.input_scale_
+        """New arrays for the network: standardised sequence and conditions, the image if it is read."""
+        out = {"sequence": ((X["sequence"] - self.input_offset_) / self.input_scale_).astype(np.float32)}
+        if self.uses_image_:
+            out["image"] = X["image"]
         if self.n_conditions_:
-            k = self.n_conditions_
-            row = X[:, 0, X.shape[3] + 1, :]
-            row[:, 1 : k + 1] = (row[:, 1 : k + 1] - self.condition_offset_) / self.condition_scale_
-        return X
+            scaled = (X["conditions"] - self.condition_offset_) / self.condition_scale_
+            out["conditions"] = scaled.astype(np.float32)
+        return out

@@ -1,0 +1,122 @@
+"""warm_start fine-tuning and freeze_features for the network regressors."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import torch
+
+from skmat import GramianAngularFieldEncoder, PTRCNNRegressor, SPTSeq2SeqRegressor
+from skmat.models import CurveMLP
+
+
+def line_data(n, shift, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.random((n, 16))
+    y = X @ np.linspace(1.0, 2.0, 16) + shift * X[:, :4].sum(axis=1)
+    return X, y
+
+
+def mae(model, X, y):
+    return float(np.mean(np.abs(model.predict(X) - y)))
+
+
+@pytest.fixture(scope="module")
+def pretrained():
+    X, y = line_data(400, 0.0, 0)
+    return PTRCNNRegressor(max_epochs=20, batch_size=64, module__n_filters=8, module__hidden_units=16, lr=3e-3,
+                           verbose=0, random_state=0).fit(X, y)
+
+
+def test_warm_start_fine_tuning_reduces_error_on_a_shifted_set(pretrained):
+    X_new, y_new = line_data(60, 3.0, 1)
+    X_test, y_test = line_data(300, 3.0, 2)
+    before = mae(pretrained, X_test, y_test)
+    offset, scale = pretrained.target_offset_.copy(), pretrained.target_scale_.copy()
+    weights = {k: v.clone() for k, v in pretrained.module_.state_dict().items()}
+    buffer = io.BytesIO()
+    pretrained.save(buffer)
+    buffer.seek(0)
+    tuned = PTRCNNRegressor.load(buffer, warm_start=True, max_epochs=15, lr=1e-3)
+    tuned.fit(X_new, y_new)
+    after = mae(tuned, X_test, y_test)
+    assert after < 0.7 * before, (before, after)
+    # The fitted scaling is kept, and training started from the pretrained weights.
+    np.testing.assert_array_equal(tuned.target_offset_, offset)
+    np.testing.assert_array_equal(tuned.target_scale_, scale)
+    assert len(tuned.history) == len(pretrained.history) + 15
+    # ... which the original model still has.
+    for key, value in pretrained.module_.state_dict().items():
+        assert torch.equal(value, weights[key])
+
+
+def test_cold_fit_resets_scaling_and_weights(pretrained):
+    X_new, y_new = line_data(60, 3.0, 1)
+    buffer = io.BytesIO()
+    pretrained.save(buffer)
+    buffer.seek(0)
+    cold = PTRCNNRegressor.load(buffer, max_epochs=1)
+    cold.fit(X_new, y_new)
+    assert cold.target_offset_[0] == pytest.approx(y_new.mean())
+    assert len(cold.history) == 1
+
+
+def test_freeze_features_keeps_the_convolutions_fixed(pretrained):
+    X_new, y_new = line_data(60, 3.0, 1)
+    buffer = io.BytesIO()
+    pretrained.save(buffer)
+    buffer.seek(0)
+    tuned = PTRCNNRegressor.load(buffer, warm_start=True, freeze_features=True, max_epochs=3)
+    before = {k: v.clone() for k, v in tuned.module_.state_dict().items()}
+    tuned.fit(X_new, y_new)
+    after = {k: v.clone() for k, v in tuned.module_.state_dict().items()}
+    assert tuned.frozen_parameters_ and all(n.startswith("features.") for n in tuned.frozen_parameters_)
+    for name in before:
+        unchanged = torch.equal(before[name], after[name])
+        assert unchanged == name.startswith("features."), name
+    # Unfreezing on the next warm fit trains everything again.
+    tuned.set_params(freeze_features=False, max_epochs=1).fit(X_new, y_new)
+    assert tuned.frozen_parameters_ == []
+    assert not torch.equal(after["features.0.weight"], tuned.module_.state_dict()["features.0.weight"])
+
+
+def spt_data(n, shift, seed):
+    rng = np.random.default_rng(seed)
+    x = np.linspace(0, 1, 24)
+    strength = rng.uniform(1.0, 2.0, (n, 1))
+    loads = strength * 1000 * np.sin(np.pi * x) ** 2
+    stress = (strength + shift) * 300 * np.linspace(0.2, 1, 7) ** 0.2
+    return loads, stress
+
+
+def test_spt_regressor_fine_tunes_with_frozen_convolutions():
+    small = dict(module__hidden_size=8, module__num_layers=1, module__num_heads=2, module__conv1d_channels=2,
+                 verbose=0, random_state=0, lr=5e-3)
+    encoder = GramianAngularFieldEncoder(8).fit(spt_data(200, 0.0, 0)[0])
+    X, y = spt_data(200, 0.0, 0)
+    model = SPTSeq2SeqRegressor(max_epochs=30, **small).fit(encoder.transform(X), y)
+    X_new, y_new = spt_data(40, 0.5, 1)
+    X_test, y_test = spt_data(200, 0.5, 2)
+    before = mae(model, encoder.transform(X_test), y_test)
+    conv = model.module_.conv1d.convs[0].weight.detach().clone()
+    model.set_params(warm_start=True, freeze_features=True, max_epochs=20).fit(encoder.transform(X_new), y_new)
+    after = mae(model, encoder.transform(X_test), y_test)
+    assert after < 0.7 * before, (before, after)
+    assert torch.equal(conv, model.module_.conv1d.convs[0].weight)
+    assert {n.split(".")[0] for n in model.frozen_parameters_} == {"conv1d", "conv2d"}
+
+
+def test_freeze_features_by_name_and_errors():
+    X, y = spt_data(30, 0.0, 0)
+    model = SPTSeq2SeqRegressor(module__hidden_size=8, module__num_layers=1, module__num_heads=2,
+                                max_epochs=1, verbose=0, random_state=0, freeze_features=["conv1d", "encoder"])
+    model.fit(X, y)
+    assert {n.split(".")[0] for n in model.frozen_parameters_} == {"conv1d", "encoder"}
+    with pytest.raises(ValueError, match="not submodules of SPTSeq2Seq"):
+        model.set_params(freeze_features=["conv3d"]).fit(X, y)
+    with pytest.raises(ValueError, match="CurveMLP declares no feature extractor"):
+        SPTSeq2SeqRegressor(module=CurveMLP, max_epochs=1, verbose=0, freeze_features=True).fit(X, y)
+    with pytest.raises(ValueError, match="freeze_features must be"):
+        SPTSeq2SeqRegressor(max_epochs=1, verbose=0, freeze_features=3).fit(X, y)
