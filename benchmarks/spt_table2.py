@@ -3,11 +3,14 @@
 Trains every model on 4,500 curves of ``make_small_punch_test`` and tests on
 500, through the same scikit-learn Pipeline API:
 
-* ``GAF-Seq2Seq``: GramianAngularFieldEncoder(keep_sequence=True) +
-  SPTSeq2SeqRegressor (the proposed model);
-* ``1D LSTM``: the same network without the GAF branch;
+* ``GAF-Seq2Seq``: GramianAngularFieldEncoder (its default dict output: GAF
+  image, PAA sequence and the thickness as a condition) + SPTSeq2SeqRegressor
+  (the proposed model);
+* ``1D LSTM``: the same network without the GAF branch (same encoder output;
+  the image is left aside);
 * ``GRU Seq2Seq``, ``Transformer Seq2Seq``, ``ANN``: baseline modules in the
-  same regressor;
+  same regressor, on the same encoder output (they read the sequence and the
+  conditions, not the image);
 * ``KRR``: kernel ridge on the standardised curves.
 
 Every model also gets the disc thickness (``--no-thickness`` to withhold
@@ -69,8 +72,7 @@ def build_models(args):
 
     def seq2seq(**module):
         return Pipeline([
-            ("gaf", GramianAngularFieldEncoder(s["image_size"], keep_sequence=True,
-                                               n_conditions=int(args.thickness))),
+            ("gaf", GramianAngularFieldEncoder(s["image_size"], n_conditions=int(args.thickness))),
             ("s2s", SPTSeq2SeqRegressor(**common, **module)),
         ])
 

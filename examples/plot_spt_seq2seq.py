@@ -6,14 +6,18 @@ Train a small version of the Seq2Seq model of Yang et al. (2025) on simulated
 small punch tests and compare its predicted true stress–strain curves with
 the truth.
 
-Each load–displacement curve becomes a Gramian angular field image plus its
-(globally scaled) sequence (:class:`~skmat.GramianAngularFieldEncoder` with
-``keep_sequence=True``); the disc thickness, a known test condition, rides
-along as a trailing column (``n_conditions=1``). The regressor
-(:class:`~skmat.SPTSeq2SeqRegressor`) extracts 2-D convolution features from
-the image and multi-scale 1-D convolution features from the sequence, encodes
-them with an LSTM and decodes the stress curve with an LSTM and multi-head
-cross-attention.
+:class:`~skmat.GramianAngularFieldEncoder` turns each load–displacement
+curve into a dict of three arrays: the ``"image"``, its Gramian angular
+field ``(n, 1, s, s)``; the ``"sequence"``, the curve shortened to ``s``
+points and divided by one global scale ``(n, s)``, which keeps the load
+level that the per-curve scaling of the image loses; and the
+``"conditions"`` ``(n, k)``, known test conditions given as the last ``k``
+columns of ``X`` (here ``n_conditions=1``: the disc thickness), passed
+through unscaled. The regressor (:class:`~skmat.SPTSeq2SeqRegressor`) reads
+that dict by key: it extracts 2-D convolution features from the image and
+multi-scale 1-D convolution features from the sequence, joins the
+conditions to them, encodes them with an LSTM and decodes the stress curve
+with an LSTM and multi-head cross-attention.
 
 To build in seconds this example trains a narrow network on 600 curves for a
 few epochs; ``benchmarks/spt_table2.py`` runs the full comparison.
@@ -39,9 +43,10 @@ X_train, X_test, y_train, y_test = X[:600], X[600:], y[:600], y[600:]
 # Model
 # -----
 # Every size is a ``module__*`` parameter, so ``GridSearchCV`` can tune the
-# encoder and the network together.
+# encoder and the network together. The encoder's default output (the dict
+# of image, sequence and conditions) is what the regressor reads.
 model = Pipeline([
-    ("gaf", GramianAngularFieldEncoder(image_size=24, keep_sequence=True, n_conditions=1)),
+    ("gaf", GramianAngularFieldEncoder(image_size=24, n_conditions=1)),
     ("s2s", SPTSeq2SeqRegressor(
         max_epochs=15,
         module__hidden_size=32,
@@ -52,6 +57,8 @@ model = Pipeline([
 ])
 model.fit(X_train, y_train)
 y_pred = model.predict(X_test)
+encoded = model.named_steps["gaf"].transform(X_test[:2])
+print({key: value.shape for key, value in encoded.items()})
 
 # %%
 # Per-curve errors

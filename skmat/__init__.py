@@ -26,6 +26,8 @@ _LAZY = {
     "PTRCNN": "skmat.models",
     "SPTSeq2SeqRegressor": "skmat.models",
     "CurveResampler": "skmat.preprocessing",
+    "save_pipeline": "skmat.models",
+    "load_pipeline": "skmat.models",
     "parse_formula": "skmat._formula",
     "parse_formulas": "skmat._formula",
     "element_table": "skmat._elements",

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV
@@ -28,7 +28,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skmat.encoders import GramianAngularFieldEncoder, split_gaf_and_sequence
+from skmat.encoders import GramianAngularFieldEncoder
 from skmat.encoders import _gaf
 
 N_CURVES, N_POINTS = 20, 60
@@ -71,7 +71,7 @@ def test_matches_pyts(pyts_gaf, method, image_size, sample_range, overlapping):
     reference = pyts_gaf(image_size=image_size, method=method, sample_range=sample_range,
                          overlapping=overlapping)
     encoder = GramianAngularFieldEncoder(image_size, method=method, sample_range=sample_range,
-                                         overlapping=overlapping)
+                                         overlapping=overlapping, output="image")
     for X in (random_curves(), load_curves()):
         ours = encoder.fit_transform(X)
         theirs = reference.transform(X)
@@ -87,7 +87,8 @@ def test_matches_pyts_without_scaling(pyts_gaf, method):
     X[0, :] = 1.0  # the bounds themselves are allowed
     X[1, :] = -1.0
     for image_size in (N_POINTS, 13):
-        ours = images_of(GramianAngularFieldEncoder(image_size, method=method, sample_range=None), X)
+        ours = images_of(GramianAngularFieldEncoder(image_size, method=method, sample_range=None,
+                                                       output="image"), X)
         theirs = pyts_gaf(image_size=image_size, method=method, sample_range=None).transform(X)
         np.testing.assert_allclose(ours[:, 0], theirs, rtol=0, atol=1e-5)
 
@@ -100,7 +101,7 @@ def test_constant_curves_follow_pyts(pyts_gaf, method, sample_range):
     X[1] = 250.0
     X[3] = 0.0
     X[2] = 7.0 + 1e-15 * (np.arange(N_POINTS) % 2)  # range 8.9e-16 < 10 * eps: constant to sklearn
-    encoder = GramianAngularFieldEncoder(0.5, method=method, sample_range=sample_range)
+    encoder = GramianAngularFieldEncoder(0.5, method=method, sample_range=sample_range, output="image")
     ours = images_of(encoder, X)
     theirs = pyts_gaf(image_size=0.5, method=method, sample_range=sample_range).transform(X)
     assert np.isfinite(ours).all()
@@ -136,7 +137,7 @@ def test_paa_windows_small_example():
 
 def test_image_size_float_is_rounded_up_like_pyts(pyts_gaf):
     X = random_curves(length=50)
-    encoder = GramianAngularFieldEncoder(0.14).fit(X)
+    encoder = GramianAngularFieldEncoder(0.14, output="image").fit(X)
     assert encoder.image_size_ == math.ceil(0.14 * 50) == 8  # 0.14 * 50 = 7.000000000000001
     np.testing.assert_allclose(encoder.transform(X)[:, 0], pyts_gaf(image_size=0.14).transform(X),
                                rtol=0, atol=1e-5)
@@ -146,7 +147,7 @@ def test_constant_raw_curve_is_constant_whatever_the_window_sums():
     X = np.full((2, 50), 1234.567)
     X[1] = np.linspace(0, 1, 50)
     for image_size in (7, 0.33, 50):
-        out = images_of(GramianAngularFieldEncoder(image_size), X)
+        out = images_of(GramianAngularFieldEncoder(image_size, output="image"), X)
         np.testing.assert_array_equal(out[0], 1.0)
 
 
@@ -156,7 +157,7 @@ def test_constant_raw_curve_is_constant_whatever_the_window_sums():
 @pytest.mark.parametrize("method", ["summation", "difference"])
 def test_formula_and_signs(method):
     X = load_curves(n=5)
-    encoder = GramianAngularFieldEncoder(12, method=method, sample_range=(0, 1)).fit(X)
+    encoder = GramianAngularFieldEncoder(12, method=method, sample_range=(0, 1), output="image").fit(X)
     ours = encoder.transform(X)[:, 0]
     paa = _gaf._paa(X, 12, False)
     x = (paa - paa.min(1, keepdims=True)) / np.ptp(paa, axis=1, keepdims=True)
@@ -170,8 +171,8 @@ def test_formula_and_signs(method):
 
 def test_summation_symmetric_difference_antisymmetric():
     X = random_curves()
-    gasf = images_of(GramianAngularFieldEncoder(), X)[:, 0]
-    gadf = images_of(GramianAngularFieldEncoder(method="difference"), X)[:, 0]
+    gasf = images_of(GramianAngularFieldEncoder(output="image"), X)[:, 0]
+    gadf = images_of(GramianAngularFieldEncoder(method="difference", output="image"), X)[:, 0]
     np.testing.assert_allclose(gasf, gasf.transpose(0, 2, 1), atol=1e-6)
     np.testing.assert_allclose(gadf, -gadf.transpose(0, 2, 1), atol=1e-6)
     np.testing.assert_allclose(np.diagonal(gadf, axis1=1, axis2=2), 0.0, atol=1e-6)
@@ -181,29 +182,45 @@ def test_summation_symmetric_difference_antisymmetric():
 def test_float32_output_shape(dtype):
     X = (random_curves(n=7, length=30) * 10).astype(dtype)
     for image_size, side in ((1.0, 30), (0.5, 15), (9, 9), (1, 1)):
-        for keep_sequence in (False, True):
-            encoder = GramianAngularFieldEncoder(image_size, keep_sequence=keep_sequence).fit(X)
-            out = encoder.transform(X)
-            assert out.dtype == np.float32
-            assert out.shape == (7, *encoder.image_shape_)
-            assert encoder.image_shape_ == (1, side + keep_sequence, side)
+        encoder = GramianAngularFieldEncoder(image_size, output="image").fit(X)
+        images = encoder.transform(X)
+        assert images.dtype == np.float32
+        assert images.shape == (7, *encoder.image_shape_)
+        assert encoder.image_shape_ == (1, side, side)
+        out = GramianAngularFieldEncoder(image_size).fit(X).transform(X)
+        assert out["image"].dtype == out["sequence"].dtype == np.float32
+        assert out["image"].shape == (7, 1, side, side) and out["sequence"].shape == (7, side)
 
 
 def test_single_timestamp():
-    out = images_of(GramianAngularFieldEncoder(), np.arange(5.0)[:, None])
+    out = images_of(GramianAngularFieldEncoder(output="image"), np.arange(5.0)[:, None])
     assert out.shape == (5, 1, 1, 1)
     np.testing.assert_array_equal(out, 1.0)  # constant curves: x = -1, cos(2 pi) = 1
 
 
+def assert_same_output(a, b):
+    """Equal encoder outputs: two arrays, or two dicts with the same keys and equal arrays."""
+    if isinstance(a, dict):
+        assert isinstance(b, dict) and sorted(a) == sorted(b)
+        for key in a:
+            assert a[key].dtype == b[key].dtype, key
+            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+    else:
+        assert not isinstance(b, dict)
+        np.testing.assert_array_equal(a, b)
+
+
 def test_chunks_give_the_same_images(monkeypatch):
     X = random_curves(n=45, length=25)
-    for keep_sequence in (False, True):
-        encoder = GramianAngularFieldEncoder(0.6, method="difference", keep_sequence=keep_sequence)
-        whole = images_of(encoder, X)
+    X_conditions = np.column_stack([X, np.arange(45.0)])
+    for encoder, data in ((GramianAngularFieldEncoder(0.6, method="difference", output="image"), X),
+                          (GramianAngularFieldEncoder(0.6, method="difference"), X),
+                          (GramianAngularFieldEncoder(0.6, n_conditions=1), X_conditions)):
+        whole = images_of(encoder, data)
         monkeypatch.setattr(_gaf, "_CHUNK", 4)
-        chunked = images_of(clone(encoder), X)
+        chunked = images_of(clone(encoder), data)
         monkeypatch.undo()
-        np.testing.assert_array_equal(chunked, whole)
+        assert_same_output(chunked, whole)
 
 
 def test_input_not_modified():
@@ -212,7 +229,12 @@ def test_input_not_modified():
     for sample_range in ((-1, 1), None):
         data = np.tanh(X) if sample_range is None else X
         before = data.copy()
-        images_of(GramianAngularFieldEncoder(sample_range=sample_range, keep_sequence=True), data)
+        for output in ("dict", "image"):
+            images_of(GramianAngularFieldEncoder(sample_range=sample_range, output=output), data)
+            np.testing.assert_array_equal(data, before)
+        out = images_of(GramianAngularFieldEncoder(sample_range=sample_range, n_conditions=2), data)
+        np.testing.assert_array_equal(data, before)
+        out["conditions"][:] = -7.0  # the conditions are a copy, not a view of X
         np.testing.assert_array_equal(data, before)
     np.testing.assert_array_equal(X, X_copy)
 
@@ -226,55 +248,49 @@ def test_input_not_modified():
     overlapping=st.booleans(),
 )
 def test_images_are_finite_and_bounded(X, method, image_size, overlapping):
-    out = images_of(GramianAngularFieldEncoder(image_size, method=method, overlapping=overlapping), X)
+    encoder = GramianAngularFieldEncoder(image_size, method=method, overlapping=overlapping, output="image")
+    out = images_of(encoder, X)
     assert np.isfinite(out).all()
     assert np.abs(out).max() <= 1 + 1e-6
 
 
-# ---------------------------------------------------------------- keep_sequence
+# ---------------------------------------------------------------- the dict output
 
 
-def test_keep_sequence_layout_and_split():
+def test_dict_output_keys_shapes_and_dtypes():
     X = load_curves()
-    plain = images_of(GramianAngularFieldEncoder(16), X)
-    encoder = GramianAngularFieldEncoder(16, keep_sequence=True)
+    images = images_of(GramianAngularFieldEncoder(16, output="image"), X)
+    encoder = GramianAngularFieldEncoder(16)
+    assert encoder.output == "dict"  # the default
     out = images_of(encoder, X)
-    assert out.shape == (N_CURVES, 1, 17, 16)
-    np.testing.assert_allclose(out[:, :, :16, :], plain, rtol=0, atol=1e-7)
+    assert isinstance(out, dict) and list(out) == ["image", "sequence"]  # no conditions with k = 0
+    assert out["image"].shape == (N_CURVES, 1, 16, 16) and out["image"].dtype == np.float32
+    assert out["sequence"].shape == (N_CURVES, 16) and out["sequence"].dtype == np.float32
+    assert encoder.image_shape_ == (1, 16, 16)
+    # The image of the dict is the image of output="image", to the bit.
+    np.testing.assert_array_equal(out["image"], images)
+    # The sequence is the PAA curve over the fitted global scale.
     paa = _gaf._paa(X, 16, False)
     assert encoder.sequence_scale_ == pytest.approx(np.abs(paa).max())
-    np.testing.assert_allclose(out[:, 0, 16, :], paa / np.abs(paa).max(), rtol=1e-6)
-
-    images, sequences = split_gaf_and_sequence(out)
-    assert images.shape == (N_CURVES, 1, 16, 16) and sequences.shape == (N_CURVES, 16)
-    np.testing.assert_array_equal(images, out[:, :, :16])
-    np.testing.assert_array_equal(sequences, out[:, 0, 16])
-    assert np.shares_memory(images, out) and np.shares_memory(sequences, out)
+    np.testing.assert_allclose(out["sequence"], paa / encoder.sequence_scale_, rtol=1e-6)
+    assert not np.shares_memory(out["image"], out["sequence"])
     # The amplitude that the per-curve scaling of the image loses is in the sequence.
-    np.testing.assert_allclose(sequences.max(axis=1), X.max(axis=1) / X.max(), rtol=0.05)
+    np.testing.assert_allclose(out["sequence"].max(axis=1), X.max(axis=1) / X.max(), rtol=0.05)
 
 
-def test_split_rejects_other_shapes():
-    for shape in [(3, 1, 4, 4), (3, 2, 5, 4), (3, 5, 4), (5, 4)]:
-        with pytest.raises(ValueError, match="keep_sequence=True"):
-            split_gaf_and_sequence(np.zeros(shape, dtype=np.float32))
-
-
-def test_split_works_on_torch_batches():
-    torch = pytest.importorskip("torch")
-    out = images_of(GramianAngularFieldEncoder(8, keep_sequence=True), load_curves(n=3))
-    images, sequences = split_gaf_and_sequence(torch.from_numpy(out))
-    assert tuple(images.shape) == (3, 1, 8, 8) and tuple(sequences.shape) == (3, 8)
-    np.testing.assert_array_equal(sequences.numpy(), out[:, 0, 8])
+def test_dict_output_with_full_length_sequence_is_the_scaled_curve():
+    X = load_curves(n=4, length=12)
+    out = images_of(GramianAngularFieldEncoder(1.0), X)  # one window per point: no averaging
+    np.testing.assert_allclose(out["sequence"], X / np.abs(X).max(), rtol=1e-6)
 
 
 def test_global_sequence_scale_is_fitted_on_train_only():
     X_train = load_curves(n=10, seed=3)
     X_test = 3.0 * load_curves(n=5, seed=4)
-    encoder = GramianAngularFieldEncoder(20, keep_sequence=True).fit(X_train)
+    encoder = GramianAngularFieldEncoder(20).fit(X_train)
     scale = encoder.sequence_scale_
     assert scale == pytest.approx(np.abs(_gaf._paa(X_train, 20, False)).max())
-    _, sequences = split_gaf_and_sequence(encoder.transform(X_test))
+    sequences = encoder.transform(X_test)["sequence"]
     assert encoder.sequence_scale_ == scale
     np.testing.assert_allclose(sequences, _gaf._paa(X_test, 20, False) / scale, rtol=1e-6)
     assert sequences.max() > 1.5  # not clipped, not refitted on the test curves
@@ -282,16 +298,83 @@ def test_global_sequence_scale_is_fitted_on_train_only():
 
 def test_sequence_scaling_none_keeps_raw_values():
     X = load_curves(n=4)
-    encoder = GramianAngularFieldEncoder(12, keep_sequence=True, sequence_scaling=None).fit(X)
+    encoder = GramianAngularFieldEncoder(12, sequence_scaling=None).fit(X)
     assert encoder.sequence_scale_ == 1.0
-    _, sequences = split_gaf_and_sequence(encoder.transform(X))
+    sequences = encoder.transform(X)["sequence"]
     np.testing.assert_allclose(sequences, _gaf._paa(X, 12, False), rtol=1e-6)
 
 
 def test_all_zero_training_curves_give_unit_scale():
-    encoder = GramianAngularFieldEncoder(keep_sequence=True).fit(np.zeros((3, 8)))
+    encoder = GramianAngularFieldEncoder().fit(np.zeros((3, 8)))
     assert encoder.sequence_scale_ == 1.0
-    assert np.isfinite(encoder.transform(np.ones((2, 8)))).all()
+    out = encoder.transform(np.ones((2, 8)))
+    assert np.isfinite(out["image"]).all() and np.isfinite(out["sequence"]).all()
+    np.testing.assert_array_equal(out["sequence"], 1.0)
+
+
+def test_conditions_pass_through_unscaled():
+    rng = np.random.default_rng(0)
+    curves = rng.random((5, 40))
+    thickness = rng.uniform(1, 4, (5, 2))
+    X = np.column_stack([curves, thickness])
+    X_before = X.copy()
+    with_conditions = GramianAngularFieldEncoder(8, n_conditions=2).fit(X)
+    plain = GramianAngularFieldEncoder(8).fit(curves)
+    assert with_conditions.n_features_in_ == 42 and with_conditions.image_shape_ == (1, 8, 8)
+    assert with_conditions.sequence_scale_ == plain.sequence_scale_  # fitted on the curve points only
+    out = with_conditions.transform(X)
+    assert list(out) == ["image", "sequence", "conditions"]
+    assert out["conditions"].shape == (5, 2) and out["conditions"].dtype == np.float64
+    np.testing.assert_array_equal(out["conditions"], thickness)  # unscaled, not rounded to float32
+    reference = plain.transform(curves)
+    np.testing.assert_array_equal(out["image"], reference["image"])
+    np.testing.assert_array_equal(out["sequence"], reference["sequence"])
+    np.testing.assert_array_equal(X, X_before)
+
+
+def test_conditions_do_not_change_the_image_or_sequence():
+    curves = load_curves(n=6)
+    encoder = GramianAngularFieldEncoder(10, n_conditions=1)
+    thin = encoder.fit(np.column_stack([curves, np.full(6, 0.5)])).transform(
+        np.column_stack([curves, np.full(6, 0.5)]))
+    thick = encoder.transform(np.column_stack([curves, np.full(6, 1e6)]))
+    np.testing.assert_array_equal(thin["image"], thick["image"])
+    np.testing.assert_array_equal(thin["sequence"], thick["sequence"])
+    np.testing.assert_array_equal(thick["conditions"], 1e6)
+
+
+def test_many_conditions():
+    # More conditions than image points: no limit from the image size (the
+    # old packed-rows layout needed k < image_size).
+    rng = np.random.default_rng(2)
+    curves, conditions = load_curves(n=5, length=40), rng.normal(size=(5, 20)) * 100
+    encoder = GramianAngularFieldEncoder(8, n_conditions=20)
+    out = encoder.fit_transform(np.column_stack([curves, conditions]))
+    assert encoder.image_size_ == 8 and encoder.n_features_in_ == 60
+    assert out["image"].shape == (5, 1, 8, 8) and out["sequence"].shape == (5, 8)
+    np.testing.assert_array_equal(out["conditions"], conditions)
+    np.testing.assert_array_equal(out["image"], GramianAngularFieldEncoder(8).fit_transform(curves)["image"])
+    # image_size=1.0 resolves against the curve points, not the conditions.
+    assert GramianAngularFieldEncoder(1.0, n_conditions=20).fit(
+        np.column_stack([curves, conditions])).image_size_ == 40
+
+
+def test_dict_output_in_a_pipeline_with_the_regressor():
+    pytest.importorskip("torch")
+    from skmat import SPTSeq2SeqRegressor
+    from skmat.datasets import make_small_punch_test
+
+    spt = make_small_punch_test(40, random_state=0)
+    tiny = dict(max_epochs=1, module__hidden_size=8, module__num_layers=1, module__num_heads=2,
+                module__conv1d_channels=2, verbose=0, random_state=0)
+    model = make_pipeline(GramianAngularFieldEncoder(16), SPTSeq2SeqRegressor(**tiny))
+    pred = model.fit(spt.data, spt.target).predict(spt.data[:3])
+    assert pred.shape == (3, 35) and np.isfinite(pred).all()
+    assert model[-1].uses_image_ and model[-1].sequence_length_ == 16
+    X = np.column_stack([spt.data, spt.params["thickness"]])
+    model = make_pipeline(GramianAngularFieldEncoder(16, n_conditions=1), SPTSeq2SeqRegressor(**tiny))
+    assert model.fit(X, spt.target).predict(X[:3]).shape == (3, 35)
+    assert model[-1].n_conditions_ == 1
 
 
 # ---------------------------------------------------------------- errors
@@ -309,11 +392,18 @@ def test_non_finite_values_name_the_curve(bad):
         encoder.transform(X)
 
 
+def test_non_finite_condition_names_the_curve():
+    X = np.column_stack([random_curves(), np.ones(N_CURVES)])
+    X[6, -1] = np.nan
+    with pytest.raises(ValueError, match=rf"curve 6 .*condition column 0 \(column {N_POINTS} of X\)"):
+        GramianAngularFieldEncoder(n_conditions=1).fit(X)
+
+
 def test_unscaled_values_outside_unit_interval_name_the_curve():
     X = np.tanh(random_curves())
     X[4, :] = 1.5
     with pytest.raises(ValueError, match=r"sample_range=None.*curve 4"):
-        images_of(GramianAngularFieldEncoder(sample_range=None), X)
+        images_of(GramianAngularFieldEncoder(sample_range=None, output="image"), X)
 
 
 def test_wrong_number_of_timestamps_at_transform():
@@ -343,7 +433,9 @@ def test_transform_before_fit():
         ({"sample_range": (0,)}, ValueError, "-1 <= min < max <= 1"),
         ({"sample_range": "unit"}, ValueError, "-1 <= min < max <= 1"),
         ({"overlapping": "yes"}, TypeError, "overlapping must be True or False"),
-        ({"keep_sequence": 1}, TypeError, "keep_sequence must be True or False"),
+        ({"output": "images"}, ValueError, "output must be one of"),
+        ({"output": None}, ValueError, "output must be one of"),
+        ({"output": True}, ValueError, "output must be one of"),
         ({"sequence_scaling": "local"}, ValueError, "sequence_scaling must be one of"),
     ],
 )
@@ -356,8 +448,10 @@ def test_invalid_params_raise_at_fit(params, error, match):
 # ---------------------------------------------------------------- sklearn
 
 
-# Every common check passes: the encoder takes the numeric 2-D X the checks
-# feed (1 timestamp included: image_size=1.0 and 1 resolve to 1 x 1 images),
+# Every common check passes with output="image" (the checks expect an array
+# from transform; the default dict output is tested above and with the
+# regressor): the encoder takes the numeric 2-D X the checks feed (1
+# timestamp included: image_size=1.0 and 1 resolve to 1 x 1 images),
 # declares preserves_dtype=["float32"] (its output is float32 whatever the
 # input) and opts out of set_output. Expected failures, with a reason each,
 # would go here.
@@ -366,9 +460,9 @@ EXPECTED_FAILED_CHECKS: dict[str, str] = {}
 
 @parametrize_with_checks(
     [
-        GramianAngularFieldEncoder(),
-        GramianAngularFieldEncoder(0.5, method="difference", overlapping=True),
-        GramianAngularFieldEncoder(1, sample_range=(0, 1), keep_sequence=True),
+        GramianAngularFieldEncoder(output="image"),
+        GramianAngularFieldEncoder(0.5, method="difference", overlapping=True, output="image"),
+        GramianAngularFieldEncoder(1, sample_range=(0, 1), sequence_scaling=None, output="image"),
     ],
     expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS,
 )
@@ -376,23 +470,37 @@ def test_sklearn_api(estimator, check):
     check(estimator)
 
 
-def test_pickle_round_trip():
+@pytest.mark.parametrize("output", ["dict", "image"])
+def test_pickle_round_trip(output):
     X = load_curves()
-    encoder = GramianAngularFieldEncoder(0.25, method="difference", keep_sequence=True).fit(X)
+    encoder = GramianAngularFieldEncoder(0.25, method="difference", output=output).fit(X)
     restored = pickle.loads(pickle.dumps(encoder))
-    np.testing.assert_array_equal(restored.transform(X), encoder.transform(X))
+    assert_same_output(restored.transform(X), encoder.transform(X))
     assert restored.sequence_scale_ == encoder.sequence_scale_
+    assert restored.output == output
 
 
 def _flatten(images):
     return images.reshape(len(images), -1)
 
 
-def test_pipeline_and_grid_search():
+class _FlattenDict(TransformerMixin, BaseEstimator):
+    """Image pixels, then sequence, then conditions, as one row per curve (for linear models)."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        parts = [X["image"], X["sequence"], X.get("conditions", np.zeros((len(X["image"]), 0)))]
+        return np.hstack([part.reshape(len(part), -1) for part in parts])
+
+
+@pytest.mark.parametrize("output", ["dict", "image"])
+def test_pipeline_and_grid_search(output):
     X = load_curves(n=40, length=40, seed=5)
     y = X.max(axis=1) / 1000.0
-    pipe = make_pipeline(GramianAngularFieldEncoder(8, keep_sequence=True),
-                         FunctionTransformer(_flatten), Ridge())
+    flatten = _FlattenDict() if output == "dict" else FunctionTransformer(_flatten)
+    pipe = make_pipeline(GramianAngularFieldEncoder(8, output=output), flatten, Ridge())
     assert pipe.fit(X, y).predict(X).shape == (40,)
     search = GridSearchCV(pipe, {"gramianangularfieldencoder__image_size": [4, 0.25],
                                  "gramianangularfieldencoder__method": ["summation", "difference"]},
@@ -407,7 +515,13 @@ def test_dataframe_input_records_feature_names():
     X = pd.DataFrame(random_curves(n=4, length=6), columns=[f"d{i}" for i in range(6)])
     encoder = GramianAngularFieldEncoder().fit(X)
     assert encoder.feature_names_in_.tolist() == list(X.columns)
-    assert encoder.transform(X).shape == (4, 1, 6, 6)
+    out = encoder.transform(X)
+    assert out["image"].shape == (4, 1, 6, 6) and out["sequence"].shape == (4, 6)
+    assert GramianAngularFieldEncoder(output="image").fit(X).transform(X).shape == (4, 1, 6, 6)
+    X["thickness"] = [0.5, 0.5, 1.0, 1.0]
+    out = GramianAngularFieldEncoder(n_conditions=1).fit(X).transform(X)
+    assert out["image"].shape == (4, 1, 6, 6)
+    np.testing.assert_array_equal(out["conditions"][:, 0], X["thickness"])
 
 
 # ---------------------------------------------------------------- no pyts, no numba
@@ -419,9 +533,10 @@ def test_import_and_use_load_neither_pyts_nor_numba():
         import sys
         import numpy as np
         import skmat
-        encoder = skmat.GramianAngularFieldEncoder(image_size=8, keep_sequence=True)
+        encoder = skmat.GramianAngularFieldEncoder(image_size=8)
         out = encoder.fit_transform(np.random.default_rng(0).normal(size=(5, 30)))
-        assert out.shape == (5, 1, 9, 8), out.shape
+        assert out["image"].shape == (5, 1, 8, 8), out["image"].shape
+        assert out["sequence"].shape == (5, 8), out["sequence"].shape
         loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("pyts", "numba"))
         assert not loaded, loaded
         print("ok")
@@ -455,27 +570,18 @@ def test_benchmark_script_smoke(pyts_gaf, tmp_path, capsys, monkeypatch):
     assert "max abs diff" in capsys.readouterr().out
 
 
-def test_conditions_pass_through_unscaled_in_their_own_row():
-    from skmat.encoders import split_gaf_and_sequence, split_gaf_conditions
-
-    rng = np.random.default_rng(0)
-    curves = rng.random((5, 40))
-    thickness = rng.uniform(1, 4, (5, 2))
-    X = np.column_stack([curves, thickness])
-    with_conditions = GramianAngularFieldEncoder(8, keep_sequence=True, n_conditions=2).fit(X)
-    plain = GramianAngularFieldEncoder(8, keep_sequence=True).fit(curves)
-    out = with_conditions.transform(X)
-    assert out.shape == (5, 1, 10, 8) and with_conditions.image_shape_ == (1, 10, 8)
-    images, sequences = split_gaf_and_sequence(out)
-    ref_images, ref_sequences = split_gaf_and_sequence(plain.transform(curves))
-    np.testing.assert_array_equal(images, ref_images)
-    np.testing.assert_array_equal(sequences, ref_sequences)
-    np.testing.assert_allclose(split_gaf_conditions(out), thickness, rtol=1e-6)
-    assert np.all(out[:, 0, 9, 0] == 2) and np.all(out[:, 0, 9, 3:] == 0)
-
-
-@pytest.mark.parametrize("params", [dict(n_conditions=1), dict(n_conditions=-1, keep_sequence=True),
-                                    dict(n_conditions=8, keep_sequence=True, image_size=8)])
-def test_invalid_conditions_are_rejected(params):
-    with pytest.raises(ValueError, match="n_conditions"):
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (dict(n_conditions=1, output="image"), "n_conditions=1 needs output='dict'"),
+        (dict(n_conditions=-1), "n_conditions must be a non-negative integer"),
+        (dict(n_conditions=1.0), "n_conditions must be a non-negative integer"),
+        (dict(n_conditions=True), "n_conditions must be a non-negative integer"),
+        (dict(n_conditions=20), "n_conditions=20 leaves no curve points"),
+        (dict(n_conditions=25), "n_conditions=25 leaves no curve points"),
+        (dict(n_conditions=15), "n_features = 5"),  # 5 curve points left for 8 image points
+    ],
+)
+def test_invalid_conditions_are_rejected(params, match):
+    with pytest.raises(ValueError, match=match):
         GramianAngularFieldEncoder(**{"image_size": 8, **params}).fit(np.random.rand(3, 20))

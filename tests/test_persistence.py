@@ -206,3 +206,85 @@ def test_encode_decode_round_trip(value):
         assert back.dtype == value.dtype
     else:
         assert back == value
+
+
+# ---------------------------------------------------------------- whole pipelines
+
+
+def fitted_pipelines():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skmat import MendeleevLineEncoder, PeriodicTableEncoder
+
+    formulas = ["Co2MnSi", "Fe2VAl", "Ni2MnGa", "Cu2MnAl", "Co2FeSi", "Fe2CrAl"] * 4
+    y = np.linspace(-0.5, 0.1, len(formulas))
+    loads, thickness = curves()
+    small = dict(max_epochs=1, module__n_filters=4, module__hidden_units=8, verbose=0, random_state=0)
+    return {
+        "periodic-table": (make_pipeline(PeriodicTableEncoder(), PTRCNNRegressor(**small)).fit(formulas, y), formulas),
+        "mendeleev-classifier": (
+            make_pipeline(MendeleevLineEncoder(elements="all"), PTRCNNClassifier(**small)).fit(formulas, y > -0.2),
+            formulas,
+        ),
+        "gaf-conditions": (
+            make_pipeline(GramianAngularFieldEncoder(8, n_conditions=1),
+                          SPTSeq2SeqRegressor(max_epochs=1, module__hidden_size=8, module__num_layers=1,
+                                              module__num_heads=2, verbose=0, random_state=0)).fit(
+                np.column_stack([loads, thickness]), loads[:, ::4]),
+            np.column_stack([loads, thickness]),
+        ),
+        "scaler-mlp": (
+            make_pipeline(StandardScaler(), SPTSeq2SeqRegressor(module=CurveMLP, max_epochs=1, verbose=0,
+                                                                random_state=0)).fit(loads, loads[:, ::4]),
+            loads,
+        ),
+    }
+
+
+PIPELINES = fitted_pipelines()
+
+
+@pytest.mark.parametrize("name", sorted(PIPELINES))
+def test_pipeline_round_trip(name, tmp_path):
+    from skmat import load_pipeline, save_pipeline
+
+    pipeline, X = PIPELINES[name]
+    save_pipeline(pipeline, tmp_path / "p.pt")
+    assert torch.load(tmp_path / "p.pt", weights_only=True)["format"] == "skmat-pipeline"
+    loaded = load_pipeline(tmp_path / "p.pt")
+    assert [n for n, _ in loaded.steps] == [n for n, _ in pipeline.steps]
+    method = "predict_proba" if hasattr(pipeline, "classes_") else "predict"
+    np.testing.assert_array_equal(getattr(loaded, method)(X), getattr(pipeline, method)(X))
+
+
+def test_pipeline_in_a_fresh_process(tmp_path):
+    from skmat import save_pipeline
+
+    pipeline, X = PIPELINES["gaf-conditions"]
+    save_pipeline(pipeline, tmp_path / "p.pt")
+    np.save(tmp_path / "X.npy", X)
+    script = (
+        "import numpy as np; from skmat import load_pipeline; "
+        f"np.save(r'{tmp_path}/pred.npy', load_pipeline(r'{tmp_path}/p.pt').predict(np.load(r'{tmp_path}/X.npy')))"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=300)
+    np.testing.assert_array_equal(np.load(tmp_path / "pred.npy"), pipeline.predict(X))
+
+
+def test_pipeline_errors(tmp_path):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from skmat import load_pipeline, save_pipeline
+
+    model, _ = MODELS["ptr-regressor"]
+    model.save(tmp_path / "net.pt")
+    with pytest.raises(ValueError, match="not a skmat pipeline file"):
+        load_pipeline(tmp_path / "net.pt")
+    with pytest.raises(TypeError, match="takes a Pipeline"):
+        save_pipeline(model, tmp_path / "p.pt")
+    odd = make_pipeline(FunctionTransformer(lambda v: v), PTRCNNRegressor(max_epochs=1, verbose=0))
+    odd.fit(X_LINE, Y_TWO)
+    with pytest.raises(TypeError, match="functiontransformer"):
+        save_pipeline(odd, tmp_path / "p.pt")

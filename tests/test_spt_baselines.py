@@ -25,13 +25,13 @@ TINY = {
 
 
 def tiny(module, **params):
-    defaults = dict(module=module, max_epochs=2, batch_size=32, random_state=0,
+    defaults = dict(module=module, max_epochs=2, batch_size=32, random_state=0, verbose=0,
                     **{f"module__{key}": value for key, value in TINY[module].items()})
     return SPTSeq2SeqRegressor(**{**defaults, **params})
 
 
 def pipeline(module, **params):
-    return Pipeline([("gaf", GramianAngularFieldEncoder(16, keep_sequence=True)), ("s2s", tiny(module, **params))])
+    return Pipeline([("gaf", GramianAngularFieldEncoder(16)), ("s2s", tiny(module, **params))])
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -59,26 +59,28 @@ def test_constructor_fits_the_regressor(module):
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_shapes_for_both_layouts_and_the_image_is_ignored(module):
+def test_shapes_with_and_without_image_and_the_image_is_ignored(module):
     torch.manual_seed(0)
     net = module(16, 10, **TINY[module]).eval()
-    with_image = torch.randn(3, 1, 17, 16)
-    bare = with_image[:, :, -1:, :]
-    out = net(with_image)
+    assert "image" not in net.input_keys
+    sequence, image = torch.randn(3, 16), torch.randn(3, 1, 16, 16)
+    out = net(sequence=sequence, image=image)
     assert out.shape == (3, 10)
-    torch.testing.assert_close(net(bare), out)
-    scrambled = with_image.clone()
-    scrambled[:, :, :16] = torch.randn(3, 1, 16, 16)
-    torch.testing.assert_close(net(scrambled), out)
-    with pytest.raises(ValueError, match="Expected input of shape"):
-        net(torch.randn(3, 1, 5, 16))
+    torch.testing.assert_close(net(sequence=sequence), out)
+    torch.testing.assert_close(net(sequence=sequence, image=torch.randn(3, 1, 16, 16)), out)
+    with pytest.raises(ValueError, match="built for 0 test conditions but the input has 2"):
+        net(sequence=sequence, conditions=torch.randn(3, 2))
+    conditioned = module(16, 10, n_conditions=2, **TINY[module]).eval()
+    assert conditioned(sequence=sequence, image=image, conditions=torch.randn(3, 2)).shape == (3, 10)
+    with pytest.raises(ValueError, match="built for 2 test conditions but the input has 0"):
+        conditioned(sequence=sequence, image=image)
 
 
 @pytest.mark.parametrize("module", [CurveMLP, TransformerSeq2Seq])
 def test_wrong_sequence_length_is_named(module):
     net = module(16, 10, **TINY[module])
-    with pytest.raises(ValueError, match="length 16; got 20"):
-        net(torch.randn(2, 1, 1, 20))
+    with pytest.raises(ValueError, match=r"Expected sequences of shape \(B, 16\); got \(2, 20\)"):
+        net(sequence=torch.randn(2, 20))
 
 
 def test_documented_defaults_and_checks():
@@ -103,7 +105,7 @@ def test_documented_defaults_and_checks():
 def test_bare_curves_fit_and_are_reproducible(spt, module):
     X, y = spt.data, spt.target
     net = tiny(module).fit(X, y)
-    assert net.input_shape_ == (1, 1, 181)
+    assert net.sequence_length_ == 181 and not net.uses_image_ and net.n_conditions_ == 0
     assert isinstance(net.module_, module) and net.module_.sequence_length == 181
     a = net.predict(X)
     assert a.shape == (120, 35) and np.isfinite(a).all()
@@ -117,7 +119,8 @@ def test_gaf_pipeline_clone_and_pickle(spt, module):
     assert clone(model).get_params()["s2s__module"] is module
     model.fit(spt.data, spt.target)
     net = model.named_steps["s2s"]
-    assert net.input_shape_ == (1, 17, 16) and net.module_.sequence_length == 16
+    assert net.sequence_length_ == 16 and net.module_.sequence_length == 16
+    assert not net.uses_image_  # the baselines leave the image aside
     pred = model.predict(spt.data[:5])
     assert pred.shape == (5, 35) and np.isfinite(pred).all()
     restored = pickle.loads(pickle.dumps(model))
@@ -127,17 +130,43 @@ def test_gaf_pipeline_clone_and_pickle(spt, module):
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_conditions_row_is_used(spt, module):
+def test_conditions_are_used(spt, module):
     X = np.column_stack([spt.data, spt.params.thickness])
     model = Pipeline([
-        ("gaf", GramianAngularFieldEncoder(16, keep_sequence=True, n_conditions=1)),
+        ("gaf", GramianAngularFieldEncoder(16, n_conditions=1)),
         ("s2s", tiny(module)),
     ]).fit(X, spt.target)
-    assert model.named_steps["s2s"].input_shape_ == (1, 18, 16)
+    assert model.named_steps["s2s"].n_conditions_ == 1
     assert model.named_steps["s2s"].module_.n_conditions == 1
     thin, thick = X[:4].copy(), X[:4].copy()
     thin[:, -1], thick[:, -1] = 1.0, 4.0
     assert not np.allclose(model.predict(thin), model.predict(thick))
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_encoder_dict_and_bare_curves_give_the_same_model(spt, module):
+    encoded = GramianAngularFieldEncoder(16).fit_transform(spt.data)
+    net = tiny(module).fit(encoded, spt.target)
+    assert not net.uses_image_ and net.sequence_length_ == 16
+    pred = net.predict(encoded)
+    assert pred.shape == (120, 35) and np.isfinite(pred).all()
+    # The image is not read: the sequence alone, as a dict or bare, is the same input.
+    np.testing.assert_array_equal(net.predict({"sequence": encoded["sequence"]}), pred)
+    np.testing.assert_array_equal(net.predict(encoded["sequence"]), pred)
+    np.testing.assert_array_equal(tiny(module).fit(encoded["sequence"], spt.target).predict(encoded), pred)
+    with pytest.raises(ValueError, match="expecting 16 features"):
+        net.predict(spt.data)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_conditions_mismatch_is_named(spt, module):
+    X = np.column_stack([spt.data, spt.params.thickness])
+    encoded = GramianAngularFieldEncoder(16, n_conditions=1).fit_transform(X)
+    net = tiny(module, max_epochs=1).fit(encoded, spt.target)
+    with pytest.raises(ValueError, match="X has 0 test conditions, but SPTSeq2SeqRegressor was fitted with 1"):
+        net.predict({"sequence": encoded["sequence"]})
+    with pytest.raises(ValueError, match="X has 2 test conditions"):
+        net.predict({**encoded, "conditions": np.ones((120, 2))})
 
 
 def test_grid_search_over_a_module_parameter(spt):

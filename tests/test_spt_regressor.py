@@ -19,12 +19,22 @@ from skmat.models import SPTSeq2Seq
 def tiny(**params):
     defaults = dict(max_epochs=2, batch_size=32, module__hidden_size=8, module__num_layers=1,
                     module__num_heads=2, module__conv1d_channels=2, module__conv2d_channels=2,
-                    random_state=0)
+                    random_state=0, verbose=0)
     return SPTSeq2SeqRegressor(**{**defaults, **params})
 
 
 def pipeline(**params):
-    return Pipeline([("gaf", GramianAngularFieldEncoder(16, keep_sequence=True)), ("s2s", tiny(**params))])
+    return Pipeline([("gaf", GramianAngularFieldEncoder(16)), ("s2s", tiny(**params))])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread():
+    # On shared, busy cores torch's intra-op threads spin against each other;
+    # these tiny networks gain nothing from them.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")
@@ -32,18 +42,44 @@ def spt():
     return make_small_punch_test(120, random_state=0)
 
 
+@pytest.fixture(scope="module")
+def with_thickness(spt):
+    """Curves with the thickness as a trailing column, and their encoding (n_conditions=1)."""
+    X = np.column_stack([spt.data, spt.params.thickness])
+    return X, GramianAngularFieldEncoder(16, n_conditions=1).fit_transform(X)
+
+
 def test_network_shapes_and_ablations():
-    x = torch.randn(3, 1, 17, 16)
+    sequence, image = torch.randn(3, 16), torch.randn(3, 1, 16, 16)
     for use_gaf in (True, False):
         for use_attention in (True, False):
             net = SPTSeq2Seq(16, 35, use_gaf=use_gaf, use_attention=use_attention, hidden_size=8,
                              num_layers=2, num_heads=2)
-            assert net(x).shape == (3, 35)
+            assert net(sequence=sequence, image=image).shape == (3, 35)
             assert hasattr(net, "conv2d") == use_gaf
             assert hasattr(net, "attention") == use_attention
-    assert SPTSeq2Seq(16, 10, use_gaf=False, hidden_size=8, num_heads=2)(torch.randn(2, 1, 1, 16)).shape == (2, 10)
+            assert ("image" in net.input_keys) == use_gaf
+    assert SPTSeq2Seq(16, 10, use_gaf=False, hidden_size=8, num_heads=2)(sequence=torch.randn(2, 16)).shape == (2, 10)
     with pytest.raises(ValueError, match="divisible"):
         SPTSeq2Seq(hidden_size=10, num_heads=4)
+
+
+def test_network_inputs_by_key():
+    torch.manual_seed(0)
+    sequence, image, conditions = torch.randn(3, 16), torch.randn(3, 1, 16, 16), torch.randn(3, 2)
+    with_gaf = SPTSeq2Seq(16, 10, hidden_size=8, num_layers=1, num_heads=2).eval()
+    with pytest.raises(ValueError, match="use_gaf=True needs GAF images"):
+        with_gaf(sequence=sequence)
+    out = with_gaf(sequence=sequence, image=image)
+    assert not torch.allclose(with_gaf(sequence=sequence, image=torch.randn(3, 1, 16, 16)), out)
+    without_gaf = SPTSeq2Seq(16, 10, use_gaf=False, hidden_size=8, num_layers=1, num_heads=2).eval()
+    torch.testing.assert_close(without_gaf(sequence=sequence, image=image), without_gaf(sequence=sequence))
+    conditioned = SPTSeq2Seq(16, 10, n_conditions=2, hidden_size=8, num_layers=1, num_heads=2).eval()
+    assert conditioned(sequence=sequence, image=image, conditions=conditions).shape == (3, 10)
+    with pytest.raises(ValueError, match="built for 2 test conditions but the input has 0"):
+        conditioned(sequence=sequence, image=image)
+    with pytest.raises(ValueError, match="built for 0 test conditions but the input has 2"):
+        with_gaf(sequence=sequence, image=image, conditions=conditions)
 
 
 def test_paper_sizes_by_default():
@@ -58,13 +94,14 @@ def test_pipeline_fits_and_predicts_curves(spt):
     pred = model.predict(spt.data[:5])
     assert pred.shape == (5, 35) and np.isfinite(pred).all()
     net = model.named_steps["s2s"]
-    assert net.input_shape_ == (1, 17, 16)
+    assert net.sequence_length_ == net.n_features_in_ == 16
+    assert net.uses_image_ and net.n_conditions_ == 0
     assert net.module_.use_gaf and net.n_outputs_ == 35
 
 
 def test_bare_curves_give_the_1d_lstm_ablation(spt):
     net = tiny().fit(spt.data, spt.target)
-    assert net.input_shape_ == (1, 1, 181)
+    assert net.sequence_length_ == 181 and not net.uses_image_ and net.n_conditions_ == 0
     assert not net.module_.use_gaf
     with pytest.raises(ValueError, match="use_gaf=True needs GAF images"):
         tiny(module__use_gaf=True).fit(spt.data, spt.target)
@@ -96,7 +133,7 @@ def test_learns_better_than_the_mean_curve():
     spt = make_small_punch_test(600, random_state=1)
     X, y = spt.data, spt.target
     model = Pipeline([
-        ("gaf", GramianAngularFieldEncoder(16, keep_sequence=True)),
+        ("gaf", GramianAngularFieldEncoder(16)),
         ("s2s", SPTSeq2SeqRegressor(max_epochs=12, module__hidden_size=32, module__num_layers=1,
                                     module__num_heads=2, random_state=0)),
     ])
@@ -125,19 +162,28 @@ def test_bad_input_is_named(spt):
     X[7, 3] = np.nan
     with pytest.raises(ValueError, match="curve 7"):
         tiny().fit(X, spt.target)
-    with pytest.raises(ValueError, match="keep_sequence"):
-        tiny().fit(GramianAngularFieldEncoder(16).fit_transform(spt.data), spt.target)
+    images = GramianAngularFieldEncoder(16, output="image").fit_transform(spt.data)
+    assert images.shape == (120, 1, 16, 16)
+    for images_alone in (images, images[:, 0]):  # (n, 1, s, s) and (n, s, s)
+        with pytest.raises(ValueError, match="output='dict'"):
+            tiny().fit(images_alone, spt.target)
+    with pytest.raises(ValueError, match=r"Unknown keys \['images'\]"):
+        tiny().fit({"sequence": spt.data, "images": images}, spt.target)
+    with pytest.raises(ValueError, match="must have a 'sequence' entry"):
+        tiny().fit({"image": images}, spt.target)
     with pytest.raises(NotFittedError):
         tiny().predict(spt.data)
     net = tiny().fit(spt.data, spt.target)
     with pytest.raises(ValueError, match="expecting 181 features"):
         net.predict(spt.data[:, :100])
+    with pytest.raises(ValueError, match="output='dict'"):
+        net.predict(images)
 
 
 def test_thickness_as_a_condition(spt):
     X = np.column_stack([spt.data, spt.params.thickness])
     model = Pipeline([
-        ("gaf", GramianAngularFieldEncoder(16, keep_sequence=True, n_conditions=1)),
+        ("gaf", GramianAngularFieldEncoder(16, n_conditions=1)),
         ("s2s", tiny()),
     ]).fit(X, spt.target)
     net = model.named_steps["s2s"]
@@ -147,3 +193,111 @@ def test_thickness_as_a_condition(spt):
     thin[:, -1], thick[:, -1] = 1.0, 4.0
     assert not np.allclose(model.predict(thin), model.predict(thick))  # the condition is used
     np.testing.assert_array_equal(X[:, -1], spt.params.thickness)  # not mutated
+
+
+# ---------------------------------------------------------------- the dict input
+
+
+def test_fit_predict_mismatch_is_named(spt, with_thickness):
+    X, encoded = with_thickness
+    net = tiny().fit(encoded, spt.target)
+    assert net.sequence_length_ == 16 and net.n_conditions_ == 1 and net.uses_image_
+    # Another image size: another sequence length.
+    other_size = GramianAngularFieldEncoder(8, n_conditions=1).fit_transform(X)
+    message = "X has 8 features, but SPTSeq2SeqRegressor is expecting 16 features"
+    with pytest.raises(ValueError, match=message):
+        net.predict(other_size)
+    with pytest.raises(ValueError, match=message):
+        net.partial_fit(other_size, spt.target)
+    # Another number of conditions: two, or none.
+    two = GramianAngularFieldEncoder(16, n_conditions=2).fit_transform(np.column_stack([X, np.ones(len(X))]))
+    with pytest.raises(ValueError, match="X has 2 test conditions, but SPTSeq2SeqRegressor was fitted with 1"):
+        net.predict(two)
+    none = GramianAngularFieldEncoder(16).fit_transform(spt.data)
+    with pytest.raises(ValueError, match="X has 0 test conditions, but SPTSeq2SeqRegressor was fitted with 1"):
+        net.predict(none)
+    # Fitted on images, predicting without.
+    with pytest.raises(ValueError, match="fitted on GAF images, but X has none"):
+        net.predict({"sequence": encoded["sequence"], "conditions": encoded["conditions"]})
+    # And the other way round: fitted without conditions, predicting with one.
+    plain = tiny(max_epochs=1).fit(none, spt.target)
+    with pytest.raises(ValueError, match="X has 1 test conditions, but SPTSeq2SeqRegressor was fitted with 0"):
+        plain.predict(encoded)
+    assert net.predict(encoded).shape == (120, 35)  # the failed calls left the model usable
+
+
+def test_hand_written_dict(spt, with_thickness):
+    X, encoded = with_thickness
+    thickness = spt.params.thickness  # a pandas Series: one condition, 1-D
+    model = Pipeline([("gaf", GramianAngularFieldEncoder(16, n_conditions=1)), ("s2s", tiny())])
+    expected = model.fit(X, spt.target).predict(X)
+    by_hand = {"sequence": encoded["sequence"].astype(np.float64), "image": encoded["image"],
+               "conditions": thickness}
+    net = tiny().fit(by_hand, spt.target)
+    assert net.sequence_length_ == 16 and net.uses_image_ and net.n_conditions_ == 1
+    np.testing.assert_array_equal(net.predict(by_hand), expected)  # the encoder's dict, written by hand
+    # Sequence and conditions only: any curves, no image (the 1-D branch alone).
+    curves = {"sequence": spt.data, "conditions": thickness.to_numpy()[:, None]}
+    net = tiny().fit(curves, spt.target)
+    assert net.sequence_length_ == 181 and not net.uses_image_ and net.n_conditions_ == 1
+    assert not net.module_.use_gaf and net.module_.n_conditions == 1
+    pred = net.predict(curves)
+    assert pred.shape == spt.target.shape and np.isfinite(pred).all()
+    # Whole sets, as the rounding of a batch depends on its size.
+    one_d = {"sequence": spt.data, "conditions": thickness.to_numpy()}
+    np.testing.assert_array_equal(net.predict(one_d), pred)  # (n,) is (n, 1)
+    tensors = {"sequence": torch.from_numpy(spt.data), "conditions": torch.from_numpy(thickness.to_numpy())}
+    np.testing.assert_array_equal(net.predict(tensors), pred)
+    with pytest.raises(ValueError, match=r"X\['conditions'\] has 5 rows but X\['sequence'\] has 120"):
+        net.predict({"sequence": spt.data, "conditions": thickness.to_numpy()[:5]})
+    with pytest.raises(ValueError, match=r"X\['image'\] must have shape \(n, 1, s, s\) with s = 181"):
+        net.predict({**curves, "image": encoded["image"]})
+
+
+def test_ablation_reads_the_encoder_dict_and_bare_curves(spt):
+    encoded = GramianAngularFieldEncoder(16).fit_transform(spt.data)
+    net = tiny(module__use_gaf=False).fit(encoded, spt.target)
+    assert not net.uses_image_ and not net.module_.use_gaf and not hasattr(net.module_, "conv2d")
+    pred = net.predict(encoded)
+    assert pred.shape == (120, 35) and np.isfinite(pred).all()
+    # The image is not read, at fit or predict: the sequence alone gives the same model.
+    np.testing.assert_array_equal(net.predict({"sequence": encoded["sequence"]}), pred)
+    np.testing.assert_array_equal(net.predict(encoded["sequence"]), pred)
+    alone = tiny(module__use_gaf=False).fit(encoded["sequence"], spt.target)
+    np.testing.assert_array_equal(alone.predict(encoded), pred)
+    # Bare curves through a pipeline-free regressor.
+    bare = tiny(module__use_gaf=False).fit(spt.data, spt.target)
+    assert bare.sequence_length_ == 181 and bare.predict(spt.data[:4]).shape == (4, 35)
+
+
+def test_non_finite_entries_name_the_key_and_curve(spt, with_thickness):
+    _, encoded = with_thickness
+    bad = {key: value.copy() for key, value in encoded.items()}
+    bad["conditions"][5, 0] = np.nan
+    with pytest.raises(ValueError, match=r"X\['conditions'\] contains NaN or infinity: curve 5 "):
+        tiny().fit(bad, spt.target)
+    net = tiny(max_epochs=1).fit(encoded, spt.target)
+    with pytest.raises(ValueError, match=r"X\['conditions'\] contains NaN or infinity: curve 5 "):
+        net.predict(bad)
+    bad = {key: value.copy() for key, value in encoded.items()}
+    bad["sequence"][9, 2] = np.inf
+    with pytest.raises(ValueError, match=r"X\['sequence'\] contains NaN or infinity: curve 9 "):
+        net.predict(bad)
+    bad = {key: value.copy() for key, value in encoded.items()}
+    bad["image"][11, 0, 3, 4] = np.nan
+    with pytest.raises(ValueError, match=r"X\['image'\] contains NaN or infinity: curve 11 "):
+        net.predict(bad)
+
+
+def test_user_dict_not_mutated(spt, with_thickness):
+    _, encoded = with_thickness
+    for X in (encoded, {"sequence": encoded["sequence"], "conditions": encoded["conditions"].astype(np.float32)}):
+        before = {key: (value, value.copy()) for key, value in X.items()}
+        net = tiny(max_epochs=1).fit(X, spt.target)
+        net.predict(X)
+        net.partial_fit(X, spt.target)
+        assert list(X) == list(before)
+        for key, (value, copy) in before.items():
+            assert X[key] is value
+            assert X[key].dtype == copy.dtype and X[key].shape == copy.shape
+            np.testing.assert_array_equal(X[key], copy)

@@ -1,6 +1,7 @@
 """Transformers that turn formulas or curves into images or feature rows."""
 
 from ._base import CompositionImageEncoder
+from ._curve_batch import CurveBatch
 from ._gaf import GramianAngularFieldEncoder
 from ._layouts import Layout, line_layout, periodic_table_layout
 from ._mendeleev_line import MendeleevLineEncoder
@@ -9,6 +10,7 @@ from ._random_table import RandomTableEncoder
 
 __all__ = [
     "CompositionImageEncoder",
+    "CurveBatch",
     "GramianAngularFieldEncoder",
     "Layout",
     "MendeleevLineEncoder",

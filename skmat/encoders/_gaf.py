@@ -9,6 +9,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._curve_batch import CurveBatch
+
 __all__ = ["GramianAngularFieldEncoder"]
 
 _METHODS = ("summation", "difference")
@@ -54,8 +56,9 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         tile the curve; ``True`` gives windows of one fixed length,
         ``ceil(n_timestamps / image_size)``, that may overlap.
     output : {"dict", "image"}, default="dict"
-        ``"dict"``: what :class:`~skmat.SPTSeq2SeqRegressor` reads, a dict
-        with the ``"image"`` ``(n, 1, s, s)``, the ``"sequence"`` ``(n, s)``
+        ``"dict"``: what :class:`~skmat.SPTSeq2SeqRegressor` reads, a
+        :class:`~skmat.encoders.CurveBatch` (a dict that scikit-learn can
+        split by curve) with the ``"image"`` ``(n, 1, s, s)``, the ``"sequence"`` ``(n, s)``
         (the PAA curve, which the per-curve min–max scaling of the image
         throws away: its amplitude, e.g. the peak load) and, with
         ``n_conditions > 0``, the ``"conditions"`` ``(n, k)``. ``"image"``:
@@ -243,7 +246,7 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         """
         self._check_params()
         X = validate_data(self, X, dtype=np.float64, ensure_all_finite=False)
-        _check_finite(X)
+        _check_finite(X, self.n_conditions)
         k = self.n_conditions
         if k >= X.shape[1]:
             raise ValueError(f"n_conditions={k} leaves no curve points in X with {X.shape[1]} columns.")
@@ -269,8 +272,8 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
 
         Returns
         -------
-        dict or ndarray of float32
-            ``output="dict"``: ``{"image": (n_samples, 1, s, s), "sequence":
+        CurveBatch or ndarray of float32
+            ``output="dict"``: a :class:`~skmat.encoders.CurveBatch` ``{"image": (n_samples, 1, s, s), "sequence":
             (n_samples, s)}`` float32 (``s = image_size_``; the sequence is
             the PAA curve divided by ``sequence_scale_``), plus
             ``"conditions"``: ``(n_samples, k)`` float64 with
@@ -287,7 +290,7 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         """
         check_is_fitted(self, "image_size_")
         X = validate_data(self, X, dtype=np.float64, ensure_all_finite=False, reset=False)
-        _check_finite(X)
+        _check_finite(X, self.n_conditions)
         k = self.n_conditions
         conditions = X[:, X.shape[1] - k :].copy()
         X = X[:, : X.shape[1] - k]
@@ -323,7 +326,7 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
                 sequences[start:stop] = paa / self.sequence_scale_
         if sequences is None:
             return out
-        result = {"image": out, "sequence": sequences}
+        result = CurveBatch(image=out, sequence=sequences)
         if k:
             result["conditions"] = conditions
         return result
@@ -340,13 +343,16 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
 # ---------------------------------------------------------------- helpers
 
 
-def _check_finite(X):
+def _check_finite(X, n_conditions=0):
     finite = np.isfinite(X)
     if not finite.all():
         row, col = np.argwhere(~finite)[0]
+        n_points = X.shape[1] - n_conditions
+        where = (f"timestamp {col}" if col < n_points
+                 else f"condition column {col - n_points} (column {col} of X)")
         raise ValueError(
             f"X contains NaN or inf: curve {row} (row {row} of X) has {X[row, col]} at "
-            f"timestamp {col}. Gramian angular fields need finite curves; drop or "
+            f"{where}. Gramian angular fields need finite curves and conditions; drop or "
             "interpolate such values first."
         )
 

@@ -172,6 +172,7 @@ class GRUSeq2Seq(nn.Module):
     feature_modules = ("features",)
 
     def forward(self, sequence, conditions=None, image=None):
+        sequence = _checked_sequence(sequence, self.sequence_length)
         conditions = checked_conditions(conditions, self.n_conditions)
         _, state = self.encoder(append_conditions(self.features(sequence), conditions))
         queries = decoder_queries(self.queries, sequence.shape[0], conditions,
