@@ -4,7 +4,8 @@ from ._callbacks import CosineDecay, ProgressLog
 from ._curve_input import CURVE_INPUT_KEYS, as_curve_input
 from ._ptr_classifier import PretrainedPTRCNN, PTRCNNClassifier, pretrained_network
 from ._ptr_cnn import PTRCNN
-from ._persistence import decode_value, encode_value, load_pipeline, save_pipeline
+from ._pipeline_file import load_pipeline, save_pipeline
+from ._plain_data import decode_value, encode_value
 from ._ptr_regressor import PTRCNNRegressor, paper_training_params
 from ._scaled_net import ScaledNetRegressor
 from ._seq2seq import SPTSeq2Seq

@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 import torch
-from skorch import NeuralNet, NeuralNetRegressor
+from skorch import NeuralNetRegressor
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
