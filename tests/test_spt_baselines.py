@@ -34,16 +34,6 @@ def pipeline(module, **params):
     return Pipeline([("gaf", GramianAngularFieldEncoder(16)), ("s2s", tiny(module, **params))])
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    # On shared, busy cores torch's intra-op threads spin against each other
-    # (20-50x slower here); these tiny networks gain nothing from them.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def spt():
     return make_small_punch_test(120, random_state=0)
