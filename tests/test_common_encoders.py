@@ -7,7 +7,8 @@ so ``parametrize_with_checks`` would run no common check at all. Instead:
   not feed numeric data are run directly, from one table (``SKLEARN_CHECKS``);
 * the checks that need a numeric 2-D ``X`` are listed in ``SKIPPED_CHECKS``
   with the reason, and the property each one guards is tested below on
-  formulas instead (``test_*`` functions after the table);
+  formulas instead (``test_*`` functions after the table;
+  ``test_relocated_tests.py`` checks that every test named there exists);
 * one row of ``ESTIMATORS`` per estimator, with the checks skipped for that
   estimator alone, if any.
 """
@@ -136,12 +137,6 @@ def test_sklearn_check(estimator_id, estimator, skipped, check):
         # check_set_params warns when set_params validates; ours never does.
         warnings.simplefilter("error", UserWarning)
         check(type(estimator).__name__, estimator)
-
-
-@pytest.mark.parametrize("check_name", list(SKIPPED_CHECKS))
-def test_skipped_sklearn_check(check_name):
-    """One visible skip per check that does not apply to any formula encoder."""
-    pytest.skip(f"{check_name}: {SKIPPED_CHECKS[check_name]}")
 
 
 # --------------------------------------------------------------------------

@@ -5,7 +5,8 @@ list of curves), so ``parametrize_with_checks`` would run no common check.
 As in ``test_common_encoders.py``: the generic checks that do not feed numeric
 2-D data run directly from ``SKLEARN_CHECKS``; those that need a numeric 2-D
 ``X`` are listed in ``SKIPPED_CHECKS`` with the reason and the test below that
-guards the same property on curves.
+guards the same property on curves (``test_relocated_tests.py`` checks that
+every test named there exists).
 """
 
 from __future__ import annotations
@@ -456,12 +457,6 @@ def test_sklearn_check(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         check(type(estimator).__name__, estimator)
-
-
-@pytest.mark.parametrize("check_name", list(SKIPPED_CHECKS))
-def test_skipped_sklearn_check(check_name):
-    """One visible skip per check that does not apply to a curve transformer."""
-    pytest.skip(f"{check_name}: {SKIPPED_CHECKS[check_name]}")
 
 
 def test_tags():

@@ -210,15 +210,17 @@ def test_contradicting_architecture(regressor, stability):
         model.fit(images, y)
 
 
-def test_clone_keeps_the_weights_and_cross_validate_works(regressor, stability):
-    images, y = stability
-    model = PTRCNNClassifier.from_regressor(regressor, max_epochs=2, random_state=0)
+def test_clone_keeps_the_weights_and_cross_validate_works(regressor, regression_images):
+    images, _ = regression_images
+    label = (images[:, 0, 2, :] > 0).any(axis=1)  # "has a period-4 element", as in test_learns_a_separable_label
+    model = PTRCNNClassifier.from_regressor(regressor, max_epochs=15, lr=1e-2, random_state=0)
     copy = clone(model)
     assert isinstance(copy.pretrained, PretrainedPTRCNN)
-    scores = cross_validate(
-        copy, images, y, cv=StratifiedKFold(3), scoring=["roc_auc", "accuracy"]
-    )
-    assert np.all((scores["test_roc_auc"] >= 0) & (scores["test_roc_auc"] <= 1))
+    for name, weights in model.pretrained.state_dict.items():
+        torch.testing.assert_close(copy.pretrained.state_dict[name], weights)
+    scores = cross_validate(copy, images, label, cv=StratifiedKFold(3), scoring="roc_auc")
+    # Held-out folds: 0.98-1.0 for random_state 0-4; chance is 0.5.
+    assert scores["test_score"].min() > 0.95, scores["test_score"]
 
 
 def test_pipeline_on_formulas_and_pickle(regressor):

@@ -222,9 +222,16 @@ def test_grid_search_tunes_encoder_and_network_together(heusler):
 
 
 def test_device_parameter_is_used(images):
+    # "cpu" is the default, so only another device shows the parameter is used.
     Z, y = images
-    net = tiny(device="cpu").fit(Z, y)
-    assert next(net.module_.parameters()).device.type == "cpu"
+    if torch.cuda.is_available():
+        net = tiny(device="cuda").fit(Z, y)
+        assert next(net.module_.parameters()).device.type == "cuda"
+        assert net.predict(Z[:3]).shape == (3,) + y.shape[1:]
+    else:
+        # Without CUDA, asking for it fails instead of training on the CPU unnoticed.
+        with pytest.raises((AssertionError, RuntimeError), match="(?i)cuda|nvidia"):
+            tiny(device="cuda").fit(Z, y)
 
 
 def test_get_params_does_not_change_on_fit(images):

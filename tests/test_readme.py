@@ -12,5 +12,12 @@ def test_readme_example_runs(capsys):
     code = blocks[0]
     assert len(code.strip().splitlines()) <= 12
     exec(compile(code, str(README), "exec"), {})
-    printed = capsys.readouterr().out
-    assert printed.count("[") >= 5  # five predicted (ΔHf, a) rows
+    printed = capsys.readouterr().out.splitlines()
+    # Each print(...) line ends in a comment that starts with what it prints,
+    # e.g. "print(model.predict(X[:2]).shape)  # (2, 35) true stress points".
+    promised = [line.split("#", 1)[1].strip() for line in code.splitlines()
+                if line.lstrip().startswith("print(") and "#" in line]
+    assert promised, "the README example prints nothing it documents"
+    assert len(printed) == len(promised), printed
+    for out, comment in zip(printed, promised):
+        assert comment.startswith(out.strip()), f"README says {comment!r}, the example printed {out!r}"
