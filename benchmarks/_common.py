@@ -1,4 +1,4 @@
-"""What the training benchmark scripts share: the machine line, the command line and resumable result CSVs.
+"""What the benchmark scripts share: the machine line, the command line, resumable result CSVs, Magpie features.
 
 Every results CSV starts with a ``#`` line naming the command that made it
 and has one row per finished fit, so a run that stops can be continued by
@@ -13,6 +13,7 @@ import platform
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 
@@ -63,3 +64,28 @@ def append_row(path, row, columns, header_line):
         path.write_text("\n".join(header_lines(text, header_line)) + "\n" + body)
     with open(path, "a") as handle:
         pd.DataFrame([row], columns=columns).to_csv(handle, index=False, header=not text)
+
+
+def magpie_features(formulas, cache=None):
+    """Matminer's 132 Magpie statistics for each formula (Ward et al., npj Comput. Mater. 2, 16028, 2016).
+
+    With a ``cache`` path the features are stored there with the formulas
+    they belong to, and read back only for the same formulas.
+    """
+    formulas = np.asarray(formulas, dtype=str)
+    if cache is not None and cache.exists():
+        with np.load(cache) as saved:
+            if np.array_equal(saved["formulas"], formulas):
+                return saved["features"]
+    from matminer.featurizers.composition import ElementProperty
+    from pymatgen.core import Composition
+
+    featurizer = ElementProperty.from_preset("magpie")
+    featurizer.set_n_jobs(1)
+    features = np.asarray(
+        featurizer.featurize_many([Composition(f) for f in formulas], pbar=False), dtype=float
+    )
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(cache, features=features, formulas=formulas)
+    return features

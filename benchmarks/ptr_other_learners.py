@@ -35,7 +35,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-from _common import append_row, command_line, machine_description, read_results
+from _common import append_row, command_line, machine_description, magpie_features, read_results
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -51,27 +51,6 @@ def parse_args(argv=None):
     parser.add_argument("--cache", type=Path, default=HERE / "cache" / "magpie_paper_subset.npz")
     parser.add_argument("--out", type=Path, default=RESULTS / "ptr_other_learners.csv")
     return parser.parse_args(argv)
-
-
-def magpie_features(formulas, cache):
-    """Matminer's 132 Magpie statistics for each formula, cached on disk with the formulas they belong to."""
-    formulas = np.asarray(formulas, dtype=str)
-    if cache is not None and cache.exists():
-        with np.load(cache) as saved:
-            if np.array_equal(saved["formulas"], formulas):
-                return saved["features"]
-    from matminer.featurizers.composition import ElementProperty
-    from pymatgen.core import Composition
-
-    featurizer = ElementProperty.from_preset("magpie")
-    featurizer.set_n_jobs(1)
-    features = np.asarray(
-        featurizer.featurize_many([Composition(f) for f in formulas], pbar=False), dtype=float
-    )
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(cache, features=features, formulas=formulas)
-    return features
 
 
 def booster(max_iter, seed=0):

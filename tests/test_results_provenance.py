@@ -147,6 +147,7 @@ MATCHERS = {
     "ptr_learning_curves": learning_curve_row,
     "ptr_other_learners": other_learners_row,
     "oqmd_full": oqmd_full_row,
+    "quick_ptr": quick_row,
 }
 
 
