@@ -21,6 +21,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import torch
+from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
 __all__ = ["CURVE_INPUT_KEYS", "as_curve_input", "curve_input_layout", "check_curve_layout", "n_curves"]
@@ -28,16 +29,18 @@ __all__ = ["CURVE_INPUT_KEYS", "as_curve_input", "curve_input_layout", "check_cu
 CURVE_INPUT_KEYS = ("sequence", "image", "conditions")
 
 
-def _numeric(value, name, owner):
+def _numeric(value, name, owner, ensure_2d=False):
+    """``value`` as a float32 array, with scikit-learn's errors for sparse, 1-D and empty input."""
     if isinstance(value, torch.Tensor):
         value = value.detach().cpu().numpy()
-    array = np.asarray(value) if not hasattr(value, "iloc") else value
-    if getattr(array, "dtype", None) is not None and array.dtype.kind in "OUS" and np.size(array):
-        first = np.asarray(array).reshape(-1)[0]
-        if isinstance(first, str):
-            raise ValueError(f"{owner} expects numbers in {name}, got strings such as {first!r}.")
-    return check_array(array, dtype=np.float32, allow_nd=True, ensure_2d=False,
-                       ensure_all_finite=False, ensure_min_samples=0, input_name=name)
+    if not issparse(value) and not hasattr(value, "iloc"):
+        array = np.asarray(value)
+        if array.dtype.kind in "OUS" and array.size:
+            first = array.reshape(-1)[0]
+            if isinstance(first, str):
+                raise ValueError(f"{owner} expects numbers in {name}, got strings such as {first!r}.")
+    return check_array(value, dtype=np.float32, accept_sparse=False, allow_nd=True, ensure_2d=ensure_2d,
+                       ensure_all_finite=False, input_name=name)
 
 
 def _first_bad(array, name, what):
@@ -86,8 +89,8 @@ def as_curve_input(X, owner="SPTSeq2SeqRegressor"):
     >>> as_curve_input(np.zeros((3, 8)))["sequence"].dtype
     dtype('float32')
     """
-    if not isinstance(X, Mapping):
-        curves = _numeric(X, "X", owner)
+    if issparse(X) or not isinstance(X, Mapping):  # some sparse formats are mappings
+        curves = _numeric(X, "X", owner, ensure_2d=True)
         if curves.ndim == 4 or (curves.ndim == 3 and curves.shape[-1] == curves.shape[-2]):
             raise ValueError(
                 f"{owner} got an array of shape {curves.shape}, which looks like GAF images alone. "
