@@ -146,7 +146,7 @@ class PTRCNNRegressor(ScaledNetRegressor):
     the same smooth-L1 loss reaches a lower error. On 5,000 training / 5,000
     test compounds of the paper subset (2 CPU cores):
     ``python benchmarks/quick_ptr.py`` (these defaults, 40 epochs of batch
-    32) gave 62.2 meV/atom and 0.72 % in 69 s;
+    32) gave 62.3 meV/atom and 0.72 % in 95 s;
     ``python benchmarks/quick_ptr.py --optimizer paper --models cnn
     --max-epochs 60`` (the paper's optimiser and ×20 image values, 60 epochs
     of batch 64) gave 73.5 meV/atom and 0.86 %. The results are in
