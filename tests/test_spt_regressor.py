@@ -2,6 +2,8 @@
 
 import pickle
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -291,3 +293,18 @@ def test_user_dict_not_mutated(spt, with_thickness):
             assert X[key] is value
             assert X[key].dtype == copy.dtype and X[key].shape == copy.shape
             np.testing.assert_array_equal(X[key], copy)
+
+
+def test_conditions_outside_the_training_range_warn_naming_the_curves(spt):
+    X = np.column_stack([spt.data, spt.params["thickness"]])
+    model = pipeline(module__num_layers=1).set_params(gaf__n_conditions=1).fit(X, spt.target)
+    low, high = spt.params["thickness"].min(), spt.params["thickness"].max()
+    inside = X[:3].copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.predict(inside)
+    outside = X[:3].copy()
+    outside[1, -1] = high * 1.5
+    outside[2, -1] = low / 2
+    with pytest.warns(UserWarning, match=r"condition 0 of curves 1 \(.*\), 2 \(.*\) lies outside the range"):
+        model.predict(outside)

@@ -19,12 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import warnings
+
 import numpy as np
 import torch
 from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
-__all__ = ["CURVE_INPUT_KEYS", "as_curve_input", "curve_input_layout", "check_curve_layout", "n_curves"]
+__all__ = ["CURVE_INPUT_KEYS", "as_curve_input", "curve_input_layout", "check_curve_layout", "n_curves",
+           "warn_outside_range"]
 
 CURVE_INPUT_KEYS = ("sequence", "image", "conditions")
 
@@ -173,3 +176,46 @@ def check_curve_layout(estimator, X):
         )
     if estimator.uses_image_ and not layout["has_image"]:
         raise ValueError(f"{name} was fitted on GAF images, but X has none: encode X as at fit.")
+
+
+def warn_outside_range(conditions, value_range, owner, tolerance=0.02):
+    """Warn, naming the curves, when test conditions fall outside the range seen at fit.
+
+    Parameters
+    ----------
+    conditions : ndarray of shape (n, k)
+    value_range : ndarray of shape (k, 2)
+        Smallest and largest training value of each condition.
+    owner : str
+        Estimator name for the message.
+    tolerance : float, default=0.02
+        Slack as a fraction of each condition's training span (and at
+        least 1e-6 of its magnitude), so that a thickness of exactly 1 mm
+        is not reported against random training values from 1.0003 mm.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_outside_range(np.array([[1.0], [5.0]]), np.array([[1.0, 4.0]]), "Model")
+    >>> print(caught[0].message)
+    Model: condition 0 of curve 1 (5) lies outside the range seen at fit [1, 4]; the prediction there is an extrapolation.
+    """
+    slack = np.maximum(tolerance * (value_range[:, 1] - value_range[:, 0]), 1e-6 * np.abs(value_range).max(axis=1))
+    low, high = value_range[:, 0] - slack, value_range[:, 1] + slack
+    outside = (conditions < low) | (conditions > high)
+    if not outside.any():
+        return
+    parts = []
+    for column in np.flatnonzero(outside.any(axis=0)):
+        rows = np.flatnonzero(outside[:, column])
+        shown = ", ".join(f"{row} ({conditions[row, column]:.4g})" for row in rows[:5])
+        more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+        lo, hi = value_range[column]
+        parts.append(
+            f"condition {column} of curve{'s' if len(rows) > 1 else ''} {shown}{more} lies outside the range "
+            f"seen at fit [{lo:.4g}, {hi:.4g}]"
+        )
+    warnings.warn(f"{owner}: {'; '.join(parts)}; the prediction there is an extrapolation.", UserWarning,
+                  stacklevel=4)

@@ -7,7 +7,7 @@ import inspect
 import numpy as np
 import torch
 
-from ._curve_input import as_curve_input, check_curve_layout, curve_input_layout, n_curves
+from ._curve_input import as_curve_input, check_curve_layout, curve_input_layout, n_curves, warn_outside_range
 from ._scaled_net import ScaledNetRegressor
 from ._seq2seq import SPTSeq2Seq
 
@@ -80,6 +80,10 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
     input_offset_, input_scale_ : float
         Standardisation of the input sequence.
     condition_offset_, condition_scale_ : ndarray of shape (n_conditions_,)
+    condition_range_ : ndarray of shape (n_conditions_, 2)
+        Smallest and largest training value of each condition; curves
+        predicted outside it get a ``UserWarning`` naming them (the network
+        extrapolates there).
     target_offset_, target_scale_ : ndarray of shape (n_points,)
     frozen_parameters_ : list of str
         Parameters kept fixed in the last fit.
@@ -188,11 +192,15 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
             self.condition_offset_ = values.mean(axis=0)
             spread = values.std(axis=0)
             self.condition_scale_ = np.where(spread > 0, spread, 1.0)
+            self.condition_range_ = np.stack([values.min(axis=0), values.max(axis=0)], axis=1)
         else:
             self.condition_offset_ = self.condition_scale_ = np.zeros(0)
+            self.condition_range_ = np.zeros((0, 2))
 
     def _check_input(self, X):
         check_curve_layout(self, X)
+        if self.n_conditions_:
+            warn_outside_range(X["conditions"], self.condition_range_, type(self).__name__)
 
     def _inferred_module_kwargs(self):
         inferred = {
