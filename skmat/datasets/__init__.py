@@ -4,8 +4,12 @@ from ._curve_tables import read_curve_table
 from ._heusler import load_mp_heusler_stability, load_oqmd_heusler
 from ._oqmd import load_oqmd
 from ._small_punch import make_small_punch_test, simulate_small_punch
+from ._small_punch_mechanics import DEFAULT_CONSTANTS, PAPER_FIGURES_CONSTANTS, SimulatorConstants
 
 __all__ = [
+    "DEFAULT_CONSTANTS",
+    "PAPER_FIGURES_CONSTANTS",
+    "SimulatorConstants",
     "load_mp_heusler_stability",
     "load_oqmd",
     "load_oqmd_heusler",

@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
-from ._small_punch_mechanics import GEOMETRIES, LAWS, flow_stress, max_thickness, punch_force, reach
+from ._small_punch_mechanics import (
+    DEFAULT_CONSTANTS,
+    GEOMETRIES,
+    LAWS,
+    SimulatorConstants,
+    flow_stress,
+    max_thickness,
+    punch_force,
+    reach,
+)
 
 __all__ = ["simulate_small_punch", "make_small_punch_test", "DEFAULT_STRAIN"]
 
@@ -40,6 +49,18 @@ def _column(name, value):
     if array.ndim > 1:
         raise ValueError(f"{name} must be a scalar or 1-D, got shape {array.shape}.")
     return np.atleast_1d(array)
+
+
+def _check_constants(constants):
+    """``constants``, or the defaults for None; TypeError for anything but a SimulatorConstants."""
+    if constants is None:
+        return DEFAULT_CONSTANTS
+    if not isinstance(constants, SimulatorConstants):
+        raise TypeError(
+            f"constants must be a SimulatorConstants or None, got {type(constants).__name__}; build one with "
+            "dataclasses.replace(skmat.datasets.DEFAULT_CONSTANTS, name=value)."
+        )
+    return constants
 
 
 def _increasing_grid(name, values, min_length):
@@ -133,6 +154,7 @@ def simulate_small_punch(
     poisson_ratio=0.35,
     noise=0.0,
     random_state=None,
+    constants=None,
 ):
     """Simulate small punch test load–displacement curves and true stress–strain curves.
 
@@ -181,6 +203,10 @@ def simulate_small_punch(
         forces (the stress curves stay exact).
     random_state : int, RandomState instance or None, default=None
         Seeds the noise.
+    constants : SimulatorConstants, optional
+        The model's fitted constants; None uses
+        :data:`~skmat.datasets.DEFAULT_CONSTANTS`. They change the force
+        curves only, never the stress–strain target.
 
     Returns
     -------
@@ -188,7 +214,8 @@ def simulate_small_punch(
         ``displacement`` (m,), ``force`` (n, m) in N, ``strain`` (T,),
         ``stress`` (n, T) in MPa, and the parameters used, each of shape
         (n,): ``thickness``, ``strength_coefficient``, ``yield_stress``,
-        ``hardening_exponent``; plus ``law`` and ``geometry``.
+        ``hardening_exponent``; plus ``law``, ``geometry`` and
+        ``constants``.
 
     Raises
     ------
@@ -238,6 +265,7 @@ def simulate_small_punch(
     >>> bool(1500 < sim.force.max() < 2200)
     True
     """
+    constants = _check_constants(constants)
     if (strength_coefficient is None) == (yield_stress is None):
         raise ValueError("Give exactly one of strength_coefficient and yield_stress.")
     if law not in LAWS:
@@ -302,7 +330,7 @@ def simulate_small_punch(
     column = lambda v: v[:, None]  # noqa: E731
     force = punch_force(
         u, column(t), column(K), column(n_exp), geometry=geo, law=law, prestrain=prestrain,
-        elastic_modulus=elastic_modulus, poisson_ratio=poisson_ratio,
+        elastic_modulus=elastic_modulus, poisson_ratio=poisson_ratio, constants=constants,
     )
     if noise > 0:
         rng = check_random_state(random_state)
@@ -326,6 +354,7 @@ def simulate_small_punch(
         hardening_exponent=n_exp.astype(float),
         law=law,
         geometry=geometry,
+        constants=constants,
     )
 
 
@@ -339,6 +368,7 @@ def make_small_punch_test(
     thickness_range=None,
     law="paper",
     geometry="paper",
+    constants=None,
 ):
     """Generate a small punch test data set like Yang et al. (2025), Table I.
 
@@ -373,6 +403,9 @@ def make_small_punch_test(
         grid.
     law, geometry : str
         As in :func:`simulate_small_punch`.
+    constants : SimulatorConstants, optional
+        The simulator's fitted constants; None uses
+        :data:`~skmat.datasets.DEFAULT_CONSTANTS`.
 
     Returns
     -------
@@ -381,7 +414,7 @@ def make_small_punch_test(
         ``target``: true stresses (n_samples, 35) in MPa; ``displacement``
         and ``strain``: the two grids; ``params``: DataFrame with ``yield_stress``,
         ``strength_coefficient``, ``hardening_exponent``, ``thickness``;
-        ``DESCR``.
+        ``constants``: the :class:`SimulatorConstants` used; ``DESCR``.
 
     Raises
     ------
@@ -403,6 +436,7 @@ def make_small_punch_test(
 
     if isinstance(n_samples, bool) or not (isinstance(n_samples, (int, np.integer)) and n_samples >= 1):
         raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
+    constants = _check_constants(constants)
     if geometry not in GEOMETRIES:
         raise ValueError(f"geometry must be one of {tuple(GEOMETRIES)}, got {geometry!r}.")
     geo = GEOMETRIES[geometry]
@@ -427,7 +461,7 @@ def make_small_punch_test(
     t = rng.uniform(*thickness_range, n_samples)
     sim = simulate_small_punch(
         hardening_exponent=n, thickness=t, strength_coefficient=K, law=law, geometry=geometry,
-        noise=noise, random_state=rng,
+        noise=noise, random_state=rng, constants=constants,
     )
     params = pd.DataFrame({
         "yield_stress": sim.yield_stress,
@@ -441,5 +475,5 @@ def make_small_punch_test(
     )
     return Bunch(
         data=sim.force, target=sim.stress, displacement=sim.displacement, strain=sim.strain,
-        params=params, DESCR=descr,
+        params=params, constants=constants, DESCR=descr,
     )

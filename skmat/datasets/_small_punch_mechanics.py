@@ -10,7 +10,7 @@ is built from four classical pieces, evaluated for many discs at once on a
    shear, with the Mindlin stiffness ``k_s = 2π κ G t / ln(b / a)``
    (``κ = 5/6``, ``a`` the punch radius). The two act in series:
    ``k_e = 1 / (1/k_b + 1/k_s)``. ``k_s`` is scaled by
-   ``SHEAR_STIFFNESS_FACTOR``, calibrated against the reference
+   ``shear_stiffness_factor``, calibrated against the reference
    finite-element stiffness (the thin-plate formula alone is 3.7× too stiff
    at t = 4 mm, see ``docs/spt-notes``).
 2. **The plastic-bending knee.** The limit load of a clamped circular plate
@@ -22,8 +22,8 @@ is built from four classical pieces, evaluated for many discs at once on a
    ``π σy t²``. The
    reference runs show the knee at ``F(0.1 mm) ≈ (4.07 … 4.43) σy t²``; no
    constant is fitted here. The hinge hardens with a bending strain
-   ``BENDING_STRAIN_FACTOR · t / (2ρ) · sin φ`` at the punch fillet and is
-   stiffened for thick discs by ``1 + DEEP_PLATE_FACTOR (t / (b − a))⁴ sin φ``
+   ``bending_strain_factor · t / (2ρ) · sin φ`` at the punch fillet and is
+   stiffened for thick discs by ``1 + deep_plate_factor (t / (b − a))⁴ sin φ``
    (a calibrated term standing for the through-thickness constraint that a
    plate-theory hinge ignores; it vanishes at the knee).
 3. **Membrane stretching with thinning.** The disc wraps the punch fillet
@@ -32,7 +32,7 @@ is built from four classical pieces, evaluated for many discs at once on a
    tan φ`` (solved for φ by bisection, ``0 ≤ φ ≤ WRAP_ANGLE_LIMIT``). The
    cone's mean meridional strain is ``ε_m = ln(s / (b − a_f))`` with ``s``
    its current length; strain
-   localises at the contact edge by ``LOCALISATION · (0.2 / n)^LOCALISATION_EXPONENT``
+   localises at the contact edge by ``localisation · (0.2 / n)^localisation_exponent``
    (low-hardening materials localise more). Under plane-strain stretching
    the wall thins to ``t_c = t exp(−ε)`` and carries the meridional force
    ``N = min(E ε, 2σ/√3) t_c`` per unit length, whose vertical resultant at
@@ -53,8 +53,9 @@ For the default displacement grids that is 7.48 mm (paper, 4.5 mm) and
 1.489 mm (EN 10371, 2 mm), just under ``2 (b − a)`` = 7.5 and 1.5 mm.
 
 Bending and membrane forces combine as ``(F_b^p + F_m^p)^{1/p}`` with
-``p = INTERACTION_EXPONENT``, and the elastic line and this plastic curve as a
-smooth minimum ``F = F_e F_p / (F_e^m + F_p^m)^{1/m}`` (``m = 4``).
+``p = interaction_exponent``, and the elastic line and this plastic curve as a
+smooth minimum ``F = F_e F_p / (F_e^m + F_p^m)^{1/m}`` (``m = transition_sharpness``).
+The lower-case names are the fields of :class:`SimulatorConstants`.
 
 The calibrated constants were fitted once (least squares on logarithmic
 errors) to the per-thickness medians and the t = 1 mm reference curve of
@@ -66,22 +67,17 @@ reference ones.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
-__all__ = ["Geometry", "GEOMETRIES", "punch_force", "flow_stress", "reach", "max_thickness", "LAWS"]
+__all__ = [
+    "Geometry", "GEOMETRIES", "SimulatorConstants", "DEFAULT_CONSTANTS", "PAPER_FIGURES_CONSTANTS",
+    "punch_force", "flow_stress", "reach", "max_thickness", "LAWS",
+]
 
-# Calibrated constants (see module docstring).
-SHEAR_STIFFNESS_FACTOR = 0.291
-LOCALISATION = 2.36
-LOCALISATION_EXPONENT = 0.115
-BENDING_STRAIN_FACTOR = 0.134
-DEEP_PLATE_FACTOR = 0.772
-INTERACTION_EXPONENT = 0.97
-# Fixed by theory or by choice, not fitted.
+# Fixed by theory or by choice, not fitted (the fitted ones: SimulatorConstants).
 SHEAR_COEFFICIENT = 5.0 / 6.0
-TRANSITION_SHARPNESS = 4.0
 PLASTIC_STRAIN_FLOOR = 0.01  # the paper's flow curve K * max(eps_p, 0.01)^n
 WRAP_ANGLE_LIMIT = 1.5  # rad: the largest wrap angle the bisection searches
 
@@ -123,6 +119,121 @@ GEOMETRIES = {
     # EN 10371:2021: ball Ø 2.5 mm, receiving hole Ø 4 mm, disc Ø 8 x 0.5 mm.
     "en10371": Geometry("en10371", 1.25, 1.25, 2.0, (0.0, 2.0, 161)),
 }
+
+
+@dataclass(frozen=True)
+class SimulatorConstants:
+    """The fitted constants of the reduced-order small punch model.
+
+    Every field is a dimensionless factor of one term of the model (module
+    docstring, items 1–3). They are not material properties: they stand for
+    what the reduced-order equations leave out, and were fitted to
+    finite-element results of the paper's punch (see "How they were
+    fitted"). Pass an instance as ``constants=`` to
+    :func:`~skmat.datasets.simulate_small_punch` or
+    :func:`~skmat.datasets.make_small_punch_test`; make variants with
+    :func:`dataclasses.replace`; refit them with
+    :func:`~skmat.datasets.calibrate_small_punch`.
+
+    Parameters
+    ----------
+    shear_stiffness_factor : float, default=0.291
+        Scales the Mindlin shear stiffness ``k_s = 2π κ G t / ln(b/a)`` that
+        acts in series with the Kirchhoff bending stiffness. Below 1 because
+        the punch loads the disc over a finite, rounded contact and the
+        clamp is not rigid in the finite-element model; it sets the initial
+        slope of thick discs (thin ones are bending-dominated). > 0.
+    localisation : float, default=2.36
+        Ratio of the meridional strain at the contact edge, where the wall
+        thins and the force maximum originates, to the cone's mean strain
+        ``ln(s / (b − a_f))``. > 0.
+    localisation_exponent : float, default=0.115
+        Localisation grows as ``(0.2 / n) ** localisation_exponent``:
+        low-hardening materials concentrate strain at the contact edge more,
+        so their maximum comes earlier. ≥ 0.
+    bending_strain_factor : float, default=0.134
+        Bending strain of the plastic hinge, ``bending_strain_factor · t /
+        (2ρ) · sin φ``, added to the membrane strain to harden the hinge; the
+        full fibre strain ``t / 2ρ`` of a wrapped wall is reached only
+        locally. ≥ 0.
+    deep_plate_factor : float, default=0.772
+        Stiffens the hinge of thick discs by ``1 + deep_plate_factor ·
+        (t / (b − a))⁴ · sin φ``: the through-thickness constraint of a deep
+        plate that plate-theory hinges ignore; zero at the knee. ≥ 0.
+    interaction_exponent : float, default=0.97
+        ``p`` of the bending–membrane interaction ``F_p = (F_b^p +
+        F_m^p)^{1/p}``; 1 adds the two forces, larger values let the larger
+        one dominate. > 0.
+    transition_sharpness : float, default=4.0
+        ``m`` of the smooth minimum ``F_e F_p / (F_e^m + F_p^m)^{1/m}``
+        joining the elastic line to the plastic curve at the knee; larger is
+        a sharper knee. > 0.
+
+    Notes
+    -----
+    **How they were fitted.** :data:`PAPER_FIGURES_CONSTANTS` (the values
+    above) were fitted once, by least squares on logarithmic errors, to the
+    per-thickness median figures and the t = 1 mm reference curve of
+    ``spt-notes.md`` (80 LS-DYNA runs), with ``transition_sharpness`` fixed
+    at 4. :data:`DEFAULT_CONSTANTS` are what ``constants=None`` uses.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from skmat.datasets import DEFAULT_CONSTANTS, simulate_small_punch
+    >>> softer = replace(DEFAULT_CONSTANTS, shear_stiffness_factor=0.1)
+    >>> a = simulate_small_punch(hardening_exponent=0.2, thickness=3.0, strength_coefficient=300)
+    >>> b = simulate_small_punch(hardening_exponent=0.2, thickness=3.0, strength_coefficient=300,
+    ...                          constants=softer)
+    >>> bool(b.force[0, 1] < a.force[0, 1])
+    True
+    """
+
+    shear_stiffness_factor: float = 0.291
+    localisation: float = 2.36
+    localisation_exponent: float = 0.115
+    bending_strain_factor: float = 0.134
+    deep_plate_factor: float = 0.772
+    interaction_exponent: float = 0.97
+    transition_sharpness: float = 4.0
+
+    #: Lower bound of each field and whether it is exclusive.
+    _LOWER = {
+        "shear_stiffness_factor": (0.0, True),
+        "localisation": (0.0, True),
+        "localisation_exponent": (0.0, False),
+        "bending_strain_factor": (0.0, False),
+        "deep_plate_factor": (0.0, False),
+        "interaction_exponent": (0.0, True),
+        "transition_sharpness": (0.0, True),
+    }
+
+    def __post_init__(self):
+        for name in self.names():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+                raise TypeError(f"SimulatorConstants.{name} must be a real number, got {value!r}.")
+            lower, exclusive = self._LOWER[name]
+            if not np.isfinite(value) or (value <= lower if exclusive else value < lower):
+                rule = f"{'>' if exclusive else '>='} {lower:g}"
+                raise ValueError(f"SimulatorConstants.{name} must be finite and {rule}, got {value!r}.")
+            object.__setattr__(self, name, float(value))
+
+    @classmethod
+    def names(cls):
+        """The field names, in order."""
+        return tuple(f.name for f in fields(cls))
+
+    def as_dict(self):
+        """``{name: value}`` for every field."""
+        return {name: getattr(self, name) for name in self.names()}
+
+
+#: The constants fitted to the reference figures of ``spt-notes.md`` (the
+#: simulator's defaults before the whole-curve refit).
+PAPER_FIGURES_CONSTANTS = SimulatorConstants()
+#: The constants used when ``constants=None``.
+DEFAULT_CONSTANTS = PAPER_FIGURES_CONSTANTS
 
 
 def flow_stress(plastic_strain, strength_coefficient, hardening_exponent, law, prestrain):
@@ -185,12 +296,15 @@ def max_thickness(geometry, displacement):
 
 
 def punch_force(u, thickness, strength_coefficient, hardening_exponent, *, geometry,
-                law="paper", prestrain=0.002, elastic_modulus=70_000.0, poisson_ratio=0.35):
+                law="paper", prestrain=0.002, elastic_modulus=70_000.0, poisson_ratio=0.35,
+                constants=None):
     """Punch force (N) at displacements ``u`` (mm) for column vectors of materials.
 
     Parameters are arrays of shape ``(n, 1)``; ``u`` has shape ``(m,)``.
+    ``constants`` is a :class:`SimulatorConstants` (None: ``DEFAULT_CONSTANTS``).
     Returns an array of shape ``(n, m)``.
     """
+    c = DEFAULT_CONSTANTS if constants is None else constants
     E, nu = elastic_modulus, poisson_ratio
     t, K, n = thickness, strength_coefficient, hardening_exponent
     g = geometry
@@ -200,7 +314,7 @@ def punch_force(u, thickness, strength_coefficient, hardening_exponent, *, geome
     bending_rigidity = E * t**3 / (12.0 * (1.0 - nu**2))
     k_bend = 16.0 * np.pi * bending_rigidity / b**2
     shear_modulus = E / (2.0 * (1.0 + nu))
-    k_shear = SHEAR_STIFFNESS_FACTOR * 2.0 * np.pi * SHEAR_COEFFICIENT * shear_modulus * t / np.log(b / a)
+    k_shear = c.shear_stiffness_factor * 2.0 * np.pi * SHEAR_COEFFICIENT * shear_modulus * t / np.log(b / a)
     k_elastic = 1.0 / (1.0 / k_bend + 1.0 / k_shear)
 
     # geometry of the wrapped disc
@@ -213,7 +327,7 @@ def punch_force(u, thickness, strength_coefficient, hardening_exponent, *, geome
     mean_strain = np.log(stretched / (b - af))
 
     # 3. membrane stretching with localisation and thinning
-    localised = LOCALISATION * (0.2 / np.maximum(n, 1e-3)) ** LOCALISATION_EXPONENT * mean_strain
+    localised = c.localisation * (0.2 / np.maximum(n, 1e-3)) ** c.localisation_exponent * mean_strain
     equivalent = 2.0 / np.sqrt(3.0) * localised
     wall = t * np.exp(-localised)
     membrane_stress = flow_stress(equivalent, K, n, law, prestrain)
@@ -221,19 +335,19 @@ def punch_force(u, thickness, strength_coefficient, hardening_exponent, *, geome
     f_membrane = 2.0 * np.pi * contact_radius * np.maximum(tension, 0.0) * sin_phi
 
     # 2. plastic bending hinge (limit load of a clamped plate), hardened
-    bending_strain = BENDING_STRAIN_FACTOR * t / (2.0 * rho) * sin_phi
+    bending_strain = c.bending_strain_factor * t / (2.0 * rho) * sin_phi
     hinge_stress = flow_stress(equivalent + bending_strain, K, n, law, prestrain)
     moment = hinge_stress * wall**2 / 4.0
-    deep_plate = 1.0 + DEEP_PLATE_FACTOR * (t / (b - a)) ** 4 * sin_phi
+    deep_plate = 1.0 + c.deep_plate_factor * (t / (b - a)) ** 4 * sin_phi
     # A flat punch loads the disc on the ring of its rounded edge; a ball on
     # its growing contact circle (a point at first).
     load_radius = a if af > 0 else contact_radius
     f_bend = 4.0 * np.pi * moment / (1.0 - 2.0 * load_radius / (3.0 * b)) * deep_plate
 
-    p = INTERACTION_EXPONENT
+    p = c.interaction_exponent
     f_plastic = (f_bend**p + f_membrane**p) ** (1.0 / p)
     f_elastic = k_elastic * u[None, :]
-    m = TRANSITION_SHARPNESS
+    m = c.transition_sharpness
     with np.errstate(invalid="ignore", divide="ignore"):
         force = f_elastic * f_plastic / (f_elastic**m + f_plastic**m) ** (1.0 / m)
     return np.where(u[None, :] > 0, force, 0.0)
