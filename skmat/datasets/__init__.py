@@ -3,6 +3,7 @@
 from ._curve_tables import read_curve_table
 from ._heusler import load_mp_heusler_stability, load_oqmd_heusler
 from ._oqmd import load_oqmd
+from ._rig import perturb_small_punch
 from ._small_punch import make_small_punch_test, simulate_small_punch
 from ._small_punch_mechanics import DEFAULT_CONSTANTS, PAPER_FIGURES_CONSTANTS, SimulatorConstants
 
@@ -14,6 +15,7 @@ __all__ = [
     "load_oqmd",
     "load_oqmd_heusler",
     "make_small_punch_test",
+    "perturb_small_punch",
     "read_curve_table",
     "simulate_small_punch",
 ]
