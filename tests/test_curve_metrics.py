@@ -1,4 +1,4 @@
-"""Per-curve MAE, MAPE and R², their Table II summary, and the scorers."""
+"""Per-curve MAE, MAPE and R², their Table II summary, the scorers, and interpolate_curves."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from skmat.metrics import (
     curve_mape,
     curve_r2,
     curve_scorers,
+    interpolate_curves,
     max_curve_mae_scorer,
     median_curve_mae_scorer,
     median_curve_mape_scorer,
@@ -277,3 +278,134 @@ def test_scorers_pickle_for_parallel_jobs():
     for name, scorer in curve_scorers(eps=1.0).items():
         restored = pickle.loads(pickle.dumps(scorer))
         assert restored(model, X, Y) == scorer(model, X, Y), name
+
+
+# --------------------------------------------------------------------------
+# interpolate_curves
+# --------------------------------------------------------------------------
+
+
+def random_grids(n=30, t=35, t_new=20, seed=0):
+    """Per-curve increasing grids on [0, 1], the new points inside, some on old points."""
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(0.0, 1.0, size=(n, t)), axis=1)
+    x[:, 0], x[:, -1] = 0.0, 1.0
+    y = np.cumsum(rng.uniform(1, 50, size=(n, t)), axis=1)
+    inside = rng.uniform(0.0, 1.0, size=(n, t_new - 4))
+    x_new = np.sort(np.concatenate([inside, x[:, [0, 5, 17, -1]]], axis=1), axis=1)
+    return x, y, x_new
+
+
+def np_interp_rows(y, x, x_new):
+    x = np.broadcast_to(x, y.shape)
+    x_new = np.broadcast_to(x_new, (len(y), np.shape(x_new)[-1]))
+    return np.stack([np.interp(b, a, c) for a, c, b in zip(x, y, x_new, strict=True)])
+
+
+@pytest.mark.parametrize("per_curve_from", [False, True])
+@pytest.mark.parametrize("per_curve_to", [False, True])
+def test_interpolate_curves_matches_np_interp(per_curve_from, per_curve_to):
+    x, y, x_new = random_grids()
+    from_strain = x if per_curve_from else x[0]
+    to_strain = x_new if per_curve_to else x_new[0]
+    out = interpolate_curves(y, from_strain, to_strain)
+    assert out.shape == (30, 20) and out.dtype == np.float64
+    np.testing.assert_allclose(out, np_interp_rows(y, from_strain, to_strain), rtol=1e-13, atol=1e-12)
+
+
+def test_interpolate_curves_is_exact_on_the_curves_own_points():
+    x, y, _ = random_grids()
+    np.testing.assert_array_equal(interpolate_curves(y, x, x), y)
+    np.testing.assert_array_equal(interpolate_curves(y, x[0], x[0]), y)
+
+
+def test_interpolate_curves_one_curve_and_pandas():
+    x, y, x_new = random_grids(n=1)
+    out = interpolate_curves(y[0], x[0], x_new[0])
+    assert out.shape == (20,)
+    np.testing.assert_allclose(out, np.interp(x_new[0], x[0], y[0]), rtol=1e-13)
+    frame = pd.DataFrame(np.vstack([y, 2 * y]))
+    out = interpolate_curves(frame, pd.Series(x[0]), x_new[0])
+    np.testing.assert_allclose(out[1], 2 * out[0])
+
+
+def test_interpolate_curves_has_no_loop_over_curves(monkeypatch):
+    x, y, x_new = random_grids(n=200)
+    expected = np_interp_rows(y, x, x_new)
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("np.interp called")
+
+    monkeypatch.setattr(np, "interp", forbidden)
+    np.testing.assert_allclose(interpolate_curves(y, x, x_new), expected, rtol=1e-13, atol=1e-12)
+
+
+def test_interpolate_curves_extrapolation():
+    y = np.array([[0.0, 10.0, 20.0], [0.0, 100.0, 150.0]])
+    grid = [0.0, 1.0, 2.0]
+    np.testing.assert_allclose(
+        interpolate_curves(y, grid, [-1.0, 2.5], extrapolate="linear"), [[-10.0, 25.0], [-100.0, 175.0]]
+    )
+    np.testing.assert_allclose(interpolate_curves(y, grid, [-1.0, 2.5], extrapolate="clip"), [[0.0, 20.0], [0.0, 150.0]])
+    # Within a millionth of the span: rounding, held at the end value.
+    np.testing.assert_array_equal(interpolate_curves(y, grid, [0.0, 2.0 + 1e-7]), [[0.0, 20.0], [0.0, 150.0]])
+
+
+def test_interpolate_curves_out_of_range_names_the_curve():
+    y = np.array([[0.0, 10.0, 20.0], [0.0, 100.0, 150.0]])
+    message = r"to_strain of curve 1 has 2.5 at point 2, outside the curve's from_strain range 0 to 2; pass extrapolate='linear'"
+    with pytest.raises(ValueError, match=message):
+        interpolate_curves(y, [0.0, 1.0, 2.0], [[0.5, 1.0, 1.5], [0.5, 1.0, 2.5]])
+    with pytest.raises(ValueError, match=r"to_strain of curve 1 has 1.5 at point 1, outside the curve's from_strain range 0 to 1"):
+        interpolate_curves(y, [[0.0, 1.0, 2.0], [0.0, 0.5, 1.0]], [0.5, 1.5])
+    with pytest.raises(ValueError, match=r"^to_strain has -0.1 at point 0, outside the curve's from_strain range 0 to 2"):
+        interpolate_curves(y, [0.0, 1.0, 2.0], [-0.1, 1.0])
+
+
+def test_interpolate_curves_grids_must_increase():
+    y = np.zeros((3, 4))
+    from_strain = np.tile([0.0, 1.0, 2.0, 3.0], (3, 1))
+    from_strain[2, 2] = 1.0
+    with pytest.raises(ValueError, match=r"from_strain of curve 2 must be strictly increasing, but point 2 \(1\) follows point 1 \(1\)"):
+        interpolate_curves(y, from_strain, [0.5])
+    with pytest.raises(ValueError, match=r"^to_strain must be strictly increasing, but point 1 \(0.2\) follows point 0 \(0.5\)"):
+        interpolate_curves(y, [0.0, 1.0, 2.0, 3.0], [0.5, 0.2])
+    with pytest.raises(ValueError, match=r"to_strain of curve 1 must be strictly increasing"):
+        interpolate_curves(y, [0.0, 1.0, 2.0, 3.0], [[0.1, 0.2], [0.2, 0.2], [0.1, 0.2]])
+
+
+def test_interpolate_curves_bad_values_and_shapes():
+    y = np.array([[0.0, 10.0, 20.0], [0.0, 100.0, 150.0]])
+    grid = [0.0, 1.0, 2.0]
+    bad = y.copy()
+    bad[1, 2] = np.nan
+    with pytest.raises(ValueError, match=r"y of curve 1 has NaN at point 2"):
+        interpolate_curves(bad, grid, [0.5])
+    with pytest.raises(ValueError, match=r"^from_strain has an infinite value \(inf\) at point 2"):
+        interpolate_curves(y, [0.0, 1.0, np.inf], [0.5])
+    with pytest.raises(ValueError, match=r"from_strain has 3 rows but y has 2 curves"):
+        interpolate_curves(y, np.tile(grid, (3, 1)), [0.5])
+    with pytest.raises(ValueError, match=r"to_strain has 3 rows but y has 2 curves"):
+        interpolate_curves(y, grid, np.tile([0.5], (3, 1)))
+    with pytest.raises(ValueError, match=r"from_strain has 2 points but the curves of y have 3"):
+        interpolate_curves(y, [0.0, 1.0], [0.5])
+    with pytest.raises(ValueError, match=r"y must hold at least one curve of at least 2 points"):
+        interpolate_curves(np.zeros((2, 1)), [0.0], [0.0])
+    with pytest.raises(ValueError, match=r"to_strain has no points"):
+        interpolate_curves(y, grid, [])
+    with pytest.raises(ValueError, match=r"y must be 1-D .* got shape \(2, 3, 1\)"):
+        interpolate_curves(y[..., None], grid, [0.5])
+    with pytest.raises(ValueError, match=r"from_strain must be numeric"):
+        interpolate_curves(y, ["a", "b", "c"], [0.5])
+    with pytest.raises(ValueError, match=r"extrapolate must be one of \['error', 'clip', 'linear'\]"):
+        interpolate_curves(y, grid, [0.5], extrapolate="nearest")
+
+
+def test_interpolate_curves_does_not_change_its_inputs():
+    x, y, x_new = random_grids()
+    copies = [a.copy() for a in (x, y, x_new)]
+    for a in (x, y, x_new):
+        a.flags.writeable = False
+    interpolate_curves(y, x, x_new)
+    for a, c in zip((x, y, x_new), copies, strict=True):
+        np.testing.assert_array_equal(a, c)

@@ -19,9 +19,17 @@ It writes, byte-for-byte reproducibly (gzip with a fixed mtime):
   CrabNet's two full OQMD benchmark sets (341,700 compositions each), rows in
   CrabNet's order with their split. The two tasks share their formulas but
   not their splits, so each keeps its own file.
+* ``spt_fem.csv.gz``: the 40 published finite-element small punch runs of
+  ``data/spt-fem/`` (Yang et al. 2025, repository ``Nneeiill/MFDNN``), one
+  row per run: its parameters, the force at the 181 displacements
+  (``force_<mm>``), and the 35 points of its true stress–strain curve
+  (``strain_p<k>``, ``stress_p<k>``). Values are copied unchanged: the
+  source has at most 15 significant digits, which ``%.15g`` writes back
+  exactly.
 * ``SHA256SUMS``: checksums verified by :mod:`skmat.datasets` on load.
 
-Sources and licences are listed in ``skmat/datasets/_heusler.py`` and ``docs/data.rst``.
+Sources and licences are listed in ``skmat/datasets/_heusler.py``,
+``skmat/datasets/_small_punch_fem.py`` and ``docs/data.rst``.
 """
 
 from __future__ import annotations
@@ -88,9 +96,9 @@ def build_elements():
     return frame
 
 
-def write_csv_gz(frame, path):
+def write_csv_gz(frame, path, float_format="%.10g"):
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n", float_format="%.10g")
+    frame.to_csv(buffer, index=False, lineterminator="\n", float_format=float_format)
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as out:
         out.write(buffer.getvalue().encode())
 
@@ -165,6 +173,50 @@ def build_mp(shared):
     return frame[["formula", "X", "Y", "Z", "e_above_hull", "split"]]
 
 
+SPT_FEM_RUN_COLUMNS = [
+    "run", "source_id", "thickness_mm", "strength_coefficient_mpa", "hardening_exponent",
+    "yield_stress_mpa", "elastic_modulus_mpa",
+]
+SPT_FEM_DISPLACEMENT = np.round(np.arange(181) * 0.025, 3)  # mm
+SPT_FEM_POINTS = 35
+
+
+def build_spt_fem(shared):
+    """One wide table of the 40 finite-element small punch runs, checked on the way."""
+    folder = shared / "data" / "spt-fem"
+    runs = pd.read_csv(folder / "runs.csv")
+    force = pd.read_csv(folder / "force_N.csv.gz")
+    strain = pd.read_csv(folder / "true_strain.csv.gz")
+    stress = pd.read_csv(folder / "true_stress_MPa.csv.gz")
+    assert runs.columns.tolist() == SPT_FEM_RUN_COLUMNS
+    assert runs["run"].tolist() == list(range(40)) and runs["source_id"].is_unique
+    for table in (force, strain, stress):
+        assert table["run"].tolist() == runs["run"].tolist()
+    displacement = np.array([float(name) for name in force.columns[1:]])
+    np.testing.assert_array_equal(displacement, SPT_FEM_DISPLACEMENT)
+    points = [f"p{k}" for k in range(SPT_FEM_POINTS)]
+    assert strain.columns[1:].tolist() == points and stress.columns[1:].tolist() == points
+    eps, sigma = strain[points].to_numpy(), stress[points].to_numpy()
+    assert np.all(np.diff(eps, axis=1) > 0) and np.all(eps[:, 0] == 0) and np.all(sigma[:, 0] == 0)
+    # Above yield the stress follows sigma = K max(eps_p, 0.01)^n (rounded to 6 digits).
+    K = runs[["strength_coefficient_mpa"]].to_numpy()
+    n = runs[["hardening_exponent"]].to_numpy()
+    plastic = eps[:, 1:] - sigma[:, 1:] / runs[["elastic_modulus_mpa"]].to_numpy()
+    law = K * np.maximum(plastic, 0.01) ** n
+    assert np.abs(sigma[:, 1:] / law - 1).max() < 1e-5
+    frame = pd.concat(
+        [
+            runs,
+            force.drop(columns="run").rename(columns=lambda name: f"force_{name}"),
+            strain.drop(columns="run").rename(columns=lambda name: f"strain_{name}"),
+            stress.drop(columns="run").rename(columns=lambda name: f"stress_{name}"),
+        ],
+        axis=1,
+    )
+    assert frame.notna().all().all() and frame.shape == (40, 7 + 181 + 2 * SPT_FEM_POINTS)
+    return frame
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -187,6 +239,10 @@ def main(argv=None):
         write_csv_gz(full, OUT / f"oqmd_{task}.csv.gz")
         names.append(f"oqmd_{task}.csv.gz")
         print(f"OQMD {task}: {len(full)}")
+    spt_fem = build_spt_fem(args.shared)
+    write_csv_gz(spt_fem, OUT / "spt_fem.csv.gz", float_format="%.15g")
+    names.append("spt_fem.csv.gz")
+    print(f"SPT finite-element runs: {len(spt_fem)}")
 
     with open(OUT / "SHA256SUMS", "w", newline="\n") as sums:
         for name in names:

@@ -1,10 +1,12 @@
-"""Data: bundled OQMD sets, OQMD and Materials Project X2YZ compositions, small punch test curves."""
+"""Data: bundled OQMD sets, OQMD and Materials Project X2YZ compositions, small punch test curves
+(simulated, and 40 published finite-element runs)."""
 
 from ._curve_tables import read_curve_table
 from ._heusler import load_mp_heusler_stability, load_oqmd_heusler
 from ._oqmd import load_oqmd
 from ._rig import perturb_small_punch
 from ._small_punch import make_small_punch_test, simulate_small_punch
+from ._small_punch_fem import load_small_punch_fem
 from ._small_punch_mechanics import DEFAULT_CONSTANTS, PAPER_FIGURES_CONSTANTS, SimulatorConstants
 
 __all__ = [
@@ -14,6 +16,7 @@ __all__ = [
     "load_mp_heusler_stability",
     "load_oqmd",
     "load_oqmd_heusler",
+    "load_small_punch_fem",
     "make_small_punch_test",
     "perturb_small_punch",
     "read_curve_table",

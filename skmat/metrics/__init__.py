@@ -1,4 +1,4 @@
-"""Errors of predicted curves, curve by curve, and scorers built on them."""
+"""Errors of predicted curves, curve by curve, scorers built on them, and curve interpolation."""
 
 from ._curves import (
     curve_mae,
@@ -12,12 +12,14 @@ from ._curves import (
     min_curve_r2_scorer,
     summarize_curve_errors,
 )
+from ._interpolate import interpolate_curves
 
 __all__ = [
     "curve_mae",
     "curve_mape",
     "curve_r2",
     "curve_scorers",
+    "interpolate_curves",
     "max_curve_mae_scorer",
     "median_curve_mae_scorer",
     "median_curve_mape_scorer",
