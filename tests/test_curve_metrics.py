@@ -409,3 +409,97 @@ def test_interpolate_curves_does_not_change_its_inputs():
     interpolate_curves(y, x, x_new)
     for a, c in zip((x, y, x_new), copies, strict=True):
         np.testing.assert_array_equal(a, c)
+
+
+# --------------------------------------------------------------------------
+# points: score a selection of each curve's points
+# --------------------------------------------------------------------------
+
+PER_CURVE = [curve_mae, curve_mape, curve_r2]
+
+
+@pytest.mark.parametrize("metric", PER_CURVE, ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "points, columns",
+    [
+        (slice(2, None), slice(2, None)),
+        (slice(None, None, 2), slice(None, None, 2)),
+        (np.arange(35) >= 2, slice(2, None)),
+        ([0, 5, 34], [0, 5, 34]),
+        ([-1, -2], [34, 33]),
+        (np.array([3], dtype=np.uint8), [3]),
+        (None, slice(None)),
+    ],
+    ids=["slice", "step", "mask", "indices", "negative", "uint8", "none"],
+)
+def test_points_equal_scoring_the_selected_columns(metric, points, columns):
+    true, pred = random_curves()
+    np.testing.assert_allclose(
+        metric(true, pred, points=points), metric(true[:, columns], pred[:, columns]), rtol=1e-14
+    )
+
+
+def test_points_in_the_summary():
+    true, pred = random_curves()
+    pd.testing.assert_frame_equal(
+        summarize_curve_errors(true, pred, eps=2.0, points=slice(2, None)),
+        summarize_curve_errors(true[:, 2:], pred[:, 2:], eps=2.0),
+    )
+
+
+def test_points_by_hand_plastic_points():
+    # Leaving out the first two points of Y_TRUE / Y_PRED: curve 0 (10/200 + 0) / 2, curve 1 (0 + 40/600) / 2.
+    np.testing.assert_allclose(curve_mape(Y_TRUE, Y_PRED, points=slice(2, None)), [0.025, 40 / 600 / 2])
+    np.testing.assert_allclose(curve_mae(Y_TRUE, Y_PRED, points=slice(2, None)), [5.0, 20.0])
+
+
+def test_points_are_chosen_before_eps():
+    with pytest.raises(ValueError, match=r"Curve 0 of y_true has no point with \|y\| > eps"):
+        curve_mape(Y_TRUE, Y_PRED, points=[0])
+
+
+@pytest.mark.parametrize("metric", ALL_METRICS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "points, message",
+    [
+        (np.ones(3, dtype=bool), r"points is a boolean mask of 3 values but the curves have 4 points"),
+        ([4], r"points has index 4, but the curves have 4 points"),
+        ([-5], r"points has index -5, but the curves have 4 points"),
+        (slice(5, None), r"points selects none of the 4 points of the curves"),
+        ([], r"points selects none of the 4 points"),
+        (np.zeros(4, dtype=bool), r"points selects none of the 4 points"),
+        (2, r"points must be None, a slice, or a 1-D array .* got 2"),
+        ("2:", r"points must be None, a slice, .* got '2:'"),
+        ([[0, 1]], r"points must be .* got shape \(1, 2\)"),
+        ([0.0, 1.0], r"points must be .* got an array of dtype float64"),
+    ],
+)
+def test_bad_points(metric, points, message):
+    with pytest.raises(ValueError, match=message):
+        metric(Y_TRUE, Y_PRED, points=points)
+
+
+def test_scorers_with_points():
+    X, Y = curve_regression(seed=4)
+    model = Ridge().fit(X, Y)
+    pred = model.predict(X)
+    scorers = curve_scorers(eps=1.0, points=slice(2, None))
+    expected = {
+        "median_curve_mae": -np.median(curve_mae(Y[:, 2:], pred[:, 2:])),
+        "max_curve_mae": -np.max(curve_mae(Y[:, 2:], pred[:, 2:])),
+        "median_curve_mape": -np.median(curve_mape(Y[:, 2:], pred[:, 2:], eps=1.0)),
+        "median_curve_r2": np.median(curve_r2(Y[:, 2:], pred[:, 2:])),
+        "min_curve_r2": np.min(curve_r2(Y[:, 2:], pred[:, 2:])),
+    }
+    for name, scorer in scorers.items():
+        assert scorer(model, X, Y) == pytest.approx(expected[name]), name
+        assert pickle.loads(pickle.dumps(scorer))(model, X, Y) == scorer(model, X, Y), name
+    assert curve_scorers(points=slice(2, None))["median_curve_r2"] is not median_curve_r2_scorer
+    scores = cross_validate(Ridge(), X, Y, cv=3, scoring=curve_scorers(points=np.arange(35) > 1))
+    assert np.all(scores["test_median_curve_r2"] > 0.9)
+
+
+@pytest.mark.parametrize("points", [2, "plastic", [[1, 2]], [0.5]])
+def test_curve_scorers_reject_bad_points_at_once(points):
+    with pytest.raises(ValueError, match="points must be None, a slice"):
+        curve_scorers(points=points)

@@ -65,7 +65,58 @@ def _check_eps(eps):
         raise ValueError(f"eps must be a number >= 0, got {eps!r}.")
 
 
-def curve_mae(y_true, y_pred):
+_POINTS_DOC = "None, a slice, or a 1-D array of booleans (one per point) or of point indices"
+
+
+def _points_array(points):
+    """``points`` as a slice or a 1-D bool or integer array; ValueError for anything else."""
+    if isinstance(points, slice):
+        return points
+    if isinstance(points, (str, bytes, numbers.Number)):
+        raise ValueError(f"points must be {_POINTS_DOC}, got {points!r}.")
+    array = np.asarray(points)
+    if array.ndim != 1:
+        raise ValueError(f"points must be {_POINTS_DOC}, got shape {array.shape}.")
+    if array.dtype != bool and array.dtype.kind not in "iu":
+        if len(array):
+            raise ValueError(f"points must be {_POINTS_DOC}, got an array of dtype {array.dtype}.")
+        array = array.astype(np.intp)  # [] selects nothing, said below
+    return array
+
+
+def _select_points(points, n_points):
+    """Column indices of the scored points; ``None`` for all of them."""
+    if points is None:
+        return None
+    points = _points_array(points)
+    if isinstance(points, slice):
+        index = np.arange(n_points)[points]
+    elif points.dtype == bool:
+        if len(points) != n_points:
+            raise ValueError(
+                f"points is a boolean mask of {len(points)} values but the curves have {n_points} points."
+            )
+        index = np.flatnonzero(points)
+    else:
+        out = (points >= n_points) | (points < -n_points)
+        if out.any():
+            raise ValueError(f"points has index {points[out][0]}, but the curves have {n_points} points.")
+        index = points.astype(np.intp) % n_points if n_points else points
+    if len(index) == 0:
+        raise ValueError(f"points selects none of the {n_points} points of the curves.")
+    return index
+
+
+def _checked(y_true, y_pred, points):
+    """Both as validated float64 (n_curves, n_points), reduced to the scored points."""
+    true, pred = _check_curves(y_true, y_pred)
+    index = _select_points(points, true.shape[1])
+    if index is None:
+        return true, pred
+    return true[:, index], pred[:, index]
+
+
+def curve_mae(y_true, y_pred, *, points=None):
     """Mean absolute error of each curve.
 
     Parameters
@@ -73,7 +124,14 @@ def curve_mae(y_true, y_pred):
     y_true, y_pred : array-like of shape (n_curves, n_points)
         True and predicted curves on one grid (e.g. the output of
         :class:`~skmat.preprocessing.CurveResampler`). A 1-D input is one
-        curve.
+        curve. For true curves with their own x points, interpolate the
+        prediction onto them first (:func:`interpolate_curves`).
+    points : slice, array-like of bool or int, or None, default=None
+        The points of each curve that are scored: ``None`` for all, or a
+        selection of the columns, e.g. ``slice(2, None)`` for the plastic
+        points of :func:`~skmat.datasets.load_small_punch_fem` (all but
+        strain 0 and the yield point), or a boolean mask of shape
+        (n_points,).
 
     Returns
     -------
@@ -84,24 +142,28 @@ def curve_mae(y_true, y_pred):
     Raises
     ------
     ValueError
-        If the shapes differ (both are named) or a value is NaN or infinite
-        (the array, curve and point are named).
+        If the shapes differ (both are named), a value is NaN or infinite
+        (the array, curve and point are named), or ``points`` is invalid or
+        selects no point.
 
     See Also
     --------
     summarize_curve_errors : Min, median and max over the curves.
+    interpolate_curves : Move predictions onto the true curves' own x points.
 
     Examples
     --------
     >>> from skmat.metrics import curve_mae
     >>> curve_mae([[0, 100, 200], [0, 50, 60]], [[0, 110, 200], [3, 50, 60]])
     array([3.33333333, 1.        ])
+    >>> curve_mae([[0, 100, 200], [0, 50, 60]], [[0, 110, 200], [3, 50, 60]], points=slice(1, None))
+    array([5., 0.])
     """
-    true, pred = _check_curves(y_true, y_pred)
+    true, pred = _checked(y_true, y_pred, points)
     return np.abs(true - pred).mean(axis=1)
 
 
-def curve_mape(y_true, y_pred, *, eps=DEFAULT_EPS):
+def curve_mape(y_true, y_pred, *, eps=DEFAULT_EPS, points=None):
     """Mean absolute percentage error of each curve, as a fraction.
 
     Points where the true curve is (numerically) zero have no relative
@@ -118,6 +180,12 @@ def curve_mape(y_true, y_pred, *, eps=DEFAULT_EPS):
         ``y``: the default leaves out only zeros (and rounding noise around
         them); raise it to leave out the noisy foot of a measured curve,
         e.g. ``eps=1.0`` for forces in N.
+    points : slice, array-like of bool or int, or None, default=None
+        The points of each curve that are scored (before ``eps`` leaves
+        out zeros): ``None`` for all, or a selection of the columns, e.g.
+        ``slice(2, None)`` for the plastic points of
+        :func:`~skmat.datasets.load_small_punch_fem` (all but strain 0 and
+        the yield point), or a boolean mask of shape (n_points,).
 
     Returns
     -------
@@ -129,7 +197,7 @@ def curve_mape(y_true, y_pred, *, eps=DEFAULT_EPS):
     ------
     ValueError
         For the reasons of :func:`curve_mae`, for a negative ``eps``, and
-        when every point of a curve is left out (the curve is named): a
+        when every scored point of a curve is left out (the curve is named): a
         relative error of a zero curve is undefined, and is never returned
         as NaN.
 
@@ -138,9 +206,11 @@ def curve_mape(y_true, y_pred, *, eps=DEFAULT_EPS):
     >>> from skmat.metrics import curve_mape
     >>> curve_mape([[0, 100, 200]], [[5, 110, 190]])  # the point at 0 is left out
     array([0.075])
+    >>> curve_mape([[0, 100, 200]], [[5, 110, 190]], points=[2])
+    array([0.05])
     """
     _check_eps(eps)
-    true, pred = _check_curves(y_true, y_pred)
+    true, pred = _checked(y_true, y_pred, points)
     scale = np.abs(true)
     used = scale > eps
     n_used = used.sum(axis=1)
@@ -154,7 +224,7 @@ def curve_mape(y_true, y_pred, *, eps=DEFAULT_EPS):
     return ratio.sum(axis=1) / n_used
 
 
-def curve_r2(y_true, y_pred):
+def curve_r2(y_true, y_pred, *, points=None):
     """Coefficient of determination R² of each curve.
 
     ``R²_i = 1 - Σ_t (y_true[i, t] - y_pred[i, t])² / Σ_t (y_true[i, t] - ȳ_i)²``
@@ -167,6 +237,12 @@ def curve_r2(y_true, y_pred):
     ----------
     y_true, y_pred : array-like of shape (n_curves, n_points)
         True and predicted curves on one grid. A 1-D input is one curve.
+    points : slice, array-like of bool or int, or None, default=None
+        The points of each curve that are scored (``ȳ_i`` is their mean): ``None`` for all, or a
+        selection of the columns, e.g. ``slice(2, None)`` for the plastic
+        points of :func:`~skmat.datasets.load_small_punch_fem` (all but
+        strain 0 and the yield point), or a boolean mask of shape
+        (n_points,).
 
     Returns
     -------
@@ -190,7 +266,7 @@ def curve_r2(y_true, y_pred):
     >>> curve_r2([[0, 1, 2, 3], [5, 5, 5, 5]], [[0, 1, 2, 4], [5, 5, 5, 5]])
     array([0.8, 1. ])
     """
-    true, pred = _check_curves(y_true, y_pred)
+    true, pred = _checked(y_true, y_pred, points)
     residual = ((true - pred) ** 2).sum(axis=1)
     total = ((true - true.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
     constant = total == 0
@@ -199,7 +275,7 @@ def curve_r2(y_true, y_pred):
     return r2
 
 
-def summarize_curve_errors(y_true, y_pred, *, eps=DEFAULT_EPS):
+def summarize_curve_errors(y_true, y_pred, *, eps=DEFAULT_EPS, points=None):
     """Min, median, mean and max over the curves of MAE, MAPE and R².
 
     The summary of the SPT Seq2Seq paper's Table II (which reports the max
@@ -211,6 +287,12 @@ def summarize_curve_errors(y_true, y_pred, *, eps=DEFAULT_EPS):
         True and predicted curves on one grid. A 1-D input is one curve.
     eps : float, default=1e-8
         Passed to :func:`curve_mape`.
+    points : slice, array-like of bool or int, or None, default=None
+        The points of each curve that are scored: ``None`` for all, or a
+        selection of the columns, e.g. ``slice(2, None)`` for the plastic
+        points of :func:`~skmat.datasets.load_small_punch_fem` (all but
+        strain 0 and the yield point), or a boolean mask of shape
+        (n_points,).
 
     Returns
     -------
@@ -238,7 +320,7 @@ def summarize_curve_errors(y_true, y_pred, *, eps=DEFAULT_EPS):
     """
     import pandas as pd
 
-    true, pred = _check_curves(y_true, y_pred)
+    true, pred = _checked(y_true, y_pred, points)
     per_curve = {
         "MAE": curve_mae(true, pred),
         "MAPE": curve_mape(true, pred, eps=eps),
@@ -260,29 +342,29 @@ def summarize_curve_errors(y_true, y_pred, *, eps=DEFAULT_EPS):
 # ----------------------------------------------------------------------
 
 
-def _median_curve_mae(y_true, y_pred):
+def _median_curve_mae(y_true, y_pred, *, points=None):
     """Median over the curves of :func:`curve_mae` (lower is better)."""
-    return float(np.median(curve_mae(y_true, y_pred)))
+    return float(np.median(curve_mae(y_true, y_pred, points=points)))
 
 
-def _max_curve_mae(y_true, y_pred):
+def _max_curve_mae(y_true, y_pred, *, points=None):
     """MAE of the worst curve: max over the curves of :func:`curve_mae`."""
-    return float(np.max(curve_mae(y_true, y_pred)))
+    return float(np.max(curve_mae(y_true, y_pred, points=points)))
 
 
-def _median_curve_mape(y_true, y_pred, *, eps=DEFAULT_EPS):
+def _median_curve_mape(y_true, y_pred, *, eps=DEFAULT_EPS, points=None):
     """Median over the curves of :func:`curve_mape` (lower is better)."""
-    return float(np.median(curve_mape(y_true, y_pred, eps=eps)))
+    return float(np.median(curve_mape(y_true, y_pred, eps=eps, points=points)))
 
 
-def _median_curve_r2(y_true, y_pred):
+def _median_curve_r2(y_true, y_pred, *, points=None):
     """Median over the curves of :func:`curve_r2` (higher is better)."""
-    return float(np.median(curve_r2(y_true, y_pred)))
+    return float(np.median(curve_r2(y_true, y_pred, points=points)))
 
 
-def _min_curve_r2(y_true, y_pred):
+def _min_curve_r2(y_true, y_pred, *, points=None):
     """R² of the worst curve: min over the curves of :func:`curve_r2`."""
-    return float(np.min(curve_r2(y_true, y_pred)))
+    return float(np.min(curve_r2(y_true, y_pred, points=points)))
 
 
 #: Scorer: minus the median per-curve MAE (scikit-learn maximizes scores).
@@ -297,7 +379,7 @@ median_curve_r2_scorer = make_scorer(_median_curve_r2)
 min_curve_r2_scorer = make_scorer(_min_curve_r2)
 
 
-def curve_scorers(*, eps=DEFAULT_EPS):
+def curve_scorers(*, eps=DEFAULT_EPS, points=None):
     """Scorers of per-curve errors, by name, for ``cross_validate`` and searches.
 
     Each scorer computes a per-curve error on the held-out curves and
@@ -310,6 +392,12 @@ def curve_scorers(*, eps=DEFAULT_EPS):
     ----------
     eps : float, default=1e-8
         Passed to :func:`curve_mape` by the MAPE scorer.
+    points : slice, array-like of bool or int, or None, default=None
+        The points of each curve that are scored by every scorer: ``None`` for all, or a
+        selection of the columns, e.g. ``slice(2, None)`` for the plastic
+        points of :func:`~skmat.datasets.load_small_punch_fem` (all but
+        strain 0 and the yield point), or a boolean mask of shape
+        (n_points,).
 
     Returns
     -------
@@ -334,6 +422,16 @@ def curve_scorers(*, eps=DEFAULT_EPS):
     True
     """
     _check_eps(eps)
+    if points is not None:
+        _points_array(points)  # the rest is checked against the curves
+        kw = {"points": points}
+        return {
+            "median_curve_mae": make_scorer(_median_curve_mae, greater_is_better=False, **kw),
+            "max_curve_mae": make_scorer(_max_curve_mae, greater_is_better=False, **kw),
+            "median_curve_mape": make_scorer(_median_curve_mape, greater_is_better=False, eps=eps, **kw),
+            "median_curve_r2": make_scorer(_median_curve_r2, **kw),
+            "min_curve_r2": make_scorer(_min_curve_r2, **kw),
+        }
     if eps == DEFAULT_EPS:
         mape = median_curve_mape_scorer
     else:
