@@ -346,19 +346,26 @@ def test_interpolate_curves_extrapolation():
     np.testing.assert_allclose(
         interpolate_curves(y, grid, [-1.0, 2.5], extrapolate="linear"), [[-10.0, 25.0], [-100.0, 175.0]]
     )
-    np.testing.assert_allclose(interpolate_curves(y, grid, [-1.0, 2.5], extrapolate="clip"), [[0.0, 20.0], [0.0, 150.0]])
+    np.testing.assert_allclose(
+        interpolate_curves(y, grid, [-1.0, 2.5], extrapolate="clip"), [[0.0, 20.0], [0.0, 150.0]]
+    )
     # Within a millionth of the span: rounding, held at the end value.
     np.testing.assert_array_equal(interpolate_curves(y, grid, [0.0, 2.0 + 1e-7]), [[0.0, 20.0], [0.0, 150.0]])
 
 
 def test_interpolate_curves_out_of_range_names_the_curve():
     y = np.array([[0.0, 10.0, 20.0], [0.0, 100.0, 150.0]])
-    message = r"to_strain of curve 1 has 2.5 at point 2, outside the curve's from_strain range 0 to 2; pass extrapolate='linear'"
+    message = (
+        r"to_strain of curve 1 has 2.5 at point 2, outside the curve's from_strain range 0 to 2; "
+        r"pass extrapolate='linear'"
+    )
     with pytest.raises(ValueError, match=message):
         interpolate_curves(y, [0.0, 1.0, 2.0], [[0.5, 1.0, 1.5], [0.5, 1.0, 2.5]])
-    with pytest.raises(ValueError, match=r"to_strain of curve 1 has 1.5 at point 1, outside the curve's from_strain range 0 to 1"):
+    message = r"to_strain of curve 1 has 1.5 at point 1, outside the curve's from_strain range 0 to 1"
+    with pytest.raises(ValueError, match=message):
         interpolate_curves(y, [[0.0, 1.0, 2.0], [0.0, 0.5, 1.0]], [0.5, 1.5])
-    with pytest.raises(ValueError, match=r"^to_strain has -0.1 at point 0, outside the curve's from_strain range 0 to 2"):
+    message = r"^to_strain has -0.1 at point 0, outside the curve's from_strain range 0 to 2"
+    with pytest.raises(ValueError, match=message):
         interpolate_curves(y, [0.0, 1.0, 2.0], [-0.1, 1.0])
 
 
@@ -366,9 +373,11 @@ def test_interpolate_curves_grids_must_increase():
     y = np.zeros((3, 4))
     from_strain = np.tile([0.0, 1.0, 2.0, 3.0], (3, 1))
     from_strain[2, 2] = 1.0
-    with pytest.raises(ValueError, match=r"from_strain of curve 2 must be strictly increasing, but point 2 \(1\) follows point 1 \(1\)"):
+    message = r"from_strain of curve 2 must be strictly increasing, but point 2 \(1\) follows point 1 \(1\)"
+    with pytest.raises(ValueError, match=message):
         interpolate_curves(y, from_strain, [0.5])
-    with pytest.raises(ValueError, match=r"^to_strain must be strictly increasing, but point 1 \(0.2\) follows point 0 \(0.5\)"):
+    message = r"^to_strain must be strictly increasing, but point 1 \(0.2\) follows point 0 \(0.5\)"
+    with pytest.raises(ValueError, match=message):
         interpolate_curves(y, [0.0, 1.0, 2.0, 3.0], [0.5, 0.2])
     with pytest.raises(ValueError, match=r"to_strain of curve 1 must be strictly increasing"):
         interpolate_curves(y, [0.0, 1.0, 2.0, 3.0], [[0.1, 0.2], [0.2, 0.2], [0.1, 0.2]])

@@ -44,7 +44,8 @@ W. Han and Q. Liu, arXiv:2506.17680 (2025).
 
 
 def _with_attribution(function):
-    function.__doc__ = function.__doc__.replace("{attribution}", _ATTRIBUTION.strip("\n").replace("\n", "\n    "))
+    text = _ATTRIBUTION.strip("\n").replace("\n", "\n    ")
+    function.__doc__ = function.__doc__.replace("{attribution}", text)
     return function
 
 

@@ -50,16 +50,13 @@ def _check_increasing(name, grid):
         )
 
 
-def _rows(name, array, n_curves):
-    """Broadcast a (k,) or (1, k) grid to n_curves rows; an (m, k) grid needs m == n_curves."""
-    if array.shape[0] == 1:
-        return np.broadcast_to(array, (n_curves, array.shape[1]))
+def _check_rows(name, array, n_curves):
+    """A per-curve grid, shape (m, k) with m > 1, needs one row per curve."""
     if array.shape[0] != n_curves:
         raise ValueError(
             f"{name} has {array.shape[0]} rows but y has {n_curves} curves; pass one grid "
             "for all curves (1-D) or one row per curve."
         )
-    return array
 
 
 def _segments(from_grid, to_grid):
@@ -154,7 +151,7 @@ def interpolate_curves(y, from_strain, to_strain, *, extrapolate="error"):
     >>> interpolate_curves(y, [0.0, 1.0, 2.0], [[0.5, 2.1], [0.25, 1.0]])
     Traceback (most recent call last):
         ...
-    ValueError: to_strain of curve 0 has 2.1 at point 1, outside the curve's from_strain range 0 to 2; pass extrapolate='linear' or 'clip' to extend the curve.
+    ValueError: to_strain of curve 0 has 2.1 at point 1, outside the curve's from_strain range 0 to 2; ...
     >>> interpolate_curves(y, [0.0, 1.0, 2.0], [[0.5, 2.1], [0.25, 1.0]], extrapolate="linear")
     array([[  5.,  21.],
            [ 25., 100.]])
@@ -174,7 +171,9 @@ def interpolate_curves(y, from_strain, to_strain, *, extrapolate="error"):
             raise ValueError(f"{name} has no points.")
         _check_finite(name, grid)
         _check_increasing(name, grid)
-        grids[name] = _rows(name, grid, n_curves) if grid.shape[0] > 1 else grid
+        if grid.shape[0] > 1:
+            _check_rows(name, grid, n_curves)
+        grids[name] = grid  # (1, k): one grid shared by all curves
     from_grid, to_grid = grids["from_strain"], grids["to_strain"]
     if from_grid.shape[1] != n_points:
         raise ValueError(
