@@ -25,6 +25,7 @@ _LAZY = {
     "PTRCNNClassifier": "skmat.models",
     "PTRCNN": "skmat.models",
     "SPTSeq2SeqRegressor": "skmat.models",
+    "SPTInverseFitRegressor": "skmat.models",
     "CurveResampler": "skmat.preprocessing",
     "save_pipeline": "skmat.models",
     "load_pipeline": "skmat.models",

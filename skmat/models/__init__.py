@@ -10,7 +10,8 @@ from ._ptr_regressor import PTRCNNRegressor, paper_training_params
 from ._scaled_net import ScaledNetRegressor
 from ._seq2seq import SPTSeq2Seq
 from ._spt_baselines import CurveMLP, GRUSeq2Seq, TransformerSeq2Seq
+from ._spt_inverse import SPTInverseFitRegressor
 from ._spt_regressor import SPTSeq2SeqRegressor
 from ._target_scaling import fit_target_scaling
 
-__all__ = ["CURVE_INPUT_KEYS", "CosineDecay", "ProgressLog", "as_curve_input", "decode_value", "encode_value", "load_pipeline", "save_pipeline", "CurveMLP", "GRUSeq2Seq", "PTRCNN", "PTRCNNClassifier", "PTRCNNRegressor", "PretrainedPTRCNN", "SPTSeq2Seq", "SPTSeq2SeqRegressor", "ScaledNetRegressor", "TransformerSeq2Seq", "fit_target_scaling", "paper_training_params", "pretrained_network"]
+__all__ = ["CURVE_INPUT_KEYS", "CosineDecay", "ProgressLog", "as_curve_input", "decode_value", "encode_value", "load_pipeline", "save_pipeline", "CurveMLP", "GRUSeq2Seq", "PTRCNN", "PTRCNNClassifier", "PTRCNNRegressor", "PretrainedPTRCNN", "SPTInverseFitRegressor", "SPTSeq2Seq", "SPTSeq2SeqRegressor", "ScaledNetRegressor", "TransformerSeq2Seq", "fit_target_scaling", "paper_training_params", "pretrained_network"]
