@@ -6,6 +6,7 @@ from ._heusler import load_mp_heusler_stability, load_oqmd_heusler
 from ._oqmd import load_oqmd
 from ._rig import perturb_small_punch
 from ._small_punch import make_small_punch_test, simulate_small_punch
+from ._small_punch_calibration import calibrate_small_punch
 from ._small_punch_fem import load_small_punch_fem
 from ._small_punch_mechanics import DEFAULT_CONSTANTS, PAPER_FIGURES_CONSTANTS, SimulatorConstants
 
@@ -13,6 +14,7 @@ __all__ = [
     "DEFAULT_CONSTANTS",
     "PAPER_FIGURES_CONSTANTS",
     "SimulatorConstants",
+    "calibrate_small_punch",
     "load_mp_heusler_stability",
     "load_oqmd",
     "load_oqmd_heusler",

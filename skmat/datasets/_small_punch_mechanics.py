@@ -151,6 +151,19 @@ class SimulatorConstants:
         Localisation grows as ``(0.2 / n) ** localisation_exponent``:
         low-hardening materials concentrate strain at the contact edge more,
         so their maximum comes earlier. ≥ 0.
+    localisation_growth : float, default=1.0
+        ``q`` of the edge strain ``localisation · (0.2 / n)^localisation_exponent
+        · ε_m^q``: above 1 the concentration grows as the disc stretches (the
+        thinner wall at the contact edge takes ever more of the stretch, a
+        diffuse neck), which brings the maximum on sooner and makes the fall
+        after it steeper. 1 is a fixed ratio to the mean strain. > 0.
+    membrane_onset : float, default=inf
+        Punch displacement, in disc thicknesses, at which the free span has
+        gone half-way from the straight cone of plate bending to the
+        logarithmic meridian ``w ∝ ln(b / r)`` of a membrane (weight
+        ``(u / βt)² / (1 + (u / βt)²)``, ``β = membrane_onset``); the
+        membrane's steeper slope at the contact circle raises its vertical
+        force. ``inf`` keeps the cone throughout. > 0.
     bending_strain_factor : float, default=0.134
         Bending strain of the plastic hinge, ``bending_strain_factor · t /
         (2ρ) · sin φ``, added to the membrane strain to harden the hinge; the
@@ -192,6 +205,8 @@ class SimulatorConstants:
     shear_stiffness_factor: float = 0.291
     localisation: float = 2.36
     localisation_exponent: float = 0.115
+    localisation_growth: float = 1.0
+    membrane_onset: float = float("inf")
     bending_strain_factor: float = 0.134
     deep_plate_factor: float = 0.772
     interaction_exponent: float = 0.97
@@ -202,11 +217,15 @@ class SimulatorConstants:
         "shear_stiffness_factor": (0.0, True),
         "localisation": (0.0, True),
         "localisation_exponent": (0.0, False),
+        "localisation_growth": (0.0, True),
+        "membrane_onset": (0.0, True),
         "bending_strain_factor": (0.0, False),
         "deep_plate_factor": (0.0, False),
         "interaction_exponent": (0.0, True),
         "transition_sharpness": (0.0, True),
     }
+
+    _MAY_BE_INFINITE = ("membrane_onset",)
 
     def __post_init__(self):
         for name in self.names():
@@ -214,9 +233,12 @@ class SimulatorConstants:
             if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
                 raise TypeError(f"SimulatorConstants.{name} must be a real number, got {value!r}.")
             lower, exclusive = self._LOWER[name]
-            if not np.isfinite(value) or (value <= lower if exclusive else value < lower):
+            infinite_ok = name in self._MAY_BE_INFINITE
+            valid = np.isfinite(value) or (infinite_ok and value == np.inf)
+            if not valid or (value <= lower if exclusive else value < lower):
                 rule = f"{'>' if exclusive else '>='} {lower:g}"
-                raise ValueError(f"SimulatorConstants.{name} must be finite and {rule}, got {value!r}.")
+                rule = f"{rule} (inf allowed)" if infinite_ok else f"finite and {rule}"
+                raise ValueError(f"SimulatorConstants.{name} must be {rule}, got {value!r}.")
             object.__setattr__(self, name, float(value))
 
     @classmethod
@@ -295,20 +317,59 @@ def max_thickness(geometry, displacement):
     return lo
 
 
+def wrapped_disc(u, thickness, geometry):
+    """The kinematics of the wrapped disc, which depend on no material and no constant.
+
+    ``u`` has shape ``(m,)``, ``thickness`` ``(n, 1)``. Returns a dict of
+    ``(n, m)`` arrays: wrap angle ``phi``, contact radius ``contact_radius``
+    and the cone's mean meridional strain ``mean_strain``. Computed once, it
+    can be passed to :func:`punch_force` as ``kinematics=`` for many sets of
+    constants (as :func:`~skmat.datasets.calibrate_small_punch` does).
+    """
+    g = geometry
+    b, rf, af = g.clamp_radius, g.fillet_radius, g.flat_radius
+    rho = rf + thickness / 2.0
+    phi = _wrap_angle(u[None, :], rho, b - af)
+    contact_radius = af + rho * np.sin(phi)
+    free_length = b - contact_radius
+    stretched = rho * phi + free_length / np.cos(phi)
+    return {"phi": phi, "contact_radius": contact_radius, "mean_strain": np.log(stretched / (b - af))}
+
+
+def membrane_slope_ratio(contact_radius, clamp_radius):
+    """Slope at ``r_c`` of the membrane's logarithmic meridian over the chord slope of the cone (≥ 1).
+
+    A membrane carrying the punch force ``F`` at uniform tension ``N`` has
+    ``2π r N sin θ = F`` at every radius, so ``w' ∝ 1/r`` and
+    ``w(r) = C ln(b / r)``. With the cone's deflection ``(b − r_c) tan φ`` at
+    ``r_c`` the slope there is ``tan θ = tan φ · (b − r_c) / (r_c ln(b / r_c))``.
+    Tends to 1 as ``r_c → b``; grows without bound as ``r_c → 0`` (a ball's
+    first contact), where ``tan φ → 0`` keeps the product finite.
+    """
+    x = np.clip(contact_radius / clamp_radius, 1e-12, 1.0)
+    near_clamp = x > 1.0 - 1e-6
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (1.0 - x) / (-x * np.log(x))
+    # (1 - x) / (-x ln x) = 1 + (1 - x) / 2 + O((1 - x)^2) next to the clamp
+    return np.where(near_clamp, 1.0 + 0.5 * (1.0 - x), ratio)
+
+
 def punch_force(u, thickness, strength_coefficient, hardening_exponent, *, geometry,
                 law="paper", prestrain=0.002, elastic_modulus=70_000.0, poisson_ratio=0.35,
-                constants=None):
+                constants=None, kinematics=None):
     """Punch force (N) at displacements ``u`` (mm) for column vectors of materials.
 
     Parameters are arrays of shape ``(n, 1)``; ``u`` has shape ``(m,)``.
-    ``constants`` is a :class:`SimulatorConstants` (None: ``DEFAULT_CONSTANTS``).
-    Returns an array of shape ``(n, m)``.
+    ``constants`` is a :class:`SimulatorConstants` (None: ``DEFAULT_CONSTANTS``);
+    ``kinematics`` the result of :func:`wrapped_disc` for the same ``u``,
+    ``thickness`` and ``geometry``, or None to compute it. Returns an array of
+    shape ``(n, m)``.
     """
     c = DEFAULT_CONSTANTS if constants is None else constants
     E, nu = elastic_modulus, poisson_ratio
     t, K, n = thickness, strength_coefficient, hardening_exponent
     g = geometry
-    a, b, rf, af = g.punch_radius, g.clamp_radius, g.fillet_radius, g.flat_radius
+    a, b, af = g.punch_radius, g.clamp_radius, g.flat_radius
 
     # 1. elastic bending in series with shear
     bending_rigidity = E * t**3 / (12.0 * (1.0 - nu**2))
@@ -318,21 +379,24 @@ def punch_force(u, thickness, strength_coefficient, hardening_exponent, *, geome
     k_elastic = 1.0 / (1.0 / k_bend + 1.0 / k_shear)
 
     # geometry of the wrapped disc
-    rho = rf + t / 2.0
-    phi = _wrap_angle(u[None, :], rho, b - af)
+    kin = wrapped_disc(u, t, g) if kinematics is None else kinematics
+    phi, contact_radius, mean_strain = kin["phi"], kin["contact_radius"], kin["mean_strain"]
     sin_phi = np.sin(phi)
-    contact_radius = af + rho * sin_phi
-    free_length = b - contact_radius
-    stretched = rho * phi + free_length / np.cos(phi)
-    mean_strain = np.log(stretched / (b - af))
 
     # 3. membrane stretching with localisation and thinning
-    localised = c.localisation * (0.2 / np.maximum(n, 1e-3)) ** c.localisation_exponent * mean_strain
+    rho = g.fillet_radius + t / 2.0
+    growth = np.sign(mean_strain) * np.abs(mean_strain) ** c.localisation_growth
+    localised = c.localisation * (0.2 / np.maximum(n, 1e-3)) ** c.localisation_exponent * growth
     equivalent = 2.0 / np.sqrt(3.0) * localised
     wall = t * np.exp(-localised)
     membrane_stress = flow_stress(equivalent, K, n, law, prestrain)
     tension = np.minimum(E * localised, 2.0 / np.sqrt(3.0) * membrane_stress) * wall
-    f_membrane = 2.0 * np.pi * contact_radius * np.maximum(tension, 0.0) * sin_phi
+    # the free span turns from the cone of plate bending into a membrane's
+    # logarithmic meridian, whose slope at the contact circle is steeper
+    onset = (u[None, :] / (c.membrane_onset * t)) ** 2
+    steepening = (membrane_slope_ratio(contact_radius, b) - 1.0) * onset / (1.0 + onset)
+    sin_theta = np.sin(np.arctan((1.0 + steepening) * np.tan(phi)))
+    f_membrane = 2.0 * np.pi * contact_radius * np.maximum(tension, 0.0) * sin_theta
 
     # 2. plastic bending hinge (limit load of a clamped plate), hardened
     bending_strain = c.bending_strain_factor * t / (2.0 * rho) * sin_phi
