@@ -212,6 +212,8 @@ def test_encode_decode_round_trip(value):
 
 
 def fitted_pipelines():
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.kernel_ridge import KernelRidge
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
@@ -233,6 +235,12 @@ def fitted_pipelines():
                                               module__num_heads=2, verbose=0, random_state=0)).fit(
                 np.column_stack([loads, thickness]), loads[:, ::4]),
             np.column_stack([loads, thickness]),
+        ),
+        "krr-transformed-target": (
+            make_pipeline(StandardScaler(), TransformedTargetRegressor(KernelRidge(alpha=1e-3),
+                                                                       transformer=StandardScaler()))
+            .fit(loads, loads[:, ::4]),
+            loads,
         ),
         "scaler-mlp": (
             make_pipeline(StandardScaler(), SPTSeq2SeqRegressor(module=CurveMLP, max_epochs=1, verbose=0,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from ._persistence import FORMAT_VERSION, SavableNetMixin, skmat_version, torch_load
-from ._plain_data import decode_value, encode_value, import_trusted
+from ._plain_data import decode_value, encode_state, encode_value, import_trusted
 
 __all__ = ["load_pipeline", "save_pipeline"]
 
@@ -17,11 +17,7 @@ def _encode_step(name, step):
         return {"name": name, "kind": "passthrough", "value": step}
     if isinstance(step, SavableNetMixin):
         return {"name": name, "kind": "network", "payload": step._payload()}
-    fitted = {
-        key: encode_value(value, f"{name}.{key}") for key, value in vars(step).items()
-        if key.endswith("_") and not key.startswith("_")
-    }
-    return {"name": name, "kind": "estimator", "object": encode_value(step, name), "fitted": fitted}
+    return {"name": name, "kind": "estimator", "object": encode_value(step, name), "fitted": encode_state(step, name)}
 
 
 def _decode_step(entry):

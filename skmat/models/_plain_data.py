@@ -14,7 +14,7 @@ import numbers
 import numpy as np
 import torch
 
-__all__ = ["TRUSTED_PACKAGES", "class_path", "decode_value", "encode_value", "import_trusted"]
+__all__ = ["TRUSTED_PACKAGES", "class_path", "decode_value", "encode_state", "encode_value", "import_trusted"]
 
 TRUSTED_PACKAGES = ("skmat", "torch", "skorch", "sklearn", "numpy")
 
@@ -44,8 +44,13 @@ def _constructor_params(obj):
     return params
 
 
-def encode_value(value, where="value"):
+def encode_value(value, where="value", with_state=False):
     """``value`` as nested dicts, lists, tensors and scalars that ``weights_only`` loading accepts.
+
+    An object is stored as its class and constructor arguments; with
+    ``with_state=True`` (for fitted attributes) also with its own fitted
+    attributes, recursively, so that e.g. the fitted regressor inside a
+    fitted ``TransformedTargetRegressor`` comes back fitted.
 
     Raises
     ------
@@ -77,13 +82,13 @@ def encode_value(value, where="value"):
             return {"__ndarray__": torch.from_numpy(np.ascontiguousarray(value)).clone()}
         return {"__ndarray__": [encode_value(v, where) for v in value.tolist()], "dtype": value.dtype.str}
     if isinstance(value, tuple):
-        return {"__tuple__": [encode_value(v, f"{where}[{i}]") for i, v in enumerate(value)]}
+        return {"__tuple__": [encode_value(v, f"{where}[{i}]", with_state) for i, v in enumerate(value)]}
     if isinstance(value, list):
-        return [encode_value(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return [encode_value(v, f"{where}[{i}]", with_state) for i, v in enumerate(value)]
     if isinstance(value, dict):
         if not all(isinstance(key, str) for key in value):
             raise TypeError(f"{where}: only dicts with string keys can be stored, got {value!r}.")
-        return {"__dict__": {key: encode_value(v, f"{where}[{key!r}]") for key, v in value.items()}}
+        return {"__dict__": {key: encode_value(v, f"{where}[{key!r}]", with_state) for key, v in value.items()}}
     if inspect.isclass(value):
         return {"__class__": class_path(value)}
     if callable(value) and inspect.isroutine(value):
@@ -97,9 +102,29 @@ def encode_value(value, where="value"):
         params = _constructor_params(value)
     except _Unstorable as error:
         raise TypeError(f"{where}={value!r} cannot be stored without pickle: {error}.") from None
-    return {
+    encoded = {
         "__object__": class_path(type(value)),
         "params": {key: encode_value(v, f"{where}.{key}") for key, v in params.items()},
+    }
+    if with_state:
+        encoded["state"] = encode_state(value, where)
+    return encoded
+
+
+def encode_state(obj, where):
+    """Every attribute of ``obj`` that is not a constructor argument (its fitted state), recursively.
+
+    That includes scikit-learn's private fitted attributes (such as
+    ``TransformedTargetRegressor._training_dim``), so that a rebuilt
+    estimator predicts as the stored one.
+    """
+    try:
+        params = set(_constructor_params(obj))
+    except _Unstorable:
+        params = set()
+    return {
+        key: encode_value(v, f"{where}.{key}", with_state=True) for key, v in vars(obj).items()
+        if key not in params
     }
 
 
@@ -151,7 +176,10 @@ def decode_value(value, where="value"):
     if "__object__" in value:
         cls = import_trusted(value["__object__"], where)
         params = {key: decode_value(v, f"{where}.{key}") for key, v in value["params"].items()}
-        return cls(**params)
+        obj = cls(**params)
+        for key, state in value.get("state", {}).items():
+            setattr(obj, key, decode_value(state, f"{where}.{key}"))
+        return obj
     raise ValueError(f"Unreadable entry for {where} in the file: {sorted(value)}.")
 
 
