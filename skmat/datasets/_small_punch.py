@@ -28,7 +28,7 @@ PAPER_THICKNESS = (1.0, 4.0)
 #: Default thickness range (mm) of make_small_punch_test, per geometry: the
 #: paper's 1-4 mm, and +-20 % around the 0.5 mm disc of EN 10371. Its
 #: thickness-to-clearance ratios t / (b - a) = 0.53-0.80 lie inside the
-#: paper range's 0.27-1.07, where the model's constants were calibrated.
+#: paper range's 0.27-1.07, where the model's constants were fitted.
 DEFAULT_THICKNESS = {"paper": PAPER_THICKNESS, "en10371": (0.4, 0.6)}
 # Validity limits of the model's parameters (see simulate_small_punch, Notes).
 MAX_HARDENING_EXPONENT = 1.0
@@ -171,8 +171,8 @@ def simulate_small_punch(
     thickness : float or array-like of shape (n,)
         Disc thickness in mm, 0 < t ≤ the geometry's limit (7.48 mm for
         ``"paper"``, 1.489 mm for ``"en10371"`` on the default displacement
-        grids; see Notes). The model's constants were calibrated on the
-        paper geometry at 1–4 mm.
+        grids; see Notes). The model's constants were fitted to
+        finite-element curves of the paper geometry at 1–4 mm.
     strength_coefficient : float or array-like, optional
         ``K`` in MPa. Give exactly one of ``strength_coefficient`` and
         ``yield_stress``. The flow stress at a plastic strain of 1 (``K``
@@ -332,13 +332,15 @@ def simulate_small_punch(
         u, column(t), column(K), column(n_exp), geometry=geo, law=law, prestrain=prestrain,
         elastic_modulus=elastic_modulus, poisson_ratio=poisson_ratio, constants=constants,
     )
+    # Safety net for absurd scales (e.g. t = 1e-100 mm, where the forces
+    # underflow to 0, or F^m to 0/0): every force after u = 0 finite and > 0.
+    in_range = np.isfinite(force).all(axis=1) & (force[:, u > 0] > 0).all(axis=1)
     if noise > 0:
         rng = check_random_state(random_state)
         force = force * (1.0 + noise * rng.standard_normal(force.shape))
         force = np.maximum(force, 0.0)
     stress = _true_stress_strain(eps, column(sy), column(K), column(n_exp), law, prestrain, elastic_modulus)
-    # Safety net for absurd scales (e.g. t = 1e-100 mm, where F^4 underflows to 0/0).
-    finite = np.isfinite(force).all(axis=1) & np.isfinite(stress).all(axis=1)
+    finite = in_range & np.isfinite(stress).all(axis=1)
     _reject("thickness", t, ~finite, lambda i: (
         f"large enough, with elastic_modulus {elastic_modulus:g} MPa and strength_coefficient "
         f"{K[i]:g} MPa, for forces within floating-point range"
