@@ -11,9 +11,14 @@ Our medians are taken over K = 200 MPa and nine hardening exponents spread
 evenly over the paper's 0.068–0.4046 (the reference runs' own materials are
 not public; Fm/(K·t) and um hardly depend on K).
 
+The simulator runs with ``DEFAULT_CONSTANTS`` (refitted to the 40 bundled
+finite-element curves by ``spt_calibration.py``); ``--constants
+paper-figures`` uses ``PAPER_FIGURES_CONSTANTS``, the constants that were
+fitted to these very figures, for comparison.
+
 Run::
 
-    python benchmarks/spt_reference.py [--out benchmarks/results]
+    python benchmarks/spt_reference.py [--constants {defaults,paper-figures}] [--out benchmarks/results]
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from skmat.datasets import make_small_punch_test, simulate_small_punch
+from skmat.datasets import DEFAULT_CONSTANTS, PAPER_FIGURES_CONSTANTS, make_small_punch_test, simulate_small_punch
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -48,6 +53,7 @@ REFERENCE_CURVE_U = np.array([0, 0.025, 0.05, 0.075, 0.1, 0.125, 0.2, 0.3, 0.5, 
 REFERENCE_CURVE_F = np.array([0, 142, 378, 477, 500, 513, 543, 588, 671, 1044, 1408, 1753, 1930, 1826, 1643, 1526, 1423])
 REFERENCE_UM_VS_N = {0.10: 2.48, 0.22: 3.2, 0.30: 4.1, 0.42: 4.5}
 EXPONENTS = np.linspace(0.068, 0.4046, 9)
+CONSTANTS = {"defaults": DEFAULT_CONSTANTS, "paper-figures": PAPER_FIGURES_CONSTANTS}
 
 
 def peak_displacement(u, force):
@@ -101,16 +107,20 @@ def offset_yield_force(u, force, thickness):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--constants", choices=sorted(CONSTANTS), default="defaults",
+                        help="the simulator's constants: the curve refit (defaults) or the paper-figures fit")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    constants = CONSTANTS[args.constants]
+    simulate = lambda **kwargs: simulate_small_punch(constants=constants, **kwargs)  # noqa: E731
     command = "python " + " ".join([Path(sys.argv[0]).as_posix(), *(argv if argv is not None else sys.argv[1:])])
     machine = f"{platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, numpy {np.__version__}"
-    lines = [f"Command: `{command}`  ", f"Machine: {machine}", ""]
+    lines = [f"Command: `{command}`  ", f"Machine: {machine}  ", f"Constants: {constants}", ""]
     lines += ["| t (mm) | " + " | ".join(f"{f} ours / ref (err)" for f in FIGURES) + " |",
               "|---|" + "---|" * len(FIGURES)]
     failures = []
     for t, reference in REFERENCE.items():
-        sim = simulate_small_punch(hardening_exponent=EXPONENTS, thickness=t, strength_coefficient=200.0)
+        sim = simulate(hardening_exponent=EXPONENTS, thickness=t, strength_coefficient=200.0)
         ours = {k: float(np.median(v)) for k, v in figures(sim).items()}
         cells = []
         for name, ref, tol in zip(FIGURES, reference, TOLERANCE):
@@ -121,13 +131,13 @@ def main(argv=None):
             cells.append(f"{ours[name]:.4g} / {ref:.4g} ({error:+.0%}{'' if ok else ' ✗'})")
         lines.append(f"| {t} | " + " | ".join(cells) + " |")
 
-    sim = simulate_small_punch(hardening_exponent=list(REFERENCE_UM_VS_N), thickness=1.0, strength_coefficient=200.0)
+    sim = simulate(hardening_exponent=list(REFERENCE_UM_VS_N), thickness=1.0, strength_coefficient=200.0)
     um = peak_displacement(sim.displacement, sim.force)
     lines += ["", "um at t = 1 mm, K = 200 MPa (reference: rises with n, no maximum before 4.5 mm from n ≈ 0.42):", "",
               "| n | um ours (mm) | um ref (mm) |", "|---|---|---|"]
     lines += [f"| {n} | {u:.2f} | {r} |" for (n, r), u in zip(REFERENCE_UM_VS_N.items(), um)]
 
-    ref_sim = simulate_small_punch(hardening_exponent=0.1, thickness=1.0, strength_coefficient=200.0)
+    ref_sim = simulate(hardening_exponent=0.1, thickness=1.0, strength_coefficient=200.0)
     ours_curve = np.interp(REFERENCE_CURVE_U, ref_sim.displacement, ref_sim.force[0])
     lines += ["", "t = 1 mm, K = 200 MPa, n = 0.1 (σy = 126 MPa), force in N:", "",
               "| u (mm) | " + " | ".join(f"{u:g}" for u in REFERENCE_CURVE_U) + " |",
@@ -139,7 +149,7 @@ def main(argv=None):
     ys = np.array([200.0, 400.0, 800.0, 1200.0])
     ns = np.array([0.1, 0.2, 0.3])
     grid_sy, grid_n = np.meshgrid(ys, ns)
-    en = simulate_small_punch(hardening_exponent=grid_n.ravel(), thickness=0.5, yield_stress=grid_sy.ravel(),
+    en = simulate(hardening_exponent=grid_n.ravel(), thickness=0.5, yield_stress=grid_sy.ravel(),
                               geometry="en10371", displacement=np.linspace(0, 2.0, 801))
     alpha_tt = [s * 0.25 / two_tangent_yield_force(en.displacement, f, 0.5) for s, f in zip(en.yield_stress, en.force)]
     alpha_off = [s * 0.25 / offset_yield_force(en.displacement, f, 0.5) for s, f in zip(en.yield_stress, en.force)]
@@ -152,7 +162,7 @@ def main(argv=None):
         failures.append(f"EN 10371 two-tangent alpha median {np.median(alpha_tt):.3f} outside 0.33-0.48")
 
     start = time.perf_counter()
-    make_small_punch_test(5000, random_state=0)
+    make_small_punch_test(5000, random_state=0, constants=constants)
     seconds = time.perf_counter() - start
     lines += ["", f"make_small_punch_test(5000): {seconds:.2f} s"]
     lines += ["", "Outside tolerance: " + ("; ".join(failures) if failures else "none")]
