@@ -259,14 +259,22 @@ def test_fit_and_predict_leave_input_and_parameters_alone(X, spt):
     assert set(vars(model)) == set(vars(clone(model).fit(data)))
 
 
-def test_finite_element_runs_as_in_the_notes():
-    # docs/spt-notes: the inverse fit gives a median MAPE of about 6 % on FE runs (plastic points);
-    # measured here: median 5.5 %, worst 9.5 %, every fit's NRMSE below 6.6 %.
+@pytest.mark.parametrize("constants, median_range, worst", [
+    # docs/spt-notes: with the simulator of the paper figures the inverse fit gives a median MAPE of
+    # about 6 % on FE runs (plastic points); measured here: median 5.5 %, worst 9.5 %.
+    ("paper-figures", (0.03, 0.07), 0.12),
+    # Refitted on these 40 runs (benchmarks/spt_calibration.py): median 1.7 %. In sample, so flattering.
+    ("default", (0.005, 0.03), 0.08),
+])
+def test_finite_element_runs_as_in_the_notes(constants, median_range, worst):
+    from skmat.datasets import DEFAULT_CONSTANTS, PAPER_FIGURES_CONSTANTS
+
     fem = load_small_punch_fem()
     X = np.column_stack([fem.data, fem.params["thickness"]])
-    model = SPTInverseFitRegressor().fit(X)
+    chosen = PAPER_FIGURES_CONSTANTS if constants == "paper-figures" else DEFAULT_CONSTANTS
+    model = SPTInverseFitRegressor(constants=chosen).fit(X)
     found = model.fit_parameters(X)
     on_own = interpolate_curves(model.predict(X), model.strain_, fem.strain, extrapolate="linear")
-    mape = curve_mape(fem.target[:, 2:], on_own[:, 2:])
-    assert 0.03 < np.median(mape) < 0.07 and mape.max() < 0.12
+    mape = curve_mape(fem.target, on_own, points=slice(2, None))
+    assert median_range[0] < np.median(mape) < median_range[1] and mape.max() < worst
     assert found["fit_ok"].all()

@@ -5,13 +5,14 @@ from ._curve_tables import read_curve_table
 from ._heusler import load_mp_heusler_stability, load_oqmd_heusler
 from ._oqmd import load_oqmd
 from ._rig import perturb_small_punch
-from ._small_punch import make_small_punch_test, simulate_small_punch
+from ._small_punch import DEFAULT_STRAIN, make_small_punch_test, simulate_small_punch
 from ._small_punch_calibration import calibrate_small_punch
 from ._small_punch_fem import load_small_punch_fem
 from ._small_punch_mechanics import DEFAULT_CONSTANTS, PAPER_FIGURES_CONSTANTS, SimulatorConstants
 
 __all__ = [
     "DEFAULT_CONSTANTS",
+    "DEFAULT_STRAIN",
     "PAPER_FIGURES_CONSTANTS",
     "SimulatorConstants",
     "calibrate_small_punch",

@@ -1,0 +1,286 @@
+"""Small punch models on published finite-element runs: sim-only, multi-fidelity, rig realism.
+
+Every model of the paper's Table II (``spt_table2.py --quick`` sizes) and the
+classical inverse method (:class:`~skmat.models.SPTInverseFitRegressor`) are
+scored on the 40 bundled LS-DYNA runs (:func:`~skmat.datasets.load_small_punch_fem`)
+by the median per-curve MAPE over the plastic points of each run's own
+true stress–strain curve (the prediction, made on ``DEFAULT_STRAIN``, is
+interpolated onto the run's strain points; the truth is never resampled).
+
+Parts (``--parts``):
+
+``sim-only``
+    Trained on simulated curves only (``make_small_punch_test`` with
+    ``K`` 150–700 MPa, ``n`` 0.06–0.55, ``t`` 1–4 mm, which cover the FE runs'
+    200–550 MPa, 0.10–0.48 and 1–4 mm), tested on all 40 runs. Each fitted
+    pipeline is cached (``save_pipeline``) for the other parts.
+``multi-fidelity``
+    For k = 5, 10, 20, 30 FE runs drawn at random (``--repeats`` draws per
+    k), tested on the other 40 − k: the sim-trained model fine-tuned on the
+    k runs (``warm_start``, all layers, and with the feature extractor
+    frozen where the network has one), the same network trained on the k
+    runs alone, the sim-only model and the inverse method, on the same
+    draws.
+``rig``
+    The sim-only models on FE inputs perturbed as a test rig does: force
+    noise, a displacement offset, machine compliance.
+
+Rows are appended as fits finish (``results/spt_fem_*.csv``, first lines:
+the commands that wrote them), so a stopped run continues where it stopped
+when the same command is run again.
+
+Run::
+
+    python benchmarks/spt_fem.py                      # all parts, 2 CPU cores
+    python benchmarks/spt_fem.py --parts sim-only --models ANN GAF-Seq2Seq
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import append_row, command_line, machine_description, read_results  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+CACHE = Path(__file__).resolve().parent / "cache" / "spt_fem"
+NETWORKS = ["GAF-Seq2Seq", "1D LSTM", "GRU Seq2Seq", "Transformer Seq2Seq", "ANN"]
+KRR = "KRR"
+INVERSE = "Inverse fit"
+SIM_RANGES = dict(strength_coefficient_range=(150.0, 700.0), hardening_exponent_range=(0.06, 0.55),
+                  thickness_range=(1.0, 4.0))
+KS = (5, 10, 20, 30)
+PLASTIC = slice(2, None)  # strain 0 and the yield point are not plastic points
+SIM_COLUMNS = ["model", "n_sim", "epochs", "fe_mape_median", "fe_mape_max", "sim_mape_median", "fit_seconds"]
+MF_COLUMNS = ["model", "strategy", "k", "repeat", "n_test", "fe_mape_median", "fit_seconds"]
+RIG_COLUMNS = ["model", "perturbation", "level", "fe_mape_median"]
+
+
+# ---------------------------------------------------------------- data and scores
+
+
+def fem_data():
+    """The 40 FE runs: X (forces + thickness column), targets on own and default strain points."""
+    from skmat.datasets import load_small_punch_fem
+
+    own = load_small_punch_fem(strain_grid="own")
+    default = load_small_punch_fem(strain_grid="default")
+    X = np.column_stack([own.data, own.params["thickness"].to_numpy()])
+    return X, own.target, own.strain, default.target, own.params
+
+
+def sim_data(n_samples, random_state):
+    from skmat.datasets import make_small_punch_test
+
+    spt = make_small_punch_test(n_samples, random_state=random_state, **SIM_RANGES)
+    return np.column_stack([spt.data, spt.params["thickness"].to_numpy()]), spt.target, spt.strain
+
+
+def fe_mape(y_pred, own_target, own_strain, pred_strain):
+    """Per-run MAPE over the plastic points of each run's own curve (prediction interpolated)."""
+    from skmat.metrics import curve_mape, interpolate_curves
+
+    # Each run's last point lies 0.003-0.008 past the 0.99 end of DEFAULT_STRAIN.
+    at_own = interpolate_curves(y_pred, pred_strain, own_strain, extrapolate="linear")
+    return curve_mape(own_target, at_own, points=PLASTIC)
+
+
+# ---------------------------------------------------------------- models
+
+
+def build(name, args):
+    """A fresh pipeline (or the inverse estimator) by Table II name."""
+    if name == INVERSE:
+        from skmat.models import SPTInverseFitRegressor
+
+        return SPTInverseFitRegressor()
+    import spt_table2
+
+    table_args = argparse.Namespace(quick=True, epochs=args.epochs, random_state=args.random_state,
+                                    device="cpu", verbose=False, thickness=True, models=[name])
+    return spt_table2.build_models(table_args)[name]()
+
+
+def cached_sim_model(name, args, X_sim, y_sim):
+    """The sim-trained pipeline: from the cache if this command made it before, else fitted and cached."""
+    from skmat import load_pipeline, save_pipeline
+
+    import hashlib
+
+    from skmat.datasets import DEFAULT_CONSTANTS
+
+    # The simulator's constants are part of the key: a recalibration makes new training curves.
+    simulator = hashlib.sha256(repr(DEFAULT_CONSTANTS).encode()).hexdigest()[:8]
+    path = CACHE / f"{name.replace(' ', '_')}-n{args.n_sim}-e{args.epochs}-s{args.random_state}-{simulator}.pt"
+    if path.exists():
+        return load_pipeline(path), None
+    model = build(name, args)
+    start = time.perf_counter()
+    model.fit(X_sim, y_sim)
+    seconds = time.perf_counter() - start
+    CACHE.mkdir(parents=True, exist_ok=True)
+    save_pipeline(model, path)
+    return model, seconds
+
+
+# ---------------------------------------------------------------- parts
+
+
+def run_sim_only(args, header, fem, sim):
+    X_fe, own_target, own_strain, _, _ = fem
+    X_sim, y_sim, strain = sim
+    n_train = args.n_sim - args.n_sim_test
+    path = args.out / "spt_fem_sim_only.csv"
+    done = set(read_results(path, SIM_COLUMNS)["model"])
+    for name in args.models:
+        if name in done:
+            continue
+        print(f"== sim-only {name}", flush=True)
+        if name == INVERSE:
+            model, seconds = build(name, args).fit(X_sim[:n_train], y_sim[:n_train]), 0.0
+        else:
+            model, seconds = cached_sim_model(name, args, X_sim[:n_train], y_sim[:n_train])
+        from skmat.metrics import curve_mape
+
+        scores = fe_mape(model.predict(X_fe), own_target, own_strain, strain)
+        sim_scores = curve_mape(y_sim[n_train:], model.predict(X_sim[n_train:]), points=PLASTIC)
+        row = {"model": name, "n_sim": n_train, "epochs": args.epochs,
+               "fe_mape_median": 100 * np.median(scores), "fe_mape_max": 100 * scores.max(),
+               "sim_mape_median": 100 * np.median(sim_scores),
+               "fit_seconds": seconds if seconds is not None else np.nan}
+        append_row(path, row, SIM_COLUMNS, header)
+        print(f"   FE median MAPE {row['fe_mape_median']:.2f} % (max {row['fe_mape_max']:.1f}), "
+              f"simulated {row['sim_mape_median']:.2f} %", flush=True)
+
+
+def draws(k, repeats, thickness, random_state):
+    """``repeats`` random sets of k FE runs, each with at least one run of the thinnest and another thickness."""
+    rng = np.random.default_rng(random_state + 1000 * k)
+    for _ in range(repeats):
+        while True:
+            picked = np.sort(rng.choice(len(thickness), size=k, replace=False))
+            if len(np.unique(thickness[picked])) > 1 or k < 2:
+                yield picked
+                break
+
+
+def fine_tune(model, X, y, *, frozen, args):
+    """Warm-start the last step on what the fitted encoder makes of the k runs (the encoder is kept)."""
+    features = model[:-1].transform(X)
+    network = model[-1]
+    network.set_params(warm_start=True, max_epochs=args.fine_tune_epochs, batch_size=8,
+                       lr=network.lr * args.fine_tune_lr_factor, freeze_features=frozen, verbose=0)
+    network.fit(features, y)
+    return model
+
+
+def run_multi_fidelity(args, header, fem, sim):
+    X_fe, own_target, own_strain, default_target, params = fem
+    X_sim, y_sim, strain = sim
+    n_train = args.n_sim - args.n_sim_test
+    thickness = params["thickness"].to_numpy()
+    path = args.out / "spt_fem_multifidelity.csv"
+    done = {tuple(r) for r in read_results(path, MF_COLUMNS)[["model", "strategy", "k", "repeat"]]
+            .astype(str).itertuples(index=False)}
+    for k in args.ks:
+        for repeat, train in enumerate(draws(k, args.repeats, thickness, args.random_state)):
+            test = np.setdiff1d(np.arange(len(X_fe)), train)
+            for name in args.models:
+                strategies = {INVERSE: ["inverse"], KRR: ["sim-only", "fe-only"]}.get(
+                    name, ["sim-only", "fine-tune", "fine-tune-frozen", "fe-only"])
+                for strategy in strategies:
+                    if (name, strategy, str(k), str(repeat)) in done:
+                        continue
+                    start = time.perf_counter()
+                    if strategy == "inverse":
+                        model = build(name, args).fit(X_fe[train], default_target[train])
+                    elif strategy == "fe-only":
+                        model = build(name, args)
+                        if name != KRR:
+                            model[-1].set_params(max_epochs=args.fe_only_epochs, batch_size=8, verbose=0)
+                        model.fit(X_fe[train], default_target[train])
+                    else:
+                        # read from the cache for every strategy: fine-tuning changes the model in place
+                        model, _ = cached_sim_model(name, args, X_sim[:n_train], y_sim[:n_train])
+                        if strategy != "sim-only":
+                            network = model[-1].module
+                            if strategy == "fine-tune-frozen" and not getattr(network, "feature_modules", ()):
+                                continue  # no feature extractor to freeze (the ANN)
+                            fine_tune(model, X_fe[train], default_target[train],
+                                      frozen=strategy == "fine-tune-frozen", args=args)
+                    seconds = time.perf_counter() - start
+                    scores = fe_mape(model.predict(X_fe[test]), own_target[test], own_strain[test], strain)
+                    row = {"model": name, "strategy": strategy, "k": k, "repeat": repeat, "n_test": len(test),
+                           "fe_mape_median": 100 * np.median(scores), "fit_seconds": seconds}
+                    append_row(path, row, MF_COLUMNS, header)
+                    print(f"   k={k} #{repeat} {name} {strategy}: {row['fe_mape_median']:.2f} %", flush=True)
+
+
+def perturb(X, kind, level, random_state):
+    """FE inputs as a test rig records them (forces in N, last column the thickness in mm)."""
+    from skmat.datasets import perturb_small_punch
+
+    forces, thickness = X[:, :-1], X[:, -1:]
+    return np.column_stack([perturb_small_punch(forces, **{kind: level}, random_state=random_state), thickness])
+
+
+def run_rig(args, header, fem, sim):
+    X_fe, own_target, own_strain, _, _ = fem
+    X_sim, y_sim, strain = sim
+    n_train = args.n_sim - args.n_sim_test
+    path = args.out / "spt_fem_rig.csv"
+    done = {tuple(r) for r in read_results(path, RIG_COLUMNS)[["model", "perturbation", "level"]]
+            .astype(str).itertuples(index=False)}
+    levels = {"noise": (0.01, 0.03), "displacement_offset": (0.01, 0.03), "compliance": (1e-5, 3e-5)}
+    for name in args.models:
+        if name == INVERSE:
+            model = build(name, args).fit(X_sim[:n_train], y_sim[:n_train])
+        else:
+            model, _ = cached_sim_model(name, args, X_sim[:n_train], y_sim[:n_train])
+        for kind, values in levels.items():
+            for level in values:
+                if (name, kind, str(level)) in done:
+                    continue
+                X = perturb(X_fe, kind, level, args.random_state)
+                scores = fe_mape(model.predict(X), own_target, own_strain, strain)
+                row = {"model": name, "perturbation": kind, "level": level,
+                       "fe_mape_median": 100 * np.median(scores)}
+                append_row(path, row, RIG_COLUMNS, header)
+                print(f"   rig {name} {kind}={level}: {row['fe_mape_median']:.2f} %", flush=True)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", nargs="+", default=["sim-only", "multi-fidelity", "rig"],
+                        choices=["sim-only", "multi-fidelity", "rig"])
+    parser.add_argument("--models", nargs="+", default=[*NETWORKS, KRR, INVERSE])
+    parser.add_argument("--n-sim", type=int, default=5000, help="simulated curves (train + test)")
+    parser.add_argument("--n-sim-test", type=int, default=500)
+    parser.add_argument("--epochs", type=int, default=40, help="epochs on simulated curves")
+    parser.add_argument("--ks", type=int, nargs="+", default=list(KS))
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--fine-tune-epochs", type=int, default=30)
+    parser.add_argument("--fine-tune-lr-factor", type=float, default=0.05,
+                        help="fine-tuning learning rate as a fraction of the model's (AdamW's first steps move "
+                             "every weight by about the learning rate, which undoes a converged network at 1/4)")
+    parser.add_argument("--fe-only-epochs", type=int, default=150)
+    parser.add_argument("--random-state", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    header = f"# made by: {command_line(argv)} | {machine_description()}"
+    fem = fem_data()
+    sim = sim_data(args.n_sim, args.random_state)
+    parts = {"sim-only": run_sim_only, "multi-fidelity": run_multi_fidelity, "rig": run_rig}
+    for part in args.parts:
+        parts[part](args, header, fem, sim)
+
+
+if __name__ == "__main__":
+    main()
