@@ -67,3 +67,27 @@ def test_nan_force_names_the_curve(sim):
     force[1, 7] = np.nan
     with pytest.raises(ValueError, match="curve 1 at point 7"):
         perturb_small_punch(force)
+
+
+def test_make_small_punch_test_draws_rig_levels_per_curve():
+    from skmat.datasets import make_small_punch_test
+
+    clean = make_small_punch_test(30, random_state=0)
+    rigged = make_small_punch_test(30, random_state=0, rig={"noise": (0.01, 0.03), "compliance": (0.0, 1e-5),
+                                                             "displacement_offset": 0.01})
+    np.testing.assert_array_equal(rigged.target, clean.target)  # targets stay exact
+    np.testing.assert_array_equal(rigged.params["thickness"], clean.params["thickness"])
+    assert rigged.params["rig_noise"].between(0.01, 0.03).all()
+    assert (rigged.params["rig_displacement_offset"] == 0.01).all()
+    assert not np.allclose(rigged.data, clean.data)
+    again = make_small_punch_test(30, random_state=0, rig={"noise": (0.01, 0.03), "compliance": (0.0, 1e-5),
+                                                          "displacement_offset": 0.01})
+    np.testing.assert_array_equal(again.data, rigged.data)
+
+
+@pytest.mark.parametrize("rig", [{"wobble": 1.0}, {"noise": (0.03, 0.01)}, [0.01]])
+def test_make_small_punch_test_rejects_bad_rig(rig):
+    from skmat.datasets import make_small_punch_test
+
+    with pytest.raises(ValueError, match="rig"):
+        make_small_punch_test(5, random_state=0, rig=rig)

@@ -371,6 +371,7 @@ def make_small_punch_test(
     law="paper",
     geometry="paper",
     constants=None,
+    rig=None,
 ):
     """Generate a small punch test data set like Yang et al. (2025), Table I.
 
@@ -392,6 +393,15 @@ def make_small_punch_test(
         Seeds the materials and the noise.
     noise : float, default=0.0
         Relative noise on the forces.
+    rig : dict or None, default=None
+        What a test rig adds to each recorded curve, as ranges from which
+        one level per curve is drawn uniformly:
+        ``{"noise": (0.01, 0.03), "displacement_offset": (-0.02, 0.02),
+        "compliance": (0.0, 1e-5)}`` (relative load-cell noise, zero-point
+        error in mm, machine compliance in mm/N; any subset, a single value
+        for a fixed level). Applied with :func:`perturb_small_punch`; the
+        drawn levels are added to ``params`` as ``rig_noise``, … . Training
+        on such curves makes a model robust to them; the targets stay exact.
     strength_coefficient_range : tuple, default=(135.2, 2609.4)
         MPa, > 0. With the hardening exponent, each drawn material's flow
         stress at a plastic strain of 1 must stay ≤ 7000 MPa.
@@ -461,10 +471,16 @@ def make_small_punch_test(
     K = np.exp(rng.uniform(log_k[0], log_k[1], n_samples))
     n = rng.uniform(*hardening_exponent_range, n_samples)
     t = rng.uniform(*thickness_range, n_samples)
+    rig_levels = _rig_levels(rig, n_samples, rng)
     sim = simulate_small_punch(
         hardening_exponent=n, thickness=t, strength_coefficient=K, law=law, geometry=geometry,
         noise=noise, random_state=rng, constants=constants,
     )
+    force = sim.force
+    if rig_levels:
+        from ._rig import perturb_small_punch
+
+        force = perturb_small_punch(force, sim.displacement, random_state=rng, **rig_levels)
     params = pd.DataFrame({
         "yield_stress": sim.yield_stress,
         "strength_coefficient": sim.strength_coefficient,
@@ -475,7 +491,29 @@ def make_small_punch_test(
         f"{n_samples} synthetic small punch tests ({geometry} geometry, {law} law, noise {noise}): "
         "forces in N on the displacement grid (mm), true stress in MPa on the strain grid."
     )
+    for name, values in rig_levels.items():
+        params[f"rig_{name}"] = values
     return Bunch(
-        data=sim.force, target=sim.stress, displacement=sim.displacement, strain=sim.strain,
+        data=force, target=sim.stress, displacement=sim.displacement, strain=sim.strain,
         params=params, constants=constants, DESCR=descr,
     )
+
+
+RIG_EFFECTS = ("noise", "displacement_offset", "compliance")
+
+
+def _rig_levels(rig, n_samples, rng):
+    """Per-curve levels of each rig effect, drawn uniformly from the ranges in ``rig``."""
+    if rig is None:
+        return {}
+    if not isinstance(rig, dict) or not set(rig) <= set(RIG_EFFECTS):
+        raise ValueError(f"rig must be None or a dict with keys among {RIG_EFFECTS}, got {rig!r}.")
+    levels = {}
+    for name in RIG_EFFECTS:
+        if name not in rig:
+            continue
+        low, high = (float(v) for v in np.broadcast_to(np.asarray(rig[name], dtype=float), (2,)))
+        if not (np.isfinite(low) and np.isfinite(high) and low <= high):
+            raise ValueError(f"rig[{name!r}] must be a value or a (low, high) range, got {rig[name]!r}.")
+        levels[name] = rng.uniform(low, high, n_samples)
+    return levels
