@@ -23,7 +23,10 @@ Parts (``--parts``):
     draws.
 ``rig``
     The sim-only models on FE inputs perturbed as a test rig does: force
-    noise, a displacement offset, machine compliance.
+    noise, a displacement offset, machine compliance
+    (:func:`~skmat.datasets.perturb_small_punch`); with ``--rig-augment``,
+    models trained on simulated curves carrying such effects
+    (``make_small_punch_test(rig=...)``), on clean and perturbed FE inputs.
 
 Rows are appended as fits finish (``results/spt_fem_*.csv``, first lines:
 the commands that wrote them), so a stopped run continues where it stopped
@@ -43,7 +46,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -76,10 +78,14 @@ def fem_data():
     return X, own.target, own.strain, default.target, own.params
 
 
-def sim_data(n_samples, random_state):
+#: Rig effects drawn per training curve with --rig-augment (make_small_punch_test's rig=).
+RIG_AUGMENTATION = {"noise": (0.0, 0.03), "displacement_offset": (-0.03, 0.03), "compliance": (0.0, 3e-5)}
+
+
+def sim_data(n_samples, random_state, rig=None):
     from skmat.datasets import make_small_punch_test
 
-    spt = make_small_punch_test(n_samples, random_state=random_state, **SIM_RANGES)
+    spt = make_small_punch_test(n_samples, random_state=random_state, rig=rig, **SIM_RANGES)
     return np.column_stack([spt.data, spt.params["thickness"].to_numpy()]), spt.target, spt.strain
 
 
@@ -108,7 +114,7 @@ def build(name, args):
     return spt_table2.build_models(table_args)[name]()
 
 
-def cached_sim_model(name, args, X_sim, y_sim):
+def cached_sim_model(name, args, X_sim, y_sim, tag=""):
     """The sim-trained pipeline: from the cache if this command made it before, else fitted and cached."""
     from skmat import load_pipeline, save_pipeline
 
@@ -118,7 +124,7 @@ def cached_sim_model(name, args, X_sim, y_sim):
 
     # The simulator's constants are part of the key: a recalibration makes new training curves.
     simulator = hashlib.sha256(repr(DEFAULT_CONSTANTS).encode()).hexdigest()[:8]
-    path = CACHE / f"{name.replace(' ', '_')}-n{args.n_sim}-e{args.epochs}-s{args.random_state}-{simulator}.pt"
+    path = CACHE / f"{name.replace(' ', '_')}{tag}-n{args.n_sim}-e{args.epochs}-s{args.random_state}-{simulator}.pt"
     if path.exists():
         return load_pipeline(path), None
     model = build(name, args)
@@ -239,21 +245,26 @@ def run_rig(args, header, fem, sim):
     done = {tuple(r) for r in read_results(path, RIG_COLUMNS)[["model", "perturbation", "level"]]
             .astype(str).itertuples(index=False)}
     levels = {"noise": (0.01, 0.03), "displacement_offset": (0.01, 0.03), "compliance": (1e-5, 3e-5)}
+    if args.rig_augment:
+        levels = {"none": (0.0,), **levels}
+        X_sim, y_sim, _ = sim_data(args.n_sim, args.random_state, rig=RIG_AUGMENTATION)
     for name in args.models:
+        label = f"{name} + rig augmentation" if args.rig_augment else name
         if name == INVERSE:
             model = build(name, args).fit(X_sim[:n_train], y_sim[:n_train])
         else:
-            model, _ = cached_sim_model(name, args, X_sim[:n_train], y_sim[:n_train])
+            model, _ = cached_sim_model(name, args, X_sim[:n_train], y_sim[:n_train],
+                                        tag="-rig" if args.rig_augment else "")
         for kind, values in levels.items():
             for level in values:
-                if (name, kind, str(level)) in done:
+                if (label, kind, str(level)) in done:
                     continue
-                X = perturb(X_fe, kind, level, args.random_state)
+                X = X_fe if kind == "none" else perturb(X_fe, kind, level, args.random_state)
                 scores = fe_mape(model.predict(X), own_target, own_strain, strain)
-                row = {"model": name, "perturbation": kind, "level": level,
+                row = {"model": label, "perturbation": kind, "level": level,
                        "fe_mape_median": 100 * np.median(scores)}
                 append_row(path, row, RIG_COLUMNS, header)
-                print(f"   rig {name} {kind}={level}: {row['fe_mape_median']:.2f} %", flush=True)
+                print(f"   rig {label} {kind}={level}: {row['fe_mape_median']:.2f} %", flush=True)
 
 
 def main(argv=None):
@@ -271,6 +282,9 @@ def main(argv=None):
                         help="fine-tuning learning rate as a fraction of the model's (AdamW's first steps move "
                              "every weight by about the learning rate, which undoes a converged network at 1/4)")
     parser.add_argument("--fe-only-epochs", type=int, default=150)
+    parser.add_argument("--rig-augment", action="store_true",
+                        help="rig part: train on simulated curves with rig effects drawn per curve "
+                             "(RIG_AUGMENTATION, make_small_punch_test's rig=) and score unperturbed FE inputs too")
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
