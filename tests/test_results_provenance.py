@@ -20,6 +20,11 @@ A data row is *covered* when one of its file's commands would write it:
   (``reported``) rows are written by every run; ``--out`` this file;
 * ``quick_ptr.py``: the row's model is one of ``--models`` and
   ``--out``/``--tag`` name this file;
+* ``spt_fem.py``: the file's part is in ``--parts``, the row's model in
+  ``--models`` (with the `` + rig augmentation`` suffix exactly when
+  ``--rig-augment``), its k in ``--ks`` and repeat below ``--repeats``
+  (multi-fidelity), its epochs and simulated-set size the command's
+  (sim-only), and ``--out`` the file's folder;
 * any other script rewrites its file whole, so the file must name exactly
   one command, and that command covers every row.
 
@@ -143,7 +148,25 @@ def quick_row(module, args, row, targets):
     return path in targets and row.model in [module.MODELS[key][0] for key in args.models]
 
 
+def spt_fem_row(module, args, row, targets):
+    fields = row._fields
+    if "strategy" in fields:
+        part, name = "multi-fidelity", "spt_fem_multifidelity.csv"
+        ok = int(row.k) in args.ks and int(row.repeat) < args.repeats and row.model in args.models
+    elif "perturbation" in fields:
+        part, name = "rig", "spt_fem_rig.csv"
+        suffix = " + rig augmentation"
+        model = row.model.removesuffix(suffix)
+        ok = model in args.models and row.model.endswith(suffix) == args.rig_augment
+    else:
+        part, name = "sim-only", "spt_fem_sim_only.csv"
+        ok = (row.model in args.models and int(row.epochs) == args.epochs
+              and int(row.n_sim) == args.n_sim - args.n_sim_test)
+    return ok and part in args.parts and resolved(args.out) / name in targets
+
+
 MATCHERS = {
+    "spt_fem": spt_fem_row,
     "ptr_learning_curves": learning_curve_row,
     "ptr_other_learners": other_learners_row,
     "oqmd_full": oqmd_full_row,
