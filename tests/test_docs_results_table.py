@@ -63,3 +63,16 @@ def test_columns_and_query(tmp_path):
 def test_missing_file_is_a_note_not_an_error(tmp_path):
     text = render(tmp_path, ".. results-table:: nothing.csv\n")
     assert "No results yet: nothing.csv has not been produced." in text
+
+
+def test_pivot_aggregates_repeats_over_joined_row_columns(tmp_path):
+    (tmp_path / "mf.csv").write_text(
+        "# made by: python benchmarks/spt_fem.py --parts multi-fidelity | machine\n"
+        "model,strategy,k,repeat,err\n"
+        "ANN,fine-tune,5,0,3.0\nANN,fine-tune,5,1,5.0\nANN,fine-tune,5,2,4.5\n"
+        "ANN,fe-only,5,0,9.0\nANN,fine-tune,10,0,2.0\n"
+    )
+    text = render(tmp_path, ".. results-table:: mf.csv\n   :pivot: model+strategy, k, err\n   :aggregate: median\n")
+    cells = text.split()
+    assert {"4.5", "9", "2", "strategy", "fe-only", "10"} <= set(cells)  # 4.5: the median of 3, 5, 4.5
+    assert "3" not in cells  # a repeat's own value is not shown

@@ -11,8 +11,10 @@ says where it came from. Usage::
        :query: source == "measured"
 
 ``:pivot: rows, columns, values`` reshapes a long table (rows in the order the
-CSV first names them, columns sorted); ``:query:`` is a
-:meth:`pandas.DataFrame.query` filter. A missing file gives a note, not an
+CSV first names them, columns sorted; ``rows`` may join several columns with
+``+``, e.g. ``model+strategy``); ``:aggregate: median`` (or ``mean``, ``max``,
+…) combines the rows that fall in one cell, e.g. repeats, instead of taking
+the first; ``:query:`` is a :meth:`pandas.DataFrame.query` filter. A missing file gives a note, not an
 error, so the docs build before a benchmark has been run.
 """
 
@@ -37,6 +39,7 @@ class ResultsTable(Directive):
         "columns": directives.unchanged,
         "pivot": directives.unchanged,
         "query": directives.unchanged,
+        "aggregate": directives.unchanged,
     }
 
     def run(self):
@@ -52,7 +55,9 @@ class ResultsTable(Directive):
             frame = frame.query(self.options["query"])
         if "pivot" in self.options:
             index, columns, values = (part.strip() for part in self.options["pivot"].split(","))
-            frame = frame.pivot_table(index=index, columns=columns, values=values, aggfunc="first", sort=False)
+            index = [part.strip() for part in index.split("+")]
+            aggregate = self.options.get("aggregate", "first").strip()
+            frame = frame.pivot_table(index=index, columns=columns, values=values, aggfunc=aggregate, sort=False)
             # rows stay in the order the CSV first names them; columns (sizes) are sorted,
             # since a resumed run appends sizes out of order
             frame = frame[sorted(frame.columns)].reset_index()
