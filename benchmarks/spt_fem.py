@@ -30,7 +30,8 @@ Parts (``--parts``):
 
 Rows are appended as fits finish (``results/spt_fem_*.csv``, first lines:
 the commands that wrote them), so a stopped run continues where it stopped
-when the same command is run again.
+when the same command is run again. Every run redraws ``spt_fem.png`` from
+the CSVs.
 
 Run::
 
@@ -267,6 +268,45 @@ def run_rig(args, header, fem, sim):
                 print(f"   rig {label} {kind}={level}: {row['fe_mape_median']:.2f} %", flush=True)
 
 
+def plot(out):
+    """``spt_fem.png``: sim-only errors per model, and the error against k for each strategy."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sim = read_results(out / "spt_fem_sim_only.csv", SIM_COLUMNS)
+    mf = read_results(out / "spt_fem_multifidelity.csv", MF_COLUMNS)
+    if sim.empty and mf.empty:
+        return
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.2), gridspec_kw={"width_ratios": [1, 1.6]})
+    if not sim.empty:
+        order = sim.sort_values("fe_mape_median")
+        left.barh(order["model"], order["fe_mape_median"].astype(float), color="tab:blue", label="FE runs")
+        left.barh(order["model"], order["sim_mape_median"].astype(float), color="tab:orange", height=0.4,
+                  label="simulated test curves")
+        left.invert_yaxis()
+        left.set_xlabel("median per-curve MAPE, plastic points (%)")
+        left.set_title("trained on simulations only")
+        left.legend(fontsize=8)
+    if not mf.empty:
+        mf = mf.assign(fe_mape_median=mf["fe_mape_median"].astype(float), k=mf["k"].astype(int))
+        styles = {"sim-only": ":", "fine-tune": "-", "fine-tune-frozen": "--", "fe-only": "-.", "inverse": "-"}
+        colors = dict(zip(mf["model"].unique(), plt.rcParams["axes.prop_cycle"].by_key()["color"]))
+        for (model, strategy), part in mf.groupby(["model", "strategy"], sort=False):
+            medians = part.groupby("k")["fe_mape_median"].median()
+            right.plot(medians.index, medians.values, styles.get(strategy, "-"), marker="o", ms=3,
+                       color="k" if strategy == "inverse" else colors[model], label=f"{model}, {strategy}")
+        right.set_yscale("log")
+        right.set_xlabel("FE runs used for training (k)")
+        right.set_ylabel("median MAPE on the other runs (%)")
+        right.set_title("multi-fidelity (median over draws)")
+        right.legend(fontsize=6, ncol=2)
+    fig.tight_layout()
+    fig.savefig(out / "spt_fem.png", dpi=110)
+    plt.close(fig)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parts", nargs="+", default=["sim-only", "multi-fidelity", "rig"],
@@ -294,6 +334,7 @@ def main(argv=None):
     parts = {"sim-only": run_sim_only, "multi-fidelity": run_multi_fidelity, "rig": run_rig}
     for part in args.parts:
         parts[part](args, header, fem, sim)
+    plot(args.out)
 
 
 if __name__ == "__main__":
