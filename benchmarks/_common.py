@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shlex
 import sys
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def machine_description(device="cpu"):
 def command_line(argv=None):
     """The command as a user would type it: ``python benchmarks/<script>.py <args>``."""
     args = list(argv) if argv is not None else sys.argv[1:]
-    return "python " + " ".join([Path(sys.argv[0]).as_posix(), *args])
+    return "python " + shlex.join([Path(sys.argv[0]).as_posix(), *args])
 
 
 def read_results(path, columns):

@@ -120,3 +120,10 @@ def test_freeze_features_by_name_and_errors():
         SPTSeq2SeqRegressor(module=CurveMLP, max_epochs=1, verbose=0, freeze_features=True).fit(X, y)
     with pytest.raises(ValueError, match="freeze_features must be"):
         SPTSeq2SeqRegressor(max_epochs=1, verbose=0, freeze_features=3).fit(X, y)
+
+
+def test_freeze_features_without_the_gaf_branch():
+    X, y = spt_data(30, 0.0, 0)
+    model = SPTSeq2SeqRegressor(module__hidden_size=8, module__num_layers=1, module__num_heads=2, max_epochs=1,
+                                verbose=0, random_state=0, module__use_gaf=False, freeze_features=True).fit(X, y)
+    assert {n.split(".")[0] for n in model.frozen_parameters_} == {"conv1d"}

@@ -158,7 +158,10 @@ class SPTSeq2Seq(nn.Module):
             self.norm = nn.LayerNorm(hidden_size)
         self.head = nn.Linear(hidden_size, 1)
 
-    feature_modules = ("conv1d", "conv2d")
+    @property
+    def feature_modules(self):
+        """Submodules that ``freeze_features=True`` keeps fixed: the convolutions (1-D, and 2-D with GAF)."""
+        return ("conv1d", "conv2d") if self.use_gaf else ("conv1d",)
 
     @property
     def input_keys(self):
