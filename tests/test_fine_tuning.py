@@ -127,3 +127,15 @@ def test_freeze_features_without_the_gaf_branch():
     model = SPTSeq2SeqRegressor(module__hidden_size=8, module__num_layers=1, module__num_heads=2, max_epochs=1,
                                 verbose=0, random_state=0, module__use_gaf=False, freeze_features=True).fit(X, y)
     assert {n.split(".")[0] for n in model.frozen_parameters_} == {"conv1d"}
+
+
+def test_a_learning_rate_set_for_fine_tuning_is_used():
+    """set_params(lr=...) on a fitted model starts the next fit's decay there, not at the old rate."""
+    X, y = line_data(40, 0.0, 0)
+    model = PTRCNNRegressor(max_epochs=2, module__n_filters=2, verbose=0, random_state=0).fit(X, y)
+    assert model.optimizer_.param_groups[0]["initial_lr"] == 1e-3
+    model.set_params(warm_start=True, max_epochs=3, lr=1e-4).fit(X, y)
+    group = model.optimizer_.param_groups[0]
+    assert group["initial_lr"] == 1e-4 and group["lr"] < 1e-4
+    model.set_params(max_epochs=1).fit(X, y)  # lr unchanged: the next decay starts at 1e-4 again
+    assert model.optimizer_.param_groups[0]["initial_lr"] == 1e-4

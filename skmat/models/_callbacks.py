@@ -41,9 +41,14 @@ class CosineDecay(LRScheduler):
     def _get_scheduler(self, net, policy, **scheduler_kwargs):
         # Every fit (also a warm-started fit or a partial_fit) gets its own
         # full decay from the initial learning rate, instead of continuing
-        # the cosine past its period from the length of the history.
+        # the cosine past its period from the length of the history. A
+        # learning rate changed with set_params since the last fit (e.g. a
+        # lower one for fine-tuning) is the new initial one.
+        changed = getattr(self, "lr_used_", None) is not None and net.lr != self.lr_used_
         for group in net.optimizer_.param_groups:
-            group["lr"] = group.get("initial_lr", group["lr"])
+            start = net.lr if changed else group.get("initial_lr", group["lr"])
+            group["lr"] = group["initial_lr"] = start
+        self.lr_used_ = net.lr
         scheduler_kwargs.setdefault("T_max", max(1, net.max_epochs))
         scheduler_kwargs.setdefault("last_epoch", -1)
         return super()._get_scheduler(net, policy, **scheduler_kwargs)
