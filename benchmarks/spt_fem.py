@@ -191,6 +191,9 @@ def fine_tune(model, X, y, *, frozen, args):
 def run_multi_fidelity(args, header, fem, sim):
     X_fe, own_target, own_strain, default_target, params = fem
     X_sim, y_sim, strain = sim
+    tag = "-rig" if args.rig_augment else ""
+    if args.rig_augment:  # pretrain on simulated curves with rig effects (the FE inputs stay clean)
+        X_sim, y_sim, _ = sim_data(args.n_sim, args.random_state, rig=RIG_AUGMENTATION)
     n_train = args.n_sim - args.n_sim_test
     thickness = params["thickness"].to_numpy()
     path = args.out / "spt_fem_multifidelity.csv"
@@ -202,8 +205,11 @@ def run_multi_fidelity(args, header, fem, sim):
             for name in args.models:
                 strategies = {INVERSE: ["inverse"], KRR: ["sim-only", "fe-only"]}.get(
                     name, ["sim-only", "fine-tune", "fine-tune-frozen", "fe-only"])
+                if args.rig_augment:  # only what the pretraining changes
+                    strategies = [s for s in strategies if s in ("sim-only", "fine-tune", "fine-tune-frozen")]
+                label = f"{name} + rig augmentation" if args.rig_augment else name
                 for strategy in strategies:
-                    if (name, strategy, str(k), str(repeat)) in done:
+                    if (label, strategy, str(k), str(repeat)) in done:
                         continue
                     start = time.perf_counter()
                     if strategy == "inverse":
@@ -215,7 +221,7 @@ def run_multi_fidelity(args, header, fem, sim):
                         model.fit(X_fe[train], default_target[train])
                     else:
                         # read from the cache for every strategy: fine-tuning changes the model in place
-                        model, _ = cached_sim_model(name, args, X_sim[:n_train], y_sim[:n_train])
+                        model, _ = cached_sim_model(name, args, X_sim[:n_train], y_sim[:n_train], tag=tag)
                         if strategy != "sim-only":
                             network = model[-1].module
                             if strategy == "fine-tune-frozen" and not getattr(network, "feature_modules", ()):
@@ -224,10 +230,10 @@ def run_multi_fidelity(args, header, fem, sim):
                                       frozen=strategy == "fine-tune-frozen", args=args)
                     seconds = time.perf_counter() - start
                     scores = fe_mape(model.predict(X_fe[test]), own_target[test], own_strain[test], strain)
-                    row = {"model": name, "strategy": strategy, "k": k, "repeat": repeat, "n_test": len(test),
+                    row = {"model": label, "strategy": strategy, "k": k, "repeat": repeat, "n_test": len(test),
                            "fe_mape_median": 100 * np.median(scores), "fit_seconds": seconds}
                     append_row(path, row, MF_COLUMNS, header)
-                    print(f"   k={k} #{repeat} {name} {strategy}: {row['fe_mape_median']:.2f} %", flush=True)
+                    print(f"   k={k} #{repeat} {label} {strategy}: {row['fe_mape_median']:.2f} %", flush=True)
 
 
 def perturb(X, kind, level, random_state):
@@ -325,8 +331,9 @@ def main(argv=None):
                              "every weight by about the learning rate, which undoes a converged network at 1/4)")
     parser.add_argument("--fe-only-epochs", type=int, default=150)
     parser.add_argument("--rig-augment", action="store_true",
-                        help="rig part: train on simulated curves with rig effects drawn per curve "
-                             "(RIG_AUGMENTATION, make_small_punch_test's rig=) and score unperturbed FE inputs too")
+                        help="train on simulated curves with rig effects drawn per curve (RIG_AUGMENTATION, "
+                             "make_small_punch_test's rig=); the rig part then also scores clean FE inputs, the "
+                             "multi-fidelity part fine-tunes these models")
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)

@@ -150,14 +150,15 @@ def quick_row(module, args, row, targets):
 
 def spt_fem_row(module, args, row, targets):
     fields = row._fields
+    suffix = " + rig augmentation"
+    model = row.model.removesuffix(suffix)
+    augmented = row.model.endswith(suffix) == args.rig_augment
     if "strategy" in fields:
         part, name = "multi-fidelity", "spt_fem_multifidelity.csv"
-        ok = int(row.k) in args.ks and int(row.repeat) < args.repeats and row.model in args.models
+        ok = int(row.k) in args.ks and int(row.repeat) < args.repeats and model in args.models and augmented
     elif "perturbation" in fields:
         part, name = "rig", "spt_fem_rig.csv"
-        suffix = " + rig augmentation"
-        model = row.model.removesuffix(suffix)
-        ok = model in args.models and row.model.endswith(suffix) == args.rig_augment
+        ok = model in args.models and augmented
     else:
         part, name = "sim-only", "spt_fem_sim_only.csv"
         ok = (row.model in args.models and int(row.epochs) == args.epochs
