@@ -308,3 +308,18 @@ def test_conditions_outside_the_training_range_warn_naming_the_curves(spt):
     outside[2, -1] = low / 2
     with pytest.warns(UserWarning, match=r"condition 0 of curves 1 \(.*\), 2 \(.*\) lies outside the range"):
         model.predict(outside)
+
+
+def test_negative_forces_after_fitting_on_load_curves_are_named(spt):
+    model = tiny().fit(spt.data, spt.target)
+    assert model.nonnegative_input_
+    bad = spt.data[:3].copy()
+    bad[2, 40] = -0.5 * bad[2].max()
+    with pytest.raises(ValueError, match="curve 2 has .* at point 40"):
+        model.predict(bad)
+    noisy = spt.data[:3].copy()
+    noisy[:, 1] = -0.001 * noisy.max(axis=1)  # noise at first contact is fine
+    assert model.predict(noisy).shape == (3, spt.target.shape[1])
+    standardised = tiny().fit(spt.data - spt.data.mean(), spt.target)  # curves that were never >= 0
+    assert not standardised.nonnegative_input_
+    standardised.predict(bad - spt.data.mean())

@@ -27,7 +27,7 @@ from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
 __all__ = ["CURVE_INPUT_KEYS", "as_curve_input", "curve_input_layout", "check_curve_layout", "n_curves",
-           "warn_outside_range"]
+           "check_nonnegative_curves", "warn_outside_range"]
 
 CURVE_INPUT_KEYS = ("sequence", "image", "conditions")
 
@@ -219,3 +219,28 @@ def warn_outside_range(conditions, value_range, owner, tolerance=0.02):
         )
     warnings.warn(f"{owner}: {'; '.join(parts)}; the prediction there is an extrapolation.", UserWarning,
                   stacklevel=4)
+
+
+def check_nonnegative_curves(curves, owner, tolerance=0.01):
+    """Raise a ``ValueError`` naming the first curve with a value below ``-tolerance`` times its maximum.
+
+    For models fitted on load curves (forces ≥ 0): a clearly negative force
+    is a sign or baseline error; noise around zero at first contact is
+    tolerated.
+
+    Examples
+    --------
+    >>> check_nonnegative_curves(np.array([[0.0, -0.5, 100.0]]), "Model")  # within 1 % of the maximum
+    >>> check_nonnegative_curves(np.array([[0.0, 10.0, 100.0], [0.0, -20.0, 100.0]]), "Model")
+    Traceback (most recent call last):
+    ...
+    ValueError: Model was fitted on curves >= 0 (load curves), but curve 1 has -20 at point 1 (its maximum is 100): check the sign and the zero of the force.
+    """
+    peak = np.abs(curves).max(axis=1, keepdims=True)
+    bad = curves < -tolerance * peak
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raise ValueError(
+            f"{owner} was fitted on curves >= 0 (load curves), but curve {row} has {curves[row, col]:.4g} at "
+            f"point {col} (its maximum is {peak[row, 0]:.4g}): check the sign and the zero of the force."
+        )

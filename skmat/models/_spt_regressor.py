@@ -7,7 +7,14 @@ import inspect
 import numpy as np
 import torch
 
-from ._curve_input import as_curve_input, check_curve_layout, curve_input_layout, n_curves, warn_outside_range
+from ._curve_input import (
+    as_curve_input,
+    check_curve_layout,
+    check_nonnegative_curves,
+    curve_input_layout,
+    n_curves,
+    warn_outside_range,
+)
 from ._scaled_net import ScaledNetRegressor
 from ._seq2seq import SPTSeq2Seq
 
@@ -80,6 +87,11 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
     input_offset_, input_scale_ : float
         Standardisation of the input sequence.
     condition_offset_, condition_scale_ : ndarray of shape (n_conditions_,)
+    nonnegative_input_ : bool
+        Whether every training curve was ≥ 0 (load curves are). Then a
+        curve given later with a clearly negative value (below −1 % of its
+        maximum) is a ``ValueError`` naming the curve and point: a sign or
+        baseline error, not a load curve.
     condition_range_ : ndarray of shape (n_conditions_, 2)
         Smallest and largest training value of each condition; curves
         predicted outside it get a ``UserWarning`` naming them (the network
@@ -184,6 +196,7 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
                 "before the regressor, or set module__use_gaf=False."
             )
         sequence = X["sequence"]
+        self.nonnegative_input_ = bool((sequence >= 0).all())
         self.input_offset_ = float(sequence.mean(dtype=np.float64))
         std = float(sequence.std(dtype=np.float64))
         self.input_scale_ = std if std > 0 else 1.0
@@ -199,6 +212,8 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
 
     def _check_input(self, X):
         check_curve_layout(self, X)
+        if self.nonnegative_input_:
+            check_nonnegative_curves(X["sequence"], type(self).__name__)
         if self.n_conditions_:
             warn_outside_range(X["conditions"], self.condition_range_, type(self).__name__)
 
