@@ -1,5 +1,7 @@
 """Test-wide settings."""
 
+from importlib import resources
+
 import pytest
 
 
@@ -17,3 +19,30 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+class CorruptingFiles:
+    """Stand-in for ``importlib.resources`` that flips a byte of one file."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def files(self, package):
+        real = resources.files(package)
+        corrupt = self.name
+
+        class Root:
+            def joinpath(self, name):
+                path = real.joinpath(name)
+                if name != corrupt:
+                    return path
+
+                class Corrupted:
+                    def read_bytes(self):
+                        data = bytearray(path.read_bytes())
+                        data[len(data) // 2] ^= 0xFF
+                        return bytes(data)
+
+                return Corrupted()
+
+        return Root()

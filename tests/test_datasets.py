@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import CorruptingFiles
 from sklearn.utils import Bunch
 
 import skmat.datasets._bundled as bundled
@@ -408,31 +408,6 @@ def test_wrong_digest_raises(monkeypatch, fresh_caches, loader, name):
     assert "0" * 64 in str(excinfo.value)
 
 
-class _CorruptingFiles:
-    """Stand-in for ``importlib.resources`` that flips a byte of one file."""
-
-    def __init__(self, name):
-        self.name = name
-
-    def files(self, package):
-        real = resources.files(package)
-        corrupt = self.name
-
-        class Root:
-            def joinpath(self, name):
-                path = real.joinpath(name)
-                if name != corrupt:
-                    return path
-
-                class Corrupted:
-                    def read_bytes(self):
-                        data = bytearray(path.read_bytes())
-                        data[len(data) // 2] ^= 0xFF
-                        return bytes(data)
-
-                return Corrupted()
-
-        return Root()
 
 
 @pytest.mark.parametrize(
@@ -441,7 +416,7 @@ class _CorruptingFiles:
      (load_mp_heusler_stability, "mp_heusler_stability.csv.gz")],
 )
 def test_corrupted_file_raises(monkeypatch, fresh_caches, loader, name):
-    monkeypatch.setattr(bundled, "resources", _CorruptingFiles(name))
+    monkeypatch.setattr(bundled, "resources", CorruptingFiles(name))
     with pytest.raises(OSError, match="Checksum mismatch") as excinfo:
         loader()
     assert name in str(excinfo.value)

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import CorruptingFiles
 from sklearn.utils import Bunch
 
 import skmat.datasets._bundled as bundled
@@ -288,32 +289,11 @@ def test_wrong_digest_raises(monkeypatch, fresh_caches):
     assert FILE in str(excinfo.value) and "0" * 64 in str(excinfo.value)
 
 
-class _CorruptingFiles:
-    """Stand-in for ``importlib.resources`` that flips one byte of the bundled file."""
-
-    def files(self, package):
-        real = resources.files(package)
-
-        class Root:
-            def joinpath(self, name):
-                path = real.joinpath(name)
-                if name != FILE:
-                    return path
-
-                class Corrupted:
-                    def read_bytes(self):
-                        data = bytearray(path.read_bytes())
-                        data[len(data) // 2] ^= 0xFF
-                        return bytes(data)
-
-                return Corrupted()
-
-        return Root()
 
 
 def test_corrupted_file_raises_and_is_not_cached(monkeypatch, fresh_caches):
     with monkeypatch.context() as patch:
-        patch.setattr(bundled, "resources", _CorruptingFiles())
+        patch.setattr(bundled, "resources", CorruptingFiles(FILE))
         with pytest.raises(OSError, match="Checksum mismatch") as excinfo:
             load_small_punch_fem()
         assert FILE in str(excinfo.value)
@@ -322,13 +302,13 @@ def test_corrupted_file_raises_and_is_not_cached(monkeypatch, fresh_caches):
 
 def test_loads_from_the_package_alone(tmp_path):
     """Only the bundled copy is read: no file of the source folder, from any working directory."""
-    script = f"""
+    script = """
 import json, sys
 opened = []
 sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" else None)
 from skmat.datasets import load_small_punch_fem
 fem = load_small_punch_fem()
-print(json.dumps({{"shape": list(fem.data.shape), "opened": [p for p in opened if "spt" in p.lower()]}}))
+print(json.dumps({"shape": list(fem.data.shape), "opened": [p for p in opened if "spt" in p.lower()]}))
 """
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True,

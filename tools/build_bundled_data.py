@@ -35,7 +35,6 @@ Sources and licences are listed in ``skmat/datasets/_heusler.py``,
 from __future__ import annotations
 
 import argparse
-import csv
 import gzip
 import hashlib
 import io
