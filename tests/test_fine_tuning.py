@@ -139,3 +139,47 @@ def test_a_learning_rate_set_for_fine_tuning_is_used():
     assert group["initial_lr"] == 1e-4 and group["lr"] < 1e-4
     model.set_params(max_epochs=1).fit(X, y)  # lr unchanged: the next decay starts at 1e-4 again
     assert model.optimizer_.param_groups[0]["initial_lr"] == 1e-4
+
+
+# ---------------------------------------------------------------- from_regressor
+
+
+def test_from_regressor_copies_all_but_the_output_layer(pretrained):
+    X, y = line_data(60, 3.0, 1)
+    tuned = PTRCNNRegressor.from_regressor(pretrained, max_epochs=2, verbose=0, random_state=0)
+    tuned.fit(X, y)
+    source = pretrained.module_.state_dict()
+    output = max(i for i, layer in enumerate(tuned.module_.predictor) if isinstance(layer, torch.nn.Linear))
+    assert tuned.transferred_ and not any(name.startswith(f"predictor.{output}.") for name in tuned.transferred_)
+    assert any(name.startswith("predictor.") for name in tuned.transferred_)  # the hidden layers come along
+    assert tuned.module_.hparams["n_filters"] == pretrained.module_.hparams["n_filters"]  # architecture copied
+    assert "features.0.weight" in tuned.transferred_ and "features.0.weight" in source
+
+
+def test_from_regressor_with_frozen_features_trains_only_the_head(pretrained):
+    X, y = line_data(60, 3.0, 1)
+    tuned = PTRCNNRegressor.from_regressor(pretrained, freeze_features=True, max_epochs=3, verbose=0,
+                                           random_state=0).fit(X, np.column_stack([y, -y]))
+    for name, value in tuned.module_.state_dict().items():
+        if name.startswith("features."):
+            assert torch.equal(value, pretrained.module_.state_dict()[name]), name
+    assert tuned.predict(X).shape == (60, 2)  # a new output layer for two targets
+
+
+def test_from_regressor_features_only_and_clone(pretrained):
+    from sklearn.base import clone
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y = line_data(40, 0.0, 2)
+    tuned = PTRCNNRegressor.from_regressor(make_pipeline(FunctionTransformer(), pretrained).fit(X, y),
+                                           transfer="features", max_epochs=1, verbose=0)
+    fitted = clone(tuned).fit(X, y)
+    assert fitted.transferred_ and all(name.startswith("features.") for name in fitted.transferred_)
+
+
+def test_from_regressor_on_another_image_shape_names_both(pretrained):
+    X = np.random.default_rng(0).random((20, 12))
+    tuned = PTRCNNRegressor.from_regressor(pretrained, max_epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"reads images of shape \(1, 1, 16\), but X has images of shape \(1, 1, 12\)"):
+        tuned.fit(X, X.sum(axis=1))

@@ -15,7 +15,8 @@ from ._persistence import SavableNetMixin
 from ._ptr_cnn import PTRCNN
 from ._scaled_net import default_callbacks, seeded_torch
 
-__all__ = ["PTRCNNClassifier", "PretrainedPTRCNN", "pretrained_network"]
+__all__ = ["PTRCNNClassifier", "PretrainedPTRCNN", "pretrained_module_kwargs", "pretrained_network",
+           "transfer_weights"]
 
 TRANSFER_CHOICES = ("features", "hidden")
 
@@ -99,6 +100,49 @@ def _final_linear_prefix(network):
     """State-dict prefix of the output layer (the last Linear of the predictor)."""
     last = max(i for i, layer in enumerate(network.predictor) if isinstance(layer, torch.nn.Linear))
     return f"predictor.{last}."
+
+
+def pretrained_module_kwargs(pretrained, kwargs):
+    """``kwargs`` for the new network, with the pretrained architecture filled in (``module__*`` win)."""
+    source = pretrained_network(pretrained).build()
+    for name, value in source.hparams.items():
+        if name not in ("in_shape", "n_outputs"):
+            kwargs.setdefault(name, value)
+    return source
+
+
+def transfer_weights(target, source, transfer, input_shape):
+    """Copy ``source``'s weights into ``target`` (every layer but the output, or the convolutions only).
+
+    Returns the names of the copied parameters. Raises a ``ValueError``
+    naming both shapes when the images differ from those the source read, or
+    naming the first parameter whose shape differs.
+    """
+    expected = tuple(source.hparams["in_shape"])
+    if expected != tuple(input_shape):
+        raise ValueError(
+            f"The pretrained network reads images of shape {expected}, but X has images of "
+            f"shape {tuple(input_shape)}; encode with the same encoder as the pretrained model."
+        )
+    state = target.state_dict()
+    skip = _final_linear_prefix(target)
+    copied = {}
+    for name, value in source.state_dict().items():
+        if transfer == "features" and not name.startswith("features."):
+            continue
+        if name.startswith(_final_linear_prefix(source)):
+            continue
+        if name not in state or name.startswith(skip) or state[name].shape != value.shape:
+            raise ValueError(
+                f"The pretrained network does not match this one at {name!r} "
+                f"(pretrained {tuple(value.shape)}, here "
+                f"{tuple(state[name].shape) if name in state else 'absent'}); "
+                "leave the module__* size parameters unset to copy the pretrained architecture."
+            )
+        copied[name] = value
+    state.update(copied)
+    target.load_state_dict(state)
+    return sorted(copied)
 
 
 class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
@@ -251,48 +295,18 @@ class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
         kwargs = self.get_params_for("module")
         source = None
         if self.pretrained is not None and hasattr(self, "input_shape_"):
-            source = pretrained_network(self.pretrained).build()
-            for name, value in source.hparams.items():
-                if name not in ("in_shape", "n_outputs"):
-                    kwargs.setdefault(name, value)
+            source = pretrained_module_kwargs(self.pretrained, kwargs)
         if hasattr(self, "input_shape_"):
             kwargs.setdefault("in_shape", self.input_shape_)
             kwargs.setdefault("n_outputs", len(self.classes_))
         self.module_ = self.initialized_instance(self.module, kwargs)
         self.transferred_ = []
         if source is not None:
-            self._transfer_from(source)
+            self.transferred_ = transfer_weights(self.module_, source, self.transfer, self.input_shape_)
+            if self.freeze_features:
+                for parameter in self.module_.features.parameters():
+                    parameter.requires_grad_(False)
         return self
-
-    def _transfer_from(self, source):
-        expected = source.hparams["in_shape"]
-        if expected != tuple(self.input_shape_):
-            raise ValueError(
-                f"The pretrained network reads images of shape {expected}, but X has images of "
-                f"shape {tuple(self.input_shape_)}; encode with the same encoder as the pretrained model."
-            )
-        target = self.module_.state_dict()
-        skip = _final_linear_prefix(self.module_)
-        copied = {}
-        for name, value in source.state_dict().items():
-            if self.transfer == "features" and not name.startswith("features."):
-                continue
-            if name.startswith(_final_linear_prefix(source)):
-                continue
-            if name not in target or name.startswith(skip) or target[name].shape != value.shape:
-                raise ValueError(
-                    f"The pretrained network does not match this one at {name!r} "
-                    f"(pretrained {tuple(value.shape)}, here "
-                    f"{tuple(target[name].shape) if name in target else 'absent'}); "
-                    "leave the module__* size parameters unset to copy the pretrained architecture."
-                )
-            copied[name] = value
-        target.update(copied)
-        self.module_.load_state_dict(target)
-        self.transferred_ = sorted(copied)
-        if self.freeze_features:
-            for parameter in self.module_.features.parameters():
-                parameter.requires_grad_(False)
 
     # -- scikit-learn API -----------------------------------------------------
 

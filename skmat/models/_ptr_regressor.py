@@ -7,6 +7,7 @@ import torch
 from skorch.callbacks import LRScheduler
 
 from ._image_input import as_image_batch, check_fitted_shape
+from ._ptr_classifier import TRANSFER_CHOICES, pretrained_module_kwargs, pretrained_network, transfer_weights
 from ._ptr_cnn import PTRCNN
 from ._scaled_net import ScaledNetRegressor
 
@@ -83,6 +84,13 @@ class PTRCNNRegressor(ScaledNetRegressor):
         data unless given as ``module__in_shape`` / ``module__n_outputs``.
         Tune it with ``module__n_filters``, ``module__kernel_sizes``,
         ``module__hidden_units``, ``module__dropout``, …
+    pretrained : PretrainedPTRCNN or None, default=None
+        Trained weights that initialise this network (its architecture too):
+        use :meth:`from_regressor`. Never modified; its input shape must
+        match the images given to ``fit``.
+    transfer : {"hidden", "features"}, default="hidden"
+        What ``pretrained`` gives: every layer but the output layer, or the
+        convolutions only. The output layer is always new (sized by ``y``).
     criterion : torch loss class, default=torch.nn.SmoothL1Loss
         The paper's smooth-L1 loss.
     optimizer : torch optimizer class, default=torch.optim.AdamW
@@ -131,6 +139,8 @@ class PTRCNNRegressor(ScaledNetRegressor):
         Per-epoch losses (skorch's, also ``history``).
     frozen_parameters_ : list of str
         Parameters kept fixed in the last fit (``freeze_features``).
+    transferred_ : list of str
+        Parameters copied from ``pretrained`` (empty without).
 
     See Also
     --------
@@ -170,6 +180,8 @@ class PTRCNNRegressor(ScaledNetRegressor):
         self,
         module=PTRCNN,
         *,
+        pretrained=None,
+        transfer="hidden",
         criterion=torch.nn.SmoothL1Loss,
         optimizer=torch.optim.AdamW,
         lr=1e-3,
@@ -198,6 +210,66 @@ class PTRCNNRegressor(ScaledNetRegressor):
             verbose=verbose,
             **kwargs,
         )
+        if isinstance(pretrained, torch.nn.Module):
+            raise TypeError(
+                "pretrained must be a PretrainedPTRCNN, not a torch module: pass pretrained_network(module) "
+                "or use PTRCNNRegressor.from_regressor(fitted)."
+            )
+        self.pretrained = pretrained
+        self.transfer = transfer
+
+    @classmethod
+    def from_regressor(cls, regressor, *, freeze_features=False, **params):
+        """A new regressor started from a fitted one's network (new output layer, sized at fit).
+
+        Parameters
+        ----------
+        regressor : fitted PTRCNNRegressor, or a fitted Pipeline ending in one
+            (e.g. a pretrained model).
+        freeze_features : bool, default=False
+            Keep the copied convolutions fixed while training.
+        **params
+            Other parameters (``transfer``, ``lr``, ``max_epochs``, …).
+
+        Returns
+        -------
+        PTRCNNRegressor
+            Unfitted; ``pretrained`` holds a copy of the network, so the new
+            regressor survives ``sklearn.clone`` (``cross_validate``,
+            ``GridSearchCV``). Fitting it on images of another shape than the
+            source's is a ``ValueError`` naming both shapes.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skmat import PTRCNNRegressor
+        >>> X = np.random.default_rng(0).random((60, 16))
+        >>> source = PTRCNNRegressor(max_epochs=1, module__n_filters=4, verbose=0, random_state=0)
+        >>> source = source.fit(X, np.column_stack([X.sum(1), X[:, 0]]))  # two targets
+        >>> tuned = PTRCNNRegressor.from_regressor(source, freeze_features=True, max_epochs=1, verbose=0)
+        >>> tuned.fit(X[:20], X[:20, 3]).predict(X[:2]).shape  # one new target
+        (2,)
+        >>> tuned.transferred_[:2]
+        ['features.0.bias', 'features.0.weight']
+        """
+        return cls(pretrained=pretrained_network(regressor), freeze_features=freeze_features, **params)
+
+    def _check_params(self):
+        super()._check_params()
+        if self.transfer not in TRANSFER_CHOICES:
+            raise ValueError(f"transfer must be one of {TRANSFER_CHOICES}, got {self.transfer!r}.")
+
+    def initialize_module(self):
+        if self.pretrained is None or not hasattr(self, "input_shape_"):
+            self.transferred_ = []
+            return super().initialize_module()
+        kwargs = self.get_params_for("module")
+        source = pretrained_module_kwargs(self.pretrained, kwargs)
+        for key, value in self._inferred_module_kwargs().items():
+            kwargs.setdefault(key, value)
+        self.module_ = self.initialized_instance(self.module, kwargs)
+        self.transferred_ = transfer_weights(self.module_, source, self.transfer, self.input_shape_)
+        return self
 
     # -- data checks ---------------------------------------------------------
 
