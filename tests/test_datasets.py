@@ -34,6 +34,10 @@ DATA_FILES = [
     "oqmd_formation_enthalpy.csv.gz",
     "oqmd_volume_per_atom.csv.gz",
     "spt_fem.csv.gz",  # tests/test_small_punch_fem.py
+    "matbench_expt_gap.csv.gz",  # tests/test_matbench.py
+    "matbench_steels.csv.gz",
+    "matbench_expt_is_metal.csv.gz",
+    "matbench_glass.csv.gz",
 ]
 
 

@@ -26,6 +26,26 @@ It writes, byte-for-byte reproducibly (gzip with a fixed mtime):
   (``strain_p<k>``, ``stress_p<k>``). Values are copied unchanged: the
   source has at most 15 significant digits, which ``%.15g`` writes back
   exactly.
+* ``matbench_<task>.csv.gz`` (``--wheels DIR`` only): the four composition
+  tasks of Matbench v0.1 (``expt_gap``, ``steels``, ``expt_is_metal``,
+  ``glass``), columns ``formula,target,fold``: formulas and targets copied
+  unchanged from ``crabnet/data/matbench/*.csv`` of the ``crabnet`` 2.0.8
+  wheel (MIT licence), in its row order, and ``fold``, the official Matbench
+  test fold (0-4) of each row. The folds are checked here, against the
+  ``matbench`` 0.6 wheel's ``matbench/matbench_v0.1_validation.json``: for
+  every task and fold, its test IDs ``mb-<task>-NNNN`` minus one, and its
+  train IDs, must equal the test and train indices of
+  ``KFold(5, shuffle=True, random_state=18012019)`` (regression) or
+  ``StratifiedKFold`` with the same arguments (classification) over the CSV's
+  rows; so the CrabNet row order is Matbench's. Get the two wheels with::
+
+      pip download --no-deps --python-version 3.10 --only-binary=:all: crabnet==2.0.8 -d /tmp/wheels
+      pip download --no-deps matbench==0.6 -d /tmp/wheels
+
+  and run ``python tools/build_bundled_data.py --wheels /tmp/wheels`` (add
+  ``--matbench-only`` to leave the other files as they are). Their SHA-256
+  is checked against ``MATBENCH_WHEELS``. Without ``--wheels`` the Matbench
+  files already in ``skmat/_data`` are kept.
 * ``SHA256SUMS``: checksums verified by :mod:`skmat.datasets` on load.
 
 Sources and licences are listed in ``skmat/datasets/_heusler.py``,
@@ -38,7 +58,9 @@ import argparse
 import gzip
 import hashlib
 import io
+import json
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -216,11 +238,120 @@ def build_spt_fem(shared):
     return frame
 
 
+MATBENCH_WHEELS = {
+    "crabnet-2.0.8-py3-none-any.whl": "4901565abaa5b4cd1a7841b9de647a3906df21676b226a7abf972d113f92054a",
+    "matbench-0.6-py3-none-any.whl": "90b131032c3c2afe37c57b8891efefca05efe2d14296ae1f22445f7ddfb14c01",
+}
+# task: (CrabNet file name, task type, number of rows)
+MATBENCH_TASKS = {
+    "expt_gap": ("expt_gap", "regression", 4604),
+    "steels": ("steels_yield", "regression", 312),
+    "expt_is_metal": ("expt_is_metal", "classification", 4921),
+    "glass": ("glass", "classification", 5680),
+}
+MATBENCH_SEED = 18012019
+
+
+def open_wheel(wheels, name):
+    path = wheels / name
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert digest == MATBENCH_WHEELS[name], f"{path}: SHA-256 {digest} is not the expected one"
+    return zipfile.ZipFile(path)
+
+
+def matbench_official_folds(wheels):
+    """{task: [(train, test), ...]} from ``matbench_v0.1_validation.json``, as sorted 0-based indices."""
+    with open_wheel(wheels, "matbench-0.6-py3-none-any.whl") as wheel:
+        validation = json.loads(wheel.read("matbench/matbench_v0.1_validation.json"))
+    meta = validation["metadata"]
+    assert meta == {"n_splits": 5, "random_state": MATBENCH_SEED, "shuffle": True}, meta
+    folds = {}
+    for task in MATBENCH_TASKS:
+        splits = validation["splits"][f"matbench_{task}"]
+        folds[task] = []
+        for k in range(5):
+            fold = splits[f"fold_{k}"]
+            pair = []
+            for part in ("train", "test"):
+                prefix = f"mb-{task.replace('_', '-')}-"
+                assert all(i.startswith(prefix) for i in fold[part])
+                pair.append(np.sort([int(i[len(prefix):]) - 1 for i in fold[part]]))
+            folds[task].append(tuple(pair))
+    return folds
+
+
+def build_matbench(wheels):
+    """{task: frame with formula, target, fold}, folds checked against the official ones."""
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    official = matbench_official_folds(wheels)
+    frames = {}
+    with open_wheel(wheels, "crabnet-2.0.8-py3-none-any.whl") as wheel:
+        for task, (name, task_type, n_rows) in MATBENCH_TASKS.items():
+            raw = wheel.read(f"crabnet/data/matbench/{name}.csv")
+            frame = pd.read_csv(
+                io.BytesIO(raw), keep_default_na=False, na_values=[], dtype={"formula": str, "target": float}
+            )
+            assert frame.columns.tolist() == ["formula", "target"] and len(frame) == n_rows, task
+            assert frame["formula"].is_unique and frame["target"].notna().all(), task
+            y = frame["target"].to_numpy()
+            if task_type == "classification":
+                assert set(np.unique(y)) == {0.0, 1.0}, task
+                frame["target"] = y.astype(np.int64)
+                cv = StratifiedKFold(5, shuffle=True, random_state=MATBENCH_SEED)
+            else:
+                cv = KFold(5, shuffle=True, random_state=MATBENCH_SEED)
+            fold = np.full(n_rows, -1)
+            for k, (train, test) in enumerate(cv.split(np.zeros((n_rows, 1)), y)):
+                off_train, off_test = official[task][k]
+                assert np.array_equal(np.sort(test), off_test), f"{task} fold {k}: test rows differ"
+                assert np.array_equal(np.sort(train), off_train), f"{task} fold {k}: train rows differ"
+                fold[test] = k
+            assert (fold >= 0).all()
+            frame["fold"] = fold
+            frames[task] = frame
+    return frames
+
+
+def write_matbench(frames):
+    names = []
+    for task, frame in frames.items():
+        name = f"matbench_{task}.csv.gz"
+        write_csv_gz(frame, OUT / name, float_format="%.15g")
+        back = pd.read_csv(OUT / name, keep_default_na=False, na_values=[])
+        assert back["formula"].tolist() == frame["formula"].tolist()
+        np.testing.assert_array_equal(
+            back["target"].to_numpy(dtype=float), frame["target"].to_numpy(dtype=float)
+        )
+        names.append(name)
+        print(f"Matbench {task}: {len(frame)} rows, folds checked against matbench_v0.1_validation.json")
+    return names
+
+
+def write_sums(names):
+    with open(OUT / "SHA256SUMS", "w", newline="\n") as sums:
+        for name in names:
+            digest = hashlib.sha256((OUT / name).read_bytes()).hexdigest()
+            sums.write(f"{digest}  {name}\n")
+    print(f"wrote {', '.join(names)} and SHA256SUMS to {OUT}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--wheels", type=Path, help="folder with the crabnet 2.0.8 and matbench 0.6 wheels")
+    parser.add_argument("--matbench-only", action="store_true", help="rebuild only the Matbench files")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
+    matbench_names = [f"matbench_{task}.csv.gz" for task in MATBENCH_TASKS]
+    if args.wheels is not None:
+        matbench_names = write_matbench(build_matbench(args.wheels))
+    if args.matbench_only:
+        if args.wheels is None:
+            parser.error("--matbench-only needs --wheels")
+        others = [line.split("  ", 1)[1] for line in (OUT / "SHA256SUMS").read_text().splitlines()]
+        write_sums([name for name in others if name not in matbench_names] + matbench_names)
+        return
 
     elements = build_elements()
     elements.to_csv(OUT / "elements.csv", index=False, lineterminator="\n")
@@ -242,12 +373,8 @@ def main(argv=None):
     write_csv_gz(spt_fem, OUT / "spt_fem.csv.gz", float_format="%.15g")
     names.append("spt_fem.csv.gz")
     print(f"SPT finite-element runs: {len(spt_fem)}")
-
-    with open(OUT / "SHA256SUMS", "w", newline="\n") as sums:
-        for name in names:
-            digest = hashlib.sha256((OUT / name).read_bytes()).hexdigest()
-            sums.write(f"{digest}  {name}\n")
-    print(f"wrote {', '.join(names)} and SHA256SUMS to {OUT}")
+    names += [name for name in matbench_names if (OUT / name).exists()]
+    write_sums(names)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
-"""Data: bundled OQMD sets, OQMD and Materials Project X2YZ compositions, small punch test curves
-(simulated, and 40 published finite-element runs)."""
+"""Data: bundled OQMD sets, the Matbench v0.1 composition tasks, OQMD and Materials Project X2YZ
+compositions, small punch test curves (simulated, and 40 published finite-element runs)."""
 
 from ._curve_tables import read_curve_table
 from ._heusler import load_mp_heusler_stability, load_oqmd_heusler
+from ._matbench import load_matbench
 from ._oqmd import load_oqmd
 from ._rig import perturb_small_punch
 from ._small_punch import DEFAULT_STRAIN, make_small_punch_test, simulate_small_punch
@@ -16,6 +17,7 @@ __all__ = [
     "PAPER_FIGURES_CONSTANTS",
     "SimulatorConstants",
     "calibrate_small_punch",
+    "load_matbench",
     "load_mp_heusler_stability",
     "load_oqmd",
     "load_oqmd_heusler",
