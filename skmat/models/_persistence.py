@@ -15,9 +15,10 @@ import torch
 
 from ._plain_data import class_path, decode_value, encode_value
 
-__all__ = ["FORMAT_VERSION", "SavableNetMixin", "torch_load"]
+__all__ = ["FORMAT_VERSION", "PIPELINE_FORMAT", "SavableNetMixin", "read_payload", "torch_load"]
 
 FORMAT = "skmat-network"
+PIPELINE_FORMAT = "skmat-pipeline"
 FORMAT_VERSION = 1
 
 # Attributes skorch keeps at run time; rebuilt by ``initialize`` on load.
@@ -35,28 +36,43 @@ def torch_load(path, name):
     except Exception as error:  # noqa: BLE001 - any failure here means "not our file"
         message = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
         raise ValueError(
-            f"{os.fspath(path)!r} is not a readable skmat model file ({type(error).__name__}: {message}); "
+            f"{_shown(path)!r} is not a readable skmat model file ({type(error).__name__}: {message}); "
             f"it may be truncated, corrupted or not written by {name}."
         ) from None
 
 
-def _read(path, cls):
-    name = cls.__name__
-    payload = torch_load(path, f"{name}.save")
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+def read_payload(path, file_format, reader, writer):
+    """The plain-data dict of a skmat file at ``path``, checked to be ``file_format`` in a readable version.
+
+    ``reader`` and ``writer`` name the functions that read and write such
+    files, for the error messages.
+    """
+    payload = torch_load(path, writer)
+    kind = "pipeline" if file_format == PIPELINE_FORMAT else "model"
+    if not isinstance(payload, dict) or payload.get("format") != file_format:
         raise ValueError(
-            f"{os.fspath(path)!r} is not a skmat model file (no format={FORMAT!r} entry); "
-            f"{name}.load reads files written by {name}.save."
+            f"{_shown(path)!r} is not a skmat {kind} file (no format={file_format!r} entry); "
+            f"{reader} reads files written by {writer}."
         )
     if payload.get("format_version", 0) > FORMAT_VERSION:
         raise ValueError(
-            f"{os.fspath(path)!r} was written in format version {payload['format_version']} by a newer "
+            f"{_shown(path)!r} was written in format version {payload['format_version']} by a newer "
             f"skmat; this skmat reads up to version {FORMAT_VERSION}."
         )
+    return payload
+
+
+def _shown(path):
+    return path if hasattr(path, "read") else os.fspath(path)
+
+
+def _read(path, cls):
+    name = cls.__name__
+    payload = read_payload(path, FORMAT, f"{name}.load", f"{name}.save")
     if payload.get("estimator") != class_path(cls):
         stored = str(payload.get("estimator", "?")).rpartition(":")[2]
         raise ValueError(
-            f"{os.fspath(path)!r} holds a {stored}, not a {name}; load it with that class's load()."
+            f"{_shown(path)!r} holds a {stored}, not a {name}; load it with that class's load()."
         )
     return payload
 

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import torch
 
-from ._persistence import FORMAT_VERSION, SavableNetMixin, skmat_version, torch_load
+from ._persistence import FORMAT_VERSION, PIPELINE_FORMAT, SavableNetMixin, read_payload, skmat_version
 from ._plain_data import decode_value, encode_state, encode_value, import_trusted
 
 __all__ = ["load_pipeline", "save_pipeline"]
-
-PIPELINE_FORMAT = "skmat-pipeline"
-
 
 def _encode_step(name, step):
     if step is None or step == "passthrough":
@@ -116,12 +113,6 @@ def load_pipeline(path):
     """
     from sklearn.pipeline import Pipeline
 
-    payload = torch_load(path, "save_pipeline")
-    if not isinstance(payload, dict) or payload.get("format") != PIPELINE_FORMAT:
-        raise ValueError(
-            f"{path!r} is not a skmat pipeline file (no format={PIPELINE_FORMAT!r} entry); load_pipeline "
-            "reads files written by save_pipeline (a single network: use its class's load)."
-        )
-    if payload.get("format_version", 0) > FORMAT_VERSION:
-        raise ValueError(f"{path!r} was written by a newer skmat (format version {payload['format_version']}).")
+    payload = read_payload(path, PIPELINE_FORMAT, "load_pipeline (a single network: its class's load)",
+                           "save_pipeline")
     return Pipeline([(entry["name"], _decode_step(entry)) for entry in payload["steps"]])
