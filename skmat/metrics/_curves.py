@@ -51,13 +51,21 @@ def _check_curves(y_true, y_pred):
     if true.size == 0:
         raise ValueError(f"Expected at least one curve of at least one point, got shape {true.shape}.")
     for name, array in (("y_true", true), ("y_pred", pred)):
-        bad = ~np.isfinite(array)
-        if bad.any():
-            i, j = np.unravel_index(int(np.argmax(bad)), bad.shape)
-            value = array[i, j]
-            what = "NaN" if np.isnan(value) else f"an infinite value ({value})"
+        found = first_non_finite(array)
+        if found is not None:
+            i, j, what = found
             raise ValueError(f"{name} has {what} in curve {i} at point {j}.")
     return true, pred
+
+
+def first_non_finite(array):
+    """``(curve, point, "NaN" or "an infinite value (inf)")`` of the first bad entry of a 2-D array, or None."""
+    bad = ~np.isfinite(array)
+    if not bad.any():
+        return None
+    i, j = np.unravel_index(int(np.argmax(bad)), bad.shape)
+    value = array[i, j]
+    return int(i), int(j), "NaN" if np.isnan(value) else f"an infinite value ({value})"
 
 
 def _check_eps(eps):

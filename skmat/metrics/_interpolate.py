@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._curves import first_non_finite
+
 __all__ = ["interpolate_curves"]
 
 _EXTRAPOLATE = ("error", "clip", "linear")
@@ -31,11 +33,9 @@ def _where(name, array, i):
 
 
 def _check_finite(name, array):
-    bad = ~np.isfinite(array)
-    if bad.any():
-        i, j = np.unravel_index(int(np.argmax(bad)), bad.shape)
-        value = array[i, j]
-        what = "NaN" if np.isnan(value) else f"an infinite value ({value})"
+    found = first_non_finite(array)
+    if found is not None:
+        i, j, what = found
         raise ValueError(f"{_where(name, array, i)} has {what} at point {j}.")
 
 
