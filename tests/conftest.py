@@ -1,8 +1,13 @@
 """Test-wide settings."""
 
+import importlib.util
+import sys
 from importlib import resources
+from pathlib import Path
 
 import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -46,3 +51,17 @@ class CorruptingFiles:
                 return Corrupted()
 
         return Root()
+
+
+def load_benchmark(name):
+    """A benchmark script as a fresh module, importable the way ``python benchmarks/<name>.py`` runs it.
+
+    The scripts import their shared helpers (``_common``) and each other by
+    name, so ``benchmarks/`` goes on ``sys.path``.
+    """
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.insert(0, str(BENCHMARKS))
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,24 +1,10 @@
 """The full-scale PTR benchmark scripts run end to end on tiny budgets, and resume."""
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-def load(name):
-    # The scripts import their shared helpers (``_common``) and each other by
-    # name, as they do when run as ``python benchmarks/<script>.py``.
-    if str(BENCHMARKS) not in sys.path:
-        sys.path.insert(0, str(BENCHMARKS))
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from conftest import load_benchmark as load
 
 
 def test_learning_curves_write_rows_and_resume(tmp_path, capsys):

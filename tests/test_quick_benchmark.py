@@ -1,32 +1,16 @@
 """The README's main job (benchmarks/quick_ptr.py) runs end to end on a tiny budget."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from conftest import load_benchmark
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-SCRIPT = BENCHMARKS / "quick_ptr.py"
 ROWS = ["PTR-CNN", "KRR / Mendeleev line", "RF / Magpie"]
-
-
-def load():
-    # The script imports its shared helpers (``_common``) by name, as it does
-    # when run as ``python benchmarks/quick_ptr.py``.
-    if str(BENCHMARKS) not in sys.path:
-        sys.path.insert(0, str(BENCHMARKS))
-    spec = importlib.util.spec_from_file_location("quick_ptr", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_quick_benchmark_smoke(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     pytest.importorskip("matminer")
-    module = load()
+    module = load_benchmark("quick_ptr")
     module.main(["--n-train", "240", "--n-test", "60", "--max-epochs", "1", "--out", str(tmp_path)])
     out = capsys.readouterr().out
     for name in ROWS:
@@ -43,6 +27,6 @@ def test_quick_benchmark_smoke(tmp_path, capsys):
 
 
 def test_the_default_models_are_the_three_rows():
-    module = load()
+    module = load_benchmark("quick_ptr")
     args = module.parse_args([])
     assert [module.MODELS[key][0] for key in args.models] == ROWS

@@ -36,31 +36,20 @@ row, so a wrong reconstruction of a lost command is caught too.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import re
 import shlex
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import BENCHMARKS
+from conftest import load_benchmark as load
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHMARKS = ROOT / "benchmarks"
 RESULTS = BENCHMARKS / "results"
 CSVS = sorted(RESULTS.glob("*.csv"))
 COMMAND = re.compile(r"python (benchmarks/\S+\.py)(.*?)(?= \(| \||$)")
-
-
-def load(name):
-    """A benchmark script as a module, importable the way ``python benchmarks/<name>.py`` runs it."""
-    if str(BENCHMARKS) not in sys.path:
-        sys.path.insert(0, str(BENCHMARKS))
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def commands(text):

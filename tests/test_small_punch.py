@@ -1,26 +1,19 @@
 """The small punch test simulator: physics sanity, reference figures, validation."""
 
-import importlib.util
 import itertools
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import load_benchmark
 
 from skmat.datasets import make_small_punch_test, simulate_small_punch
 from skmat.datasets._small_punch import DEFAULT_THICKNESS, PAPER_HARDENING_EXPONENT, PAPER_STRENGTH_COEFFICIENT
 from skmat.datasets._small_punch_mechanics import GEOMETRIES, max_thickness, punch_force, reach
 
-BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "spt_reference.py"
-
-
 @pytest.fixture(scope="module")
 def reference():
-    spec = importlib.util.spec_from_file_location("spt_reference", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("spt_reference")
 
 
 @pytest.fixture(scope="module")

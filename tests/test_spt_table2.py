@@ -1,20 +1,12 @@
 """benchmarks/spt_table2.py runs end to end on a tiny budget."""
 
-import importlib.util
-from pathlib import Path
-
 import pandas as pd
 import pytest
-
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "spt_table2.py"
-
+from conftest import load_benchmark
 
 @pytest.fixture(scope="module")
 def table2():
-    spec = importlib.util.spec_from_file_location("spt_table2", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("spt_table2")
 
 
 def test_table_and_learning_curve_smoke(table2, tmp_path):
