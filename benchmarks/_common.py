@@ -29,9 +29,18 @@ def machine_description(device="cpu"):
 
 
 def command_line(argv=None):
-    """The command as a user would type it: ``python benchmarks/<script>.py <args>``."""
+    """The command as a user would type it from the repository root: ``python benchmarks/<script>.py <args>``.
+
+    The script's path is written from the repository root wherever it was
+    started from (``cd benchmarks && python quick_ptr.py`` is written as
+    ``python benchmarks/quick_ptr.py``), so the results' ``# made by:``
+    lines always name a command that runs from a clean clone.
+    """
     args = list(argv) if argv is not None else sys.argv[1:]
-    return "python " + shlex.join([Path(sys.argv[0]).as_posix(), *args])
+    script = Path(sys.argv[0]).resolve()
+    root = Path(__file__).resolve().parents[1]
+    shown = script.relative_to(root).as_posix() if script.is_relative_to(root) else Path(sys.argv[0]).as_posix()
+    return "python " + shlex.join([shown, *args])
 
 
 def read_results(path, columns):

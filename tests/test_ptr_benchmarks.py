@@ -239,3 +239,15 @@ def test_a_second_command_appending_rows_adds_its_own_made_by_line(tmp_path):
         "ptr,2",
         "line,2",
     ]
+
+
+def test_command_line_names_the_script_from_the_repository_root(monkeypatch, tmp_path):
+    from conftest import BENCHMARKS
+
+    common = load("_common")
+    monkeypatch.chdir(BENCHMARKS)
+    monkeypatch.setattr("sys.argv", ["matbench.py", "--tasks", "steels", "a b"])
+    assert common.command_line() == "python benchmarks/matbench.py --tasks steels 'a b'"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.argv", [str(BENCHMARKS / "matbench.py")])
+    assert common.command_line(["--folds", "0"]) == "python benchmarks/matbench.py --folds 0"
