@@ -815,3 +815,47 @@ def test_pipeline_and_grid_search():
     search.fit(formulas, y)
     assert search.predict(["Co2MnSi"]).shape == (1,)
     assert search.best_estimator_.named_steps["enc"].scale in (1.0, 20.0)
+
+
+# PeriodicTableEncoder(elements=...): fewer accepted elements, same image
+
+
+def test_element_subset_keeps_the_image_and_cells_of_the_layout():
+    subset = PeriodicTableEncoder(layout="full", amounts="fraction", elements=["Na", "Cl", "Fe", "O"])
+    every = PeriodicTableEncoder(layout="full", amounts="fraction")
+    formulas = ["NaCl", "Fe2O3"]
+    assert np.array_equal(subset.fit_transform(formulas), every.fit_transform(formulas))
+    assert subset.accepts_z_.sum() == 4 and every.accepts_z_.sum() == 103
+
+
+def test_element_outside_the_subset_is_an_error_naming_it_and_the_way_out():
+    encoder = PeriodicTableEncoder(layout="full", elements=["Na", "Cl", "O"]).fit(["NaCl"])
+    with pytest.raises(ValueError) as info:
+        encoder.transform(["NaCl", "Ne2O"])
+    message = str(info.value)
+    assert message.startswith(
+        "Formula 'Ne2O' at row 1 has element Ne outside the 3 elements of "
+        'PeriodicTableEncoder(layout="full", elements=<list of 3 symbols>)'
+    )
+    assert 'PeriodicTableEncoder(layout="full", elements=None)' in message
+
+
+def test_element_subset_with_handle_unknown_ignore_warns_and_keeps_the_row():
+    encoder = PeriodicTableEncoder(layout="full", elements=["Na", "Cl", "O"], handle_unknown="ignore")
+    with pytest.warns(UserWarning, match="Ne"):
+        images = encoder.fit_transform(["NaCl", "Ne2O"])
+    assert images.shape == (2, 1, 9, 18)
+    assert np.count_nonzero(images[1] > 0) == 1  # O only
+
+
+@pytest.mark.parametrize(
+    "elements, match",
+    [
+        ([], "non-empty list"),
+        (["Na", "Xx"], "'Xx', which is not an element symbol"),
+        (["H", "Cl"], r"elements has H, Cl, outside the 58 elements of PeriodicTableEncoder\(layout=\"paper\"\)"),
+    ],
+)
+def test_bad_element_subset_is_an_error_at_fit(elements, match):
+    with pytest.raises(ValueError, match=match):
+        PeriodicTableEncoder(elements=elements).fit(["Co2MnSi"])

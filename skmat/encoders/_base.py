@@ -69,6 +69,14 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
     def _make_layout(self):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _accepted_z(self, layout):
+        """Boolean mask over atomic numbers of the elements formulas may contain.
+
+        Every element with a cell by default; a subclass may accept fewer
+        (the other cells stay in the image, always absent).
+        """
+        return layout.cell_of_z >= 0
+
     def _widening(self):  # pragma: no cover - abstract
         """How the element set is chosen now, and the parameter that widens it.
 
@@ -89,7 +97,7 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         """The error for elements outside the layout: fix first, then row and elements."""
         name = type(self).__name__
         current, fix, gives = self._widening()
-        n_layout = int((self.layout_.cell_of_z >= 0).sum())
+        n_layout = int(self.accepts_z_.sum())
         first = int(rows[np.argmax(outside)])
         here = z[outside & (rows == first)]
         n_rows = int(np.unique(rows[outside]).size)
@@ -109,7 +117,7 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         """One warning for a whole transform call with ``handle_unknown="ignore"``."""
         name = type(self).__name__
         current, fix, gives = self._widening()
-        n_layout = int((self.layout_.cell_of_z >= 0).sum())
+        n_layout = int(self.accepts_z_.sum())
         out_rows, out_z = rows[outside], z[outside]
         affected = np.unique(out_rows)
         named = []
@@ -176,6 +184,7 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
         self.layout_ = self._make_layout()
+        self.accepts_z_ = self._accepted_z(self.layout_)
         self.image_shape_ = (1, *self.layout_.shape)
         return self
 
@@ -209,7 +218,7 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
             count), the elements dropped, and the rows left with no element
             present. Every row is still returned.
         """
-        check_is_fitted(self, "layout_")
+        check_is_fitted(self, ["layout_", "accepts_z_"])
         formulas, _ = formula_column(X)
         rows, z, amounts = parse_formulas(formulas)
         layout = self.layout_
@@ -218,7 +227,7 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
             totals = np.bincount(rows, weights=amounts, minlength=n)
             amounts = amounts / totals[rows]
         cells = layout.cell_of_z[z]
-        outside = cells < 0
+        outside = ~self.accepts_z_[z]
         if outside.any():
             if self.handle_unknown == "error":
                 raise FormulaError(self._outside_error(formulas, rows, z, outside))

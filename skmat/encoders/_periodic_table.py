@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from .._elements import element_table
 from ._base import CompositionImageEncoder, _param
 from ._layouts import periodic_table_layout
 
@@ -22,6 +25,15 @@ class PeriodicTableEncoder(CompositionImageEncoder):
         ``"paper"``: the 5 x 16 table of Zheng et al. (periods 2–6, groups
         1–16, no f-block, 58 element cells). ``"full"``: 9 x 18, periods 1–7
         plus separate rows for La–Lu and Ac–Lr, every element up to Lr.
+    elements : list of str or None, default=None
+        The elements formulas may contain: ``None`` for every element of the
+        layout, or a list of symbols, all inside the layout. The cells of
+        the other elements stay in the image, always absent, so the image
+        shape is the layout's; a formula with one of them is treated like
+        one with an element outside the layout (``handle_unknown``). The
+        pretrained networks of :func:`skmat.load_pretrained` set it to the
+        elements of their training data, so that a formula with an element
+        the network never saw is an error naming it.
     amounts : {"count", "fraction"}, default="count"
         Put the atom count from the formula (``Co2MnSi`` gives 2, 1, 1) or the
         atomic fraction (0.5, 0.25, 0.25) in each present element's cell.
@@ -47,6 +59,8 @@ class PeriodicTableEncoder(CompositionImageEncoder):
     ----------
     layout_ : Layout
         Image shape and the cell of each element.
+    accepts_z_ : ndarray of bool, shape (104,)
+        ``accepts_z_[Z]`` says whether formulas may contain element ``Z``.
     image_shape_ : tuple of int
         ``(1, height, width)``.
     n_features_in_ : int
@@ -93,6 +107,8 @@ class PeriodicTableEncoder(CompositionImageEncoder):
     Examples
     --------
     >>> from skmat import PeriodicTableEncoder
+    >>> PeriodicTableEncoder(layout="full", elements=["Na", "Cl"]).fit_transform(["NaCl"]).shape
+    (1, 1, 9, 18)
     >>> encoder = PeriodicTableEncoder(scale=20)
     >>> images = encoder.fit_transform(["Co2MnSi", "Fe2TiAl"])
     >>> images.shape, images.dtype
@@ -107,6 +123,7 @@ class PeriodicTableEncoder(CompositionImageEncoder):
         self,
         layout="paper",
         *,
+        elements=None,
         amounts="count",
         absent_value=-1.0,
         blank_value=0.0,
@@ -123,11 +140,41 @@ class PeriodicTableEncoder(CompositionImageEncoder):
             output=output,
         )
         self.layout = layout
+        self.elements = elements
 
     def _make_layout(self):
         return periodic_table_layout(self.layout)
 
+    def _accepted_z(self, layout):
+        accepted = layout.cell_of_z >= 0
+        if self.elements is None:
+            return accepted
+        symbols = [self.elements] if isinstance(self.elements, str) else list(self.elements)
+        if not symbols:
+            raise ValueError("elements must be None or a non-empty list of element symbols, got [].")
+        z_of = {symbol: z for z, symbol in enumerate(element_table().symbol, start=1)}
+        unknown = [str(s) for s in symbols if s not in z_of]
+        if unknown:
+            raise ValueError(f"elements has {', '.join(map(repr, unknown))}, which {'is not an element symbol' if len(unknown) == 1 else 'are not element symbols'}.")
+        z = np.array([z_of[s] for s in symbols])
+        off = [s for s, inside in zip(symbols, accepted[z]) if not inside]
+        if off:
+            raise ValueError(
+                f"elements has {', '.join(off)}, outside the {int(accepted.sum())} elements of "
+                f'PeriodicTableEncoder({_param("layout", self.layout)}).'
+            )
+        mask = np.zeros_like(accepted)
+        mask[z] = True
+        return mask
+
     def _widening(self):
+        if self.elements is not None:
+            return (
+                f'{_param("layout", self.layout)}, {_param("elements", self.elements)}',
+                f'{_param("layout", self.layout)}, elements=None',
+                "accepts every element of the layout (a pretrained network's prediction for an "
+                "element absent from its training data is not to be trusted)",
+            )
         return (
             _param("layout", self.layout),
             'layout="full"',
