@@ -302,3 +302,38 @@ def test_warm_start_fit_restarts_the_cosine_decay(images):
     model.fit(X, y)  # with max_epochs=1 a continued cosine would sit at lr = 0
     assert model.history[-1, "event_lr"] == pytest.approx(1e-2)
     assert not torch.equal(first, model.module_.features[0].weight)
+
+
+# bfloat16 mixed precision
+
+
+def test_mixed_precision_trains_in_bfloat16_and_predicts_in_float32():
+    import copy
+
+    import torch
+
+    from skmat.models import PTRCNN
+
+    torch.manual_seed(0)
+    mixed = PTRCNN(in_shape=(1, 5, 16), n_outputs=2, n_filters=8, mixed_precision=True)
+    plain = copy.deepcopy(mixed)
+    plain.hparams["mixed_precision"] = False
+    x = torch.randn(16, 1, 5, 16)
+    mixed.eval(), plain.eval()
+    assert torch.equal(mixed(x), plain(x))  # evaluation is float32 either way
+    mixed.train(), plain.train()
+    out_mixed, out_plain = mixed(x), plain(x)
+    assert out_mixed.dtype == torch.float32
+    assert not torch.equal(out_mixed, out_plain)
+    assert torch.allclose(out_mixed, out_plain, atol=0.05, rtol=0.05)
+
+
+def test_mixed_precision_regressor_learns_and_is_reproducible():
+    rng = np.random.default_rng(0)
+    X = rng.random((200, 1, 5, 16)).astype(np.float32)
+    y = X[:, 0, 2, :4].sum(axis=1)
+    params = dict(max_epochs=30, module__n_filters=8, module__mixed_precision=True, random_state=0, verbose=0)
+    first = PTRCNNRegressor(**params).fit(X, y)
+    second = PTRCNNRegressor(**params).fit(X, y)
+    assert np.array_equal(first.predict(X), second.predict(X))
+    assert np.mean(np.abs(first.predict(X) - y)) < 0.5 * np.mean(np.abs(y - y.mean()))

@@ -57,6 +57,11 @@ class PTRCNN(nn.Module):
         Number of fully connected hidden layers.
     dropout : float, default=0.0
         Dropout probability before each fully connected layer.
+    mixed_precision : bool, default=False
+        Train in bfloat16 mixed precision (``torch.autocast``): about twice
+        the training throughput on CPUs with AVX-512 BF16 and on recent
+        GPUs. Only training steps use it; evaluation and prediction run in
+        float32, so predictions do not depend on it.
 
     Attributes
     ----------
@@ -89,6 +94,7 @@ class PTRCNN(nn.Module):
         hidden_units=192,
         n_hidden_layers=2,
         dropout=0.0,
+        mixed_precision=False,
     ):
         super().__init__()
         self.hparams = {
@@ -100,6 +106,7 @@ class PTRCNN(nn.Module):
             "hidden_units": int(hidden_units),
             "n_hidden_layers": int(n_hidden_layers),
             "dropout": float(dropout),
+            "mixed_precision": bool(mixed_precision),
         }
         if len(in_shape) != 3:
             raise ValueError(f"in_shape must be (channels, height, width), got {in_shape!r}.")
@@ -131,4 +138,8 @@ class PTRCNN(nn.Module):
     feature_modules = ("features",)
 
     def forward(self, X):
+        if self.training and self.hparams["mixed_precision"]:
+            with torch.autocast(device_type=X.device.type, dtype=torch.bfloat16):
+                out = self.predictor(torch.flatten(self.features(X), start_dim=1))
+            return out.float()
         return self.predictor(torch.flatten(self.features(X), start_dim=1))
