@@ -9,7 +9,7 @@ from sklearn.utils import Bunch
 
 import skmat.datasets._oqmd as oqmd
 from skmat import PeriodicTableEncoder
-from skmat.datasets import load_oqmd, load_oqmd_heusler
+from skmat.datasets import load_oqmd, load_oqmd_heusler, load_oqmd_multitask
 
 SIZES = {"train": 239_190, "val": 51_255, "test": 51_255}
 TASKS = ("formation_enthalpy", "volume_per_atom")
@@ -129,3 +129,32 @@ def test_every_formula_encodes_in_the_full_table():
     present = (images > 0).reshape(len(X), -1).sum(axis=1)
     assert present.min() >= 1
     np.testing.assert_allclose(np.where(images > 0, images, 0).reshape(len(X), -1).sum(axis=1), 1.0, atol=1e-5)
+
+
+@pytest.mark.parametrize("split, n_rows", [("train", 226_382), ("val", 43_604), ("test", 43_409)])
+def test_multitask_keeps_formulas_in_the_same_split_for_both_tasks(split, n_rows):
+    bunch = load_oqmd_multitask(split)
+    assert bunch.data.shape == (n_rows,) and bunch.target.shape == (n_rows, 2)
+    assert bunch.target_names == ["formation_enthalpy", "volume_per_atom"]
+    for column, task in enumerate(bunch.target_names):
+        single = load_oqmd(task, split, as_frame=True).frame.set_index("formula")[task]
+        assert np.array_equal(single.loc[bunch.data].to_numpy(), bunch.target[:, column])
+
+
+def test_multitask_training_formulas_are_in_neither_test_split():
+    train = set(load_oqmd_multitask("train").data)
+    for task in ("formation_enthalpy", "volume_per_atom"):
+        assert not train & set(load_oqmd(task, "test").data)
+
+
+def test_multitask_drops_a_row_when_either_target_is_an_outlier():
+    kept = load_oqmd_multitask("train")
+    dropped = load_oqmd_multitask("train", outliers="drop")
+    assert len(dropped.data) + len(dropped.outliers) == len(kept.data)
+    assert len(dropped.outliers) == int(kept.frame["is_outlier"].sum()) > 0
+    assert (np.abs(dropped.target[:, 0]) <= 5).all() and (dropped.target[:, 1] <= 200).all()
+
+
+def test_multitask_rejects_a_bad_split():
+    with pytest.raises(ValueError, match="split must be one of"):
+        load_oqmd_multitask("all")

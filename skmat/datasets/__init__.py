@@ -4,7 +4,7 @@ compositions, small punch test curves (simulated, and 40 published finite-elemen
 from ._curve_tables import read_curve_table
 from ._heusler import load_mp_heusler_stability, load_oqmd_heusler
 from ._matbench import load_matbench
-from ._oqmd import load_oqmd
+from ._oqmd import load_oqmd, load_oqmd_multitask
 from ._rig import perturb_small_punch
 from ._small_punch import DEFAULT_STRAIN, make_small_punch_test, simulate_small_punch
 from ._small_punch_calibration import calibrate_small_punch
@@ -20,6 +20,7 @@ __all__ = [
     "load_matbench",
     "load_mp_heusler_stability",
     "load_oqmd",
+    "load_oqmd_multitask",
     "load_oqmd_heusler",
     "load_small_punch_fem",
     "make_small_punch_test",

@@ -9,7 +9,7 @@ from sklearn.utils import Bunch
 from ._bundled import read_bundled_csv
 from ._heusler import _ATTRIBUTION, _bunch, _with_attribution
 
-__all__ = ["load_oqmd", "OQMD_TASK_UNITS"]
+__all__ = ["load_oqmd", "load_oqmd_multitask", "OQMD_TASK_UNITS"]
 
 OQMD_TASK_UNITS = {"formation_enthalpy": "eV/atom", "volume_per_atom": "Å³/atom"}
 SPLITS = ("train", "val", "test")
@@ -124,4 +124,69 @@ def load_oqmd(
     result = _bunch(frame, task, as_frame=as_frame, return_X_y=return_X_y, descr=descr, outliers=dropped)
     if isinstance(result, Bunch):
         result.units = OQMD_TASK_UNITS[task]
+    return result
+
+
+@_with_attribution
+def load_oqmd_multitask(split="train", *, outliers="keep", as_frame=False, return_X_y=False):
+    """Load both full OQMD sets at once: the formulas in ``split`` for both tasks, with both targets.
+
+    The two sets of :func:`load_oqmd` share their 341,700 formulas, but
+    8.3 % of them sit in a different CrabNet split for each task. For a
+    multi-task network (formation enthalpy and volume per atom together)
+    this keeps only the formulas in the same split for both, so a model
+    trained on ``split="train"`` has seen no formula of either task's test
+    split and can be scored on each task's full test split
+    (``load_oqmd(task, "test")``) like the single-task models.
+
+    Parameters
+    ----------
+    split : {"train", "val", "test"}, default="train"
+        Formulas in this split for both tasks (226,382 / 43,604 / 43,409
+        rows), in the formation-enthalpy file's order.
+    outliers : {"keep", "drop"}, default="keep"
+        ``"drop"`` removes the rows where either target is an outlier as
+        defined by :func:`load_oqmd` (|ΔHf| > 5 eV/atom, V > 200 Å³/atom)
+        and returns them in ``Bunch.outliers``.
+    as_frame : bool, default=False
+        Return ``data`` as a one-column DataFrame and ``target`` as a
+        two-column DataFrame.
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+
+    Returns
+    -------
+    Bunch or tuple
+        ``data``: formulas; ``target``: shape (n, 2), columns
+        ``target_names = ["formation_enthalpy", "volume_per_atom"]``;
+        ``frame``; ``outliers``; ``units``; ``DESCR``.
+
+    Notes
+    -----
+    {attribution}
+
+    Examples
+    --------
+    >>> from skmat.datasets import load_oqmd_multitask
+    >>> X, y = load_oqmd_multitask("val", return_X_y=True)
+    >>> X.shape, y.shape
+    ((43604,), (43604, 2))
+    """
+    _check_choice("split", split, SPLITS)
+    _check_choice("outliers", outliers, ("keep", "drop"))
+    tasks = list(OQMD_TASK_UNITS)
+    parts = [load_oqmd(task, split, as_frame=True).frame.drop(columns="split") for task in tasks]
+    frame = parts[0].merge(parts[1], on="formula", how="inner", suffixes=("_0", "_1"), validate="one_to_one")
+    frame["is_outlier"] = frame.pop("is_outlier_0") | frame.pop("is_outlier_1")
+    dropped = frame.iloc[:0].copy()
+    if outliers == "drop":
+        dropped = frame.loc[frame["is_outlier"]].reset_index(drop=True)
+        frame = frame.loc[~frame["is_outlier"]].reset_index(drop=True)
+    descr = (
+        f"OQMD formation enthalpy (eV/atom) and volume per atom (Å³/atom), formulas in CrabNet split "
+        f"{split!r} of both: {len(frame)} rows, {len(dropped)} outlier rows dropped.\n" + _ATTRIBUTION
+    )
+    result = _bunch(frame, tasks, as_frame=as_frame, return_X_y=return_X_y, descr=descr, outliers=dropped)
+    if isinstance(result, Bunch):
+        result.units = [OQMD_TASK_UNITS[task] for task in tasks]
     return result
