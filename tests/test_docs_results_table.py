@@ -76,3 +76,14 @@ def test_pivot_aggregates_repeats_over_joined_row_columns(tmp_path):
     cells = text.split()
     assert {"4.5", "9", "2", "strategy", "fe-only", "10"} <= set(cells)  # 4.5: the median of 3, 5, 4.5
     assert "3" not in cells  # a repeat's own value is not shown
+
+
+def test_mean_and_std_over_folds(tmp_path):
+    (tmp_path / "mb.csv").write_text(
+        "# made by: python benchmarks/matbench.py | machine\n"
+        "task,model,fold,mae\n"
+        "steels,rf,0,100\nsteels,rf,1,110\nsteels,rf,2,120\nsteels,ptr,0,90\nglass,rf,0,\n"
+    )
+    text = render(tmp_path, ".. results-table:: mb.csv\n   :pivot: model, task, mae\n   :aggregate: mean±std\n")
+    assert "110 ± 10 (3)" in text  # sample standard deviation of 100, 110, 120
+    assert "90 (1)" in text and "± nan" not in text

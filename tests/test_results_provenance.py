@@ -20,6 +20,11 @@ A data row is *covered* when one of its file's commands would write it:
   (``reported``) rows are written by every run; ``--out`` this file;
 * ``quick_ptr.py``: the row's model is one of ``--models`` and
   ``--out``/``--tag`` name this file;
+* ``ptr_pretraining_study.py``: variant in ``--variants`` with its
+  epochs, ``--n-train`` and ``--n-val`` the command's;
+* ``matbench.py``: task, model and fold in the command's lists, a network's
+  epochs the script's rule for the command's ``--samples`` and
+  ``--min-epochs``;
 * ``spt_fem.py``: the file's part is in ``--parts``, the row's model in
   ``--models`` (with the `` + rig augmentation`` suffix exactly when
   ``--rig-augment``), its k in ``--ks`` and repeat below ``--repeats``
@@ -155,7 +160,27 @@ def spt_fem_row(module, args, row, targets):
     return ok and part in args.parts and resolved(args.out) / name in targets
 
 
+def pretraining_study_row(module, args, row, targets):
+    return (
+        resolved(args.out) in targets
+        and row.variant in args.variants
+        and int(row.n_train) == args.n_train
+        and int(row.n_val) == args.n_val
+        and int(row.epochs) == module.VARIANTS[row.variant][-1]
+    )
+
+
+def matbench_row(module, args, row, targets):
+    ok = resolved(args.out) in targets and row.task in args.tasks and row.model in args.models
+    ok = ok and int(row.fold) in args.folds
+    if row.model in module.NETWORKS:
+        ok = ok and int(row.epochs) == module.n_epochs(int(row.n_train), args)
+    return ok
+
+
 MATCHERS = {
+    "ptr_pretraining_study": pretraining_study_row,
+    "matbench": matbench_row,
     "spt_fem": spt_fem_row,
     "ptr_learning_curves": learning_curve_row,
     "ptr_other_learners": other_learners_row,

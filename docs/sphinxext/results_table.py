@@ -14,7 +14,8 @@ says where it came from. Usage::
 CSV first names them, columns sorted; ``rows`` may join several columns with
 ``+``, e.g. ``model+strategy``); ``:aggregate: median`` (or ``mean``, ``max``,
 …) combines the rows that fall in one cell, e.g. repeats, instead of taking
-the first; ``:query:`` is a :meth:`pandas.DataFrame.query` filter. A missing file gives a note, not an
+the first, and ``:aggregate: mean±std`` writes ``mean ± standard deviation``
+(e.g. over cross-validation folds); ``:query:`` is a :meth:`pandas.DataFrame.query` filter. A missing file gives a note, not an
 error, so the docs build before a benchmark has been run.
 """
 
@@ -31,6 +32,15 @@ def _cell(value):
     if isinstance(value, float):
         return "" if value != value else f"{value:.4g}"
     return str(value).replace("|", "/")
+
+
+def _mean_and_std(values):
+    """``"0.412 ± 0.021 (5)"``: the mean and sample standard deviation of a cell's rows, and their count."""
+    values = values.dropna()
+    if not len(values):
+        return ""
+    spread = f" ± {values.std():.2g}" if len(values) > 1 else ""
+    return f"{values.mean():.4g}{spread} ({len(values)})"
 
 
 class ResultsTable(Directive):
@@ -57,6 +67,8 @@ class ResultsTable(Directive):
             index, columns, values = (part.strip() for part in self.options["pivot"].split(","))
             index = [part.strip() for part in index.split("+")]
             aggregate = self.options.get("aggregate", "first").strip()
+            if aggregate == "mean±std":
+                aggregate = _mean_and_std
             frame = frame.pivot_table(index=index, columns=columns, values=values, aggfunc=aggregate, sort=False)
             # rows stay in the order the CSV first names them; columns (sizes) are sorted,
             # since a resumed run appends sizes out of order
