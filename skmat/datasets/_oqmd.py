@@ -25,6 +25,14 @@ def _check_choice(name, value, choices):
         raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}.")
 
 
+def _split_outliers(frame, outliers):
+    """``(kept, dropped)``: every row and none for ``"keep"``, the ``is_outlier`` rows apart for ``"drop"``."""
+    if outliers == "keep":
+        return frame, frame.iloc[:0].copy()
+    flagged = frame["is_outlier"]
+    return frame.loc[~flagged].reset_index(drop=True), frame.loc[flagged].reset_index(drop=True)
+
+
 @_with_attribution
 def load_oqmd(
     task="formation_enthalpy",
@@ -112,10 +120,7 @@ def load_oqmd(
         frame = frame.loc[frame["split"] == split]
     frame = frame.reset_index(drop=True)  # a new frame: the cached one is never handed out
     frame["is_outlier"] = frame[task].abs() > max_abs_target
-    dropped = frame.iloc[:0].copy()
-    if outliers == "drop":
-        dropped = frame.loc[frame["is_outlier"]].reset_index(drop=True)
-        frame = frame.loc[~frame["is_outlier"]].reset_index(drop=True)
+    frame, dropped = _split_outliers(frame, outliers)
     descr = (
         f"OQMD {task} ({OQMD_TASK_UNITS[task]}), CrabNet split {split!r}: {len(frame)} rows, "
         f"{int(frame['is_outlier'].sum())} outliers (|target| > {max_abs_target}) kept, "
@@ -178,10 +183,7 @@ def load_oqmd_multitask(split="train", *, outliers="keep", as_frame=False, retur
     parts = [load_oqmd(task, split, as_frame=True).frame.drop(columns="split") for task in tasks]
     frame = parts[0].merge(parts[1], on="formula", how="inner", suffixes=("_0", "_1"), validate="one_to_one")
     frame["is_outlier"] = frame.pop("is_outlier_0") | frame.pop("is_outlier_1")
-    dropped = frame.iloc[:0].copy()
-    if outliers == "drop":
-        dropped = frame.loc[frame["is_outlier"]].reset_index(drop=True)
-        frame = frame.loc[~frame["is_outlier"]].reset_index(drop=True)
+    frame, dropped = _split_outliers(frame, outliers)
     descr = (
         f"OQMD formation enthalpy (eV/atom) and volume per atom (Å³/atom), formulas in CrabNet split "
         f"{split!r} of both: {len(frame)} rows, {len(dropped)} outlier rows dropped.\n" + _ATTRIBUTION
