@@ -41,6 +41,7 @@ extensions = [
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "results_table",
+    "pretrained_table",
 ]
 # No sphinx.ext.intersphinx: the docs must build without network access.
 

@@ -3,6 +3,7 @@
 * The periodic-table CNN of Zheng, Zheng & Zhang (Chem. Sci. 2018):
   :class:`PeriodicTableEncoder`, :class:`RandomTableEncoder`,
   :class:`MendeleevLineEncoder` and :class:`PTRCNNRegressor`.
+* Pretrained networks for any composition: :func:`load_pretrained`.
 * Bundled OQMD and Materials Project data: :mod:`skmat.datasets`.
 * Small punch test curves: a simulator (:func:`skmat.datasets.make_small_punch_test`),
   :class:`CurveResampler`, :class:`GramianAngularFieldEncoder` and
@@ -32,6 +33,9 @@ _LAZY = {
     "parse_formula": "skmat._formula",
     "parse_formulas": "skmat._formula",
     "element_table": "skmat._elements",
+    "load_pretrained": "skmat._pretrained",
+    "pretrained_info": "skmat._pretrained",
+    "available_pretrained": "skmat._pretrained",
 }
 _SUBMODULES = ("datasets", "encoders", "metrics", "models", "preprocessing")
 

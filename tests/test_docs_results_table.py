@@ -87,3 +87,23 @@ def test_mean_and_std_over_folds(tmp_path):
     text = render(tmp_path, ".. results-table:: mb.csv\n   :pivot: model, task, mae\n   :aggregate: mean±std\n")
     assert "110 ± 10 (3)" in text  # sample standard deviation of 100, 110, 120
     assert "90 (1)" in text and "± nan" not in text
+
+
+def test_pretrained_table_reads_the_manifest(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(EXTENSION.parent))
+    spec = importlib.util.spec_from_file_location("pretrained_table", EXTENSION.with_name("pretrained_table.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    directives.register_directive("pretrained-table", module.PretrainedTable)
+    epochs = [{"machine": "x86_64 2 cores"}, {"machine": "x86_64 2 cores"}]
+    manifest = {"oqmd": {
+        "test_MAE": {"formation_enthalpy": 0.06123, "volume_per_atom": 0.5012},
+        "training": {"epochs_done": 2, "epochs_planned": 3, "wall_hours": 0.5, "cpu_hours": 1.0,
+                     "epochs": epochs, "commands": ["python tools/pretrain.py --epochs 3"]},
+    }}
+    (tmp_path / "manifest.json").write_text(__import__("json").dumps(manifest))
+    text = render(tmp_path, ".. pretrained-table:: manifest.json\n")
+    assert "0.0612" in text and "0.5012" in text and "2 of 3" in text and "x86_64 2 cores" in text
+    assert "python tools/pretrain.py --epochs 3" in text
+    assert "ElemNet (reported, Wang et al. 2021)" in text and "0.049" in text and "0.442" in text
+    assert "No pretrained networks yet" in render(tmp_path, ".. pretrained-table:: missing.json\n")

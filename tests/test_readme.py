@@ -21,3 +21,12 @@ def test_readme_example_runs(capsys):
     assert len(printed) == len(promised), printed
     for out, comment in zip(printed, promised):
         assert comment.startswith(out.strip()), f"README says {comment!r}, the example printed {out!r}"
+
+
+def test_readme_pretrained_example_prints_what_it_says(capsys):
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S) if "load_pretrained" in b]
+    assert len(blocks) == 1
+    exec(compile(blocks[0], str(README), "exec"), {})
+    printed = capsys.readouterr().out.strip()
+    line = next(line for line in blocks[0].splitlines() if line.startswith("print("))
+    assert line.split("#", 1)[1].strip().startswith(printed)

@@ -76,18 +76,23 @@ class ResultsTable(Directive):
             frame.columns = [str(c) for c in frame.columns]
         if "columns" in self.options:
             frame = frame[[c.strip() for c in self.options["columns"].split(",")]]
-        lines = [".. list-table::", "   :header-rows: 1", ""]
-        for row in [list(frame.columns), *frame.itertuples(index=False)]:
-            for col_index, value in enumerate(row):
-                prefix = "   * - " if col_index == 0 else "     - "
-                lines.append(prefix + (_cell(value) or " "))
+        rows = [list(frame.columns), *([_cell(value) for value in row] for row in frame.itertuples(index=False))]
         # A file appended to by several commands carries one comment line per command.
-        for comment in comments:
-            made_by = comment.removeprefix("made by:").strip().replace("`", "'")
-            lines += ["", "*Made by:* ``" + made_by + "``"]
-        container = nodes.container()
-        self.state.nested_parse(StringList(lines, source=str(path)), self.content_offset, container)
-        return container.children
+        notes = ["*Made by:* ``" + comment.removeprefix("made by:").strip().replace("`", "'") + "``" for comment in comments]
+        return render_table(self, rows, notes, path)
+
+
+def render_table(directive, rows, notes, path):
+    """Parse ``rows`` (the first one the header) as a list-table, each of ``notes`` a paragraph below it."""
+    lines = [".. list-table::", "   :header-rows: 1", ""]
+    for row in rows:
+        for index, value in enumerate(row):
+            lines.append(("   * - " if index == 0 else "     - ") + (str(value) or " "))
+    for note in notes:
+        lines += ["", note]
+    container = nodes.container()
+    directive.state.nested_parse(StringList(lines, source=str(path)), directive.content_offset, container)
+    return container.children
 
 
 def setup(app):

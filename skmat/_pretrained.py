@@ -1,0 +1,144 @@
+"""Pretrained periodic-table networks shipped in the package: ``skmat.load_pretrained``."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["available_pretrained", "load_pretrained", "pretrained_info"]
+
+
+@lru_cache(maxsize=1)
+def _manifest():
+    path = resources.files("skmat._weights") / "manifest.json"
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def available_pretrained():
+    """Names accepted by :func:`load_pretrained`.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from skmat import available_pretrained
+    >>> "oqmd" in available_pretrained()
+    True
+    """
+    return sorted(_manifest())
+
+
+def _entry(name):
+    manifest = _manifest()
+    if not isinstance(name, str) or name not in manifest:
+        available = ", ".join(repr(n) for n in sorted(manifest)) or "none"
+        raise ValueError(f"No pretrained network named {name!r}; available: {available}.")
+    return manifest[name]
+
+
+def pretrained_info(name):
+    """What a pretrained network was trained on, how, and how well it does.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`available_pretrained`.
+
+    Returns
+    -------
+    dict
+        ``targets`` and ``units`` (the prediction columns, in order),
+        ``elements`` (the elements of its training formulas: the only ones
+        its encoder accepts), ``test_MAE`` and ``val_MAE`` per target,
+        ``n_train``, the file's ``sha256`` and ``size_bytes``, and
+        ``training``: the commands that trained it (``tools/pretrain.py``),
+        its settings, epochs done and planned, wall and CPU hours, and the
+        validation error after every epoch. A copy: changing it changes
+        nothing.
+
+    Examples
+    --------
+    >>> from skmat import pretrained_info
+    >>> info = pretrained_info("oqmd")
+    >>> info["targets"], info["units"]
+    (['formation_enthalpy', 'volume_per_atom'], ['eV/atom', 'Å³/atom'])
+    """
+    return copy.deepcopy(_entry(name))
+
+
+def load_pretrained(name):
+    """A fitted Pipeline (encoder + :class:`~skmat.PTRCNNRegressor`) pretrained on a large data set.
+
+    It predicts from formulas directly. The file is in the package, checked
+    against the SHA-256 in the package's manifest, and read without pickle
+    (``torch.load(weights_only=True)``), as by :func:`skmat.load_pipeline`.
+
+    Every call returns a new pipeline, so fine-tuning one never changes
+    another. To start a model for another target from its feature
+    extractor, pass the network, ``load_pretrained(name)[-1]``, to
+    :meth:`PTRCNNRegressor.from_regressor
+    <skmat.PTRCNNRegressor.from_regressor>` or
+    :meth:`PTRCNNClassifier.from_regressor
+    <skmat.models.PTRCNNClassifier.from_regressor>`, with the pipeline's
+    encoder in front.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`available_pretrained`: ``"oqmd"``, the multi-task
+        network for the DFT formation enthalpy (eV/atom) and volume per atom
+        (Å³/atom) of any composition of the elements in OQMD.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Steps ``"encode"`` (:class:`~skmat.PeriodicTableEncoder`, accepting
+        only the elements the network was trained on) and ``"model"``.
+        ``predict`` returns one column per target of
+        ``pretrained_info(name)["targets"]``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (the message lists the available ones), or a
+        file that is missing or does not match its checksum.
+
+    See Also
+    --------
+    pretrained_info : Training record and test errors.
+
+    Examples
+    --------
+    >>> from skmat import load_pretrained
+    >>> model = load_pretrained("oqmd")
+    >>> model.predict(["Fe2O3", "NaCl"]).shape
+    (2, 2)
+    >>> model.predict(["NeO2"])
+    Traceback (most recent call last):
+    ...
+    skmat._formula.FormulaError: Formula 'NeO2' at row 0 has element Ne outside the ...
+    """
+    from skmat.models import load_pipeline
+
+    entry = _entry(name)
+    path = resources.files("skmat._weights") / entry["file"]
+    if not path.is_file():
+        raise ValueError(f"The pretrained file {entry['file']!r} of {name!r} is missing from the installed package.")
+    data = path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != entry["sha256"]:
+        raise ValueError(
+            f"The pretrained file {entry['file']!r} of {name!r} does not match its checksum "
+            f"(SHA-256 {actual[:12]}…, expected {entry['sha256'][:12]}…): it is corrupted or was replaced. "
+            "Reinstall skmat."
+        )
+    import io
+
+    return load_pipeline(io.BytesIO(data))

@@ -1,0 +1,131 @@
+"""The pretrained networks shipped in the package: loading, checking, predicting, fine-tuning."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.pipeline import Pipeline
+
+import skmat
+from skmat import PeriodicTableEncoder, PTRCNNRegressor, element_table
+from skmat._formula import FormulaError
+from skmat.models import PTRCNNClassifier
+
+WEIGHTS = resources.files("skmat._weights")
+
+
+def manifest():
+    return json.loads((WEIGHTS / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_oqmd_is_available_and_documented():
+    assert "oqmd" in skmat.available_pretrained()
+    info = skmat.pretrained_info("oqmd")
+    assert info["targets"] == ["formation_enthalpy", "volume_per_atom"]
+    assert info["training"]["commands"][0].startswith("python tools/pretrain.py")
+    assert 0 < info["test_MAE"]["formation_enthalpy"] < 0.5
+    assert 0 < info["test_MAE"]["volume_per_atom"] < 3
+    assert info["training"]["epochs_done"] == len(info["training"]["epochs"]) >= 1
+    info["targets"].append("changed")  # a copy
+    assert skmat.pretrained_info("oqmd")["targets"] == ["formation_enthalpy", "volume_per_atom"]
+
+
+def test_every_shipped_file_matches_the_manifest_and_all_fit_in_25_mb():
+    total = 0
+    for name, entry in manifest().items():
+        data = (WEIGHTS / entry["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
+        assert len(data) == entry["size_bytes"]
+        total += len(data)
+    assert total <= 25e6
+
+
+def test_shipped_file_is_read_without_pickle():
+    with (WEIGHTS / manifest()["oqmd"]["file"]).open("rb") as handle:
+        payload = torch.load(handle, weights_only=True)
+    assert payload["format"].startswith("skmat")
+
+
+def test_predicts_from_formulas_with_physical_values():
+    model = skmat.load_pretrained("oqmd")
+    assert isinstance(model, Pipeline)
+    predicted = model.predict(["Fe2O3", "NaCl", "Co2MnSi", "Cu"])
+    assert predicted.shape == (4, 2) and np.isfinite(predicted).all()
+    enthalpy, volume = predicted.T
+    # Oxides and halides are strongly bound, an element's formation enthalpy is ~0.
+    assert enthalpy[0] < -1.0 and enthalpy[1] < -1.0 and abs(enthalpy[3]) < 0.3
+    # Cu: 11.8 Å³/atom; Co2MnSi: 11.06 in OQMD; NaCl: ~22.
+    assert 9 < volume[3] < 15 and 9 < volume[2] < 14 and 15 < volume[1] < 30
+
+
+def test_unknown_name_lists_the_available_ones():
+    with pytest.raises(ValueError, match=r"No pretrained network named 'oqmd2'; available: .*'oqmd'"):
+        skmat.load_pretrained("oqmd2")
+
+
+def test_checksum_mismatch_is_an_error(monkeypatch):
+    import skmat._pretrained as module
+
+    changed = {name: dict(entry) for name, entry in manifest().items()}
+    changed["oqmd"]["sha256"] = "0" * 64
+    monkeypatch.setattr(module, "_manifest", lambda: changed)
+    with pytest.raises(ValueError, match="does not match its checksum"):
+        skmat.load_pretrained("oqmd")
+
+
+def test_element_absent_from_training_is_an_error_naming_it():
+    trained = set(skmat.pretrained_info("oqmd")["elements"])
+    symbols = [str(s) for s in element_table().symbol[:103]]
+    unseen = next(s for s in symbols if s not in trained)
+    model = skmat.load_pretrained("oqmd")
+    with pytest.raises(FormulaError, match=rf"Formula '{unseen}O2' at row 1 has element {unseen} outside"):
+        model.predict(["NaCl", f"{unseen}O2"])
+
+
+def test_each_call_is_independent():
+    first, second = skmat.load_pretrained("oqmd"), skmat.load_pretrained("oqmd")
+    before = second.predict(["NaCl"])
+    first[-1].set_params(max_epochs=1, warm_start=True, verbose=0).fit(first[0].transform(["NaCl"] * 4), np.zeros((4, 2)))
+    assert np.array_equal(second.predict(["NaCl"]), before)
+    assert not np.array_equal(first.predict(["NaCl"]), before)
+
+
+FORMULAS = ["NaCl", "KBr", "Fe2O3", "Al2O3", "CuZn", "NiAl", "MgO", "CaO", "TiO2", "ZnS"] * 3
+
+
+def test_fine_tune_a_regressor_from_the_pretrained_pipeline():
+    base = skmat.load_pretrained("oqmd")
+    y = np.arange(len(FORMULAS), dtype=float) % 7
+    tuned = Pipeline([
+        ("encode", clone(base[0])),
+        ("model", PTRCNNRegressor.from_regressor(base, freeze_features=True, max_epochs=2, verbose=0, random_state=0)),
+    ]).fit(FORMULAS, y)
+    assert tuned.predict(FORMULAS[:3]).shape == (3,)
+    frozen = dict(tuned[-1].module_.named_parameters())["features.0.weight"]
+    assert torch.equal(frozen.detach(), base[-1].module_.features[0].weight.detach())
+
+
+def test_fine_tune_a_classifier_from_the_pretrained_network():
+    base = skmat.load_pretrained("oqmd")
+    y = np.arange(len(FORMULAS)) % 2 == 0
+    tuned = Pipeline([
+        ("encode", clone(base[0])),
+        ("model", PTRCNNClassifier.from_regressor(base[-1], max_epochs=2, verbose=0, random_state=0)),
+    ]).fit(FORMULAS, y)
+    assert tuned.predict_proba(FORMULAS[:3]).shape == (3, 2)
+
+
+def test_another_layout_is_an_error_naming_both_shapes():
+    base = skmat.load_pretrained("oqmd")
+    model = Pipeline([
+        ("encode", PeriodicTableEncoder(layout="paper")),
+        ("model", PTRCNNRegressor.from_regressor(base[-1], max_epochs=1, verbose=0)),
+    ])
+    with pytest.raises(ValueError, match=r"\(1, 5, 16\).*\(1, 9, 18\)|\(1, 9, 18\).*\(1, 5, 16\)"):
+        model.fit(["Co2MnSi", "Fe2TiAl"], [0.0, 1.0])

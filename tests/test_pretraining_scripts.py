@@ -1,0 +1,91 @@
+"""The scripts behind the pretrained networks and the Matbench table: resumable, and honest about what they ran."""
+
+from __future__ import annotations
+
+import json
+import runpy
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import load_benchmark
+
+from skmat import load_pipeline
+
+TOOL = Path(__file__).resolve().parents[1] / "tools" / "pretrain.py"
+
+
+def run_tool(argv, monkeypatch):
+    monkeypatch.setattr(sys, "argv", [str(TOOL), *argv])
+    runpy.run_path(str(TOOL), run_name="__main__")
+
+
+@pytest.mark.slow
+def test_pretraining_resumes_and_ships_a_checksummed_pipeline(tmp_path, monkeypatch):
+    out, state = tmp_path / "weights", tmp_path / "state"
+    common = ["--name", "tiny", "--epochs", "2", "--n-train", "400", "--n-filters", "4", "--hidden-units", "8",
+              "--out-dir", str(out), "--state-dir", str(state)]
+    run_tool([*common, "--hours", "0"], monkeypatch)  # stops after one epoch and ships it
+    entry = json.loads((out / "manifest.json").read_text())["tiny"]
+    assert entry["training"]["epochs_done"] == 1 and entry["training"]["epochs_planned"] == 2
+    run_tool(common, monkeypatch)  # resumes from the state: one more epoch
+    entry = json.loads((out / "manifest.json").read_text())["tiny"]
+    training = entry["training"]
+    assert [row["epoch"] for row in training["epochs"]] == [1, 2]
+    assert len(training["commands"]) == 2 and all(c.startswith("python tools/pretrain.py") for c in training["commands"])
+    assert training["optimizer_restarts_at_epoch"] == []  # the optimizer state was resumed too
+    assert set(entry["test_MAE"]) == {"formation_enthalpy", "volume_per_atom"}
+    import hashlib
+
+    assert hashlib.sha256((out / "tiny.skmat").read_bytes()).hexdigest() == entry["sha256"]
+    shipped = load_pipeline(out / "tiny.skmat")
+    network = shipped[-1]
+    # A user gets an ordinary regressor: a refit trains --epochs epochs with the default schedule.
+    assert network.warm_start is False and network.max_epochs == 2
+    assert [name for name, _ in network.callbacks_].count("lr_schedule") == 1
+    assert type(network.get_params()["callbacks__lr_schedule"]).__name__ == "CosineDecay"
+    assert shipped[0].elements == entry["elements"] and "Fe" in entry["elements"]
+    assert shipped.predict(["NaCl"]).shape == (1, 2)
+    # Resuming with another plan (a longer cosine) is refused rather than silently mixed.
+    with pytest.raises(SystemExit, match=r"other settings \{'epochs': \(2, 3\)\}"):
+        run_tool([*common[:2], "--epochs", "3", *common[4:]], monkeypatch)
+
+
+def test_cosine_learning_rate():
+    module = runpy.run_path(str(TOOL))
+    assert module["cosine_lr"](1e-3, 0, 10) == pytest.approx(1e-3)
+    assert module["cosine_lr"](1e-3, 5, 10) == pytest.approx(5e-4)
+    assert module["cosine_lr"](1e-3, 10, 10) == pytest.approx(0.0)
+
+
+@pytest.mark.slow
+def test_matbench_benchmark_writes_one_row_per_fold_and_resumes(tmp_path, capsys):
+    module = load_benchmark("matbench")
+    out = tmp_path / "mb.csv"
+    argv = ["--tasks", "steels", "--models", "rf-magpie", "ptr-finetuned-frozen", "--folds", "0",
+            "--samples", "250", "--min-epochs", "1", "--out", str(out)]
+    module.CACHE = tmp_path / "cache"
+    module.main(argv)
+    rows = pd.read_csv(out, comment="#")
+    assert list(rows["model"]) == ["rf-magpie", "ptr-finetuned-frozen"]
+    assert (rows["task"] == "steels").all() and (rows["fold"] == 0).all()
+    assert (rows["n_train"] + rows["n_test"] == 312).all()
+    assert np.isfinite(rows["mae"]).all() and (rows["mae"] > 0).all()
+    assert out.read_text().startswith("# made by: python ")
+    module.main(argv)  # resumed: nothing to do, nothing duplicated
+    assert len(pd.read_csv(out, comment="#")) == 2
+    assert "skip steels / rf-magpie / fold 0" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_matbench_classification_scores_probabilities_and_hard_labels(tmp_path):
+    module = load_benchmark("matbench")
+    out = tmp_path / "mb.csv"
+    module.main(["--tasks", "glass", "--models", "ptr-scratch", "--folds", "1", "--samples", "20000",
+                 "--min-epochs", "1", "--out", str(out)])
+    row = pd.read_csv(out, comment="#").iloc[0]
+    assert row["epochs"] == 5
+    assert 0.6 < row["roc_auc"] <= 1 and 0.5 <= row["roc_auc_labels"] <= 1
+    assert np.isnan(row["mae"])

@@ -1,0 +1,348 @@
+"""Pretrain the periodic-table networks that ship with skmat (``skmat.load_pretrained``).
+
+Trains one multi-task :class:`~skmat.PTRCNNRegressor` on the full OQMD sets
+bundled with the package (formation enthalpy and volume per atom of the
+formulas in CrabNet's training split of both tasks; outliers left out, see
+:func:`skmat.datasets.load_oqmd_multitask`), with a cosine learning-rate
+decay over ``--epochs`` epochs, then scores it on each task's full CrabNet
+test split and writes
+
+* ``skmat/_weights/<name>.skmat``: the fitted encoder + network Pipeline,
+  written with :func:`skmat.save_pipeline` (readable with
+  ``torch.load(weights_only=True)``);
+* its entry in ``skmat/_weights/manifest.json``: SHA-256, size, targets,
+  elements, test and validation MAE, and the training record (each command
+  that trained it, epochs, wall and CPU hours, machine, per-epoch
+  validation MAE).
+
+Resumable: after every epoch the weights, the optimizer state and the
+epoch log go to ``--state-dir`` (not committed), so a run stopped by
+``--hours`` or killed resumes where it stopped with the same command. With
+no state there but a shipped file for ``--name`` whose planned epochs are
+not done (``--resume-shipped``), training continues from the shipped
+weights with a fresh optimizer: that is how a run spans sessions that keep
+only committed files. Every stop writes the shipped file, so what is in the
+package is always a finished epoch, and the manifest says how many of the
+planned epochs are done.
+
+Run::
+
+    python tools/pretrain.py --name oqmd --epochs 40 --hours 1.3        # 2 CPU cores; resumable
+    python tools/pretrain.py --name oqmd --epochs 40 --device cuda      # on a GPU
+    python tools/pretrain.py --name smoke --epochs 2 --n-train 2000 --out-dir /tmp/w   # a quick check
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import platform
+import shlex
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = ROOT / "skmat" / "_weights"
+TASKS = ("formation_enthalpy", "volume_per_atom")
+UNITS = {"formation_enthalpy": "eV/atom", "volume_per_atom": "Å³/atom"}
+N_VAL = 20_000  # validation formulas scored after every epoch (the first ones of the shared split)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--name", default="oqmd", help="name for skmat.load_pretrained")
+    parser.add_argument("--epochs", type=int, default=40, help="planned epochs (the cosine decay's length)")
+    parser.add_argument("--hours", type=float, default=None, help="stop after this much wall time (resume later)")
+    parser.add_argument("--n-filters", type=int, default=96)
+    parser.add_argument("--hidden-units", type=int, default=192)
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--amounts", choices=("fraction", "count"), default="fraction")
+    parser.add_argument("--mixed-precision", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--n-train", type=int, default=None,
+        help="first N training formulas only (smoke runs; the encoder still accepts the whole split's elements)",
+    )
+    parser.add_argument("--resume-shipped", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--state-dir", type=Path, default=None, help="default: tools/pretrain_state/<name>")
+    return parser.parse_args(argv)
+
+
+def command_line(argv):
+    args = list(argv) if argv is not None else sys.argv[1:]
+    return "python " + shlex.join(["tools/pretrain.py", *args])
+
+
+def machine(device):
+    import torch
+
+    text = f"{platform.machine()} {os.cpu_count()} cores, torch {torch.__version__}, {device}"
+    if str(device).startswith("cuda") and torch.cuda.is_available():
+        text += f" ({torch.cuda.get_device_name(0)})"
+    return text
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def cosine_lr(lr, epoch, epochs):
+    """Learning rate for 0-based ``epoch`` of a cosine decay from ``lr`` to 0 over ``epochs``."""
+    return 0.5 * lr * (1.0 + math.cos(math.pi * epoch / epochs))
+
+
+def new_model(args, elements):
+    from sklearn.pipeline import Pipeline
+
+    from skmat import PeriodicTableEncoder, PTRCNNRegressor
+
+    encoder = PeriodicTableEncoder(layout="full", amounts=args.amounts, elements=elements)
+    network = PTRCNNRegressor(
+        max_epochs=1,
+        warm_start=True,
+        callbacks__lr_schedule=None,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        module__n_filters=args.n_filters,
+        module__hidden_units=args.hidden_units,
+        module__mixed_precision=args.mixed_precision,
+        device=args.device,
+        random_state=args.seed,
+        verbose=0,
+    )
+    return Pipeline([("encode", encoder), ("model", network)])
+
+
+def read_manifest(out_dir):
+    path = out_dir / "manifest.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def write_manifest(out_dir, manifest):
+    path = out_dir / "manifest.json"
+    path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def training_elements(formulas):
+    """Symbols of the elements in ``formulas``, by atomic number."""
+    from skmat import element_table, parse_formulas
+
+    _, z, _ = parse_formulas(formulas)
+    return [str(element_table().symbol[k - 1]) for k in np.unique(z)]
+
+
+def save_state(state_dir, pipeline, log):
+    import torch
+
+    from skmat import save_pipeline
+
+    state_dir.mkdir(parents=True, exist_ok=True)
+    save_pipeline(pipeline, state_dir / "pipeline.skmat")
+    torch.save(pipeline[-1].optimizer_.state_dict(), state_dir / "optimizer.pt")
+    (state_dir / "log.json").write_text(json.dumps(log, indent=1, ensure_ascii=False))
+
+
+def load_state(state_dir, device):
+    """The pipeline (optimizer state restored) and log of an interrupted run, or ``None``."""
+    import torch
+
+    from skmat import load_pipeline
+
+    if not (state_dir / "log.json").exists():
+        return None
+    pipeline = load_pipeline(state_dir / "pipeline.skmat")
+    optimizer = torch.load(state_dir / "optimizer.pt", weights_only=True, map_location=device)
+    pipeline[-1].optimizer_.load_state_dict(optimizer)
+    return pipeline, json.loads((state_dir / "log.json").read_text())
+
+
+def rebuilt(network, drop=(), **params):
+    """A copy of the fitted ``network`` (same weights and scaling) with other constructor parameters."""
+    from skmat.models._plain_data import encode_value
+
+    payload = network._payload()
+    kept = {key: value for key, value in network.get_params(deep=False).items() if key not in drop}
+    kept.update(params)
+    payload["params"] = {key: encode_value(value, key) for key, value in kept.items() if not key.startswith("_")}
+    return type(network)._from_payload(payload, "pretraining", {})
+
+
+def for_training(network, device):
+    """A copy of ``network`` that trains one epoch per ``fit`` at a learning rate this script sets."""
+    return rebuilt(network, warm_start=True, max_epochs=1, callbacks__lr_schedule=None, device=device, verbose=0)
+
+
+def for_users(network, args):
+    """A copy of the trained ``network`` with the parameters a user expects of a fitted regressor.
+
+    A refit trains ``--epochs`` epochs from scratch with the default cosine
+    decay, and ``warm_start=True`` fine-tunes, exactly as for a
+    :class:`~skmat.PTRCNNRegressor` built by hand.
+    """
+    return rebuilt(
+        network,
+        drop=("callbacks__lr_schedule",),
+        warm_start=False,
+        max_epochs=args.epochs,
+        lr=args.lr,
+        random_state=args.seed,
+        verbose=1,
+        device="cpu",
+    )
+
+
+def evaluate(pipeline):
+    """Test MAE on each task's full CrabNet test split (every row, as CrabNet scored it)."""
+    from skmat.datasets import load_oqmd
+
+    scores = {}
+    for column, task in enumerate(TASKS):
+        test = load_oqmd(task, "test")
+        predicted = pipeline.predict(test.data)[:, column]
+        scores[task] = round(float(np.mean(np.abs(predicted - test.target))), 4)
+    return scores
+
+
+def ship(args, pipeline, log):
+    from sklearn.pipeline import Pipeline
+
+    from skmat import save_pipeline
+
+    shipped = Pipeline([("encode", pipeline[0]), ("model", for_users(pipeline[-1], args))])
+    test_mae = evaluate(shipped)
+    print(f"test MAE after {len(log['epochs'])} epochs: {test_mae}", flush=True)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    path = args.out_dir / f"{args.name}.skmat"
+    save_pipeline(shipped, path)
+    epochs = log["epochs"]
+    manifest = read_manifest(args.out_dir)
+    manifest[args.name] = {
+        "file": path.name,
+        "sha256": sha256(path),
+        "size_bytes": path.stat().st_size,
+        "description": (
+            "Multi-task periodic-table CNN (9 x 18 full-table image, atomic fractions) trained on the "
+            "full OQMD formation-enthalpy and volume-per-atom sets (formulas in CrabNet's training split of both)"
+        ),
+        "targets": list(TASKS),
+        "units": [UNITS[task] for task in TASKS],
+        "n_train": log["n_train"],
+        "elements": list(pipeline[0].elements),
+        "test_MAE": test_mae,
+        "val_MAE": epochs[-1]["val_MAE"],
+        "training": {
+            "commands": log["commands"],
+            "settings": log["settings"],
+            "epochs_done": len(epochs),
+            "epochs_planned": log["settings"]["epochs"],
+            "wall_hours": round(sum(row["seconds"] for row in epochs) / 3600, 3),
+            "cpu_hours": round(sum(row["seconds"] * row["threads"] for row in epochs) / 3600, 3),
+            "optimizer_restarts_at_epoch": log["optimizer_restarts"],
+            "epochs": epochs,
+        },
+    }
+    write_manifest(args.out_dir, manifest)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) and its entry in {args.out_dir / 'manifest.json'}", flush=True)
+
+
+def start_or_resume(args, state_dir, settings, X, full_train):
+    from skmat import load_pipeline
+
+    resumed = load_state(state_dir, args.device)
+    if resumed is not None:
+        pipeline, log = resumed
+        print(f"resuming from {state_dir} after epoch {len(log['epochs'])}", flush=True)
+        return pipeline, log
+    entry = read_manifest(args.out_dir).get(args.name)
+    shipped = args.out_dir / f"{args.name}.skmat"
+    if args.resume_shipped and entry is not None and shipped.exists():
+        pipeline = load_pipeline(shipped)
+        pipeline.steps[-1] = ("model", for_training(pipeline[-1], args.device))
+        training = entry["training"]
+        log = {
+            "commands": training["commands"],
+            "settings": training["settings"],
+            "n_train": entry["n_train"],
+            "epochs": training["epochs"],
+            "optimizer_restarts": [*training["optimizer_restarts_at_epoch"], training["epochs_done"]],
+        }
+        print(f"continuing the shipped {shipped.name} after epoch {len(log['epochs'])} with a fresh optimizer", flush=True)
+        return pipeline, log
+    # The elements of the whole training split, also for a --n-train smoke run, so that
+    # its validation and test formulas fit the encoder.
+    pipeline = new_model(args, training_elements(full_train))
+    pipeline[0].fit(X)
+    log = {"commands": [], "settings": settings, "n_train": int(len(X)), "epochs": [], "optimizer_restarts": []}
+    return pipeline, log
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    import torch
+
+    from skmat.datasets import load_oqmd_multitask
+
+    threads = max(1, os.cpu_count() or 1)
+    torch.set_num_threads(threads)
+    state_dir = args.state_dir or ROOT / "tools" / "pretrain_state" / args.name
+    command = command_line(argv)
+    settings = {
+        key: value for key, value in vars(args).items()
+        if key not in ("name", "hours", "out_dir", "state_dir", "resume_shipped", "device")
+    }
+    train = load_oqmd_multitask("train", outliers="drop")
+    val = load_oqmd_multitask("val")
+    X, y = train.data, train.target
+    if args.n_train is not None:
+        X, y = X[: args.n_train], y[: args.n_train]
+    X_val, y_val = val.data[:N_VAL], val.target[:N_VAL]
+
+    pipeline, log = start_or_resume(args, state_dir, settings, X, train.data)
+    if log["settings"] != settings:
+        changed = {key: (log["settings"].get(key), value) for key, value in settings.items() if log["settings"].get(key) != value}
+        raise SystemExit(f"The run of --name {args.name} was started with other settings {changed}; use another --name.")
+    if command not in log["commands"]:
+        log["commands"].append(command)
+
+    encoder, network = pipeline[0], pipeline[-1]
+    images, val_images = encoder.transform(X), encoder.transform(X_val)
+    started = time.perf_counter()
+    while len(log["epochs"]) < args.epochs:
+        epoch = len(log["epochs"])
+        network.set_params(lr=cosine_lr(args.lr, epoch, args.epochs), random_state=args.seed + epoch)
+        start = time.perf_counter()
+        network.fit(images, y)
+        seconds = time.perf_counter() - start
+        val_mae = np.mean(np.abs(network.predict(val_images) - y_val), axis=0)
+        row = {
+            "epoch": epoch + 1,
+            "seconds": round(seconds, 1),
+            "threads": threads if args.device == "cpu" else 1,
+            "train_loss": round(float(network.history[-1, "train_loss"]), 5),
+            "val_MAE": {task: round(float(value), 4) for task, value in zip(TASKS, val_mae)},
+            "machine": machine(args.device),
+            "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+        }
+        log["epochs"].append(row)
+        save_state(state_dir, pipeline, log)
+        print(f"epoch {epoch + 1}/{args.epochs}: {seconds:.0f} s, loss {row['train_loss']}, val MAE {row['val_MAE']}", flush=True)
+        if args.hours is not None and time.perf_counter() - started > args.hours * 3600:
+            print(f"--hours {args.hours} reached; the same command resumes", flush=True)
+            break
+    if not log["epochs"]:
+        raise SystemExit("No epoch trained.")
+    ship(args, pipeline, log)
+
+
+if __name__ == "__main__":
+    main()
