@@ -255,3 +255,10 @@ def test_warm_start_keeps_training(stability):
     model = tiny(max_epochs=1, warm_start=True).fit(images, y)
     model.fit(images, y)
     assert len(model.history) == 2
+
+
+def test_a_classifier_fit_that_collapses_to_a_constant_warns():
+    X = np.ones((30, 1, 5, 16), dtype=np.float32)
+    y = np.arange(30) % 2 == 0
+    with pytest.warns(UserWarning, match="PTRCNNClassifier gives the same output"):
+        PTRCNNClassifier(max_epochs=1, module__n_filters=4, random_state=0, verbose=0).fit(X, y)

@@ -337,3 +337,20 @@ def test_mixed_precision_regressor_learns_and_is_reproducible():
     second = PTRCNNRegressor(**params).fit(X, y)
     assert np.array_equal(first.predict(X), second.predict(X))
     assert np.mean(np.abs(first.predict(X) - y)) < 0.5 * np.mean(np.abs(y - y.mean()))
+
+
+def test_a_fit_that_collapses_to_a_constant_warns():
+    X = np.ones((40, 1, 5, 16), dtype=np.float32)  # every row alike: the output cannot depend on the row
+    y = np.arange(40.0)
+    with pytest.warns(UserWarning, match="same output for all of the first 40 training rows"):
+        PTRCNNRegressor(max_epochs=1, module__n_filters=4, random_state=0, verbose=0).fit(X, y)
+
+
+def test_a_fit_that_learns_does_not_warn_about_collapse():
+    import warnings
+
+    rng = np.random.default_rng(0)
+    X = rng.random((60, 1, 5, 16)).astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        PTRCNNRegressor(max_epochs=2, module__n_filters=4, random_state=0, verbose=0).fit(X, X.sum(axis=(1, 2, 3)))

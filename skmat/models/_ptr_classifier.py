@@ -14,6 +14,7 @@ from ._image_input import as_image_batch, check_fitted_shape
 from ._persistence import SavableNetMixin
 from ._ptr_cnn import PTRCNN
 from ._scaled_net import default_callbacks, seeded_torch
+from ._training import warn_if_constant
 
 __all__ = ["PTRCNNClassifier", "PretrainedPTRCNN", "pretrained_module_kwargs", "pretrained_network",
            "transfer_weights"]
@@ -397,6 +398,7 @@ class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
             else:
                 check_fitted_shape(self, X)
             NeuralNet.partial_fit(self, X, self._encode(y), **fit_params)
+            warn_if_constant(self, X)
         return self
 
     def predict_proba(self, X):

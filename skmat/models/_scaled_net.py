@@ -15,7 +15,7 @@ from ._callbacks import CosineDecay, ProgressLog
 from ._image_input import first_bad_row
 from ._persistence import SavableNetMixin
 from ._target_scaling import fit_target_scaling
-from ._training import apply_freeze, run_training
+from ._training import apply_freeze, run_training, warn_if_constant
 
 __all__ = ["ScaledNetRegressor", "default_callbacks", "first_bad_row", "seeded_torch"]
 
@@ -152,6 +152,7 @@ class ScaledNetRegressor(SavableNetMixin, NeuralNetRegressor):
     def _train(self, X, y_scaled, **fit_params):
         self.frozen_parameters_ = apply_freeze(self.module_, self.freeze_features)
         run_training(self, X, y_scaled, **fit_params)
+        warn_if_constant(self, X)
 
     def _after_load(self):
         apply_freeze(self.module_, self.freeze_features)

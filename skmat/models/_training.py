@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["apply_freeze", "run_training"]
+import warnings
+
+import numpy as np
+import torch
+
+__all__ = ["apply_freeze", "run_training", "warn_if_constant"]
+
+#: Training rows whose outputs :func:`warn_if_constant` compares, and the fewest it needs.
+_N_CHECKED, _N_NEEDED = 512, 20
 
 
 def run_training(net, X, y, **fit_params):
@@ -72,3 +80,37 @@ def apply_freeze(module, spec):
         if keep_fixed:
             frozen.append(name)
     return frozen
+
+
+def _first_rows(X, n):
+    if isinstance(X, dict):
+        return {key: value[:n] for key, value in X.items()}
+    return X[:n]
+
+
+def warn_if_constant(net, X):
+    """Warn when the trained network gives every training row the same output.
+
+    A ReLU network whose units are all off for every input (an early update
+    can switch a whole layer off when the inputs are nearly alike, as
+    periodic-table images of different compounds are) predicts one
+    constant: the training mean for a regressor, the class frequencies for
+    a classifier. That is a failed fit, not a model, so it is reported
+    instead of being returned silently. Compares the outputs of up to the
+    first 512 training rows; needs at least 20.
+    """
+    n = len(next(iter(X.values()))) if isinstance(X, dict) else len(X)
+    if n < _N_NEEDED:
+        return
+    outputs = [out.detach().float().cpu().numpy() for out in net.forward_iter(_first_rows(X, _N_CHECKED), training=False)]
+    outputs = np.concatenate(outputs).reshape(min(n, _N_CHECKED), -1)
+    spread = outputs.std(axis=0)
+    if np.all(spread <= 1e-4 * (1.0 + np.abs(outputs).mean(axis=0))):
+        warnings.warn(
+            f"{type(net).__name__} gives the same output for all of the first {len(outputs)} training rows: "
+            "the fit collapsed to a constant (its ReLU units are off for every input). Try a lower lr, more "
+            "data, or a pretrained start (from_regressor, skmat.load_pretrained).",
+            UserWarning,
+            stacklevel=3,
+        )
+
