@@ -1,6 +1,6 @@
 """
 Small punch models on finite-element runs: simulate, fine-tune, compare
-=====================================================================
+=======================================================================
 
 A user with a few expensive curves (finite-element runs or experiments) and a
 cheap simulator trains on many simulated curves, fine-tunes on the few real

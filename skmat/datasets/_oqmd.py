@@ -151,7 +151,7 @@ def load_oqmd_multitask(split="train", *, outliers="keep", as_frame=False, retur
         rows), in the formation-enthalpy file's order.
     outliers : {"keep", "drop"}, default="keep"
         ``"drop"`` removes the rows where either target is an outlier as
-        defined by :func:`load_oqmd` (|ΔHf| > 5 eV/atom, V > 200 Å³/atom)
+        defined by :func:`load_oqmd` (``|ΔHf| > 5`` eV/atom, ``V > 200`` Å³/atom)
         and returns them in ``Bunch.outliers``.
     as_frame : bool, default=False
         Return ``data`` as a one-column DataFrame and ``target`` as a

@@ -86,13 +86,13 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
         Points of the predicted curve.
     input_offset_, input_scale_ : float
         Standardisation of the input sequence.
-    condition_offset_, condition_scale_ : ndarray of shape (n_conditions_,)
+    condition_offset_, condition_scale_ : ndarray of shape (n_conditions,)
     nonnegative_input_ : bool
         Whether every training curve was ≥ 0 (load curves are). Then a
         curve given later with a clearly negative value (below −1 % of its
         maximum) is a ``ValueError`` naming the curve and point: a sign or
         baseline error, not a load curve.
-    condition_range_ : ndarray of shape (n_conditions_, 2)
+    condition_range_ : ndarray of shape (n_conditions, 2)
         Smallest and largest training value of each condition; curves
         predicted outside it get a ``UserWarning`` naming them (the network
         extrapolates there).
