@@ -129,3 +129,11 @@ def test_another_layout_is_an_error_naming_both_shapes():
     ])
     with pytest.raises(ValueError, match=r"\(1, 5, 16\).*\(1, 9, 18\)|\(1, 9, 18\).*\(1, 5, 16\)"):
         model.fit(["Co2MnSi", "Fe2TiAl"], [0.0, 1.0])
+
+
+@pytest.mark.parametrize("estimator", [PTRCNNRegressor, PTRCNNClassifier])
+def test_a_torch_module_as_pretrained_is_an_error_saying_what_to_pass(estimator):
+    module = skmat.load_pretrained("oqmd")[-1].module_
+    with pytest.raises(TypeError, match=rf"not a torch module: pass pretrained_network\(module\) or use "
+                                        rf"{estimator.__name__}\.from_regressor"):
+        estimator(pretrained=module)

@@ -16,8 +16,8 @@ from ._ptr_cnn import PTRCNN
 from ._scaled_net import default_callbacks, seeded_torch
 from ._training import warn_if_constant
 
-__all__ = ["PTRCNNClassifier", "PretrainedPTRCNN", "pretrained_module_kwargs", "pretrained_network",
-           "transfer_weights"]
+__all__ = ["PTRCNNClassifier", "PretrainedPTRCNN", "check_pretrained", "pretrained_module_kwargs",
+           "pretrained_network", "transfer_weights"]
 
 TRANSFER_CHOICES = ("features", "hidden")
 
@@ -59,6 +59,15 @@ class PretrainedPTRCNN:
     def __repr__(self):
         n = sum(value.numel() for value in self.state_dict.values())
         return f"PretrainedPTRCNN(in_shape={self.in_shape}, n_outputs={self.hparams['n_outputs']}, {n} weights)"
+
+
+def check_pretrained(pretrained, estimator):
+    """Refuse a torch module as ``pretrained`` (skorch cannot keep one as a plain attribute), saying what to pass."""
+    if isinstance(pretrained, torch.nn.Module):
+        raise TypeError(
+            "pretrained must be a PretrainedPTRCNN, not a torch module: pass pretrained_network(module) "
+            f"or use {estimator}.from_regressor(fitted_regressor)."
+        )
 
 
 def pretrained_network(model):
@@ -256,12 +265,7 @@ class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
             verbose=verbose,
             **kwargs,
         )
-        if isinstance(pretrained, torch.nn.Module):
-            # skorch refuses torch modules as plain attributes; say what to pass instead.
-            raise TypeError(
-                "pretrained must be a PretrainedPTRCNN, not a torch module: pass "
-                "pretrained_network(module) or use PTRCNNClassifier.from_regressor(fitted_regressor)."
-            )
+        check_pretrained(pretrained, "PTRCNNClassifier")
         self.pretrained = pretrained
         self.transfer = transfer
         self.freeze_features = freeze_features

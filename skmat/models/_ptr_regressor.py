@@ -7,7 +7,13 @@ import torch
 from skorch.callbacks import LRScheduler
 
 from ._image_input import as_image_batch, check_fitted_shape
-from ._ptr_classifier import TRANSFER_CHOICES, pretrained_module_kwargs, pretrained_network, transfer_weights
+from ._ptr_classifier import (
+    TRANSFER_CHOICES,
+    check_pretrained,
+    pretrained_module_kwargs,
+    pretrained_network,
+    transfer_weights,
+)
 from ._ptr_cnn import PTRCNN
 from ._scaled_net import ScaledNetRegressor
 
@@ -210,11 +216,7 @@ class PTRCNNRegressor(ScaledNetRegressor):
             verbose=verbose,
             **kwargs,
         )
-        if isinstance(pretrained, torch.nn.Module):
-            raise TypeError(
-                "pretrained must be a PretrainedPTRCNN, not a torch module: pass pretrained_network(module) "
-                "or use PTRCNNRegressor.from_regressor(fitted)."
-            )
+        check_pretrained(pretrained, "PTRCNNRegressor")
         self.pretrained = pretrained
         self.transfer = transfer
 
