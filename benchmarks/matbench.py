@@ -42,6 +42,7 @@ Run::
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import time
@@ -97,16 +98,24 @@ def n_epochs(n_train, args):
     return max(args.min_epochs, math.ceil(args.samples / n_train))
 
 
+@functools.lru_cache(maxsize=None)
+def pretrained_pipeline(name):
+    """``skmat.load_pretrained(name)``, read and checksummed once per run (every fit copies its weights)."""
+    from skmat import load_pretrained
+
+    return load_pretrained(name)
+
+
 def network_model(name, classification, epochs, args):
     from sklearn.base import clone
     from sklearn.pipeline import Pipeline
 
-    from skmat import PeriodicTableEncoder, PTRCNNRegressor, load_pretrained
+    from skmat import PeriodicTableEncoder, PTRCNNRegressor
     from skmat.models import PTRCNNClassifier
 
     estimator = PTRCNNClassifier if classification else PTRCNNRegressor
     params = dict(max_epochs=epochs, batch_size=64, random_state=args.seed, verbose=0)
-    pretrained = load_pretrained(args.pretrained)
+    pretrained = pretrained_pipeline(args.pretrained)
     if name == "ptr-scratch":
         # The pretrained network's architecture, from random weights.
         architecture = {
