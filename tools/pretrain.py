@@ -39,8 +39,6 @@ import hashlib
 import json
 import math
 import os
-import platform
-import shlex
 import sys
 import time
 from datetime import datetime, timezone
@@ -49,6 +47,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _common import command_line, machine_description  # noqa: E402  (the benchmarks' shared helpers)
+
 DEFAULT_OUT = ROOT / "skmat" / "_weights"
 TASKS = ("formation_enthalpy", "volume_per_atom")
 UNITS = {"formation_enthalpy": "eV/atom", "volume_per_atom": "Å³/atom"}
@@ -78,18 +79,8 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def command_line(argv):
-    args = list(argv) if argv is not None else sys.argv[1:]
-    return "python " + shlex.join(["tools/pretrain.py", *args])
-
-
 def machine(device):
-    import torch
-
-    text = f"{platform.machine()} {os.cpu_count()} cores, torch {torch.__version__}, {device}"
-    if str(device).startswith("cuda") and torch.cuda.is_available():
-        text += f" ({torch.cuda.get_device_name(0)})"
-    return text
+    return f"{machine_description(device)}, {device}"
 
 
 def sha256(path):
