@@ -1,5 +1,6 @@
 """Neural-network estimators (torch modules wrapped by skorch)."""
 
+from ._accelerated import AcceleratedPTRCNNClassifier, AcceleratedPTRCNNRegressor, AcceleratedSPTSeq2SeqRegressor
 from ._callbacks import CosineDecay, ProgressLog
 from ._curve_input import CURVE_INPUT_KEYS, as_curve_input
 from ._ptr_classifier import PretrainedPTRCNN, PTRCNNClassifier, pretrained_network
@@ -14,4 +15,4 @@ from ._spt_inverse import SPTInverseFitRegressor
 from ._spt_regressor import SPTSeq2SeqRegressor
 from ._target_scaling import fit_target_scaling
 
-__all__ = ["CURVE_INPUT_KEYS", "CosineDecay", "ProgressLog", "as_curve_input", "decode_value", "encode_value", "load_pipeline", "save_pipeline", "CurveMLP", "GRUSeq2Seq", "PTRCNN", "PTRCNNClassifier", "PTRCNNRegressor", "PretrainedPTRCNN", "SPTInverseFitRegressor", "SPTSeq2Seq", "SPTSeq2SeqRegressor", "ScaledNetRegressor", "TransformerSeq2Seq", "fit_target_scaling", "paper_training_params", "pretrained_network"]
+__all__ = ["AcceleratedPTRCNNClassifier", "AcceleratedPTRCNNRegressor", "AcceleratedSPTSeq2SeqRegressor", "CURVE_INPUT_KEYS", "CosineDecay", "ProgressLog", "as_curve_input", "decode_value", "encode_value", "load_pipeline", "save_pipeline", "CurveMLP", "GRUSeq2Seq", "PTRCNN", "PTRCNNClassifier", "PTRCNNRegressor", "PretrainedPTRCNN", "SPTInverseFitRegressor", "SPTSeq2Seq", "SPTSeq2SeqRegressor", "ScaledNetRegressor", "TransformerSeq2Seq", "fit_target_scaling", "paper_training_params", "pretrained_network"]

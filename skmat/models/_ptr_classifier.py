@@ -13,7 +13,8 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from ._image_input import as_image_batch, check_fitted_shape
 from ._persistence import SavableNetMixin
 from ._ptr_cnn import PTRCNN
-from ._scaled_net import default_callbacks, seeded_torch
+from ._fit_context import check_n_threads, limited_threads, seeded_torch
+from ._scaled_net import default_callbacks
 from ._training import warn_if_constant
 
 __all__ = ["PTRCNNClassifier", "PretrainedPTRCNN", "check_pretrained", "pretrained_module_kwargs",
@@ -195,6 +196,13 @@ class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
         No internal validation split, as in scikit-learn.
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, dropout and shuffling (in a forked torch RNG).
+    n_threads : int or None, default=None
+        Torch intra-op and BLAS threads for ``fit`` and ``predict`` (the
+        previous setting is restored after). None keeps the process's
+        setting: ``cpu_count // n_jobs`` in joblib's loky workers, one in
+        Dask's nanny-started workers, all cores otherwise. Results depend
+        (slightly) on the thread count, so set it to compare runs bit for
+        bit across engines. See the docs' *Scaling out* page.
     device : str or torch.device, default="cpu"
     verbose : int, default=1
         Prints the per-epoch table once a fit has run for 10 s; 0 silences it.
@@ -249,6 +257,7 @@ class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
         batch_size=32,
         train_split=None,
         random_state=None,
+        n_threads=None,
         device="cpu",
         verbose=1,
         **kwargs,
@@ -270,6 +279,7 @@ class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
         self.transfer = transfer
         self.freeze_features = freeze_features
         self.random_state = random_state
+        self.n_threads = n_threads
 
     @classmethod
     def from_regressor(cls, regressor, **params):
@@ -316,6 +326,7 @@ class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
     # -- scikit-learn API -----------------------------------------------------
 
     def _check_params(self):
+        check_n_threads(self.n_threads, type(self).__name__)
         if self.transfer not in TRANSFER_CHOICES:
             raise ValueError(f"transfer must be one of {TRANSFER_CHOICES}, got {self.transfer!r}.")
         if not isinstance(self.freeze_features, (bool, np.bool_)):
@@ -395,7 +406,7 @@ class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
         self._check_params()
         X = as_image_batch(X, type(self).__name__)
         y = self._labels(y, len(X))
-        with seeded_torch(self.random_state):
+        with limited_threads(self.n_threads), seeded_torch(self.random_state):
             if reset:
                 self._set_classes(y if classes is None else classes)
                 self._start(X)
@@ -419,7 +430,8 @@ class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
         check_is_fitted(self, ["classes_", "module_"])
         X = as_image_batch(X, type(self).__name__)
         check_fitted_shape(self, X)
-        logits = [out.detach().cpu() for out in self.forward_iter(X, training=False)]
+        with limited_threads(self.n_threads):
+            logits = [out.detach().cpu() for out in self.forward_iter(X, training=False)]
         return torch.softmax(torch.cat(logits).double(), dim=1).numpy()
 
     def predict(self, X):

@@ -123,6 +123,13 @@ class PTRCNNRegressor(ScaledNetRegressor):
         Seeds weight initialisation, dropout and batch shuffling (inside a
         forked torch RNG, so the global state is left untouched). An int
         makes CPU results identical run to run.
+    n_threads : int or None, default=None
+        Torch intra-op and BLAS threads for ``fit`` and ``predict`` (the
+        previous setting is restored after). None keeps the process's
+        setting: ``cpu_count // n_jobs`` in joblib's loky workers, one in
+        Dask's nanny-started workers, all cores otherwise. Results depend
+        (slightly) on the thread count, so set it to compare runs bit for
+        bit across engines. See the docs' *Scaling out* page.
     device : str or torch.device, default="cpu"
     verbose : int, default=1
         1 prints skorch's per-epoch table once a fit has run for 10 s
@@ -197,6 +204,7 @@ class PTRCNNRegressor(ScaledNetRegressor):
         target_scaling="whiten",
         freeze_features=False,
         random_state=None,
+        n_threads=None,
         device="cpu",
         verbose=1,
         **kwargs,
@@ -206,6 +214,7 @@ class PTRCNNRegressor(ScaledNetRegressor):
             target_scaling=target_scaling,
             freeze_features=freeze_features,
             random_state=random_state,
+            n_threads=n_threads,
             criterion=criterion,
             optimizer=optimizer,
             lr=lr,

@@ -3,40 +3,19 @@
 from __future__ import annotations
 
 import contextlib
-import numbers
 
 import numpy as np
-import torch
 from skorch import NeuralNetRegressor
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._callbacks import CosineDecay, ProgressLog
+from ._fit_context import check_n_threads, limited_threads, seeded_torch
 from ._image_input import first_bad_row
 from ._persistence import SavableNetMixin
 from ._target_scaling import fit_target_scaling
 from ._training import apply_freeze, run_training, warn_if_constant
 
 __all__ = ["ScaledNetRegressor", "default_callbacks", "first_bad_row", "seeded_torch"]
-
-
-@contextlib.contextmanager
-def seeded_torch(random_state):
-    """Seed torch inside a forked RNG from an int or RandomState; no-op for None.
-
-    The global torch RNG is left as it was, so fitting a model with a
-    ``random_state`` never changes what other code draws.
-    """
-    if random_state is None:
-        yield
-        return
-    if isinstance(random_state, numbers.Integral):
-        seed = int(random_state)
-    else:
-        seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        yield
 
 
 def default_callbacks(base_callbacks):
@@ -59,11 +38,14 @@ class ScaledNetRegressor(SavableNetMixin, NeuralNetRegressor):
     fine-tuning; ``save``/``load`` without pickle.
     """
 
-    def __init__(self, module, *, target_scaling="whiten", freeze_features=False, random_state=None, **kwargs):
+    def __init__(
+        self, module, *, target_scaling="whiten", freeze_features=False, random_state=None, n_threads=None, **kwargs
+    ):
         super().__init__(module, **kwargs)
         self.target_scaling = target_scaling
         self.freeze_features = freeze_features
         self.random_state = random_state
+        self.n_threads = n_threads
 
     def _as_input(self, X):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -87,6 +69,7 @@ class ScaledNetRegressor(SavableNetMixin, NeuralNetRegressor):
         return X
 
     def _check_params(self):
+        check_n_threads(self.n_threads, type(self).__name__)
         if self.target_scaling not in ("whiten", "bound", None):
             raise ValueError(
                 f"target_scaling must be 'whiten', 'bound' or None, got {self.target_scaling!r}."
@@ -132,8 +115,11 @@ class ScaledNetRegressor(SavableNetMixin, NeuralNetRegressor):
         y_scaled = ((y2 - self.target_offset_) / self.target_scale_).astype(np.float32)
         return self._scale_input(X), y_scaled
 
-    def _seeded(self):
-        return seeded_torch(self.random_state)
+    @contextlib.contextmanager
+    def _fit_context(self):
+        """Seeded torch RNG and the ``n_threads`` budget, for one fit."""
+        with limited_threads(self.n_threads), seeded_torch(self.random_state):
+            yield
 
     # -- skorch hooks ---------------------------------------------------------
 
@@ -149,8 +135,12 @@ class ScaledNetRegressor(SavableNetMixin, NeuralNetRegressor):
         self.module_ = self.initialized_instance(self.module, kwargs)
         return self
 
+    def _bare_module(self):
+        """The network itself (a subclass that wraps ``module_``, e.g. for Accelerate, unwraps it here)."""
+        return self.module_
+
     def _train(self, X, y_scaled, **fit_params):
-        self.frozen_parameters_ = apply_freeze(self.module_, self.freeze_features)
+        self.frozen_parameters_ = apply_freeze(self._bare_module(), self.freeze_features)
         run_training(self, X, y_scaled, **fit_params)
         warn_if_constant(self, X)
 
@@ -180,7 +170,7 @@ class ScaledNetRegressor(SavableNetMixin, NeuralNetRegressor):
         """
         reset = not (self.warm_start and self.initialized_ and hasattr(self, "n_outputs_"))
         X, y_scaled = self._prepare(X, y, reset=reset)
-        with self._seeded():
+        with self._fit_context():
             if reset:
                 self.initialize()
             self._train(X, y_scaled, **fit_params)
@@ -195,7 +185,7 @@ class ScaledNetRegressor(SavableNetMixin, NeuralNetRegressor):
         """
         reset = not (self.initialized_ and hasattr(self, "n_outputs_"))
         X, y_scaled = self._prepare(X, y, reset=reset)
-        with self._seeded():
+        with self._fit_context():
             if reset:
                 self.initialize()
             self._train(X, y_scaled, **fit_params)
@@ -218,7 +208,8 @@ class ScaledNetRegressor(SavableNetMixin, NeuralNetRegressor):
         self._check_input(X)
         n_samples = self._n_samples(X)
         X = self._scale_input(X)
-        outputs = [out.detach().cpu().numpy() for out in self.forward_iter(X, training=False)]
+        with limited_threads(self.n_threads):
+            outputs = [out.detach().cpu().numpy() for out in self.forward_iter(X, training=False)]
         scaled = np.concatenate(outputs).astype(np.float64).reshape(n_samples, -1)
         y = scaled * self.target_scale_ + self.target_offset_
         return y.ravel() if self.target_ndim_ == 1 else y

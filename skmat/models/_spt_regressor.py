@@ -67,6 +67,13 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, dropout and shuffling; an int makes CPU results
         identical run to run.
+    n_threads : int or None, default=None
+        Torch intra-op and BLAS threads for ``fit`` and ``predict`` (the
+        previous setting is restored after). None keeps the process's
+        setting: ``cpu_count // n_jobs`` in joblib's loky workers, one in
+        Dask's nanny-started workers, all cores otherwise. Results depend
+        (slightly) on the thread count, so set it to compare runs bit for
+        bit across engines. See the docs' *Scaling out* page.
     device : str, default="cpu"
     verbose : int, default=1
         Prints the per-epoch table once a fit has run for 10 s; 0 silences it.
@@ -148,6 +155,7 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
         target_scaling="whiten",
         freeze_features=False,
         random_state=None,
+        n_threads=None,
         device="cpu",
         verbose=1,
         **kwargs,
@@ -157,6 +165,7 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
             target_scaling=target_scaling,
             freeze_features=freeze_features,
             random_state=random_state,
+            n_threads=n_threads,
             criterion=criterion,
             optimizer=optimizer,
             lr=lr,

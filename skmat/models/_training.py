@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import torch
 
 __all__ = ["apply_freeze", "run_training", "warn_if_constant"]
 
