@@ -32,7 +32,7 @@ def fit_target_scaling(y, method):
     ([2.0], [1.0])
     """
     if method == "whiten":
-        offset, scale = y.mean(axis=0), y.std(axis=0)
+        offset, scale = _exact_mean_std(y)
     elif method == "bound":
         offset, scale = y.min(axis=0), np.ptp(y, axis=0)
     elif method is None:
@@ -41,3 +41,19 @@ def fit_target_scaling(y, method):
         raise ValueError(f"target_scaling must be one of {TARGET_SCALINGS}, got {method!r}.")
     scale = np.where(scale > 0, scale, 1.0)
     return offset.astype(np.float64), scale.astype(np.float64)
+
+
+def _exact_mean_std(y):
+    """Column means and standard deviations from correctly rounded sums (``math.fsum``).
+
+    ``ndarray.mean`` sums in SIMD blocks whose split depends on the
+    buffer's memory alignment, so the same targets unpickled in a Dask
+    worker could get a scale one bit apart; exact sums do not depend on it.
+    """
+    import math
+
+    columns = np.asarray(y, dtype=np.float64).T
+    n = columns.shape[1]
+    offset = np.array([math.fsum(column) / n for column in columns])
+    scale = np.array([math.sqrt(math.fsum((column - mu) ** 2) / n) for column, mu in zip(columns, offset)])
+    return offset, scale
