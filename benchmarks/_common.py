@@ -44,10 +44,21 @@ def command_line(argv=None):
 
 
 def read_results(path, columns):
-    """The rows already in a results CSV (comment lines skipped); empty with ``columns`` if none."""
+    """The rows already in a results CSV (comment lines skipped); empty with ``columns`` if none.
+
+    A torn last line (no newline at its end: a run killed while writing
+    it) is not a row: its fit counts as not done.
+    """
+    import io
+
     if not path.exists():
         return pd.DataFrame(columns=columns)
-    return pd.read_csv(path, comment="#", keep_default_na=False)
+    text = path.read_text()
+    if text and not text.endswith("\n"):
+        text = text[: text.rfind("\n") + 1]
+    if not any(line and not line.startswith("#") for line in text.splitlines()):
+        return pd.DataFrame(columns=columns)
+    return pd.read_csv(io.StringIO(text), comment="#", keep_default_na=False)
 
 
 def header_lines(text, header_line):
@@ -62,18 +73,27 @@ def append_row(path, row, columns, header_line):
     A new file first gets ``header_line`` and the column names. An existing
     file written by another command gets ``header_line`` added below its
     other ``#`` lines (:func:`header_lines`), so every command that wrote
-    rows stays named. Otherwise the file is only appended to, so a run
-    killed mid-write loses at most its own row.
+    rows stays named. Otherwise the file is only appended to, the row in
+    one ``write``, so a run killed mid-write loses at most its own row: a
+    torn last line (no newline at its end) is dropped before the next row
+    is appended, and its fit runs again.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     text = path.read_text() if path.exists() else ""
+    if text and not text.endswith("\n"):
+        torn = text[text.rfind("\n") + 1:]
+        print(f"dropping a torn last line of {path} (a run killed while writing it): {torn!r}", flush=True)
+        text = text[: len(text) - len(torn)]
+        path.write_text(text)
     if not text:
         path.write_text(header_line + "\n")
     elif header_line not in text.splitlines():
         body = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
         path.write_text("\n".join(header_lines(text, header_line)) + "\n" + body)
+    has_columns = any(not line.startswith("#") for line in text.splitlines())
+    line = pd.DataFrame([row], columns=columns).to_csv(index=False, header=not has_columns)
     with open(path, "a") as handle:
-        pd.DataFrame([row], columns=columns).to_csv(handle, index=False, header=not text)
+        handle.write(line)
 
 
 def magpie_features(formulas, cache=None):

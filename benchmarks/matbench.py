@@ -51,6 +51,7 @@ from pathlib import Path
 
 import numpy as np
 from _common import append_row, command_line, machine_description, magpie_features, read_results
+from _fanout import Fit, add_dask_options, run_fits
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -91,6 +92,7 @@ def parse_args(argv=None):
     parser.add_argument("--pretrained", default="oqmd")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS / "matbench.csv")
+    add_dask_options(parser)
     return parser.parse_args(argv)
 
 
@@ -130,7 +132,7 @@ def network_model(name, classification, epochs, args):
     return Pipeline([("encode", encoder), ("model", network)])
 
 
-def magpie_model(name, classification):
+def magpie_model(name, classification, n_jobs=-1):
     from sklearn.compose import TransformedTargetRegressor
     from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
     from sklearn.kernel_ridge import KernelRidge
@@ -140,7 +142,7 @@ def magpie_model(name, classification):
 
     if name == "rf-magpie":
         forest = RandomForestClassifier if classification else RandomForestRegressor
-        return forest(n_estimators=500, n_jobs=-1, random_state=0)
+        return forest(n_estimators=500, n_jobs=n_jobs, random_state=0)
     # Kernel ridge has no intercept: the target is standardised around it.
     model = TransformedTargetRegressor(make_pipeline(StandardScaler(), KernelRidge(kernel="rbf")), transformer=StandardScaler())
     grid = {
@@ -173,6 +175,36 @@ def is_done(results, task, model, fold):
     return bool(((results["task"] == task) & (results["model"] == model) & (results["fold"].astype(int) == fold)).any())
 
 
+def fit_one(task, model_name, fold, X_train, y_train, X_test, y_test, classification, args):
+    """Train one model on one fold and score it: one row. Runs where the fit runs (here or a Dask worker)."""
+    epochs = ""
+    if model_name in NETWORKS:
+        epochs = n_epochs(len(X_train), args)
+        model = network_model(model_name, classification, epochs, args)
+    else:
+        # On Dask each worker is one core: the forest's trees then grow on one thread.
+        model = magpie_model(model_name, classification, n_jobs=1 if args.dask else -1)
+    start = time.perf_counter()
+    model.fit(X_train, y_train)
+    seconds = time.perf_counter() - start
+    row = {
+        "task": task,
+        "model": model_name,
+        "fold": fold,
+        "mae": "",
+        "roc_auc": "",
+        "roc_auc_labels": "",
+        "n_train": len(X_train),
+        "n_test": len(X_test),
+        "epochs": epochs,
+        "fit_seconds": round(seconds, 1),
+        "machine": machine_description(),
+        "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+    }
+    row.update({key: round(value, 4) for key, value in scores(model, model_name, classification, X_test, y_test).items()})
+    return row
+
+
 def main(argv=None):
     args = parse_args(argv)
     import torch
@@ -182,6 +214,7 @@ def main(argv=None):
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     header = f"# made by: {command_line(argv)} (resumable; machine per row) | Matbench v0.1 official folds, one row per fold"
     results = read_results(args.out, COLUMNS)
+    fits = []
     for task in args.tasks:
         bench = load_matbench(task)
         classification = bench.task_type == "classification"
@@ -194,38 +227,21 @@ def main(argv=None):
                     print(f"skip {task} / {model_name} / fold {fold}: already in {args.out}")
                     continue
                 train, test = bench.folds[fold]
-                epochs = ""
                 if model_name in NETWORKS:
-                    epochs = n_epochs(len(train), args)
-                    model = network_model(model_name, classification, epochs, args)
                     X_train, X_test = X[train], X[test]
                 else:
                     if features is None:
                         features = magpie_features(X, cache=CACHE / f"{task}_magpie.npz")
-                    model = magpie_model(model_name, classification)
                     X_train, X_test = features[train], features[test]
                 y_train = y[train].astype(float) if model_name == "krr-magpie" else y[train]
-                start = time.perf_counter()
-                model.fit(X_train, y_train)
-                seconds = time.perf_counter() - start
-                row = {
-                    "task": task,
-                    "model": model_name,
-                    "fold": fold,
-                    "mae": "",
-                    "roc_auc": "",
-                    "roc_auc_labels": "",
-                    "n_train": len(train),
-                    "n_test": len(test),
-                    "epochs": epochs,
-                    "fit_seconds": round(seconds, 1),
-                    "machine": machine_description(),
-                    "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
-                }
-                row.update({key: round(value, 4) for key, value in scores(model, model_name, classification, X_test, y[test]).items()})
-                print(row, flush=True)
-                append_row(args.out, row, COLUMNS, header)
-                results = read_results(args.out, COLUMNS)
+                fits.append(Fit(f"{task} / {model_name} / fold {fold}", fit_one,
+                                (task, model_name, fold, X_train, y_train, X_test, y[test], classification, args)))
+
+    def write(fit, row):
+        print(row, flush=True)
+        append_row(args.out, row, COLUMNS, header)
+
+    run_fits(fits, write, dask=args.dask, n_workers=args.dask_workers)
 
 
 if __name__ == "__main__":

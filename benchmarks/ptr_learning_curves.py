@@ -48,6 +48,7 @@ Run::
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import time
 from datetime import datetime, timezone
@@ -55,6 +56,7 @@ from pathlib import Path
 
 import numpy as np
 from _common import append_row, command_line, machine_description, read_results
+from _fanout import Fit, add_dask_options, dask_session, run_fits
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SIZES = (1000, 5000, 10000, 20000, 30000, 40000, 50000, 60000)
@@ -134,11 +136,13 @@ def parse_args(argv=None):
     parser.add_argument("--out", type=Path, default=RESULTS / "ptr_learning_curves.csv")
     parser.add_argument("--save-models", type=Path, default=None, help="pickle each fitted ptr-mt-whiten here")
     parser.add_argument("--plot-only", action="store_true")
+    add_dask_options(parser)
     return parser.parse_args(argv)
 
 
+@functools.lru_cache(maxsize=2)
 def fixed_split(n_test):
-    """Formulas, targets, the fixed test indices and the training-pool order."""
+    """Formulas, targets, the fixed test indices and the training-pool order (read once per process)."""
     from skmat.datasets import load_oqmd_heusler
 
     bunch = load_oqmd_heusler(subset="paper", outliers="drop")
@@ -295,6 +299,14 @@ def run_one(config, n, X, y, train, test, args, state):
     }
 
 
+def fit_one(config, n, args, krr_params):
+    """One row (and the tuned kernel ridge parameters, if this fit tuned them); runs where the fit runs."""
+    X, y, test, train = fixed_split(args.n_test)
+    state = {} if krr_params is None else {"krr_params": krr_params}
+    row = run_one(config, n, X, y, train, test, args, state)
+    return row, state.get("krr_params") if "tuned by" in row["notes"] else None
+
+
 def plot(results, path):
     """Fig. 2a–d analogue: MAE and MAPE against training size, two panels each."""
     import matplotlib
@@ -360,8 +372,10 @@ def main(argv=None):
     if len(krr_rows):
         import ast
 
-        largest = krr_rows.sort_values("n_train").iloc[-1]["notes"]
-        state["krr_params"] = ast.literal_eval(largest.split(": ", 1)[1].split("; ")[0])  # drop "; one BLAS thread"
+        largest = krr_rows.sort_values("n_train").iloc[-1]
+        state["krr_params"] = ast.literal_eval(largest["notes"].split(": ", 1)[1].split("; ")[0])  # drop "; one BLAS thread"
+        state["krr_n"] = int(largest["n_train"])
+    todo = []
     for n in sorted(sizes):
         for config in args.configs:
             epochs = 0 if config == "krr-line" else epochs_for(n, args)
@@ -370,14 +384,34 @@ def main(argv=None):
             if config == "krr-line" and n > args.krr_max:
                 print(f"skip krr-line at {n}: above --krr-max {args.krr_max} (n x n kernel matrix)", flush=True)
                 continue
-            print(f"== {config} n={n} epochs={epochs_for(n, args) if config != 'krr-line' else '-'}", flush=True)
-            row = run_one(config, n, X, y, train, test, args, state)
-            append_row(args.out, row, COLUMNS, header_line)
-            print(
-                f"   ΔHf MAE {row['dHf_MAE_meV_per_atom']:.1f} meV/atom, a MAPE {row['a_MAPE_percent']:.3f} %, "
-                f"{row['fit_seconds']:.0f} s {row['notes']}",
-                flush=True,
-            )
+            todo.append((config, n))
+
+    def write(fit, result):
+        row, tuned = result
+        if tuned is not None and row["n_train"] >= state.get("krr_n", 0):
+            state["krr_params"], state["krr_n"] = tuned, row["n_train"]
+        append_row(args.out, row, COLUMNS, header_line)
+        print(
+            f"   {row['config']} n={row['n_train']}: ΔHf MAE {row['dHf_MAE_meV_per_atom']:.1f} meV/atom, "
+            f"a MAPE {row['a_MAPE_percent']:.3f} %, {row['fit_seconds']:.0f} s {row['notes']}",
+            flush=True,
+        )
+
+    # Kernel ridge above --krr-tune-max reuses the parameters tuned at the largest tuned size: those
+    # fits wait for the first wave (which has every other fit, tuned ones included).
+    tuning = any(c == "krr-line" and n <= args.krr_tune_max for c, n in todo)
+    waiting = [(c, n) for c, n in todo
+               if c == "krr-line" and n > args.krr_tune_max and (tuning or "krr_params" not in state)]
+    with dask_session(args.dask, args.dask_workers):
+        for wave in ([item for item in todo if item not in waiting], waiting):
+            fits = [
+                Fit(f"{config} n={n}", fit_one, (config, n, args, state.get("krr_params")))
+                for config, n in wave
+            ]
+            for fit in fits:
+                print(f"== {fit.label} epochs={fit.args[0] != 'krr-line' and epochs_for(fit.args[1], args) or '-'}",
+                      flush=True)
+            run_fits(fits, write, dask=args.dask, n_workers=args.dask_workers)
     results = read_results(args.out, COLUMNS)
     if len(results):
         plot(results, args.out.with_suffix(".png"))

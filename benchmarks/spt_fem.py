@@ -51,6 +51,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import append_row, command_line, machine_description, read_results  # noqa: E402
+from _fanout import Fit, add_dask_options, dask_session, run_fits  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 CACHE = Path(__file__).resolve().parent / "cache" / "spt_fem"
@@ -115,26 +116,50 @@ def build(name, args):
     return spt_table2.build_models(table_args)[name]()
 
 
-def cached_sim_model(name, args, X_sim, y_sim, tag=""):
-    """The sim-trained pipeline: from the cache if this command made it before, else fitted and cached."""
-    from skmat import load_pipeline, save_pipeline
-
+def sim_model_path(name, args, tag=""):
+    """Where the sim-trained pipeline of this command is cached (the simulator's constants are in the key)."""
     import hashlib
 
     from skmat.datasets import DEFAULT_CONSTANTS
 
     # The simulator's constants are part of the key: a recalibration makes new training curves.
     simulator = hashlib.sha256(repr(DEFAULT_CONSTANTS).encode()).hexdigest()[:8]
-    path = CACHE / f"{name.replace(' ', '_')}{tag}-n{args.n_sim}-e{args.epochs}-s{args.random_state}-{simulator}.pt"
-    if path.exists():
-        return load_pipeline(path), None
+    return CACHE / f"{name.replace(' ', '_')}{tag}-n{args.n_sim}-e{args.epochs}-s{args.random_state}-{simulator}.pt"
+
+
+def fit_sim_model(name, args, X_sim, y_sim):
+    """A pipeline trained on simulated curves, and its fit seconds (runs here or on a Dask worker)."""
     model = build(name, args)
     start = time.perf_counter()
     model.fit(X_sim, y_sim)
-    seconds = time.perf_counter() - start
-    CACHE.mkdir(parents=True, exist_ok=True)
-    save_pipeline(model, path)
-    return model, seconds
+    return model, time.perf_counter() - start
+
+
+def sim_models(names, args, X_sim, y_sim, tag=""):
+    """The sim-trained pipelines: read from the cache, the missing ones fitted (as Fits) and cached here.
+
+    Returns ``{name: (pipeline, fit seconds or None if read from the cache)}``.
+    """
+    from skmat import load_pipeline, save_pipeline
+
+    found = {}
+    missing = []
+    for name in dict.fromkeys(names):
+        path = sim_model_path(name, args, tag)
+        if path.exists():
+            found[name] = (load_pipeline(path), None)
+        else:
+            missing.append(Fit(f"sim-trained {name}{tag}", fit_sim_model, (name, args, X_sim, y_sim)))
+
+    def keep(fit, result):
+        name = fit.args[0]
+        model, seconds = result
+        CACHE.mkdir(parents=True, exist_ok=True)
+        save_pipeline(model, sim_model_path(name, args, tag))
+        found[name] = (model, seconds)
+
+    run_fits(missing, keep, dask=args.dask, n_workers=args.dask_workers, modules=["spt_table2"])
+    return found
 
 
 # ---------------------------------------------------------------- parts
@@ -146,16 +171,16 @@ def run_sim_only(args, header, fem, sim):
     n_train = args.n_sim - args.n_sim_test
     path = args.out / "spt_fem_sim_only.csv"
     done = set(read_results(path, SIM_COLUMNS)["model"])
-    for name in args.models:
-        if name in done:
-            continue
+    names = [name for name in args.models if name not in done]
+    networks = sim_models([name for name in names if name != INVERSE], args, X_sim[:n_train], y_sim[:n_train])
+    from skmat.metrics import curve_mape
+
+    for name in names:
         print(f"== sim-only {name}", flush=True)
         if name == INVERSE:
             model, seconds = build(name, args).fit(X_sim[:n_train], y_sim[:n_train]), 0.0
         else:
-            model, seconds = cached_sim_model(name, args, X_sim[:n_train], y_sim[:n_train])
-        from skmat.metrics import curve_mape
-
+            model, seconds = networks[name]
         scores = fe_mape(model.predict(X_fe), own_target, own_strain, strain)
         sim_scores = curve_mape(y_sim[n_train:], model.predict(X_sim[n_train:]), points=PLASTIC)
         row = {"model": name, "n_sim": n_train, "epochs": args.epochs,
@@ -188,17 +213,45 @@ def fine_tune(model, X, y, *, frozen, args):
     return model
 
 
+def multi_fidelity_fit(name, strategy, train, test, args, fem, strain, sim_model):
+    """One multi-fidelity fit and its score on the other FE runs (runs here or on a Dask worker).
+
+    Returns ``(median MAPE in %, fit seconds)``. ``sim_model`` (the
+    sim-trained pipeline, for the sim-only and fine-tuning strategies) is
+    copied before fine-tuning changes it.
+    """
+    import copy
+
+    X_fe, own_target, own_strain, default_target, _ = fem
+    start = time.perf_counter()
+    if strategy == "inverse":
+        model = build(name, args).fit(X_fe[train], default_target[train])
+    elif strategy == "fe-only":
+        model = build(name, args)
+        if name != KRR:
+            model[-1].set_params(max_epochs=args.fe_only_epochs, batch_size=8, verbose=0)
+        model.fit(X_fe[train], default_target[train])
+    else:
+        model = copy.deepcopy(sim_model)
+        if strategy != "sim-only":
+            fine_tune(model, X_fe[train], default_target[train], frozen=strategy == "fine-tune-frozen", args=args)
+    seconds = time.perf_counter() - start
+    scores = fe_mape(model.predict(X_fe[test]), own_target[test], own_strain[test], strain)
+    return 100 * np.median(scores), seconds
+
+
 def run_multi_fidelity(args, header, fem, sim):
-    X_fe, own_target, own_strain, default_target, params = fem
+    X_fe = fem[0]
     X_sim, y_sim, strain = sim
     tag = "-rig" if args.rig_augment else ""
     if args.rig_augment:  # pretrain on simulated curves with rig effects (the FE inputs stay clean)
         X_sim, y_sim, _ = sim_data(args.n_sim, args.random_state, rig=RIG_AUGMENTATION)
     n_train = args.n_sim - args.n_sim_test
-    thickness = params["thickness"].to_numpy()
+    thickness = fem[4]["thickness"].to_numpy()
     path = args.out / "spt_fem_multifidelity.csv"
     done = {tuple(r) for r in read_results(path, MF_COLUMNS)[["model", "strategy", "k", "repeat"]]
             .astype(str).itertuples(index=False)}
+    planned = []
     for k in args.ks:
         for repeat, train in enumerate(draws(k, args.repeats, thickness, args.random_state)):
             test = np.setdiff1d(np.arange(len(X_fe)), train)
@@ -209,31 +262,26 @@ def run_multi_fidelity(args, header, fem, sim):
                     strategies = [s for s in strategies if s in ("sim-only", "fine-tune", "fine-tune-frozen")]
                 label = f"{name} + rig augmentation" if args.rig_augment else name
                 for strategy in strategies:
-                    if (label, strategy, str(k), str(repeat)) in done:
-                        continue
-                    start = time.perf_counter()
-                    if strategy == "inverse":
-                        model = build(name, args).fit(X_fe[train], default_target[train])
-                    elif strategy == "fe-only":
-                        model = build(name, args)
-                        if name != KRR:
-                            model[-1].set_params(max_epochs=args.fe_only_epochs, batch_size=8, verbose=0)
-                        model.fit(X_fe[train], default_target[train])
-                    else:
-                        # read from the cache for every strategy: fine-tuning changes the model in place
-                        model, _ = cached_sim_model(name, args, X_sim[:n_train], y_sim[:n_train], tag=tag)
-                        if strategy != "sim-only":
-                            network = model[-1].module
-                            if strategy == "fine-tune-frozen" and not getattr(network, "feature_modules", ()):
-                                continue  # no feature extractor to freeze (the ANN)
-                            fine_tune(model, X_fe[train], default_target[train],
-                                      frozen=strategy == "fine-tune-frozen", args=args)
-                    seconds = time.perf_counter() - start
-                    scores = fe_mape(model.predict(X_fe[test]), own_target[test], own_strain[test], strain)
-                    row = {"model": label, "strategy": strategy, "k": k, "repeat": repeat, "n_test": len(test),
-                           "fe_mape_median": 100 * np.median(scores), "fit_seconds": seconds}
-                    append_row(path, row, MF_COLUMNS, header)
-                    print(f"   k={k} #{repeat} {label} {strategy}: {row['fe_mape_median']:.2f} %", flush=True)
+                    if (label, strategy, str(k), str(repeat)) not in done:
+                        planned.append((name, label, strategy, k, repeat, train, test))
+    needing = [p[0] for p in planned if p[2] in ("sim-only", "fine-tune", "fine-tune-frozen")]
+    pretrained = sim_models(needing, args, X_sim[:n_train], y_sim[:n_train], tag=tag)
+    fits = []
+    for name, label, strategy, k, repeat, train, test in planned:
+        sim_model = pretrained[name][0] if name in pretrained else None
+        if strategy == "fine-tune-frozen" and not getattr(sim_model[-1].module, "feature_modules", ()):
+            continue  # no feature extractor to freeze (the ANN)
+        fits.append(Fit(f"k={k} #{repeat} {label} {strategy}", multi_fidelity_fit,
+                        (name, strategy, train, test, args, fem, strain, sim_model),
+                        row={"model": label, "strategy": strategy, "k": k, "repeat": repeat, "n_test": len(test)}))
+
+    def write(fit, result):
+        mape, seconds = result
+        row = {**fit.row, "fe_mape_median": mape, "fit_seconds": seconds}
+        append_row(path, row, MF_COLUMNS, header)
+        print(f"   {fit.label}: {mape:.2f} %", flush=True)
+
+    run_fits(fits, write, dask=args.dask, n_workers=args.dask_workers, modules=["spt_table2"])
 
 
 def perturb(X, kind, level, random_state):
@@ -255,6 +303,8 @@ def run_rig(args, header, fem, sim):
     if args.rig_augment:
         levels = {"none": (0.0,), **levels}
         X_sim, y_sim, _ = sim_data(args.n_sim, args.random_state, rig=RIG_AUGMENTATION)
+    networks = sim_models([name for name in args.models if name != INVERSE], args, X_sim[:n_train], y_sim[:n_train],
+                          tag="-rig" if args.rig_augment else "")
     for name in args.models:
         if args.rig_augment and name == INVERSE:
             continue  # the inverse fit learns nothing from training curves: augmenting them changes nothing
@@ -262,8 +312,7 @@ def run_rig(args, header, fem, sim):
         if name == INVERSE:
             model = build(name, args).fit(X_sim[:n_train], y_sim[:n_train])
         else:
-            model, _ = cached_sim_model(name, args, X_sim[:n_train], y_sim[:n_train],
-                                        tag="-rig" if args.rig_augment else "")
+            model = networks[name][0]
         for kind, values in levels.items():
             for level in values:
                 if (label, kind, str(level)) in done:
@@ -336,13 +385,15 @@ def main(argv=None):
                              "multi-fidelity part fine-tunes these models")
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    add_dask_options(parser)
     args = parser.parse_args(argv)
     header = f"# made by: {command_line(argv)} | {machine_description()}"
     fem = fem_data()
     sim = sim_data(args.n_sim, args.random_state)
     parts = {"sim-only": run_sim_only, "multi-fidelity": run_multi_fidelity, "rig": run_rig}
-    for part in args.parts:
-        parts[part](args, header, fem, sim)
+    with dask_session(args.dask, args.dask_workers):
+        for part in args.parts:
+            parts[part](args, header, fem, sim)
     plot(args.out)
 
 
