@@ -67,6 +67,17 @@ def add_dask_options(parser):
     )
 
 
+#: Dask settings for workers that train networks. Dask's nanny starts workers with
+#: MALLOC_TRIM_THRESHOLD_=65536, which also fixes glibc's mmap threshold, so every tensor
+#: above 128 kB is mapped and unmapped afresh: here the workers then spent most of their time
+#: in the kernel and a PTR fit took 1.5x as long. Without it (the thread limits kept) and
+#: without the statistical profiler, a fit on a worker runs as fast as on loky
+#: (``benchmarks/scaling_out.py``, engines ``dask-*`` against ``dask-*-tuned``).
+WORKER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1},
+    "distributed.worker.profile.enabled": False,
+}
+
 #: The client of the running :func:`dask_session`, shared by every ``run_fits`` inside it.
 _SESSION = {}
 
@@ -96,8 +107,10 @@ def dask_client(address, n_workers=None):
     except ImportError:
         raise SystemExit('--dask needs Dask: pip install "skmat[distributed]"') from None
     if address == "local":
+        import dask
+
         workers = n_workers or os.cpu_count() or 1
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+        with dask.config.set(WORKER_CONFIG), LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
                 Client(cluster) as client:
             yield client
     else:

@@ -31,12 +31,15 @@ tasks) with the default AdamW and cosine decay and batches of 64, in the
 pretrained network's precision (bfloat16 mixed precision).
 
 The run is resumable: a (task, model, fold) already in the CSV is skipped,
-and every row is written as soon as it is measured.
+and every row is written as soon as it is measured. With ``--dask`` every
+fit is a Dask future (the random forest then grows its trees on one thread
+per worker); rows are still written here, as fits finish (``_fanout.py``).
 
 Run::
 
     python benchmarks/matbench.py                                  # everything, ~2 h on 2 CPU cores
     python benchmarks/matbench.py --tasks steels --models rf-magpie ptr-finetuned --folds 0 1
+    python benchmarks/matbench.py --dask tcp://scheduler:8786       # every fit a Dask future (see _fanout.py)
 """
 
 from __future__ import annotations

@@ -31,7 +31,9 @@ The run is resumable: rows already in the CSV (same config, size, seed,
 number of epochs, and ``--dropout`` / ``--weight-decay`` / ``--encoding``
 as written in the ``notes`` column) are skipped, so an interrupted run is continued by running the same command
 again, and a GPU can fill in the sizes a CPU could not. Each row records the
-machine, device and wall time of its own fit.
+machine, device and wall time of its own fit. With ``--dask`` the fits run as
+Dask futures (kernel ridge above ``--krr-tune-max`` after the tuned fits it
+reuses), each row written here as its fit finishes (``_fanout.py``).
 
 Run::
 
@@ -39,6 +41,7 @@ Run::
     python benchmarks/ptr_learning_curves.py --configs ptr-mt-whiten --sizes 60000
     python benchmarks/ptr_learning_curves.py --device cuda            # everything
     python benchmarks/ptr_learning_curves.py --plot-only              # redraw the figure
+    python benchmarks/ptr_learning_curves.py --dask local --dask-workers 2   # fits as Dask futures
     python benchmarks/ptr_learning_curves.py --configs ptr-mt-whiten --sizes 5000 \
         --encoding paper-x20 --out benchmarks/results/ptr_encoding.csv
     python benchmarks/ptr_learning_curves.py --configs ptr-mt-whiten --sizes 5000 \

@@ -37,6 +37,7 @@ Run::
 
     python benchmarks/spt_fem.py                      # all parts, 2 CPU cores
     python benchmarks/spt_fem.py --parts sim-only --models ANN GAF-Seq2Seq
+    python benchmarks/spt_fem.py --dask local         # sim-trained and multi-fidelity fits as Dask futures
 """
 
 from __future__ import annotations

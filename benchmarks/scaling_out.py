@@ -1,0 +1,150 @@
+"""Wall time of the same fits on one process, loky and Dask with one and two workers.
+
+Workloads:
+
+* ``grid-ptr``: ``GridSearchCV`` of :class:`~skmat.PeriodicTableEncoder` +
+  :class:`~skmat.PTRCNNRegressor` (the paper's network, ``--epochs``
+  epochs) over 2 learning rates x 2 batch sizes, 3-fold, on
+  ``--n-formulas`` formulas of the OQMD X2YZ paper subset: 12 fits and a
+  refit;
+* ``grid-spt``: the same search of :class:`~skmat.GramianAngularFieldEncoder`
+  + :class:`~skmat.SPTSeq2SeqRegressor` on ``--n-curves`` simulated small
+  punch curves;
+* ``fanout-curves``: ``benchmarks/ptr_learning_curves.py`` at 1,000 and
+  2,000 compounds for three configurations (6 fits), as a subprocess, into
+  a scratch CSV; the Dask engines pass ``--dask local --dask-workers N``.
+
+Engines: ``sequential`` (``n_jobs=1``, torch on every core), ``loky-2``
+(``n_jobs=2``), ``dask-1`` and ``dask-2`` (a LocalCluster of one or two
+single-threaded worker processes with Dask's default settings,
+``joblib.parallel_backend("dask")``), ``dask-1-tuned`` and ``dask-2-tuned``
+(the same with ``_fanout.WORKER_CONFIG``: no ``MALLOC_TRIM_THRESHOLD_``, no
+profiler; what ``--dask local`` uses, so the only Dask engines of
+``fanout-curves``). The Dask times include starting the cluster. Each (workload, engine) is one
+row of ``results/scaling_out.csv``; a finished row is not run again.
+
+Run::
+
+    python benchmarks/scaling_out.py                     # everything, about 15 min on 2 cores
+    python benchmarks/scaling_out.py --workloads grid-ptr --engines dask-1 dask-2
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from _common import append_row, command_line, machine_description, read_results
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+WORKLOADS = ("grid-ptr", "grid-spt", "fanout-curves")
+ENGINES = ("sequential", "loky-2", "dask-1", "dask-2", "dask-1-tuned", "dask-2-tuned")
+COLUMNS = ["workload", "engine", "n_fits", "wall_seconds", "best_score", "machine", "finished_utc"]
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workloads", nargs="+", choices=WORKLOADS, default=list(WORKLOADS))
+    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
+    parser.add_argument("--n-formulas", type=int, default=2000)
+    parser.add_argument("--n-curves", type=int, default=600)
+    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--out", type=Path, default=RESULTS / "scaling_out.csv")
+    return parser.parse_args(argv)
+
+
+def search(workload, args):
+    """The GridSearchCV and its data."""
+    import numpy as np
+    from sklearn.model_selection import GridSearchCV, KFold
+    from sklearn.pipeline import make_pipeline
+
+    if workload == "grid-ptr":
+        from skmat import PeriodicTableEncoder, PTRCNNRegressor
+        from skmat.datasets import load_oqmd_heusler
+
+        X, y = load_oqmd_heusler(subset="paper", outliers="drop", return_X_y=True)
+        X, y = X[: args.n_formulas], y[: args.n_formulas]
+        model = make_pipeline(PeriodicTableEncoder(), PTRCNNRegressor(max_epochs=args.epochs, random_state=0, verbose=0))
+        grid = {"ptrcnnregressor__lr": [1e-3, 2e-3], "ptrcnnregressor__batch_size": [32, 64]}
+    else:
+        from skmat import GramianAngularFieldEncoder, SPTSeq2SeqRegressor
+        from skmat.datasets import make_small_punch_test
+
+        spt = make_small_punch_test(args.n_curves, random_state=0)
+        X, y = np.column_stack([spt.data, spt.params["thickness"]]), spt.target
+        model = make_pipeline(GramianAngularFieldEncoder(32, n_conditions=1),
+                              SPTSeq2SeqRegressor(max_epochs=args.epochs, random_state=0, verbose=0))
+        grid = {"sptseq2seqregressor__lr": [1e-3, 2e-3], "sptseq2seqregressor__batch_size": [32, 64]}
+    cv = KFold(3, shuffle=True, random_state=0)
+    return GridSearchCV(model, grid, cv=cv, scoring="neg_mean_absolute_error"), X, y
+
+
+@contextmanager
+def dask_cluster(n_workers, tuned):
+    import dask
+    from _fanout import WORKER_CONFIG
+    from distributed import Client, LocalCluster
+
+    with dask.config.set(WORKER_CONFIG if tuned else {}), LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        yield client
+
+
+def run_search(workload, engine, args):
+    import joblib
+
+    start = time.perf_counter()
+    gs, X, y = search(workload, args)
+    if engine.startswith("dask"):
+        with dask_cluster(int(engine[5]), engine.endswith("tuned")), joblib.parallel_backend("dask", scatter=[X, y]):
+            gs.set_params(n_jobs=-1).fit(X, y)
+    else:
+        gs.set_params(n_jobs=2 if engine == "loky-2" else 1).fit(X, y)
+    return len(gs.cv_results_["params"]) * gs.n_splits_, time.perf_counter() - start, round(float(gs.best_score_), 5)
+
+
+def run_fanout(engine):
+    configs = ["ptr-mt-whiten", "mendeleev-line", "random-line-1"]
+    with tempfile.TemporaryDirectory() as scratch:
+        command = [sys.executable, str(HERE / "ptr_learning_curves.py"), "--sizes", "1000", "2000", "--configs",
+                   *configs, "--min-epochs", "5", "--max-epochs", "5", "--out", str(Path(scratch) / "c.csv")]
+        if engine.endswith("tuned"):
+            command += ["--dask", "local", "--dask-workers", engine[5]]
+        elif engine != "sequential":
+            return None  # the script's fan-out is Dask's (with WORKER_CONFIG), not joblib's
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        return 2 * len(configs), time.perf_counter() - start, ""
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    header = f"# made by: {command_line(argv)} (resumable; machine per row) | idle cores; Dask times include the cluster's start"
+    done = read_results(args.out, COLUMNS)
+    done_keys = {(r.workload, r.engine) for r in done.itertuples()}
+    for workload in args.workloads:
+        for engine in args.engines:
+            if (workload, engine) in done_keys:
+                continue
+            print(f"== {workload} on {engine}", flush=True)
+            measured = run_fanout(engine) if workload == "fanout-curves" else run_search(workload, engine, args)
+            if measured is None:
+                continue
+            n_fits, seconds, best = measured
+            row = {"workload": workload, "engine": engine, "n_fits": n_fits, "wall_seconds": round(seconds, 1),
+                   "best_score": best, "machine": machine_description(),
+                   "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")}
+            append_row(args.out, row, COLUMNS, header)
+            print(f"   {n_fits} fits in {seconds:.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
