@@ -20,8 +20,9 @@ single-threaded worker processes with Dask's default settings,
 ``joblib.parallel_backend("dask")``), ``dask-1-tuned`` and ``dask-2-tuned``
 (the same with ``_fanout.WORKER_CONFIG``: no ``MALLOC_TRIM_THRESHOLD_``, no
 profiler; what ``--dask local`` uses, so the only Dask engines of
-``fanout-curves``). The Dask times include starting the cluster. Each (workload, engine) is one
-row of ``results/scaling_out.csv``; a finished row is not run again.
+``fanout-curves``). The Dask times include starting the cluster. Each (workload, engine, repeat) is
+one row of ``results/scaling_out.csv`` (``--repeats`` runs of each, in
+rounds over every workload and engine); a finished row is not run again.
 
 Run::
 
@@ -32,6 +33,7 @@ Run::
 from __future__ import annotations
 
 import argparse
+from itertools import product
 import subprocess
 import sys
 import tempfile
@@ -46,7 +48,7 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 WORKLOADS = ("grid-ptr", "grid-spt", "fanout-curves")
 ENGINES = ("sequential", "loky-2", "dask-1", "dask-2", "dask-1-tuned", "dask-2-tuned")
-COLUMNS = ["workload", "engine", "n_fits", "wall_seconds", "best_score", "machine", "finished_utc"]
+COLUMNS = ["workload", "engine", "repeat", "n_fits", "wall_seconds", "best_score", "machine", "finished_utc"]
 
 
 def parse_args(argv=None):
@@ -56,6 +58,7 @@ def parse_args(argv=None):
     parser.add_argument("--n-formulas", type=int, default=2000)
     parser.add_argument("--n-curves", type=int, default=600)
     parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--repeats", type=int, default=1, help="runs of each (workload, engine), rows repeat 0..N-1")
     parser.add_argument("--out", type=Path, default=RESULTS / "scaling_out.csv")
     return parser.parse_args(argv)
 
@@ -129,22 +132,20 @@ def main(argv=None):
     args = parse_args(argv)
     header = f"# made by: {command_line(argv)} (resumable; machine per row) | idle cores; Dask times include the cluster's start"
     done = read_results(args.out, COLUMNS)
-    done_keys = {(r.workload, r.engine) for r in done.itertuples()}
-    for workload in args.workloads:
-        for engine in args.engines:
-            if (workload, engine) in done_keys:
-                continue
-            print(f"== {workload} on {engine}", flush=True)
-            measured = run_fanout(engine) if workload == "fanout-curves" else run_search(workload, engine, args)
-            if measured is None:
-                continue
-            n_fits, seconds, best = measured
-            row = {"workload": workload, "engine": engine, "n_fits": n_fits, "wall_seconds": round(seconds, 1),
-                   "best_score": best, "machine": machine_description(),
-                   "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")}
-            append_row(args.out, row, COLUMNS, header)
-            print(f"   {n_fits} fits in {seconds:.1f} s", flush=True)
-
+    done_keys = {(r.workload, r.engine, int(r.repeat)) for r in done.itertuples()}
+    for repeat, workload, engine in product(range(args.repeats), args.workloads, args.engines):
+        if (workload, engine, repeat) in done_keys:
+            continue
+        print(f"== {workload} on {engine}, repeat {repeat}", flush=True)
+        measured = run_fanout(engine) if workload == "fanout-curves" else run_search(workload, engine, args)
+        if measured is None:
+            continue
+        n_fits, seconds, best = measured
+        row = {"workload": workload, "engine": engine, "repeat": repeat, "n_fits": n_fits,
+               "wall_seconds": round(seconds, 1), "best_score": best, "machine": machine_description(),
+               "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")}
+        append_row(args.out, row, COLUMNS, header)
+        print(f"   {n_fits} fits in {seconds:.1f} s", flush=True)
 
 if __name__ == "__main__":
     main()

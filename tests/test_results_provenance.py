@@ -30,8 +30,8 @@ A data row is *covered* when one of its file's commands would write it:
   ``--rig-augment``), its k in ``--ks`` and repeat below ``--repeats``
   (multi-fidelity), its epochs and simulated-set size the command's
   (sim-only), and ``--out`` the file's folder;
-* ``scaling_out.py``: workload in ``--workloads`` and engine in
-  ``--engines``, ``--out`` this file;
+* ``scaling_out.py``: workload in ``--workloads``, engine in
+  ``--engines``, repeat below ``--repeats``, ``--out`` this file;
 * any other script rewrites its file whole, so the file must name exactly
   one command, and that command covers every row.
 
@@ -181,7 +181,8 @@ def matbench_row(module, args, row, targets):
 
 
 def scaling_out_row(module, args, row, targets):
-    return resolved(args.out) in targets and row.workload in args.workloads and row.engine in args.engines
+    return (resolved(args.out) in targets and row.workload in args.workloads and row.engine in args.engines
+            and int(row.repeat) < args.repeats)
 
 
 MATCHERS = {
