@@ -9,6 +9,8 @@ machine, without Accelerate.
 
 from __future__ import annotations
 
+import torch
+from skorch.callbacks import LRScheduler
 from skorch.hf import AccelerateMixin
 
 from ._ptr_classifier import PTRCNNClassifier
@@ -18,7 +20,7 @@ from ._training import apply_freeze
 
 __all__ = ["AcceleratedPTRCNNClassifier", "AcceleratedPTRCNNRegressor", "AcceleratedSPTSeq2SeqRegressor"]
 
-#: Constructor parameters that only the accelerated class has; not written by ``save``.
+#: Constructor parameters of a run, not of the model: not written by ``save``.
 _ACCELERATE_PARAMS = ("accelerator", "unwrap_after_train", "callbacks__print_log__sink")
 
 
@@ -29,21 +31,46 @@ class _AcceleratedSkmatNet(AccelerateMixin):
     _plain_class = None
 
     def _initialize_accelerator(self):
-        # Freeze before Accelerate wraps the module: DistributedDataParallel
-        # records which parameters need gradients when it is built.
+        """Hand the network, the optimizer and any scheduler to Accelerate (once per initialisation).
+
+        As skorch's, except that the frozen layers are set first (DDP
+        records which parameters learn when it is built) and that a
+        criterion without parameters (every skmat loss) is left as it is:
+        wrapped in ``DistributedDataParallel`` it would be an error under
+        ``accelerate launch`` with several processes.
+        """
+        if self._wrapped_with_accelerator:
+            return self
         # (The classifier freezes its copied layers in initialize_module already.)
-        if not self._wrapped_with_accelerator and not isinstance(self, PTRCNNClassifier):
+        if not isinstance(self, PTRCNNClassifier):
             apply_freeze(self.module_, self.freeze_features)
-        return super()._initialize_accelerator()
+        prepare = self.accelerator.prepare
+        for kind, names in (("criterion", self._criteria), ("module", self._modules)):
+            with self._current_init_context(kind):
+                for name in names:
+                    value = getattr(self, name + "_")
+                    if isinstance(value, torch.nn.Module) and any(p.requires_grad for p in value.parameters()):
+                        setattr(self, name + "_", prepare(value))
+        with self._current_init_context("optimizer"):
+            for name in self._optimizers:
+                value = getattr(self, name + "_")
+                if isinstance(value, torch.optim.Optimizer):
+                    setattr(self, name + "_", prepare(value))
+        for _, callback in self.callbacks_:
+            if isinstance(callback, LRScheduler):
+                callback.policy_ = prepare(callback.policy_)
+        self._wrapped_with_accelerator = True
+        return self
 
     def _bare_module(self):
         return self.accelerator.unwrap_model(self.module_, keep_fp32_wrapper=False)
 
+    def _saved_params(self):
+        params = {key: value for key, value in super()._saved_params().items() if key not in _ACCELERATE_PARAMS}
+        return {**params, "device": "cpu"}
+
     def _payload(self):
         payload = super()._payload()
-        for key in _ACCELERATE_PARAMS:
-            payload["params"].pop(key, None)
-        payload["params"]["device"] = "cpu"
         payload["estimator"] = f"{self._plain_class.__module__}:{self._plain_class.__qualname__}"
         return payload
 

@@ -128,15 +128,16 @@ class SavableNetMixin:
         torch.save(self._payload(), path)
         return path
 
+    def _saved_params(self):
+        """The constructor parameters that :meth:`save` writes (all public ones)."""
+        return {key: value for key, value in self.get_params(deep=False).items() if not key.startswith("_")}
+
     def _payload(self):
         """The plain-data dict that :meth:`save` writes."""
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self, "module_")
-        params = {
-            key: encode_value(value, key) for key, value in self.get_params(deep=False).items()
-            if not key.startswith("_")
-        }
+        params = {key: encode_value(value, key) for key, value in self._saved_params().items()}
         fitted = {key: encode_value(value, key) for key, value in self._fitted_attributes().items()}
         history = encode_value(
             [{key: value for key, value in row.items() if key != "batches"} for row in self.history], "history"

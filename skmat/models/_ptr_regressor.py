@@ -127,9 +127,10 @@ class PTRCNNRegressor(ScaledNetRegressor):
         Torch intra-op and BLAS threads for ``fit`` and ``predict`` (the
         previous setting is restored after). None keeps the process's
         setting: ``cpu_count // n_jobs`` in joblib's loky workers, one in
-        Dask's nanny-started workers, all cores otherwise. Results depend
-        (slightly) on the thread count, so set it to compare runs bit for
-        bit across engines. See the docs' *Scaling out* page.
+        Dask's nanny-started workers, all cores otherwise. Training results
+        depend on the thread count (float sums split differently), so fix
+        it to compare runs across engines or machines. See the docs'
+        *Scaling out* page.
     device : str or torch.device, default="cpu"
     verbose : int, default=1
         1 prints skorch's per-epoch table once a fit has run for 10 s
