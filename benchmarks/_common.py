@@ -53,12 +53,20 @@ def read_results(path, columns):
 
     if not path.exists():
         return pd.DataFrame(columns=columns)
-    text = path.read_text()
-    if text and not text.endswith("\n"):
-        text = text[: text.rfind("\n") + 1]
+    text, _ = split_torn_line(path.read_text())
     if not any(line and not line.startswith("#") for line in text.splitlines()):
         return pd.DataFrame(columns=columns)
     return pd.read_csv(io.StringIO(text), comment="#", keep_default_na=False)
+
+
+def split_torn_line(text):
+    """``(complete lines, torn last line)`` of a results file's text; the torn part is ``""`` if there is none.
+
+    A last line without a newline at its end was being written when its run
+    was killed: it is not a row.
+    """
+    complete = text[: text.rfind("\n") + 1]
+    return complete, text[len(complete):]
 
 
 def header_lines(text, header_line):
@@ -79,11 +87,9 @@ def append_row(path, row, columns, header_line):
     is appended, and its fit runs again.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = path.read_text() if path.exists() else ""
-    if text and not text.endswith("\n"):
-        torn = text[text.rfind("\n") + 1:]
+    text, torn = split_torn_line(path.read_text() if path.exists() else "")
+    if torn:
         print(f"dropping a torn last line of {path} (a run killed while writing it): {torn!r}", flush=True)
-        text = text[: len(text) - len(torn)]
         path.write_text(text)
     if not text:
         path.write_text(header_line + "\n")

@@ -103,19 +103,27 @@ def dask_client(address, n_workers=None):
         yield _SESSION["client"]
         return
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError:
         raise SystemExit('--dask needs Dask: pip install "skmat[distributed]"') from None
     if address == "local":
-        import dask
-
-        workers = n_workers or os.cpu_count() or 1
-        with dask.config.set(WORKER_CONFIG), LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-                Client(cluster) as client:
+        with local_cluster(n_workers or os.cpu_count() or 1) as client:
             yield client
     else:
         with Client(address) as client:
             yield client
+
+
+@contextlib.contextmanager
+def local_cluster(n_workers, config=WORKER_CONFIG):
+    """A client of a new LocalCluster: ``n_workers`` single-threaded processes started under Dask ``config``."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    with dask.config.set(config), \
+            LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        yield client
 
 
 def upload_benchmarks(client, modules):
@@ -144,13 +152,13 @@ def run_fits(fits, on_result, *, dask=None, n_workers=None, modules=()):
     fits = list(fits)
     if not fits:
         return
-    failed = []
     if dask is None:
         for fit in fits:
             on_result(fit, fit.run())
         return
     from distributed import as_completed
 
+    failed = []
     with dask_client(dask, n_workers) as client:
         upload_benchmarks(client, [*modules, *(fit.module for fit in fits)])
         futures = {

@@ -407,13 +407,10 @@ def main(argv=None):
                if c == "krr-line" and n > args.krr_tune_max and (tuning or "krr_params" not in state)]
     with dask_session(args.dask, args.dask_workers):
         for wave in ([item for item in todo if item not in waiting], waiting):
-            fits = [
-                Fit(f"{config} n={n}", fit_one, (config, n, args, state.get("krr_params")))
-                for config, n in wave
-            ]
-            for fit in fits:
-                print(f"== {fit.label} epochs={fit.args[0] != 'krr-line' and epochs_for(fit.args[1], args) or '-'}",
-                      flush=True)
+            fits = []
+            for config, n in wave:
+                print(f"== {config} n={n} epochs={epochs_for(n, args) if config != 'krr-line' else '-'}", flush=True)
+                fits.append(Fit(f"{config} n={n}", fit_one, (config, n, args, state.get("krr_params"))))
             run_fits(fits, write, dask=args.dask, n_workers=args.dask_workers)
     results = read_results(args.out, COLUMNS)
     if len(results):

@@ -38,11 +38,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 from _common import append_row, command_line, machine_description, read_results
+from _fanout import WORKER_CONFIG, local_cluster
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -90,24 +90,14 @@ def search(workload, args):
     return GridSearchCV(model, grid, cv=cv, scoring="neg_mean_absolute_error"), X, y
 
 
-@contextmanager
-def dask_cluster(n_workers, tuned):
-    import dask
-    from _fanout import WORKER_CONFIG
-    from distributed import Client, LocalCluster
-
-    with dask.config.set(WORKER_CONFIG if tuned else {}), LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
-        yield client
-
-
 def run_search(workload, engine, args):
     import joblib
 
     start = time.perf_counter()
     gs, X, y = search(workload, args)
     if engine.startswith("dask"):
-        with dask_cluster(int(engine[5]), engine.endswith("tuned")), joblib.parallel_backend("dask", scatter=[X, y]):
+        config = WORKER_CONFIG if engine.endswith("tuned") else {}
+        with local_cluster(int(engine[5]), config), joblib.parallel_backend("dask", scatter=[X, y]):
             gs.set_params(n_jobs=-1).fit(X, y)
     else:
         gs.set_params(n_jobs=2 if engine == "loky-2" else 1).fit(X, y)

@@ -242,13 +242,13 @@ def multi_fidelity_fit(name, strategy, train, test, args, fem, strain, sim_model
 
 
 def run_multi_fidelity(args, header, fem, sim):
-    X_fe = fem[0]
+    X_fe, *_, params = fem
     X_sim, y_sim, strain = sim
     tag = "-rig" if args.rig_augment else ""
     if args.rig_augment:  # pretrain on simulated curves with rig effects (the FE inputs stay clean)
         X_sim, y_sim, _ = sim_data(args.n_sim, args.random_state, rig=RIG_AUGMENTATION)
     n_train = args.n_sim - args.n_sim_test
-    thickness = fem[4]["thickness"].to_numpy()
+    thickness = params["thickness"].to_numpy()
     path = args.out / "spt_fem_multifidelity.csv"
     done = {tuple(r) for r in read_results(path, MF_COLUMNS)[["model", "strategy", "k", "repeat"]]
             .astype(str).itertuples(index=False)}

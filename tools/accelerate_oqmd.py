@@ -30,9 +30,7 @@ import os
 import time
 from pathlib import Path
 
-import numpy as np
-
-TASKS = ("formation_enthalpy", "volume_per_atom")
+from pretrain import evaluate  # tools/pretrain.py: test MAE on each task's CrabNet test split
 
 
 def parse_args(argv=None):
@@ -91,17 +89,6 @@ def model(args, accelerator):
     return Pipeline([("encode", clone(shipped[0])), ("model", network)])
 
 
-def test_mae(pipeline, n_test):
-    from skmat.datasets import load_oqmd
-
-    scores = {}
-    for column, task in enumerate(TASKS):
-        test = load_oqmd(task, "test")
-        X, y = test.data[:n_test], test.target[:n_test]
-        scores[task] = round(float(np.mean(np.abs(pipeline.predict(X)[:, column] - y))), 4)
-    return scores
-
-
 def main(argv=None):
     args = parse_args(argv)
     from accelerate import Accelerator
@@ -126,7 +113,7 @@ def main(argv=None):
         save_pipeline(pipeline, args.out)
         plain = load_pipeline(args.out)  # what a user reads: a PTRCNNRegressor, no Accelerate
         print(f"trained in {seconds:.0f} s; wrote {args.out} ({type(plain[-1]).__name__}); "
-              f"test MAE {test_mae(plain, args.n_test)}", flush=True)
+              f"test MAE {evaluate(plain, args.n_test)}", flush=True)
 
 
 if __name__ == "__main__":
