@@ -54,6 +54,19 @@ def call(module, function, *args):
     return getattr(importlib.import_module(module), function)(*args)
 
 
+def positive_int(text):
+    """``argparse`` type: an int of at least 1 (the error names the value)."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive number of workers, got {text!r}")
+    return value
+
+
 def add_dask_options(parser):
     """``--dask ADDRESS|local`` and ``--dask-workers N`` on a script's argument parser."""
     parser.add_argument(
@@ -62,7 +75,7 @@ def add_dask_options(parser):
              "(tcp://host:8786); each row is written as its fit finishes",
     )
     parser.add_argument(
-        "--dask-workers", type=int, default=None,
+        "--dask-workers", type=positive_int, default=None,
         help="worker processes of --dask local (one thread each; default: one per core)",
     )
 

@@ -123,3 +123,11 @@ def test_a_failing_fit_is_reported_and_the_others_are_written(capsys):
                  lambda fit, result: written.append((fit.label, type(result).__name__)), dask="local", n_workers=2)
     assert written == [("good", "MendeleevLineEncoder")]
     assert "!! bad failed, no row written: ValueError: nope" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("bad", ["0", "-2", "two"])
+def test_bad_worker_counts_are_refused_naming_the_value(bad, capsys):
+    module = load_benchmark("matbench")
+    with pytest.raises(SystemExit):
+        module.parse_args(["--dask", "local", "--dask-workers", bad])
+    assert f"--dask-workers: must be a positive number of workers, got '{bad}'" in capsys.readouterr().err
