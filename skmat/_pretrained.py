@@ -16,7 +16,16 @@ def _manifest():
     path = resources.files("skmat._weights") / "manifest.json"
     if not path.is_file():
         return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(
+            f"The installed pretrained manifest {path} is corrupted ({type(error).__name__}: {error}); "
+            "reinstall skmat."
+        ) from None
+    if not isinstance(manifest, dict) or not all(isinstance(entry, dict) for entry in manifest.values()):
+        raise ValueError(f"The installed pretrained manifest {path} is not a table of networks; reinstall skmat.")
+    return manifest
 
 
 def available_pretrained():

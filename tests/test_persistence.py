@@ -14,6 +14,7 @@ from sklearn.exceptions import NotFittedError
 
 from skmat import GramianAngularFieldEncoder, PTRCNNClassifier, PTRCNNRegressor, SPTSeq2SeqRegressor
 from skmat.models import CurveMLP, decode_value, encode_value
+from skmat.models._persistence import write_payload
 
 RNG = np.random.default_rng(0)
 X_LINE = RNG.random((48, 16))
@@ -180,7 +181,8 @@ def test_untrusted_class_must_be_passed_again(tmp_path):
     model.save(tmp_path / "m.pt")
     payload = torch.load(tmp_path / "m.pt", weights_only=True)
     payload["params"]["criterion"] = {"__class__": "os:system"}
-    torch.save(payload, tmp_path / "m.pt")
+    del payload["content_sha256"]
+    write_payload(payload, tmp_path / "m.pt")  # edited and checksummed again, as an attacker would
     with pytest.raises(ValueError, match="criterion"):
         PTRCNNRegressor.load(tmp_path / "m.pt")
     loaded = PTRCNNRegressor.load(tmp_path / "m.pt", criterion=torch.nn.SmoothL1Loss)

@@ -13,6 +13,7 @@ import torch
 from skorch.callbacks import LRScheduler
 from skorch.hf import AccelerateMixin
 
+from ._allowed_classes import public_name
 from ._ptr_classifier import PTRCNNClassifier
 from ._ptr_regressor import PTRCNNRegressor
 from ._spt_regressor import SPTSeq2SeqRegressor
@@ -71,7 +72,7 @@ class _AcceleratedSkmatNet(AccelerateMixin):
 
     def _payload(self):
         payload = super()._payload()
-        payload["estimator"] = f"{self._plain_class.__module__}:{self._plain_class.__qualname__}"
+        payload["estimator"] = public_name(self._plain_class)
         return payload
 
 

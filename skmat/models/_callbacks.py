@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 
-from skorch.callbacks import LRScheduler, PrintLog
+from skorch.callbacks import Callback, LRScheduler, PrintLog
 from torch.optim.lr_scheduler import CosineAnnealingLR
 
-__all__ = ["CosineDecay", "ProgressLog"]
+__all__ = ["CosineDecay", "NonFiniteLossError", "ProgressLog", "StopOnNonFiniteLoss"]
 
 
 class CosineDecay(LRScheduler):
@@ -108,3 +109,53 @@ class ProgressLog(PrintLog):
         self._show(net.history[-1], net.verbose)
         if self.sink is print:
             sys.stdout.flush()
+
+
+class NonFiniteLossError(FloatingPointError):
+    """A fit stopped because its training loss became NaN or infinite.
+
+    Raised by skmat's networks (through :class:`StopOnNonFiniteLoss`, a
+    default callback) instead of returning a model that predicts NaN. The
+    usual cause is a learning rate too high for the data; the message names
+    the epoch and batch and suggests a lower ``lr``. The estimator's weights
+    are unusable afterwards: fit it again. A subclass of
+    :class:`FloatingPointError`; in ``GridSearchCV`` and ``cross_validate``
+    the fit counts as failed (``error_score``).
+    """
+
+
+class StopOnNonFiniteLoss(Callback):
+    """Stop training at the first batch whose training loss is NaN or infinite.
+
+    The ``finite_loss`` default callback of skmat's network estimators;
+    ``callbacks__finite_loss=None`` switches it off.
+
+    Raises
+    ------
+    NonFiniteLossError
+        Naming the epoch, the batch and the learning rate.
+
+    Examples
+    --------
+    >>> import numpy as np, pytest
+    >>> from skmat import PTRCNNRegressor
+    >>> X, y = np.random.default_rng(0).random((40, 16)), np.arange(40.0)
+    >>> net = PTRCNNRegressor(lr=1e12, max_epochs=3, module__n_filters=4, random_state=0, verbose=0)
+    >>> with pytest.raises(FloatingPointError, match="lower lr"):
+    ...     _ = net.fit(X, y)
+    """
+
+    def on_batch_end(self, net, batch=None, training=None, loss=None, **kwargs):
+        if not training or loss is None:
+            return
+        value = float(loss.detach().float().cpu()) if hasattr(loss, "detach") else float(loss)
+        if math.isfinite(value):
+            return
+        epoch = len(net.history)
+        batch_number = len(net.history[-1, "batches"]) if epoch else 0  # this batch's row is already there
+        raise NonFiniteLossError(
+            f"{type(net).__name__}: the training loss became {value} at epoch {epoch}, batch {batch_number}: the "
+            f"fit diverged, so it was stopped instead of returning a network that predicts NaN. lr={net.lr:g} is "
+            f"probably too high for these data; try a lower lr (e.g. lr={net.lr / 10:g}). Fit again: the weights "
+            "are unusable now."
+        )

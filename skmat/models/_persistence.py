@@ -1,25 +1,45 @@
-"""Saving fitted network estimators to one file that loads without unpickling code.
+"""Saving fitted network estimators to one file that loads without running code.
 
 A file holds a plain dict of tensors, numbers, strings, lists and dicts, so
 ``torch.load(path, weights_only=True)`` reads it: the estimator's class, its
 constructor parameters, its fitted attributes (shapes, scaling, classes),
 the network's weights and the training history (see
-:mod:`skmat.models._plain_data` for how parameters are stored).
+:mod:`skmat.models._plain_data` for how parameters are stored), and a
+SHA-256 digest of all of that (:mod:`skmat.models._checksum`).
+
+Loading checks, before anything is built, that the file is a skmat file of
+a version this skmat reads, that its content matches its digest, that every
+class it names is on skmat's allow-list (or passed as ``trusted``) and of
+the kind its place needs, and that every part has the type it must have;
+after building, that the weights fit the network, are finite, and that the
+fitted attributes the estimator predicts with are there. Each failure is a
+``ValueError`` naming the file and what is wrong.
+
+Format versions: 1 (skmat 0.1.0 up to this change) named classes by their
+private defining module and had no digest; such files still load, with a
+warning that corruption cannot be detected in them. 2 names classes by
+their public name and stores the digest.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import warnings
 
+import numpy as np
 import torch
 
-from ._plain_data import class_path, decode_value, encode_value
+from ._allowed_classes import public_name, resolve_class
+from ._checksum import content_digest
+from ._plain_data import PARAMETER_KINDS, check_decoded_object, decode_value, encode_value
 
-__all__ = ["FORMAT_VERSION", "PIPELINE_FORMAT", "SavableNetMixin", "read_payload", "torch_load"]
+__all__ = ["FORMAT_VERSION", "PIPELINE_FORMAT", "SavableNetMixin", "read_payload", "torch_load", "write_payload"]
 
 FORMAT = "skmat-network"
 PIPELINE_FORMAT = "skmat-pipeline"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+CHECKSUM_KEY = "content_sha256"
 
 # Attributes skorch keeps at run time; rebuilt by ``initialize`` on load.
 _RUNTIME_ATTRIBUTES = {
@@ -41,11 +61,18 @@ def torch_load(path, name):
         ) from None
 
 
+def write_payload(payload, path):
+    """Write ``payload`` to ``path`` with the digest of its content under ``content_sha256``."""
+    torch.save({**payload, CHECKSUM_KEY: content_digest(payload)}, path)
+    return path
+
+
 def read_payload(path, file_format, reader, writer):
     """The plain-data dict of a skmat file at ``path``, checked to be ``file_format`` in a readable version.
 
-    ``reader`` and ``writer`` name the functions that read and write such
-    files, for the error messages.
+    The digest of a version-2 file is checked and removed; ``reader`` and
+    ``writer`` name the functions that read and write such files, for the
+    error messages.
     """
     payload = torch_load(path, writer)
     kind = "pipeline" if file_format == PIPELINE_FORMAT else "model"
@@ -54,27 +81,120 @@ def read_payload(path, file_format, reader, writer):
             f"{_shown(path)!r} is not a skmat {kind} file (no format={file_format!r} entry); "
             f"{reader} reads files written by {writer}."
         )
-    if payload.get("format_version", 0) > FORMAT_VERSION:
+    version = payload.get("format_version")
+    if type(version) is not int or version < 1:
         raise ValueError(
-            f"{_shown(path)!r} was written in format version {payload['format_version']} by a newer "
+            f"{_shown(path)!r} has format_version={version!r}, which is not a version skmat writes "
+            f"(1 to {FORMAT_VERSION}); the file is corrupted or was edited."
+        )
+    if version > FORMAT_VERSION:
+        raise ValueError(
+            f"{_shown(path)!r} was written in format version {version} by a newer "
             f"skmat; this skmat reads up to version {FORMAT_VERSION}."
+        )
+    stored = payload.pop(CHECKSUM_KEY, None)
+    if version == 1 and stored is None:
+        warnings.warn(
+            f"{_shown(path)!r} is in skmat's format version 1, which has no checksum, so corruption of it cannot "
+            f"be detected; save it again ({writer}) to write the current format.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return payload
+    try:
+        actual = content_digest(payload)
+    except Exception as error:  # noqa: BLE001 - a part skmat never writes
+        raise ValueError(f"{_shown(path)!r} is not a valid skmat {kind} file: {error}") from None
+    if stored != actual:
+        raise ValueError(
+            f"{_shown(path)!r} does not match the checksum stored in it (content SHA-256 {actual[:12]}…, stored "
+            f"{str(stored)[:12]}…): the file is corrupted or was edited. Nothing was loaded."
         )
     return payload
 
 
 def _shown(path):
-    return path if hasattr(path, "read") else os.fspath(path)
+    return "file object" if hasattr(path, "read") else os.fspath(path)
 
 
-def _read(path, cls):
+def _read(path, cls, trusted):
     name = cls.__name__
     payload = read_payload(path, FORMAT, f"{name}.load", f"{name}.save")
-    if payload.get("estimator") != class_path(cls):
-        stored = str(payload.get("estimator", "?")).rpartition(":")[2]
+    stored = payload.get("estimator")
+    try:
+        stored_cls = resolve_class(stored, "the estimator", kind="network", trusted=(cls, *trusted))
+    except ValueError as error:
+        raise ValueError(f"{_shown(path)!r}: {error}") from None
+    if stored_cls is not cls:
         raise ValueError(
-            f"{_shown(path)!r} holds a {stored}, not a {name}; load it with that class's load()."
+            f"{_shown(path)!r} holds a {stored_cls.__name__}, not a {name}; load it with that class's load()."
         )
     return payload
+
+
+def _require(mapping, key, types, source, what="file"):
+    if key not in mapping:
+        raise ValueError(f"The {what} {source!r} has no {key!r} entry; it is corrupted or not written by skmat.")
+    if not isinstance(mapping[key], types):
+        raise ValueError(
+            f"The {what} {source!r} has a {type(mapping[key]).__name__} as {key!r}, not a "
+            f"{'/'.join(t.__name__ for t in (types if isinstance(types, tuple) else (types,)))}."
+        )
+    return mapping[key]
+
+
+def check_network_payload(payload, source):
+    """Raise ``ValueError`` unless ``payload`` has the entries and types a saved network has."""
+    if not isinstance(payload, dict):
+        raise ValueError(f"The network entry {source!r} is a {type(payload).__name__}, not a dict.")
+    _require(payload, "estimator", str, source)
+    for key in ("params", "fitted", "state_dict"):
+        entries = _require(payload, key, dict, source)
+        bad = [k for k in entries if not isinstance(k, str)]
+        if bad:
+            raise ValueError(f"The file {source!r} has a non-string key {bad[0]!r} in {key!r}.")
+    _require(payload, "history", list, source)
+    for key, value in payload["state_dict"].items():
+        if not isinstance(value, torch.Tensor):
+            raise ValueError(f"The weight {key!r} in {source!r} is a {type(value).__name__}, not a tensor.")
+        if (value.is_floating_point() or value.is_complex()) and not bool(torch.isfinite(value).all()):
+            raise ValueError(
+                f"The weight {key!r} in {source!r} holds NaN or infinity; a network with non-finite weights "
+                "predicts NaN, so it is refused."
+            )
+    for key in payload["fitted"]:
+        if not key.endswith("_") or key.startswith("_") or key in _RUNTIME_ATTRIBUTES:
+            raise ValueError(f"The file {source!r} sets {key!r}, which is not a fitted attribute skmat saves.")
+
+
+def _check_callbacks(name, value):
+    from skorch.callbacks import Callback
+
+    def is_callback(item):
+        return isinstance(item, Callback)
+
+    if name == "callbacks":
+        ok = value is None or value == "disable" or (isinstance(value, list) and all(
+            is_callback(item) or (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+                                  and is_callback(item[1]))
+            for item in value))
+    else:  # callbacks__<name>: a callback to put in that slot, or None to switch it off
+        ok = value is None or is_callback(value)
+    if not ok:
+        raise ValueError(f"The file sets {name}={value!r}, which is not a skorch callback.")
+
+
+def _check_finite_attribute(key, value, source):
+    if isinstance(value, float):
+        finite = math.isfinite(value)
+    elif isinstance(value, np.ndarray) and value.dtype.kind in "fc":
+        finite = bool(np.isfinite(value).all())
+    elif isinstance(value, torch.Tensor) and value.is_floating_point():
+        finite = bool(torch.isfinite(value).all())
+    else:
+        return
+    if not finite:
+        raise ValueError(f"The fitted attribute {key!r} in {source!r} holds NaN or infinity; it is refused.")
 
 
 class SavableNetMixin:
@@ -125,8 +245,7 @@ class SavableNetMixin:
         >>> bool(np.array_equal(again.predict(X), net.predict(X)))
         True
         """
-        torch.save(self._payload(), path)
-        return path
+        return write_payload(self._payload(), path)
 
     def _saved_params(self):
         """The constructor parameters that :meth:`save` writes (all public ones)."""
@@ -145,7 +264,7 @@ class SavableNetMixin:
         payload = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
-            "estimator": class_path(type(self)),
+            "estimator": public_name(type(self)),
             "skmat_version": skmat_version(),
             "params": params,
             "fitted": fitted,
@@ -155,18 +274,25 @@ class SavableNetMixin:
         return payload
 
     @classmethod
-    def load(cls, path, **params):
+    def load(cls, path, *, trusted=(), **params):
         """Read an estimator written by :meth:`save`; it predicts exactly as the saved one.
+
+        Loading never runs code from the file: the classes it names are
+        resolved only from skmat's allow-list
+        (:func:`skmat.models.allowed_names`) or ``trusted``, functions are
+        never read, and the content is checked against the checksum stored
+        with it.
 
         Parameters
         ----------
         path : str or path-like or file-like
+        trusted : sequence of classes, default=()
+            Classes of your own (a network module, a loss) that the file may
+            name beyond skmat's list.
         **params
             Parameters that replace the stored ones before the network is
             rebuilt, e.g. ``device="cpu"`` for a model saved on a GPU, or a
-            module class of your own package (classes are imported
-            automatically only from skmat, torch, skorch, scikit-learn and
-            numpy).
+            function the file could not hold.
 
         Returns
         -------
@@ -177,21 +303,50 @@ class SavableNetMixin:
         Raises
         ------
         ValueError
-            If the file is not a skmat model file, is corrupted, holds another
-            estimator class, or does not match the rebuilt network.
+            If the file is not a skmat model file, does not match its
+            checksum, names a class that is not allowed or a function, holds
+            another estimator class, non-finite weights, or does not match
+            the rebuilt network. The message names the file and the place.
         """
-        return cls._from_payload(_read(path, cls), os.fspath(path) if not hasattr(path, "read") else "file", params)
+        source = _shown(path)
+        return cls._from_payload(_read(path, cls, trusted), source, params, trusted)
 
     @classmethod
-    def _from_payload(cls, payload, source, params):
-        stored = dict(payload["params"])
-        for key in params:
-            stored.pop(key, None)
-        decoded = {key: decode_value(value, key) for key, value in stored.items()}
+    def _from_payload(cls, payload, source, params, trusted=()):
+        check_network_payload(payload, source)
+        try:
+            return cls._build_from_payload(payload, source, params, trusted)
+        except ValueError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a malformed file must not surface as a deep traceback
+            raise ValueError(
+                f"{source!r} is not a valid {cls.__name__} file: {type(error).__name__}: {error}"
+            ) from None
+
+    @classmethod
+    def _build_from_payload(cls, payload, source, params, trusted):
+        stored = {key: value for key, value in payload["params"].items() if key not in params}
+        decoded = {}
+        for key, value in stored.items():
+            decoded[key] = decode_value(value, key, kind=PARAMETER_KINDS.get(key), trusted=trusted)
+            if key == "callbacks" or (key.startswith("callbacks__") and key.count("__") == 1):
+                _check_callbacks(key, decoded[key])
         decoded.update(params)
-        estimator = cls(**decoded)
+        try:
+            estimator = cls(**decoded)
+        except TypeError as error:
+            raise ValueError(f"The parameters in {source!r} do not build a {cls.__name__}: {error}") from None
+        check_decoded_object(estimator, source)
         for key, value in payload["fitted"].items():
-            setattr(estimator, key, decode_value(value, key))
+            value = decode_value(value, key, trusted=trusted)
+            _check_finite_attribute(key, value, source)
+            setattr(estimator, key, value)
+        missing = [key for key in cls._required_fitted_attributes() if not hasattr(estimator, key)]
+        if missing:
+            raise ValueError(
+                f"{source!r} lacks the fitted attributes {missing} that a {cls.__name__} predicts with; "
+                "it is corrupted or holds another kind of model."
+            )
         device = str(estimator.device)
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise ValueError(
@@ -210,9 +365,16 @@ class SavableNetMixin:
         from skorch.history import History
 
         rows = decode_value(payload["history"], "history")
+        if not all(isinstance(row, dict) for row in rows):
+            raise ValueError(f"The training history in {source!r} is not a list of epochs.")
         estimator.history_ = History({**row, "batches": []} for row in rows)
         estimator._after_load()
         return estimator
+
+    @classmethod
+    def _required_fitted_attributes(cls):
+        """Fitted attributes every loaded estimator of this class must have (``predict`` needs them)."""
+        return ("n_features_in_",)
 
     def _after_load(self):
         """Hook for state derived from the fitted attributes (e.g. frozen layers)."""

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import torch
-
-from ._persistence import FORMAT_VERSION, PIPELINE_FORMAT, SavableNetMixin, read_payload, skmat_version
-from ._plain_data import decode_value, encode_state, encode_value, import_trusted
+from ._allowed_classes import resolve_class
+from ._persistence import (
+    FORMAT_VERSION, PIPELINE_FORMAT, SavableNetMixin, _require, _shown, check_network_payload, read_payload,
+    skmat_version, write_payload,
+)
+from ._plain_data import _settable, check_decoded_object, decode_value, encode_state, encode_value
 
 __all__ = ["load_pipeline", "save_pipeline"]
+
+_STEP_KINDS = ("passthrough", "network", "estimator")
+
 
 def _encode_step(name, step):
     if step is None or step == "passthrough":
@@ -17,17 +22,37 @@ def _encode_step(name, step):
     return {"name": name, "kind": "estimator", "object": encode_value(step, name), "fitted": encode_state(step, name)}
 
 
-def _decode_step(entry):
-    if entry["kind"] == "passthrough":
+def _step_name(entry, index, source, seen):
+    if not isinstance(entry, dict):
+        raise ValueError(f"Step {index} of {source!r} is a {type(entry).__name__}, not a step entry.")
+    name = _require(entry, "name", str, source, what=f"step {index} of the file")
+    if not name or "__" in name or name in seen:
+        raise ValueError(f"Step {index} of {source!r} has the name {name!r}, which a Pipeline cannot have "
+                         "(empty, containing '__', or repeated).")
+    seen.add(name)
+    kind = entry.get("kind")
+    if kind not in _STEP_KINDS:
+        raise ValueError(f"Step {name!r} of {source!r} has kind {kind!r}, not one of {_STEP_KINDS}.")
+    return name, kind
+
+
+def _decode_step(entry, name, kind, source, trusted):
+    if kind == "passthrough":
+        if entry.get("value") not in (None, "passthrough"):
+            raise ValueError(f"Step {name!r} of {source!r} is a passthrough with value {entry.get('value')!r}.")
         return entry["value"]
-    if entry["kind"] == "network":
-        cls = import_trusted(entry["payload"]["estimator"], entry["name"])
-        if not (isinstance(cls, type) and issubclass(cls, SavableNetMixin)):
-            raise ValueError(f"Step {entry['name']!r} names {cls!r}, which is not a skmat network.")
-        return cls._from_payload(entry["payload"], entry["name"], {})
-    step = decode_value(entry["object"], entry["name"])
-    for key, value in entry["fitted"].items():
-        setattr(step, key, decode_value(value, f"{entry['name']}.{key}"))
+    if kind == "network":
+        payload = _require(entry, "payload", dict, source, what=f"step {name!r} of the file")
+        check_network_payload(payload, f"{source}, step {name!r}")
+        cls = resolve_class(payload["estimator"], f"step {name!r}", kind="network", trusted=trusted)
+        return cls._from_payload(payload, f"{source}, step {name!r}", {}, trusted)
+    step = decode_value(_require(entry, "object", dict, source, what=f"step {name!r} of the file"), name,
+                        kind="estimator", trusted=trusted)
+    fitted = _require(entry, "fitted", dict, source, what=f"step {name!r} of the file")
+    for key, value in fitted.items():
+        _settable(step, key, f"step {name!r}")
+        setattr(step, key, decode_value(value, f"{name}.{key}", trusted=trusted))
+    check_decoded_object(step, f"step {name!r}")
     return step
 
 
@@ -87,19 +112,25 @@ def save_pipeline(pipeline, path):
         "memory": None,
         "steps": [_encode_step(name, step) for name, step in pipeline.steps],
     }
-    torch.save(payload, path)
-    return path
+    return write_payload(payload, path)
 
 
-def load_pipeline(path):
+def load_pipeline(path, *, trusted=()):
     """Read a Pipeline written by :func:`save_pipeline`; it predicts exactly as the saved one.
 
-    Classes are imported only from skmat, torch, skorch, scikit-learn and
-    numpy.
+    Loading never runs code from the file: classes are resolved only from
+    skmat's allow-list (:func:`skmat.models.allowed_names`: skmat's
+    estimators and networks, common scikit-learn transformers and
+    regressors, torch losses and optimizers, skorch's computing callbacks)
+    or ``trusted``; functions are never read; the content is checked
+    against the checksum stored with it.
 
     Parameters
     ----------
     path : str or path-like or file-like
+    trusted : sequence of classes, default=()
+        Classes of your own (a transformer, a network module) that the file
+        may name beyond skmat's list.
 
     Returns
     -------
@@ -108,11 +139,25 @@ def load_pipeline(path):
     Raises
     ------
     ValueError
-        If the file is not a skmat pipeline file, is corrupted, or names a
-        class outside the packages above.
+        If the file is not a skmat pipeline file, does not match its
+        checksum, is malformed, or names a class that is not allowed or a
+        function; the message names the step and the place.
     """
     from sklearn.pipeline import Pipeline
 
     payload = read_payload(path, PIPELINE_FORMAT, "load_pipeline (a single network: its class's load)",
                            "save_pipeline")
-    return Pipeline([(entry["name"], _decode_step(entry)) for entry in payload["steps"]])
+    source = _shown(path)
+    entries = _require(payload, "steps", list, source)
+    if not entries:
+        raise ValueError(f"{source!r} holds a pipeline without steps.")
+    steps, seen = [], set()
+    for index, entry in enumerate(entries):
+        name, kind = _step_name(entry, index, source, seen)
+        try:
+            steps.append((name, _decode_step(entry, name, kind, source, trusted)))
+        except ValueError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a malformed file must not surface as a deep traceback
+            raise ValueError(f"Step {name!r} of {source!r} is malformed: {type(error).__name__}: {error}") from None
+    return Pipeline(steps)

@@ -1,8 +1,12 @@
 """Estimator parameters and fitted attributes as plain data that ``torch.load(weights_only=True)`` reads.
 
-Classes and functions are stored by import path and imported back only from
-skmat, torch, skorch, scikit-learn and numpy; objects are rebuilt from their
-constructor arguments, read back the way scikit-learn and skorch store them.
+Classes are stored by their public name and resolved on load only from the
+explicit allow-list of :mod:`skmat.models._allowed_classes` (or classes the
+caller passes as ``trusted``); objects are rebuilt from their constructor
+arguments, read back the way scikit-learn and skorch store them, plus their
+fitted state. No function, module or attribute path is ever resolved from a
+file, and the few plain functions that library defaults hold are stored
+under fixed names (:data:`~skmat.models._allowed_classes.NAMED_VALUES`).
 """
 
 from __future__ import annotations
@@ -14,17 +18,13 @@ import numbers
 import numpy as np
 import torch
 
-__all__ = ["TRUSTED_PACKAGES", "class_path", "decode_value", "encode_state", "encode_value", "import_trusted"]
+from ._allowed_classes import NAMED_VALUES, public_name, resolve_class
 
-TRUSTED_PACKAGES = ("skmat", "torch", "skorch", "sklearn", "numpy")
+__all__ = ["check_decoded_object", "decode_value", "encode_state", "encode_value"]
 
 
 class _Unstorable(TypeError):
     pass
-
-
-def class_path(cls):
-    return f"{cls.__module__}:{cls.__qualname__}"
 
 
 def _constructor_params(obj):
@@ -61,7 +61,7 @@ def encode_value(value, where="value", with_state=False):
     --------
     >>> import torch
     >>> encode_value(torch.nn.MSELoss)
-    {'__class__': 'torch.nn.modules.loss:MSELoss'}
+    {'__class__': 'torch.nn.MSELoss'}
     >>> encode_value((1, "a", None))
     {'__tuple__': [1, 'a', None]}
     """
@@ -90,20 +90,22 @@ def encode_value(value, where="value", with_state=False):
             raise TypeError(f"{where}: only dicts with string keys can be stored, got {value!r}.")
         return {"__dict__": {key: encode_value(v, f"{where}[{key!r}]", with_state) for key, v in value.items()}}
     if inspect.isclass(value):
-        return {"__class__": class_path(value)}
-    if callable(value) and inspect.isroutine(value):
-        if "<" in value.__qualname__:
-            raise TypeError(
-                f"{where}={value!r} cannot be stored without pickle: lambdas and local functions have "
-                "no import path; use a module-level function, or pass it again to load()."
-            )
-        return {"__function__": f"{value.__module__}:{value.__qualname__}"}
+        return {"__class__": public_name(value)}
+    named = _named_value(value)
+    if named is not None:
+        return {"__named__": named}
+    if callable(value) and (inspect.isroutine(value) or isinstance(value, np.ufunc)):
+        raise TypeError(
+            f"{where}={value!r} cannot be stored: a skmat file holds no functions (loading one must never "
+            "run code); pass it again to load() instead, e.g. load(path, "
+            f"{where.split('.')[0].split('[')[0]}=...)."
+        )
     try:
         params = _constructor_params(value)
     except _Unstorable as error:
         raise TypeError(f"{where}={value!r} cannot be stored without pickle: {error}.") from None
     encoded = {
-        "__object__": class_path(type(value)),
+        "__object__": public_name(type(value)),
         "params": {key: encode_value(v, f"{where}.{key}") for key, v in params.items()},
     }
     if with_state:
@@ -128,58 +130,167 @@ def encode_state(obj, where):
     }
 
 
-def import_trusted(path, where):
-    module_name, _, qualname = path.partition(":")
-    if module_name.split(".")[0] not in TRUSTED_PACKAGES:
+def _named_value(value):
+    for name, (module, attribute) in NAMED_VALUES.items():
+        try:
+            if value is getattr(importlib.import_module(module), attribute):
+                return name
+        except (ImportError, AttributeError):  # pragma: no cover - optional package
+            continue
+    return None
+
+
+#: Parameter name -> kind of class (or instance) a network parameter must be.
+PARAMETER_KINDS = {
+    "module": "module",
+    "criterion": "module",
+    "optimizer": "optimizer",
+    "dataset": "dataset",
+    "iterator_train": "data_loader",
+    "iterator_valid": "data_loader",
+}
+
+
+def _where_key(where, key):
+    return f"{where}.{key}" if where else key
+
+
+def _decode_items(items, where, trusted):
+    if not isinstance(items, dict) or not all(isinstance(key, str) for key in items):
+        raise ValueError(f"Unreadable entry for {where} in the file: expected a dict with string keys.")
+    return {key: decode_value(value, _where_key(where, key), trusted=trusted) for key, value in items.items()}
+
+
+def _settable(obj, key, where):
+    """Refuse state keys that are not plain attribute names (dunders, properties, descriptors)."""
+    if not (isinstance(key, str) and key.isidentifier() and not key.startswith("__")):
+        raise ValueError(f"The file sets attribute {key!r} of {where}, which is not a plain attribute name.")
+    if hasattr(inspect.getattr_static(type(obj), key, None), "__set__"):
+        raise ValueError(f"The file sets attribute {key!r} of {where}, which {type(obj).__name__} computes.")
+
+
+def check_decoded_object(obj, where):
+    """Refuse settings of allowed classes that would let a file choose code or paths.
+
+    A ``memory`` (a joblib cache folder, whose files are unpickled) must be
+    None, and an :class:`skorch.callbacks.LRScheduler` ``policy`` given as a
+    string (which skorch looks up in its own module) must name an allowed
+    learning-rate scheduler.
+    """
+    from skorch.callbacks import LRScheduler
+
+    params = obj.get_params(deep=False) if hasattr(obj, "get_params") else {}
+    if params.get("memory") is not None:
         raise ValueError(
-            f"The file names {module_name}.{qualname} for {where}, outside the packages loaded "
-            f"automatically ({', '.join(TRUSTED_PACKAGES)}); pass it to load() again, e.g. "
-            f"load(path, {where.split('.')[0]}=...)."
+            f"The file sets memory={params['memory']!r} for {where}; a loaded model never reads a cache folder "
+            "(set memory on the loaded pipeline yourself if you want one)."
         )
+    if isinstance(obj, LRScheduler):
+        policy = obj.policy
+        if isinstance(policy, str):
+            module = "skorch.callbacks" if policy == "WarmRestartLR" else "torch.optim.lr_scheduler"
+            resolve_class(f"{module}.{policy}", f"{where}.policy", kind="lr_scheduler")
+        elif not (inspect.isclass(policy) and issubclass(policy, torch.optim.lr_scheduler.LRScheduler)):
+            raise ValueError(f"The file sets policy={policy!r} for {where}, which is not a learning-rate scheduler.")
+
+
+def _decode_object(value, where, kind, trusted):
+    cls = resolve_class(value["__object__"], where, kind=kind, trusted=trusted)
+    params = _decode_items(value.get("params", {}), where, trusted)
     try:
-        obj = importlib.import_module(module_name)
-        for part in qualname.split("."):
-            obj = getattr(obj, part)
-    except (ImportError, AttributeError) as error:
-        raise ValueError(f"Cannot import {module_name}.{qualname} named for {where}: {error}.") from None
+        obj = cls(**params)
+    except Exception as error:  # noqa: BLE001 - any constructor failure means a malformed entry
+        raise ValueError(f"The file's parameters for {where} do not build a {cls.__name__}: {error}") from None
+    for key, state in _decode_items(value.get("state", {}), where, trusted).items():
+        _settable(obj, key, where)
+        setattr(obj, key, state)
+    check_decoded_object(obj, where)
     return obj
 
 
-def decode_value(value, where="value"):
-    """Inverse of :func:`encode_value`.
+def decode_value(value, where="value", kind=None, trusted=()):
+    """Inverse of :func:`encode_value`; resolves classes only from the allow-list (or ``trusted``).
+
+    Parameters
+    ----------
+    value
+        What :func:`encode_value` wrote.
+    where : str
+        The place in the file, for error messages.
+    kind : str, optional
+        The kind of class (or instance) the value must be if it is one, a
+        key of :data:`skmat.models._allowed_classes.KINDS`.
+    trusted : sequence of classes
+        Classes the caller allows beyond skmat's list.
+
+    Raises
+    ------
+    ValueError
+        Naming ``where``, for anything that is not plain data or an allowed
+        class: a function, an import path, a class of the wrong kind, a
+        malformed entry.
 
     Examples
     --------
     >>> import numpy as np
     >>> decode_value(encode_value(np.array(["a", "b"])))
     array(['a', 'b'], dtype='<U1')
+    >>> decode_value({"__class__": "torch:os.system"}, "lr")
+    Traceback (most recent call last):
+    ...
+    ValueError: The file names 'torch:os.system' for lr, which is not a class skmat loads ...
     """
     if isinstance(value, list):
-        return [decode_value(v, f"{where}[{i}]") for i, v in enumerate(value)]
-    if not isinstance(value, dict):
+        return [decode_value(v, f"{where}[{i}]", kind, trusted) for i, v in enumerate(value)]
+    if value is None or isinstance(value, (bool, int, float, str, torch.Tensor)):
         return value
-    if "__tuple__" in value:
-        return tuple(decode_value(v, where) for v in value["__tuple__"])
-    if "__dict__" in value:
-        return {key: decode_value(v, f"{where}.{key}") for key, v in value["__dict__"].items()}
-    if "__ndarray__" in value:
-        data = value["__ndarray__"]
-        if isinstance(data, torch.Tensor):
-            return data.numpy().copy()
-        return np.asarray(decode_value(data, where), dtype=np.dtype(value["dtype"]))
-    if "__dtype__" in value:
-        return getattr(torch, value["__dtype__"])
-    if "__class__" in value:
-        return import_trusted(value["__class__"], where)
-    if "__function__" in value:
-        return import_trusted(value["__function__"], where)
-    if "__object__" in value:
-        cls = import_trusted(value["__object__"], where)
-        params = {key: decode_value(v, f"{where}.{key}") for key, v in value["params"].items()}
-        obj = cls(**params)
-        for key, state in value.get("state", {}).items():
-            setattr(obj, key, decode_value(state, f"{where}.{key}"))
-        return obj
-    raise ValueError(f"Unreadable entry for {where} in the file: {sorted(value)}.")
+    if not isinstance(value, dict):
+        raise ValueError(f"Unreadable entry for {where} in the file: a {type(value).__name__}.")
+    markers = [key for key in value if isinstance(key, str) and key.startswith("__") and key.endswith("__")]
+    if len(markers) != 1:
+        raise ValueError(f"Unreadable entry for {where} in the file: {sorted(map(str, value))}.")
+    marker = markers[0]
+    if marker == "__tuple__" and isinstance(value[marker], list):
+        return tuple(decode_value(v, f"{where}[{i}]", kind, trusted) for i, v in enumerate(value[marker]))
+    if marker == "__dict__":
+        return _decode_items(value[marker], where, trusted)
+    if marker == "__ndarray__":
+        return _decode_array(value, where, trusted)
+    if marker == "__dtype__":
+        dtype = getattr(torch, value[marker], None) if isinstance(value[marker], str) else None
+        if not isinstance(dtype, torch.dtype):
+            raise ValueError(f"The file names {value[marker]!r} for {where}, which is not a torch dtype.")
+        return dtype
+    if marker == "__class__":
+        return resolve_class(value[marker], where, kind=kind, trusted=trusted)
+    if marker == "__named__":
+        if value[marker] not in NAMED_VALUES:
+            raise ValueError(f"The file names {value[marker]!r} for {where}, which is not a value skmat stores.")
+        module, attribute = NAMED_VALUES[value[marker]]
+        return getattr(importlib.import_module(module), attribute)
+    if marker == "__function__":
+        raise ValueError(
+            f"The file stores the function {value[marker]!r} for {where}; skmat reads no functions from a file "
+            f"(loading must never run code). If you trust it, pass the function again: load(path, "
+            f"{where.split('.')[0].split('[')[0]}=...)."
+        )
+    if marker == "__object__":
+        return _decode_object(value, where, kind, trusted)
+    raise ValueError(f"Unreadable entry for {where} in the file: {sorted(map(str, value))}.")
 
 
+def _decode_array(value, where, trusted):
+    data = value["__ndarray__"]
+    if isinstance(data, torch.Tensor):
+        if data.dtype == torch.bfloat16:
+            raise ValueError(f"Unreadable array for {where} in the file (bfloat16 is not a numpy dtype).")
+        return data.numpy().copy()
+    if not isinstance(data, list) or not isinstance(value.get("dtype"), str):
+        raise ValueError(f"Unreadable array for {where} in the file.")
+    try:
+        dtype = np.dtype(value["dtype"])
+        return np.asarray(decode_value(data, where, trusted=trusted), dtype=dtype)
+    except (TypeError, ValueError) as error:
+        if str(error).startswith(("The file", "Unreadable")):
+            raise
+        raise ValueError(f"Unreadable array for {where} in the file: {error}") from None

@@ -1,0 +1,83 @@
+"""A SHA-256 digest of a saved file's content, so that a corrupted file is refused instead of mispredicting.
+
+The digest is taken over the content as loaded (every key, number, string
+and tensor value, with its type, dtype and shape), not over the file's
+bytes: ``torch.save`` writes a zip archive whose bytes may differ between
+torch versions for the same content, and a change that leaves the content
+as it was cannot change a prediction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+
+import torch
+
+__all__ = ["content_digest"]
+
+
+def content_digest(content):
+    """Hex SHA-256 of ``content``: nested dicts (string keys), lists, tuples, tensors and scalars.
+
+    Parameters
+    ----------
+    content : dict, list, tuple, torch.Tensor, str, int, float, bool or None
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        For any other type (a file holding one was not written by skmat).
+
+    Examples
+    --------
+    >>> import torch
+    >>> a = content_digest({"w": torch.zeros(2), "n": 1})
+    >>> a == content_digest({"n": 1, "w": torch.zeros(2)})
+    True
+    >>> a == content_digest({"w": torch.zeros(2), "n": 1.0})
+    False
+    """
+    digest = hashlib.sha256()
+    _feed(digest, content)
+    return digest.hexdigest()
+
+
+def _text(digest, tag, text):
+    data = text.encode("utf-8", "surrogatepass")
+    digest.update(tag + struct.pack("<Q", len(data)) + data)
+
+
+def _feed(digest, value):
+    if value is None:
+        digest.update(b"N")
+    elif isinstance(value, bool):
+        digest.update(b"T" if value else b"F")
+    elif isinstance(value, int):
+        _text(digest, b"I", str(value))
+    elif isinstance(value, float):
+        digest.update(b"D" + struct.pack("<d", value))
+    elif isinstance(value, str):
+        _text(digest, b"S", value)
+    elif isinstance(value, torch.Tensor):
+        tensor = value.detach().cpu()
+        _text(digest, b"X", f"{tensor.dtype}{tuple(tensor.shape)}")
+        flat = torch.empty(tensor.numel(), dtype=tensor.dtype).copy_(tensor.reshape(-1))  # stride 1, any layout
+        digest.update(flat.view(torch.uint8).numpy().tobytes())
+    elif isinstance(value, (list, tuple)):
+        digest.update((b"L" if isinstance(value, list) else b"U") + struct.pack("<Q", len(value)))
+        for item in value:
+            _feed(digest, item)
+    elif isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):
+            raise ValueError("The file holds a dict with keys that are not strings; skmat never writes one.")
+        digest.update(b"M" + struct.pack("<Q", len(value)))
+        for key in sorted(value):
+            _text(digest, b"K", key)
+            _feed(digest, value[key])
+    else:
+        raise ValueError(f"The file holds a {type(value).__name__}, which skmat never writes.")

@@ -1,0 +1,68 @@
+"""Rewrite the shipped pretrained files in the current skmat file format, keeping their weights.
+
+Reads each ``skmat/_weights/<name>.skmat`` with :func:`skmat.load_pipeline`,
+writes it back with :func:`skmat.save_pipeline` (public class names and a
+content checksum since format version 2), checks that the rewritten file
+predicts bit for bit what the old one did on every formula of the bundled
+OQMD test split, and updates the file's ``sha256`` and ``size_bytes`` in
+``manifest.json``. Nothing else in the manifest changes: the network is the
+same one.
+
+Run::
+
+    python tools/resave_pretrained.py            # every shipped network
+    python tools/resave_pretrained.py --name oqmd
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from pretrain import read_manifest, sha256, write_manifest  # noqa: E402  (the pretraining tool's manifest helpers)
+
+WEIGHTS = ROOT / "skmat" / "_weights"
+
+
+def resave(name, manifest):
+    from skmat import load_pipeline, parse_formula, save_pipeline
+    from skmat.datasets import load_oqmd
+
+    path = WEIGHTS / manifest[name]["file"]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*format version 1.*")  # that is why it is rewritten
+        old = load_pipeline(path)
+    buffer = io.BytesIO()
+    save_pipeline(old, buffer)
+    new = load_pipeline(io.BytesIO(buffer.getvalue()))
+    formulas = load_oqmd("formation_enthalpy", split="test").data.tolist()
+    elements = set(manifest[name]["elements"])
+    usable = [f for f in formulas if set(parse_formula(f)) <= elements]
+    if not np.array_equal(new.predict(usable), old.predict(usable)):
+        raise SystemExit(f"{name}: the rewritten file predicts differently; nothing written.")
+    path.write_bytes(buffer.getvalue())
+    manifest[name]["sha256"] = sha256(path)
+    manifest[name]["size_bytes"] = path.stat().st_size
+    print(f"{name}: rewrote {path.relative_to(ROOT)} ({path.stat().st_size} bytes), same predictions "
+          f"on {len(usable)} test formulas")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--name", action="append", help="network to rewrite (default: all in the manifest)")
+    args = parser.parse_args(argv)
+    manifest = read_manifest(WEIGHTS)
+    for name in args.name or sorted(manifest):
+        resave(name, manifest)
+    write_manifest(WEIGHTS, manifest)
+
+
+if __name__ == "__main__":
+    main()
