@@ -43,8 +43,19 @@ def content_digest(content):
     False
     """
     digest = hashlib.sha256()
-    _feed(digest, content)
+    try:
+        _feed(digest, content)
+    except _Unexpected as error:
+        place = "".join(reversed(error.path)).lstrip(".") or "the top level"
+        raise ValueError(f"The file holds a {error.type_name} at {place}, which skmat never writes.") from None
     return digest.hexdigest()
+
+
+class _Unexpected(Exception):
+    def __init__(self, type_name):
+        super().__init__(type_name)
+        self.type_name = type_name
+        self.path = []  # innermost first
 
 
 def _text(digest, tag, text):
@@ -70,14 +81,22 @@ def _feed(digest, value):
         digest.update(flat.view(torch.uint8).numpy().tobytes())
     elif isinstance(value, (list, tuple)):
         digest.update((b"L" if isinstance(value, list) else b"U") + struct.pack("<Q", len(value)))
-        for item in value:
-            _feed(digest, item)
+        for index, item in enumerate(value):
+            try:
+                _feed(digest, item)
+            except _Unexpected as error:
+                error.path.append(f"[{index}]")
+                raise
     elif isinstance(value, dict):
         if not all(isinstance(key, str) for key in value):
-            raise ValueError("The file holds a dict with keys that are not strings; skmat never writes one.")
+            raise _Unexpected("dict with keys that are not strings")
         digest.update(b"M" + struct.pack("<Q", len(value)))
         for key in sorted(value):
             _text(digest, b"K", key)
-            _feed(digest, value[key])
+            try:
+                _feed(digest, value[key])
+            except _Unexpected as error:
+                error.path.append(f".{key}")
+                raise
     else:
-        raise ValueError(f"The file holds a {type(value).__name__}, which skmat never writes.")
+        raise _Unexpected(type(value).__name__)
