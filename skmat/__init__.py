@@ -28,6 +28,7 @@ _LAZY = {
     "SPTSeq2SeqRegressor": "skmat.models",
     "SPTInverseFitRegressor": "skmat.models",
     "CurveResampler": "skmat.preprocessing",
+    "NonFiniteLossError": "skmat.models",
     "save_pipeline": "skmat.models",
     "load_pipeline": "skmat.models",
     "parse_formula": "skmat._formula",
