@@ -190,6 +190,7 @@ def test_single_network_file_places(tmp_path):
         ("callbacks__lr_schedule", {"__object__": "skorch.callbacks.LRScheduler",
                                     "params": {"policy": "sys"}}, "not a class skmat loads"),
         ("iterator_train", {"__class__": "skmat.models.PTRCNN"}, "not a data_loader class"),
+        ("torch_load_kwargs", {"__dict__": {"weights_only": False}}, "weights_only=True"),
     ],
 )
 def test_allowed_classes_of_the_wrong_kind_are_refused(key, value, message, tmp_path):

@@ -173,7 +173,8 @@ def check_decoded_object(obj, where):
     """Refuse settings of allowed classes that would let a file choose code or paths.
 
     A ``memory`` (a joblib cache folder, whose files are unpickled) must be
-    None, and an :class:`skorch.callbacks.LRScheduler` ``policy`` given as a
+    None, skorch's ``torch_load_kwargs`` must not switch ``weights_only``
+    off (for files the model reads later with ``load_params``), and an :class:`skorch.callbacks.LRScheduler` ``policy`` given as a
     string (which skorch looks up in its own module) must name an allowed
     learning-rate scheduler.
     """
@@ -184,6 +185,12 @@ def check_decoded_object(obj, where):
         raise ValueError(
             f"The file sets memory={params['memory']!r} for {where}; a loaded model never reads a cache folder "
             "(set memory on the loaded pipeline yourself if you want one)."
+        )
+    load_kwargs = params.get("torch_load_kwargs")
+    if load_kwargs is not None and (not isinstance(load_kwargs, dict) or load_kwargs.get("weights_only") is False):
+        raise ValueError(
+            f"The file sets torch_load_kwargs={load_kwargs!r} for {where}; a loaded model keeps torch's safe "
+            "loading (weights_only=True) for any file it reads later."
         )
     if isinstance(obj, LRScheduler):
         policy = obj.policy
