@@ -3,8 +3,29 @@
 from __future__ import annotations
 
 import numpy as np
+from sklearn.utils.validation import _check_feature_names
 
-__all__ = ["formula_column"]
+__all__ = ["check_feature_names", "formula_column"]
+
+
+def check_feature_names(estimator, X, *, reset):
+    """Set (``reset=True``) or check ``estimator.feature_names_in_`` from the columns of ``X``.
+
+    scikit-learn's own rule, :func:`sklearn.utils.validation._check_feature_names`
+    (what ``validate_data`` runs first): a DataFrame whose column names are
+    all strings has feature names; any other input (list, array, Series,
+    dict, tensor) has none. At fit the names are stored, or a stale
+    ``feature_names_in_`` deleted; afterwards different names raise
+    scikit-learn's ``ValueError`` ("The feature names should match those
+    that were passed during fit"), and input with names for an estimator
+    fitted without them, or the reverse, gets scikit-learn's
+    ``UserWarning``.
+
+    Only the names: skmat's estimators read formula columns, images and
+    dicts of curves, whose number of features ``validate_data`` cannot
+    count, so each sets ``n_features_in_`` itself.
+    """
+    _check_feature_names(estimator, X, reset=reset)
 
 
 def formula_column(X):
@@ -17,15 +38,12 @@ def formula_column(X):
     Returns
     -------
     formulas : ndarray of object, shape (n_samples,)
-    feature_names : ndarray of str or None
-        The column name when ``X`` is a DataFrame.
 
     Raises
     ------
     ValueError
         If ``X`` is a single string, has more than one column or is empty.
     """
-    feature_names = None
     if isinstance(X, str):
         raise ValueError(
             f"Expected a column of formulas, got the single string {X!r}; "
@@ -37,7 +55,6 @@ def formula_column(X):
                 f"Expected one column of formulas, got a DataFrame with {X.shape[1]} "
                 f"columns {list(X.columns)!r}; select the formula column."
             )
-        feature_names = np.asarray([str(X.columns[0])], dtype=object)
         values = X.iloc[:, 0].to_numpy(dtype=object)
     elif hasattr(X, "iloc"):  # Series
         values = X.to_numpy(dtype=object)
@@ -51,4 +68,4 @@ def formula_column(X):
             )
     if len(values) == 0:
         raise ValueError("Expected at least one formula, got an empty input.")
-    return values, feature_names
+    return values

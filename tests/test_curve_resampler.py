@@ -438,7 +438,8 @@ SKIPPED_CHECKS = {
                                                "see test_get_feature_names_out",
     "check_transformer_get_feature_names_out_pandas": "returns at once for two_d_array=False; "
                                                       "see test_set_output_pandas_gives_named_columns",
-    "check_dataframe_column_names_consistency": "no feature_names_in_: curves have no input columns",
+    "check_dataframe_column_names_consistency": "returns at once for two_d_array=False; see "
+                                                "test_feature_names.py::test_curve_resampler_checks_column_names",
     "check_set_output_transform": "returns at once for two_d_array=False; "
                                   "see test_set_output_pandas_gives_named_columns",
 }

@@ -2,6 +2,7 @@
 
 import inspect
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -176,3 +177,15 @@ def test_curve_mlp_learns_better_than_the_mean_curve():
     error = np.abs(model.predict(X[500:]) - y[500:]).mean()
     baseline = np.abs(y[500:] - y[:500].mean(axis=0)).mean()
     assert error < 0.75 * baseline, (error, baseline)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_curves_far_outside_the_training_load_level_warn(spt, module):
+    model = pipeline(module, max_epochs=1).fit(spt.data, spt.target)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.predict(spt.data[:4])
+    scaled = spt.data[:4].copy()
+    scaled[1] *= 1000.0
+    with pytest.warns(UserWarning, match=r"peak of curve 1 \(.*\) lies more than a factor 2 outside"):
+        model.predict(scaled)

@@ -323,3 +323,30 @@ def test_negative_forces_after_fitting_on_load_curves_are_named(spt):
     standardised = tiny().fit(spt.data - spt.data.mean(), spt.target)  # curves that were never >= 0
     assert not standardised.nonnegative_input_
     standardised.predict(bad - spt.data.mean())
+
+
+def test_curves_far_outside_the_training_load_level_warn_naming_them(spt):
+    model = pipeline().fit(spt.data, spt.target)
+    net = model.named_steps["s2s"]
+    peaks = np.abs(model.named_steps["gaf"].transform(spt.data)["sequence"]).max(axis=1)
+    np.testing.assert_allclose(net.peak_range_, [peaks.min(), peaks.max()])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        in_range = model.predict(spt.data[:5])
+        model.predict(spt.data[:5] * 1.5)  # within the factor 2 of the training peaks
+    milli = spt.data[:8].copy()
+    milli[[2, 5]] *= 1000.0  # mN given for N
+    with pytest.warns(UserWarning, match=r"peak of curves 2 \(.*\), 5 \(.*\) lies more than a factor 2 outside "
+                                         r"the peaks seen at fit"):
+        far = model.predict(milli)
+    # The scale reaches the network through the sequence: the prediction changes.
+    assert not np.allclose(far[[2]], model.predict(spt.data[2:3]))
+    np.testing.assert_array_equal(far[:2], in_range[:2])
+    # Bare curves are read as they are; the list of curves is capped.
+    bare = tiny(max_epochs=1).fit(spt.data, spt.target)
+    assert bare.peak_range_[1] == pytest.approx(spt.data.max(), rel=1e-6)
+    with pytest.warns(UserWarning, match=r"curves 0 \(.*\), 1 .*, 4 \(.*\) and 3 more lies more than"):
+        bare.predict(spt.data[:8] / 1000.0)  # kN given for N
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bare.predict(spt.data[:8])

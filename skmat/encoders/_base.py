@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._elements import element_table
 from .._formula import FormulaError, parse_formulas
-from .._validation import formula_column
+from .._validation import check_feature_names, formula_column
 
 __all__ = ["CompositionImageEncoder"]
 
@@ -177,12 +177,9 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         self
         """
         self._check_params()
-        _, feature_names = formula_column(X)
+        formula_column(X)
         self.n_features_in_ = 1
-        if feature_names is not None:
-            self.feature_names_in_ = feature_names
-        elif hasattr(self, "feature_names_in_"):
-            del self.feature_names_in_
+        check_feature_names(self, X, reset=True)
         self.layout_ = self._make_layout()
         self.accepts_z_ = self._accepted_z(self.layout_)
         self.image_shape_ = (1, *self.layout_.shape)
@@ -205,7 +202,9 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         Raises
         ------
         ValueError
-            Naming the formula and row of the first bad formula or, when
+            If ``X`` is a DataFrame whose column name differs from the one
+            seen in ``fit`` (scikit-learn's feature-name check); naming the
+            formula and row of the first bad formula or, when
             ``handle_unknown="error"``, of the first formula with elements
             outside the layout, those elements, and the parameter value whose
             layout holds them.
@@ -216,10 +215,13 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
             Once per call, when ``handle_unknown="ignore"`` dropped elements
             outside the layout: the formulas concerned (the first few and a
             count), the elements dropped, and the rows left with no element
-            present. Every row is still returned.
+            present. Every row is still returned. Also scikit-learn's
+            warning when ``X`` has a column name and ``fit`` saw none, or
+            the reverse.
         """
         check_is_fitted(self, ["layout_", "accepts_z_"])
-        formulas, _ = formula_column(X)
+        formulas = formula_column(X)
+        check_feature_names(self, X, reset=False)
         rows, z, amounts = parse_formulas(formulas)
         layout = self.layout_
         n = len(formulas)

@@ -43,6 +43,9 @@ class MendeleevLineEncoder(CompositionImageEncoder):
         ``(1, 1, L)``.
     n_features_in_ : int
         Always 1.
+    feature_names_in_ : ndarray of str
+        Name of the formula column, when fitted on a one-column DataFrame
+        with a string column name.
 
     See Also
     --------

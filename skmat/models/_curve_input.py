@@ -27,9 +27,14 @@ from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
 __all__ = ["CURVE_INPUT_KEYS", "as_curve_input", "curve_input_layout", "check_curve_layout", "n_curves",
-           "check_nonnegative_curves", "warn_outside_range"]
+           "check_nonnegative_curves", "curve_peaks", "warn_outside_range", "warn_peaks_outside_range"]
 
 CURVE_INPUT_KEYS = ("sequence", "image", "conditions")
+#: A curve's peak is reported when it lies below the smallest training peak divided by
+#: PEAK_FACTOR, or above the largest training peak times PEAK_FACTOR.
+PEAK_FACTOR = 2.0
+#: Curves a warning names before it only counts the rest.
+_N_NAMED = 5
 
 
 def _numeric(value, name, owner, ensure_2d=False):
@@ -219,6 +224,56 @@ def warn_outside_range(conditions, value_range, owner, tolerance=0.02):
         )
     warnings.warn(f"{owner}: {'; '.join(parts)}; the prediction there is an extrapolation.", UserWarning,
                   stacklevel=4)
+
+
+def curve_peaks(sequence):
+    """The peak of each curve, ``(n,)`` float64: the largest absolute value of its row of ``sequence``."""
+    return np.abs(np.asarray(sequence, dtype=np.float64)).max(axis=1)
+
+
+def warn_peaks_outside_range(sequence, peak_range, owner, factor=PEAK_FACTOR):
+    """Warn, naming the curves, when a curve's peak lies far outside the peaks seen at fit.
+
+    A curve is reported when its peak (:func:`curve_peaks`) is below
+    ``peak_range[0] / factor`` or above ``peak_range[1] * factor``: a load
+    level the network never saw, as curves in mN given to a model fitted in
+    N (1000 times the training peaks) are.
+
+    Parameters
+    ----------
+    sequence : ndarray of shape (n, s)
+    peak_range : ndarray of shape (2,)
+        Smallest and largest training peak.
+    owner : str
+        Estimator name for the message.
+    factor : float, default=2.0
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_peaks_outside_range(np.array([[0.0, 3.0], [0.0, 3000.0]]), np.array([1.0, 4.0]), "Model")
+    >>> print(caught[0].message)  # doctest: +NORMALIZE_WHITESPACE
+    Model: the peak of curve 1 (3000) lies more than a factor 2 outside the peaks seen at fit [1, 4]
+    (peaks of X['sequence'], as the network reads the curves): are the forces in other units than at
+    fit (mN for N)? The prediction there is an extrapolation.
+    """
+    peaks = curve_peaks(sequence)
+    low, high = peak_range
+    rows = np.flatnonzero((peaks < low / factor) | (peaks > high * factor))
+    if not len(rows):
+        return
+    shown = ", ".join(f"{row} ({peaks[row]:.4g})" for row in rows[:_N_NAMED])
+    more = f" and {len(rows) - _N_NAMED} more" if len(rows) > _N_NAMED else ""
+    warnings.warn(
+        f"{owner}: the peak of curve{'s' if len(rows) > 1 else ''} {shown}{more} lies more than a factor "
+        f"{factor:g} outside the peaks seen at fit [{low:.4g}, {high:.4g}] (peaks of X['sequence'], as the "
+        "network reads the curves): are the forces in other units than at fit (mN for N)? The prediction "
+        "there is an extrapolation.",
+        UserWarning,
+        stacklevel=4,
+    )
 
 
 def check_nonnegative_curves(curves, owner, tolerance=0.01):

@@ -58,10 +58,38 @@ def as_image_batch(X, owner):
 
 
 def check_fitted_shape(estimator, X):
-    """Raise if the images ``X`` differ in shape from those ``estimator`` was fitted on."""
-    if tuple(X.shape[1:]) != estimator.input_shape_:
+    """Raise if the images ``X`` differ in shape from those ``estimator`` was fitted on.
+
+    The message names both ``(C, H, W)`` shapes and what differs: the
+    number of values (scikit-learn's "X has n features, but ... is
+    expecting m features"), or, for the same number, the channels or the
+    height and width.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> fitted = SimpleNamespace(input_shape_=(1, 10, 8), n_features_in_=80)
+    >>> check_fitted_shape(fitted, np.zeros((2, 1, 8, 10)))
+    Traceback (most recent call last):
+    ...
+    ValueError: X has images of height x width 8 x 10, but SimpleNamespace was fitted on 10 x 8 ...
+    """
+    got, expected = tuple(X.shape[1:]), tuple(estimator.input_shape_)
+    if got == expected:
+        return
+    name = type(estimator).__name__
+    n_got = int(np.prod(got))
+    shapes = f"(X: (C, H, W) = {got}; fit: {expected})"
+    if n_got != estimator.n_features_in_:
         raise ValueError(
-            f"X has {int(np.prod(X.shape[1:]))} features, but {type(estimator).__name__} is "
-            f"expecting {estimator.n_features_in_} features as input (image shape "
-            f"{tuple(X.shape[1:])}; the model was fitted on {estimator.input_shape_})."
+            f"X has {n_got} features, but {name} is expecting {estimator.n_features_in_} features "
+            f"as input {shapes}."
         )
+    if got[0] != expected[0]:
+        differs = f"{got[0]} channels, but {name} was fitted on {expected[0]}"
+    else:
+        differs = f"images of height x width {got[1]} x {got[2]}, but {name} was fitted on {expected[1]} x {expected[2]}"
+    raise ValueError(
+        f"X has {differs} {shapes}: the same {n_got} values per image in another layout; "
+        "encode X as at fit (the same encoder and layout)."
+    )

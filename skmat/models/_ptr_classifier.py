@@ -10,6 +10,7 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from .._validation import check_feature_names
 from ._image_input import as_image_batch, check_fitted_shape
 from ._persistence import SavableNetMixin
 from ._ptr_cnn import PTRCNN
@@ -216,6 +217,11 @@ class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
     module_ : PTRCNN
     input_shape_ : tuple of int
     n_features_in_ : int
+        Values per image, ``C * H * W``.
+    feature_names_in_ : ndarray of str
+        Column names of ``X``, when fitted on a DataFrame of flat features
+        with string column names; ``predict`` then checks them as
+        scikit-learn does.
     transferred_ : list of str
         Names of the parameters copied from ``pretrained`` (empty without).
 
@@ -326,6 +332,10 @@ class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
 
     # -- scikit-learn API -----------------------------------------------------
 
+    @classmethod
+    def _required_fitted_attributes(cls):
+        return ("n_features_in_", "input_shape_", "classes_")
+
     def _check_params(self):
         check_n_threads(self.n_threads, type(self).__name__)
         if self.transfer not in TRANSFER_CHOICES:
@@ -405,6 +415,7 @@ class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
     def _train(self, X, y, classes, reset, **fit_params):
         """Check the data, (re)initialise if ``reset``, then train for ``max_epochs``."""
         self._check_params()
+        check_feature_names(self, X, reset=reset)
         X = as_image_batch(X, type(self).__name__)
         y = self._labels(y, len(X))
         with limited_threads(self.n_threads), seeded_torch(self.random_state):
@@ -429,6 +440,7 @@ class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
         ndarray of shape (n, n_classes)
         """
         check_is_fitted(self, ["classes_", "module_"])
+        check_feature_names(self, X, reset=False)
         X = as_image_batch(X, type(self).__name__)
         check_fitted_shape(self, X)
         with limited_threads(self.n_threads):

@@ -145,6 +145,13 @@ class PTRCNNRegressor(ScaledNetRegressor):
         The trained network.
     input_shape_ : tuple of int
         ``(C, H, W)`` seen at fit.
+    n_features_in_ : int
+        Values per image, ``C * H * W``.
+    feature_names_in_ : ndarray of str
+        Column names of ``X``, when fitted on a DataFrame of flat features
+        (e.g. ``PeriodicTableEncoder(output="flat")`` output in a frame)
+        with string column names; ``predict`` then checks them as
+        scikit-learn does.
     n_outputs_ : int
         Number of targets.
     target_offset_, target_scale_ : ndarray of shape (n_outputs,)
@@ -265,6 +272,10 @@ class PTRCNNRegressor(ScaledNetRegressor):
         ['features.0.bias', 'features.0.weight']
         """
         return cls(pretrained=pretrained_network(regressor), freeze_features=freeze_features, **params)
+
+    @classmethod
+    def _required_fitted_attributes(cls):
+        return (*super()._required_fitted_attributes(), "input_shape_")
 
     def _check_params(self):
         super()._check_params()

@@ -8,7 +8,8 @@ import numpy as np
 from skorch import NeuralNetRegressor
 from sklearn.utils.validation import check_is_fitted
 
-from ._callbacks import CosineDecay, ProgressLog
+from .._validation import check_feature_names
+from ._callbacks import CosineDecay, ProgressLog, StopOnNonFiniteLoss
 from ._fit_context import check_n_threads, limited_threads, seeded_torch
 from ._image_input import first_bad_row
 from ._persistence import SavableNetMixin
@@ -19,9 +20,9 @@ __all__ = ["ScaledNetRegressor", "default_callbacks", "first_bad_row", "seeded_t
 
 
 def default_callbacks(base_callbacks):
-    """skorch's default callbacks with skmat's progress table and cosine learning-rate decay."""
+    """skorch's default callbacks with skmat's progress table, cosine learning-rate decay and non-finite loss stop."""
     callbacks = [(name, ProgressLog() if name == "print_log" else cb) for name, cb in base_callbacks]
-    return [*callbacks, ("lr_schedule", CosineDecay())]
+    return [*callbacks, ("lr_schedule", CosineDecay()), ("finite_loss", StopOnNonFiniteLoss())]
 
 
 class ScaledNetRegressor(SavableNetMixin, NeuralNetRegressor):
@@ -89,6 +90,7 @@ class ScaledNetRegressor(SavableNetMixin, NeuralNetRegressor):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
+        check_feature_names(self, X, reset=reset)
         X = self._as_input(X)
         n_samples = self._n_samples(X)
         try:
@@ -143,6 +145,10 @@ class ScaledNetRegressor(SavableNetMixin, NeuralNetRegressor):
         self.frozen_parameters_ = apply_freeze(self._bare_module(), self.freeze_features)
         run_training(self, X, y_scaled, **fit_params)
         warn_if_constant(self, X)
+
+    @classmethod
+    def _required_fitted_attributes(cls):
+        return ("n_features_in_", "n_outputs_", "target_ndim_", "target_offset_", "target_scale_")
 
     def _after_load(self):
         apply_freeze(self.module_, self.freeze_features)
@@ -204,6 +210,7 @@ class ScaledNetRegressor(SavableNetMixin, NeuralNetRegressor):
         ndarray of shape (n,) or (n, k)
         """
         check_is_fitted(self, ["n_outputs_", "module_"])
+        check_feature_names(self, X, reset=False)
         X = self._as_input(X)
         self._check_input(X)
         n_samples = self._n_samples(X)

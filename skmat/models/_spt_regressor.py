@@ -12,8 +12,10 @@ from ._curve_input import (
     check_curve_layout,
     check_nonnegative_curves,
     curve_input_layout,
+    curve_peaks,
     n_curves,
     warn_outside_range,
+    warn_peaks_outside_range,
 )
 from ._scaled_net import ScaledNetRegressor
 from ._seq2seq import SPTSeq2Seq
@@ -86,6 +88,12 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
     module_ : SPTSeq2Seq
     sequence_length_ : int
         Points per input curve (``n_features_in_``).
+    n_features_in_ : int
+        Points per input curve.
+    feature_names_in_ : ndarray of str
+        Column names of bare curves given as a DataFrame with string
+        column names (a dict, such as the encoder's output, has none);
+        ``predict`` then checks them as scikit-learn does.
     uses_image_ : bool
         Whether the network reads the GAF image.
     n_conditions_ : int
@@ -102,8 +110,11 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
         baseline error, not a load curve.
     condition_range_ : ndarray of shape (n_conditions, 2)
         Smallest and largest training value of each condition; curves
-        predicted outside it get a ``UserWarning`` naming them (the network
-        extrapolates there).
+        predicted outside it (by more than 2 % of its span) get a
+        ``UserWarning`` naming them (the network extrapolates there).
+    peak_range_ : ndarray of shape (2,)
+        Smallest and largest peak (largest absolute value) of the training
+        curves' ``X["sequence"]``; see Notes.
     target_offset_, target_scale_ : ndarray of shape (n_points,)
     frozen_parameters_ : list of str
         Parameters kept fixed in the last fit.
@@ -121,6 +132,19 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
     values) and inference (predicted ones), all points are trained in
     parallel, and inference needs no ground truth. The paper does not say
     which it used.
+
+    The load level of a curve reaches the network through ``X["sequence"]``
+    only: the GAF image is min–max scaled per curve and is the same for a
+    curve in N and in mN, but the encoder's sequence is the curve divided by
+    one number fitted on the training curves (``sequence_scale_``), and bare
+    curves are read as they are. A curve 1000 times the training load (mN
+    given for N) therefore changes the prediction, far outside anything
+    seen in training. So ``predict`` warns (``UserWarning``), naming the
+    curves (the first five, then a count), when a curve's peak lies below
+    the smallest training peak divided by 2 or above the largest training
+    peak times 2 (``peak_range_``, measured on ``X["sequence"]``, which is
+    proportional to the force). The same goes for the baselines
+    (``module=GRUSeq2Seq`` …), which read the same input.
 
     Examples
     --------
@@ -178,6 +202,11 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
             **kwargs,
         )
 
+    @classmethod
+    def _required_fitted_attributes(cls):
+        return (*super()._required_fitted_attributes(), "sequence_length_", "n_conditions_", "input_offset_",
+                "input_scale_", "nonnegative_input_", "condition_offset_", "condition_scale_", "condition_range_")
+
     def _as_input(self, X):
         """The checked dict of float32 arrays (see :func:`~skmat.models.as_curve_input`)."""
         return as_curve_input(X, type(self).__name__)
@@ -206,6 +235,8 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
                 "before the regressor, or set module__use_gaf=False."
             )
         sequence = X["sequence"]
+        peaks = curve_peaks(sequence)
+        self.peak_range_ = np.array([peaks.min(), peaks.max()])
         self.nonnegative_input_ = bool((sequence >= 0).all())
         self.input_offset_ = float(sequence.mean(dtype=np.float64))
         std = float(sequence.std(dtype=np.float64))
@@ -226,6 +257,8 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
             check_nonnegative_curves(X["sequence"], type(self).__name__)
         if self.n_conditions_:
             warn_outside_range(X["conditions"], self.condition_range_, type(self).__name__)
+        if hasattr(self, "peak_range_"):  # absent from models saved before it was recorded
+            warn_peaks_outside_range(X["sequence"], self.peak_range_, type(self).__name__)
 
     def _inferred_module_kwargs(self):
         inferred = {

@@ -8,6 +8,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._validation import check_feature_names
+
 __all__ = ["CurveResampler"]
 
 _KINDS = ("linear", "pchip")
@@ -58,6 +60,9 @@ class CurveResampler(TransformerMixin, BaseEstimator):
     grid_ : ndarray of float64, shape (n_grid,)
         The x values every curve is resampled at; column ``j`` of the output
         is y at ``grid_[j]``.
+    feature_names_in_ : ndarray of str
+        Column names, when fitted on a DataFrame with string column names
+        (``["displacement", "force"]`` for x arrays and y arrays); see Notes.
 
     See Also
     --------
@@ -78,8 +83,11 @@ class CurveResampler(TransformerMixin, BaseEstimator):
     **No** ``n_features_in_``. A sample is a whole curve with its own number
     of points, not a row of features, so there is no input width that fit
     could record and transform could check consistently; the estimator
-    therefore sets neither ``n_features_in_`` nor ``feature_names_in_``.
-    The output width is ``len(grid_)``.
+    therefore sets no ``n_features_in_``. The output width is
+    ``len(grid_)``. A DataFrame's columns are read by position (x, then y),
+    so their names are recorded as ``feature_names_in_`` and checked at
+    transform as scikit-learn does: swapped or renamed columns raise its
+    ``ValueError``.
 
     Output is float64, one row per curve; with ``set_output(transform=
     "pandas")`` it is a DataFrame whose columns are
@@ -173,6 +181,7 @@ class CurveResampler(TransformerMixin, BaseEstimator):
         """
         grid = self._check_params()
         curves = _Curves.from_input(X)
+        check_feature_names(self, X, reset=True)
         if grid is None:
             grid = curves.common_grid(int(self.n_points))
         if self.extrapolate == "error":
@@ -201,6 +210,7 @@ class CurveResampler(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "grid_")
         curves = _Curves.from_input(X)
+        check_feature_names(self, X, reset=False)
         grid = self.grid_
         if self.extrapolate == "error":
             curves.check_covers(grid)
