@@ -1,5 +1,6 @@
 """The small punch test simulator: physics sanity, reference figures, validation."""
 
+import dataclasses
 import itertools
 import warnings
 
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import load_benchmark
 
-from skmat.datasets import make_small_punch_test, simulate_small_punch
+from skmat.datasets import DEFAULT_CONSTANTS, make_small_punch_test, simulate_small_punch
 from skmat.datasets._small_punch import DEFAULT_THICKNESS, PAPER_HARDENING_EXPONENT, PAPER_STRENGTH_COEFFICIENT
 from skmat.datasets._small_punch_mechanics import GEOMETRIES, max_thickness, punch_force, reach
 
@@ -282,3 +283,182 @@ def test_make_small_punch_test_en10371_defaults_are_finite():
 def test_make_small_punch_test_rejects_ranges_outside_the_limits(kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_small_punch_test(20, random_state=0, **kwargs)
+
+
+# ---------------------------------------------------------------- absurd settings and fuzzing
+
+SIM = dict(hardening_exponent=0.1, thickness=1.0, strength_coefficient=200.0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        # each names the true offender, not the thickness or the compliance
+        (dict(strength_coefficient=1e-300), r"strength_coefficient must be >= 0.001 MPa .*got 1e-300 for sample 0"),
+        (dict(strength_coefficient=None, yield_stress=[300.0, 1e-9]), r"yield_stress must be >= 0.001 MPa .*sample 1"),
+        (dict(prestrain="a"), r"prestrain must be a real number, got 'a'"),
+        (dict(prestrain=[0.1]), r"prestrain must be a real number in \[0, 1\], got \[0.1\]"),
+        (dict(prestrain=2.0), r"prestrain must be a real number in \[0, 1\], got 2.0"),
+        (dict(noise=1e308), r"noise must be a real number in \[0, 1\] .*got 1e\+308"),
+        (dict(noise="0.1"), r"noise must be a real number, got '0.1'"),
+        (dict(elastic_modulus=1e-300), r"elastic_modulus must be a real number in \[1, 1.2e\+06\] MPa .*got 1e-300"),
+        (dict(poisson_ratio=np.nan), r"poisson_ratio must be a real number in \(-1, 0.5\), got nan"),
+        (dict(thickness="abc"), r"thickness must be a number or a 1-D array of numbers, got 'abc'"),
+        (dict(hardening_exponent=[0.1, "x"]), r"hardening_exponent must be a number or a 1-D array of numbers"),
+        (dict(law=["paper"]), r"law must be one of \('paper', 'swift'\), got \['paper'\]"),
+        (dict(geometry={}), r"geometry must be one of"),
+        (dict(displacement=[0.0, 1e-300, 1.0]), r"displacement must be 0 or >= 1e-06 mm .*got 1e-300"),
+        (dict(displacement=["a", "b"]), r"displacement must be a 1-D array of numbers"),
+        (dict(strain=[0.0, 1e308]), r"strain must stay within 10 \(true strain\), got up to 1e\+308"),
+        (dict(strength_coefficient=None, yield_stress=300.0, law="swift", prestrain=1e-300, hardening_exponent=1.0),
+         r"prestrain must be large enough for law='swift' with yield_stress .*got 1e-300 for sample 0"),
+    ],
+)
+def test_absurd_settings_name_the_parameter(kwargs, message):
+    params = dict(SIM)
+    params.update(kwargs)
+    with pytest.raises(ValueError, match=message):
+        simulate_small_punch(**params)
+
+
+def test_forces_are_checked_after_the_simulation():
+    """The last safety net: extreme constants give non-finite forces, reported with every parameter of the sample."""
+    extreme = dataclasses.replace(DEFAULT_CONSTANTS, transition_sharpness=1e-300)
+    with pytest.raises(ValueError, match=r"simulated forces of sample 0 are not all finite and > 0 with "
+                                         r"thickness=1.0 mm, strength_coefficient=200.0 MPa.*transition_sharpness=1e-300"):
+        simulate_small_punch(**SIM, constants=extreme)
+
+
+def test_noise_up_to_its_limit_leaves_finite_curves():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sim = simulate_small_punch(**SIM, noise=1.0, random_state=0)
+    assert np.isfinite(sim.force).all() and np.all(sim.force >= 0) and sim.force.max() > 0
+    with pytest.raises(ValueError, match=r"noise must be a real number in \[0, 1\] .*got 1.5"):
+        simulate_small_punch(**SIM, noise=1.5)
+    with pytest.raises(ValueError, match=r"noise must be .*got 1e\+308"):
+        make_small_punch_test(3, random_state=0, noise=1e308)
+
+
+def test_noise_that_leaves_no_force_is_named():
+    # Two points: the one force after u = 0 is clipped to 0 by about one draw in six at noise 1.
+    u, n = [0.0, 0.1], 40
+    with pytest.raises(ValueError, match=r"noise must be small enough to leave finite forces.*got 1.0 for sample \d+"):
+        simulate_small_punch(**{**SIM, "thickness": np.ones(n)}, displacement=u, noise=1.0, random_state=0)
+
+
+@pytest.mark.parametrize(
+    "rig, message",
+    [
+        ({"noise": 1e308}, r"rig=\{'noise': 1e\+308\}: noise must be <= 1 .*got 1e\+308 for curve 0"),
+        ({"displacement_offset": 100}, r"rig=.*displacement_offset must be within ±2.25 mm .*got 100.0 for curve 0"),
+        ({"displacement_offset": 1e308}, r"displacement_offset must be within ±2.25 mm .*got 1e\+308 for curve 0"),
+        ({"displacement_offset": (-3.0, -2.5)}, r"displacement_offset must be within ±2.25 mm .*for curve 0"),
+        ({"compliance": 1e308}, r"rig=.*compliance must be at most \S+ mm/N .*got 1e\+308 for curve 0"),
+        ({"compliance": 1.0}, r"compliance=1.0 mm/N: .*curve 0 runs backwards"),
+        ({"compliance": "a"}, r"rig\['compliance'\] must be a value or a \(low, high\) pair .*got 'a'"),
+        ({"noise": (0.0, 0.01, 0.02)}, r"rig\['noise'\] must be a value or a \(low, high\) pair"),
+        ({"noise": np.nan}, r"rig\['noise'\] must be a value or a \(low, high\) pair .*got nan"),
+    ],
+)
+def test_make_small_punch_test_rejects_absurd_rigs(rig, message):
+    with pytest.raises(ValueError, match=message):
+        make_small_punch_test(4, random_state=0, rig=rig)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(thickness_range=(1e-300, 1e-300)), r"thickness must be large enough, >= 0.0001 mm .*sample 0"),
+        (dict(strength_coefficient_range=(1e-300, 1e-299)), r"strength_coefficient must be >= 0.001 MPa .*sample 0"),
+        (dict(thickness_range="ab"), r"thickness_range must be a \(low, high\) pair of finite numbers"),
+        (dict(hardening_exponent_range=(0.1,)), r"hardening_exponent_range must be a \(low, high\) pair"),
+        (dict(strength_coefficient_range=(100, np.inf)), r"strength_coefficient_range must be a \(low, high\) pair"),
+    ],
+)
+def test_make_small_punch_test_rejects_absurd_ranges(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        make_small_punch_test(4, random_state=0, **kwargs)
+
+
+#: What a careless caller might pass: zero, signs, extreme magnitudes, NaN, infinity, text, None, bad shapes.
+ODD_VALUES = (0.0, -1.0, 1e-300, 5e-324, 1e308, -1e308, np.nan, np.inf, -np.inf, "a", None, True, [[1.0]])
+
+
+def _typical_or_odd(rng, typical):
+    """Mostly a typical value; else an odd one, a random magnitude, or a typical and an odd one."""
+    r = rng.random()
+    if r < 0.8:
+        return typical[rng.integers(len(typical))]
+    if r < 0.87:
+        return float(rng.choice([-1.0, 1.0]) * 10.0 ** rng.uniform(-320, 308))
+    if r < 0.92:
+        return [typical[rng.integers(len(typical))], ODD_VALUES[rng.integers(len(ODD_VALUES))]]
+    return ODD_VALUES[rng.integers(len(ODD_VALUES))]
+
+
+def _curves_or_value_error(call):
+    """``call()``'s result, or None for a ValueError; any other exception or a RuntimeWarning fails."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            return call()
+        except ValueError:
+            return None
+
+
+def _assert_not_degenerate(force, stress=None):
+    assert np.isfinite(force).all() and (force.max(axis=1) > 0).all(), "an inf, NaN or all-zero force curve"
+    if stress is not None:
+        assert np.isfinite(stress).all(), "a non-finite stress curve"
+
+
+def test_fuzz_simulate_small_punch_returns_finite_curves_or_raises_value_error():
+    rng = np.random.default_rng(0)
+    outcomes = []
+    for _ in range(400):
+        kwargs = dict(
+            hardening_exponent=_typical_or_odd(rng, [0.1, 0.3, 0.0, 1.0]),
+            thickness=_typical_or_odd(rng, [1.0, 0.5, 4.0, 7.4, 1e-4]),
+            law=_typical_or_odd(rng, ["paper", "swift"]),
+            geometry=_typical_or_odd(rng, ["paper", "en10371"]),
+            random_state=0,
+        )
+        strength = "strength_coefficient" if rng.random() < 0.7 else "yield_stress"
+        kwargs[strength] = _typical_or_odd(rng, [200.0, 1000.0, 1e-3, 7000.0])
+        for name, typical in (("prestrain", [0.002, 0.0, 1.0]), ("elastic_modulus", [70e3, 1.0, 1.2e6]),
+                              ("poisson_ratio", [0.3, -0.99, 0.49]), ("noise", [0.0, 0.02, 1.0]),
+                              ("displacement", [np.linspace(0, 1, 5), [0.0, 1e-6], np.linspace(0, 4.5, 20)]),
+                              ("strain", [[0.0, 0.5], np.linspace(0, 10, 5)])):
+            if rng.random() < 0.3:
+                kwargs[name] = _typical_or_odd(rng, typical)
+        sim = _curves_or_value_error(lambda: simulate_small_punch(**kwargs))
+        outcomes.append(sim is not None)
+        if sim is not None:
+            _assert_not_degenerate(sim.force, sim.stress)
+            assert np.all(sim.force >= 0)
+    assert 20 < sum(outcomes) < 380  # both outcomes exercised
+
+
+def test_fuzz_make_small_punch_test_returns_finite_curves_or_raises_value_error():
+    rng = np.random.default_rng(1)
+    outcomes = []
+    for _ in range(120):
+        kwargs = {}
+        for name, typical in (("noise", [0.0, 0.02, 1.0]), ("law", ["paper", "swift"]),
+                              ("geometry", ["paper", "en10371"]),
+                              ("strength_coefficient_range", [(135.2, 2609.4), (1e-3, 7000.0)]),
+                              ("hardening_exponent_range", [(0.068, 0.4046), (0.0, 1.0)]),
+                              ("thickness_range", [(0.4, 0.6), (1e-4, 1.4)])):
+            if rng.random() < 0.25:
+                kwargs[name] = _typical_or_odd(rng, typical)
+        rig = {}
+        for name, typical in (("noise", [0.02, (0.0, 0.03), 1.0]), ("displacement_offset", [0.02, (-0.03, 0.03), -1.0]),
+                              ("compliance", [1e-5, (0.0, 3e-5)])):
+            if rng.random() < 0.5:
+                rig[name] = _typical_or_odd(rng, typical)
+        spt = _curves_or_value_error(lambda: make_small_punch_test(3, random_state=0, rig=rig or None, **kwargs))
+        outcomes.append(spt is not None)
+        if spt is not None:
+            _assert_not_degenerate(spt.data, spt.target)
+    assert 10 < sum(outcomes) < 110

@@ -215,6 +215,38 @@ def test_curves_it_cannot_fit(X):
         model.set_params(max_nrmse=0.9).predict(bad)
 
 
+@pytest.mark.parametrize("factor", [1e12, 1e3, 1e-6])
+def test_forces_in_other_units_name_the_curves(X, factor):
+    """Forces far outside anything the simulator reaches: a ValueError naming the curves, whatever on_fail says."""
+    bad = X[:4].copy()
+    bad[[1, 3], :181] *= factor
+    for on_fail in ("warn", "raise"):
+        model = SPTInverseFitRegressor(on_fail=on_fail).fit(bad)
+        with pytest.raises(ValueError, match=r"cannot fit curves \[1, 3\]: their maximum forces \[\S+, \S+\] N lie far "
+                                             r"outside .*Wrong units\? The forces must be in N \(not mN or kN\)"):
+            model.predict(bad)
+    with pytest.raises(ValueError, match=r"cannot fit curves \[0, 1, 2, 3\]"):
+        SPTInverseFitRegressor().fit(X[:4]).fit_parameters(np.column_stack([X[:4, :181] * 1e12, X[:4, 181]]))
+
+
+@pytest.mark.parametrize(
+    "params, change, message",
+    [
+        (dict(), lambda X: X.__setitem__((1, -1), 1e-300), r"thickness of curve 1 is 1e-300 mm.*at least 0.0001 mm"),
+        (dict(strength_coefficient_bounds=(1e-300, 100.0)), None,
+         r"strength_coefficient_bounds must start at 0.001 MPa or above .*got \(1e-300, 100.0\)"),
+        (dict(elastic_modulus=1e-300), None, r"Need 1 <= elastic_modulus"),
+        (dict(prestrain=5.0), None, r"prestrain must be a number in \[0, 1\]"),
+    ],
+)
+def test_settings_beyond_the_simulator_limits_are_refused_at_fit(X, params, change, message):
+    bad = X[:3].copy()
+    if change is not None:
+        change(bad)
+    with pytest.raises(ValueError, match=message):
+        SPTInverseFitRegressor(**params).fit(bad)
+
+
 def test_pipeline_cross_validate_and_clone(X, spt):
     model = Pipeline([("inverse", SPTInverseFitRegressor(n_starts=3))])
     scores = cross_validate(model, X, spt.target, cv=KFold(2), scoring=curve_scorers())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import reprlib
+
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
@@ -34,6 +36,13 @@ DEFAULT_THICKNESS = {"paper": PAPER_THICKNESS, "en10371": (0.4, 0.6)}
 MAX_HARDENING_EXPONENT = 1.0
 IDEAL_STRENGTH_FRACTION = 0.1  # flow stress <= E / 10
 MAX_ELASTIC_MODULUS = 1.2e6  # MPa, diamond
+MIN_ELASTIC_MODULUS = 1.0  # MPa, softer than rubber
+MIN_THICKNESS = 1e-4  # mm: a 0.1 µm disc is a film a few hundred atoms thick, not a plate
+MIN_STRENGTH = 1e-3  # MPa (1 kPa): weaker than any solid
+MAX_PRESTRAIN = 1.0  # a Swift prestrain beyond a true strain of 1 is no pre-deformation
+MAX_STRAIN = 10.0  # target true strain: a wall thinned to e^-10 of its thickness
+MAX_NOISE = 1.0  # relative standard deviation of the force noise (100 %)
+MIN_DISPLACEMENT = 1e-6  # mm (1 nm): the smallest punch displacement > 0 simulated
 # K range whose extremes give exactly Table I's yield-stress extremes under
 # sigma_y = K 0.01^n: the weakest material has the highest n, the strongest
 # the lowest n. Sampling K (not sigma_y) keeps the flow stress at 100 %
@@ -44,11 +53,49 @@ PAPER_STRENGTH_COEFFICIENT = (
 )
 
 
+def _as_float(name, value, what):
+    """``value`` as a float array, or ValueError naming ``name`` for text, booleans, complex or ragged input."""
+    try:
+        array = np.asarray(value)
+        if array.dtype.kind not in "iufO":
+            raise TypeError
+        return array.astype(float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be {what}, got {reprlib.repr(value)}.") from None
+
+
 def _column(name, value):
-    array = np.asarray(value, dtype=float)
+    array = _as_float(name, value, "a number or a 1-D array of numbers")
     if array.ndim > 1:
         raise ValueError(f"{name} must be a scalar or 1-D, got shape {array.shape}.")
     return np.atleast_1d(array)
+
+
+def _scalar(name, value, low, high, unit=""):
+    """``value`` as a float in ``[low, high]``, or ValueError naming ``name`` and the value."""
+    number = _as_float(name, value, "a real number")
+    if number.ndim != 0 or not (low <= number <= high):
+        raise ValueError(f"{name} must be a real number in [{low:g}, {high:g}]{unit}, got {reprlib.repr(value)}.")
+    return float(number)
+
+
+def _pair(name, value, *, single=False):
+    """``value`` as finite floats ``(low, high)`` with ``low <= high``, or ValueError naming ``name``.
+
+    With ``single=True`` one number ``v`` is also accepted, as ``(v, v)``.
+    """
+    what = ("a value or " if single else "") + "a (low, high) pair of finite numbers with low <= high"
+    pair = _as_float(name, value, what)
+    shape_ok = pair.shape == (2,) or (single and pair.ndim == 0)
+    low, high = np.broadcast_to(pair, (2,)) if shape_ok else (np.nan, np.nan)
+    if not (np.isfinite(low) and np.isfinite(high) and low <= high):
+        raise ValueError(f"{name} must be {what}, got {reprlib.repr(value)}.")
+    return float(low), float(high)
+
+
+def _choice(name, value, options):
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(f"{name} must be one of {tuple(options)}, got {reprlib.repr(value)}.")
 
 
 def _check_constants(constants):
@@ -65,7 +112,7 @@ def _check_constants(constants):
 
 def _increasing_grid(name, values, min_length):
     """A 1-D, finite, non-negative, strictly increasing float grid, or ValueError naming it."""
-    grid = np.asarray(values, dtype=float)
+    grid = _as_float(name, values, "a 1-D array of numbers")
     if grid.ndim != 1 or len(grid) < min_length or not np.all(np.isfinite(grid)) or np.any(np.diff(grid) <= 0) or grid[0] < 0:
         raise ValueError(f"{name} must be 1-D, finite, >= 0 and strictly increasing.")
     return grid
@@ -86,6 +133,16 @@ def _reject(name, values, bad, rule):
         raise ValueError(f"{name} must be {rule(i)}; got {float(values[i])!r} for sample {i}.")
 
 
+def _check_curves(what, condition, ok, describe):
+    """ValueError with every parameter of the first sample whose ``ok`` is False (``describe(i)`` lists them)."""
+    if not ok.all():
+        i = int(np.flatnonzero(~ok)[0])
+        raise ValueError(
+            f"The simulated {what} of sample {i} are not all {condition} with {describe(i)}: one of these is "
+            "outside the range the model represents."
+        )
+
+
 def _floor(value, digits=4):
     """``value`` rounded down to ``digits`` significant digits, so that a printed upper limit is valid."""
     scale = 10.0 ** (np.floor(np.log10(value)) - digits + 1)
@@ -95,11 +152,11 @@ def _floor(value, digits=4):
 def _thickness_limit(geo, u_max):
     """Largest valid thickness for displacements up to ``u_max``, or ValueError naming the grid."""
     t_max = max_thickness(geo, u_max)
-    if t_max is None:
-        reach_max = _floor(reach(geo, 0.0))
+    if t_max is None or t_max < MIN_THICKNESS:
+        reach_max = _floor(reach(geo, MIN_THICKNESS))
         raise ValueError(
-            f"displacement must stay within {reach_max:.6g} mm for geometry {geo.name!r} (even a vanishingly "
-            f"thin disc's wall turns vertical there); got up to {u_max:g} mm."
+            f"displacement must stay within {reach_max:.6g} mm for geometry {geo.name!r} (the wall of even the "
+            f"thinnest disc, {MIN_THICKNESS:g} mm, turns vertical there); got up to {u_max:g} mm."
         )
     return t_max
 
@@ -169,17 +226,18 @@ def simulate_small_punch(
     hardening_exponent : float or array-like of shape (n,)
         Hardening exponent ``n``, 0 ≤ n ≤ 1.
     thickness : float or array-like of shape (n,)
-        Disc thickness in mm, 0 < t ≤ the geometry's limit (7.48 mm for
-        ``"paper"``, 1.489 mm for ``"en10371"`` on the default displacement
-        grids; see Notes). The model's constants were fitted to
+        Disc thickness in mm, 1e-4 mm (0.1 µm) ≤ t ≤ the geometry's limit
+        (7.48 mm for ``"paper"``, 1.489 mm for ``"en10371"`` on the default
+        displacement grids; see Notes). The model's constants were fitted to
         finite-element curves of the paper geometry at 1–4 mm.
     strength_coefficient : float or array-like, optional
-        ``K`` in MPa. Give exactly one of ``strength_coefficient`` and
-        ``yield_stress``. The flow stress at a plastic strain of 1 (``K``
-        for ``law="paper"``) may not exceed ``elastic_modulus / 10``.
+        ``K`` in MPa, ≥ 1e-3 MPa (1 kPa; no solid is weaker). Give exactly
+        one of ``strength_coefficient`` and ``yield_stress``. The flow stress
+        at a plastic strain of 1 (``K`` for ``law="paper"``) may not exceed
+        ``elastic_modulus / 10``.
     yield_stress : float or array-like, optional
-        ``σy`` in MPa; ``K`` follows from the law (``K = σy / 0.01^n`` for
-        ``law="paper"``), with the same limit on ``K``.
+        ``σy`` in MPa, ≥ 1e-3 MPa; ``K`` follows from the law (``K = σy /
+        0.01^n`` for ``law="paper"``), with the same limit on ``K``.
     law : {"paper", "swift"}, default="paper"
         ``"paper"``: ``σ = K max(εp, 0.01)^n`` (Yang et al. 2025).
         ``"swift"``: ``σ = K (ε₀ + εp)^n`` with ``ε₀ = prestrain``, for
@@ -189,18 +247,25 @@ def simulate_small_punch(
         r = 6.5 mm. ``"en10371"``: ball Ø 2.5 mm, receiving hole Ø 4 mm
         (disc Ø 8 × 0.5 mm, so pass ``thickness=0.5``).
     displacement : array-like of shape (m,), optional
-        Punch displacements in mm, increasing from 0. Default: 0–4.5 mm in
-        181 points (paper) or 0–2 mm in 161 points (EN 10371).
+        Punch displacements in mm, finite, increasing from ≥ 0, at least 2
+        points, each 0 or ≥ 1e-6 mm (1 nm), within what the thinnest disc
+        reaches (53.63 mm for
+        ``"paper"``, 11.78 mm for ``"en10371"``; see Notes). Default: 0–4.5
+        mm in 181 points (paper) or 0–2 mm in 161 points (EN 10371).
     strain : array-like of shape (T,), optional
-        Total true strains of the target curve. Default: 35 points 0–0.99.
+        Total true strains of the target curve, finite, increasing, from ≥ 0
+        up to at most 10. Default: 35 points 0–0.99.
     prestrain : float, default=0.002
-        ``ε₀`` of the Swift law (≥ 0; > 0 with ``yield_stress``).
+        ``ε₀`` of the Swift law, in [0, 1] (> 0 with ``yield_stress``; and
+        large enough there that some ``σy`` ≥ 1e-3 MPa keeps ``K = σy /
+        ε₀^n`` within the strength limit).
     elastic_modulus, poisson_ratio : float, default=70,000 MPa and 0.35
-        As in the paper's finite-element model; ``0 < E ≤ 1.2e6`` MPa
-        (diamond) and ``-1 < ν < 0.5``.
+        As in the paper's finite-element model; ``1 ≤ E ≤ 1.2e6`` MPa
+        (softer than rubber to diamond) and ``-1 < ν < 0.5``.
     noise : float, default=0.0
         Relative standard deviation of multiplicative Gaussian noise on the
-        forces (the stress curves stay exact).
+        forces, in [0, 1] (forces the noise would make negative are set to
+        0; the stress curves stay exact).
     random_state : int, RandomState instance or None, default=None
         Seeds the noise.
     constants : SimulatorConstants, optional
@@ -220,14 +285,21 @@ def simulate_small_punch(
     Raises
     ------
     ValueError
-        For a parameter outside its valid range (see Notes), NaN or
-        infinity; the message names the parameter, its value, the valid
-        range and, for per-sample parameters, the first offending sample.
+        For a parameter outside its valid range (see Parameters and Notes),
+        NaN, infinity or not a number (text, say); the message names the
+        parameter, its value, the valid range and, for per-sample
+        parameters, the first offending sample.
 
     Notes
     -----
-    The results are always finite: parameters the reduced-order model
-    cannot represent are rejected rather than simulated.
+    The results are always finite, and every force curve is > 0 after
+    ``u = 0`` (with ``noise``, > 0 at some point at least): parameters the
+    reduced-order model cannot represent are rejected rather than
+    simulated. The limits above keep every combination well within
+    floating-point range; the forces and stresses are checked after the
+    simulation and after the noise as well, and a curve that still is not
+    finite (with extreme ``constants``, say) is a ``ValueError`` listing
+    all of its parameters.
 
     * **Thickness against geometry.** The disc wraps the punch edge with a
       mid-surface radius ``ρ = r_f + t/2`` and runs as a straight cone to
@@ -268,83 +340,107 @@ def simulate_small_punch(
     constants = _check_constants(constants)
     if (strength_coefficient is None) == (yield_stress is None):
         raise ValueError("Give exactly one of strength_coefficient and yield_stress.")
-    if law not in LAWS:
-        raise ValueError(f"law must be one of {LAWS}, got {law!r}.")
-    if geometry not in GEOMETRIES:
-        raise ValueError(f"geometry must be one of {tuple(GEOMETRIES)}, got {geometry!r}.")
+    _choice("law", law, LAWS)
+    _choice("geometry", geometry, GEOMETRIES)
     geo = GEOMETRIES[geometry]
+    strength_name = "strength_coefficient" if yield_stress is None else "yield_stress"
     n_exp = _column("hardening_exponent", hardening_exponent)
     t = _column("thickness", thickness)
-    given = _column(
-        "strength_coefficient" if yield_stress is None else "yield_stress",
-        strength_coefficient if yield_stress is None else yield_stress,
-    )
+    given = _column(strength_name, strength_coefficient if yield_stress is None else yield_stress)
     try:
         n_exp, t, given = np.broadcast_arrays(n_exp, t, given)
     except ValueError:
         raise ValueError(
             "hardening_exponent, thickness and the strength parameter must broadcast; got "
-            f"lengths {len(np.atleast_1d(hardening_exponent))}, {len(np.atleast_1d(thickness))}, "
-            f"{len(np.atleast_1d(given))}."
+            f"lengths {len(n_exp)}, {len(t)}, {len(given)}."
         ) from None
-    strength_name = "strength_coefficient" if yield_stress is None else "yield_stress"
     _check_positive("hardening_exponent", n_exp, allow_zero=True)
     _reject("hardening_exponent", n_exp, n_exp > MAX_HARDENING_EXPONENT,
             lambda i: f"in [0, {MAX_HARDENING_EXPONENT:g}] (the membrane tension peaks where the localised "
                       "strain reaches n, which must lie within a true strain of 1)")
     _check_positive("thickness", t)
+    _reject("thickness", t, t < MIN_THICKNESS, lambda i: (
+        f"large enough, >= {MIN_THICKNESS:g} mm (a thinner disc is a film a few hundred atoms thick, "
+        "not a plate)"
+    ))
     _check_positive(strength_name, given)
-    for name, value, lo in (("prestrain", prestrain, 0.0), ("noise", noise, 0.0)):
-        if not (np.isfinite(value) and value >= lo):
-            raise ValueError(f"{name} must be finite and >= {lo}, got {value!r}.")
+    _reject(strength_name, given, given < MIN_STRENGTH,
+            lambda i: f">= {MIN_STRENGTH:g} MPa (1 kPa; no solid is weaker)")
+    prestrain = _scalar("prestrain", prestrain, 0.0, MAX_PRESTRAIN)
+    noise = _scalar("noise", noise, 0.0, MAX_NOISE, " (relative standard deviation)")
+    elastic_modulus = _scalar("elastic_modulus", elastic_modulus, MIN_ELASTIC_MODULUS, MAX_ELASTIC_MODULUS,
+                              " MPa (rubber to diamond)")
+    nu = _as_float("poisson_ratio", poisson_ratio, "a real number")
+    if nu.ndim != 0 or not -1 < nu < 0.5:
+        raise ValueError(f"poisson_ratio must be a real number in (-1, 0.5), got {reprlib.repr(poisson_ratio)}.")
+    poisson_ratio = float(nu)
     if law == "swift" and yield_stress is not None and prestrain <= 0:
         raise ValueError(f"prestrain must be > 0 for law='swift' with yield_stress (σy = K ε0^n), got {prestrain!r}.")
-    if not (0 < elastic_modulus <= MAX_ELASTIC_MODULUS and -1 < poisson_ratio < 0.5):
-        raise ValueError(f"Need 0 < elastic_modulus <= {MAX_ELASTIC_MODULUS:g} MPa and -1 < poisson_ratio < 0.5, "
-                         f"got {elastic_modulus!r}, {poisson_ratio!r}.")
 
     reference_strain = 0.01 if law == "paper" else prestrain
+    with np.errstate(over="ignore", divide="ignore"):  # a tiny Swift prestrain is rejected below
+        # K per unit of the given parameter: 1, or 1 / reference_strain^n for yield_stress.
+        k_per_given = np.ones_like(n_exp) if yield_stress is None else 1.0 / reference_strain**n_exp
+        # The flow curve rises with strain; up to a plastic strain of 1 it must stay
+        # below the ideal strength. That caps the given parameter.
+        cap = IDEAL_STRENGTH_FRACTION * elastic_modulus
+        upper = cap / flow_stress(1.0, k_per_given, n_exp, law, prestrain)
+    if yield_stress is not None and law == "swift":
+        # σy = K ε0^n: a tiny ε0 makes K, hence the flow stress, too large for every yield_stress.
+        _reject("prestrain", np.full(len(n_exp), prestrain), upper < MIN_STRENGTH, lambda i: (
+            f"large enough for law='swift' with yield_stress that some yield_stress >= {MIN_STRENGTH:g} MPa "
+            f"keeps the flow stress at plastic strain 1, K (prestrain + 1)^n with K = yield_stress / "
+            f"prestrain^n, within elastic_modulus / {1 / IDEAL_STRENGTH_FRACTION:g} at hardening_exponent "
+            f"{n_exp[i]:g}"
+        ))
+    _reject(strength_name, given, given > upper, lambda i: (
+        f"in (0, {upper[i]:.6g}] MPa for hardening_exponent {n_exp[i]:g} and "
+        f"law {law!r}: the flow stress at plastic strain 1 may not exceed the ideal strength "
+        f"elastic_modulus / {1 / IDEAL_STRENGTH_FRACTION:g} = {cap:g} MPa"
+    ))
     if yield_stress is None:
         K = given.astype(float)
         sy = K * reference_strain**n_exp
     else:
         sy = given.astype(float)
         K = sy / reference_strain**n_exp
-    # The flow curve rises with strain; up to a plastic strain of 1 it must stay
-    # below the ideal strength. The limit on the given parameter scales with it.
-    cap = IDEAL_STRENGTH_FRACTION * elastic_modulus
-    flow_at_one = flow_stress(1.0, K, n_exp, law, prestrain)
-    _reject(strength_name, given, flow_at_one > cap, lambda i: (
-        f"in (0, {cap * (given[i] / flow_at_one[i]):.6g}] MPa for hardening_exponent {n_exp[i]:g} and "
-        f"law {law!r}: the flow stress at plastic strain 1 may not exceed the ideal strength "
-        f"elastic_modulus / {1 / IDEAL_STRENGTH_FRACTION:g} = {cap:g} MPa"
-    ))
 
     u = _increasing_grid(
         "displacement", np.linspace(*geo.displacement) if displacement is None else displacement, 2
     )
+    if u[u > 0][0] < MIN_DISPLACEMENT:
+        raise ValueError(f"displacement must be 0 or >= {MIN_DISPLACEMENT:g} mm (1 nm) at every point, got "
+                         f"{float(u[u > 0][0])!r} mm.")
     eps = _increasing_grid("strain", DEFAULT_STRAIN if strain is None else strain, 1)
+    if eps[-1] > MAX_STRAIN:
+        raise ValueError(f"strain must stay within {MAX_STRAIN:g} (true strain), got up to {float(eps[-1])!r}.")
     t_max = _thickness_limit(geo, u[-1])
     _reject("thickness", t, t > t_max, lambda i: _thickness_rule(geo, t_max, u[-1]))
 
     column = lambda v: v[:, None]  # noqa: E731
-    force = punch_force(
-        u, column(t), column(K), column(n_exp), geometry=geo, law=law, prestrain=prestrain,
-        elastic_modulus=elastic_modulus, poisson_ratio=poisson_ratio, constants=constants,
+    with np.errstate(all="ignore"):  # non-finite rows are rejected just below
+        force = punch_force(
+            u, column(t), column(K), column(n_exp), geometry=geo, law=law, prestrain=prestrain,
+            elastic_modulus=elastic_modulus, poisson_ratio=poisson_ratio, constants=constants,
+        )
+    # Safety nets: within the limits above they never fire with the default constants.
+    describe = lambda i: (  # noqa: E731
+        f"thickness={float(t[i])!r} mm, strength_coefficient={float(K[i])!r} MPa, "
+        f"hardening_exponent={float(n_exp[i])!r}, "
+        f"elastic_modulus={elastic_modulus!r} MPa, poisson_ratio={poisson_ratio!r}, prestrain={prestrain!r}, "
+        f"displacement up to {float(u[-1])!r} mm, strain up to {float(eps[-1])!r} and constants={constants}"
     )
-    # Safety net for absurd scales (e.g. t = 1e-100 mm, where the forces
-    # underflow to 0, or F^m to 0/0): every force after u = 0 finite and > 0.
-    in_range = np.isfinite(force).all(axis=1) & (force[:, u > 0] > 0).all(axis=1)
+    _check_curves("forces", "finite and > 0", np.isfinite(force).all(axis=1) & (force[:, u > 0] > 0).all(axis=1),
+                  describe)
     if noise > 0:
         rng = check_random_state(random_state)
         force = force * (1.0 + noise * rng.standard_normal(force.shape))
         force = np.maximum(force, 0.0)
+        _reject("noise", np.full(len(force), noise), ~(np.isfinite(force).all(axis=1) & (force > 0).any(axis=1)),
+                lambda i: f"small enough to leave finite forces, some > 0, in every curve ({len(u)} displacements "
+                          "here)")
     stress = _true_stress_strain(eps, column(sy), column(K), column(n_exp), law, prestrain, elastic_modulus)
-    finite = in_range & np.isfinite(stress).all(axis=1)
-    _reject("thickness", t, ~finite, lambda i: (
-        f"large enough, with elastic_modulus {elastic_modulus:g} MPa and strength_coefficient "
-        f"{K[i]:g} MPa, for forces within floating-point range"
-    ))
+    _check_curves("true stresses", "finite", np.isfinite(stress).all(axis=1), describe)
     return Bunch(
         displacement=u,
         force=force,
@@ -392,19 +488,26 @@ def make_small_punch_test(
     random_state : int, RandomState instance or None, default=None
         Seeds the materials and the noise.
     noise : float, default=0.0
-        Relative noise on the forces.
+        Relative noise on the forces, in [0, 1] (as in
+        :func:`simulate_small_punch`).
     rig : dict or None, default=None
         What a test rig adds to each recorded curve, as ranges from which
         one level per curve is drawn uniformly:
         ``{"noise": (0.01, 0.03), "displacement_offset": (-0.02, 0.02),
         "compliance": (0.0, 1e-5)}`` (relative load-cell noise, zero-point
         error in mm, machine compliance in mm/N; any subset, a single value
-        for a fixed level). Applied with :func:`perturb_small_punch`; the
-        drawn levels are added to ``params`` as ``rig_noise``, … . Training
-        on such curves makes a model robust to them; the targets stay exact.
+        for a fixed level; finite, low ≤ high). Applied with
+        :func:`perturb_small_punch`, whose limits every drawn level must
+        meet: noise in [0, 1]; ``|displacement_offset|`` ≤ 2.25 mm (1 mm
+        for ``"en10371"``), half the grid's span; compliance ≥ 0, and its
+        deflection at a curve's maximum force ≤ that half span too (a
+        ``ValueError`` names ``rig``, the level and the curve). The drawn
+        levels are added to ``params`` as ``rig_noise``, … . Training on
+        such curves makes a model robust to them; the targets stay exact.
     strength_coefficient_range : tuple, default=(135.2, 2609.4)
-        MPa, > 0. With the hardening exponent, each drawn material's flow
-        stress at a plastic strain of 1 must stay ≤ 7000 MPa.
+        MPa, > 0; every drawn ``K`` must be ≥ 1e-3 MPa. With the hardening
+        exponent, each drawn material's flow stress at a plastic strain of
+        1 must stay ≤ 7000 MPa.
     hardening_exponent_range : tuple, default=(0.068, 0.4046)
         Within [0, 1].
     thickness_range : tuple, optional
@@ -412,7 +515,7 @@ def make_small_punch_test(
         (0.4, 0.6) for ``"en10371"`` (±20 % around its 0.5 mm disc). Must
         lie within (0, 7.48] mm (paper) or (0, 1.489] mm (EN 10371), the
         thickest discs the model can push through the default displacement
-        grid.
+        grid; every drawn thickness must be ≥ 1e-4 mm.
     law, geometry : str
         As in :func:`simulate_small_punch`.
     constants : SimulatorConstants, optional
@@ -422,7 +525,8 @@ def make_small_punch_test(
     Returns
     -------
     Bunch
-        ``data``: forces (n_samples, 181) in N (161 for ``"en10371"``);
+        ``data``: forces (n_samples, 181) in N (161 for ``"en10371"``),
+        finite, none zero everywhere;
         ``target``: true stresses (n_samples, 35) in MPa; ``displacement``
         and ``strain``: the two grids; ``params``: DataFrame with ``yield_stress``,
         ``strength_coefficient``, ``hardening_exponent``, ``thickness``;
@@ -431,8 +535,11 @@ def make_small_punch_test(
     Raises
     ------
     ValueError
-        For a range outside its valid limits (naming the range), or a drawn
-        material outside them (naming the parameter and the sample).
+        For a range that is not a finite (low, high) pair or lies outside
+        its valid limits (naming the range), a drawn material outside them
+        (naming the parameter and the sample), or a drawn rig level outside
+        the limits of :func:`perturb_small_punch` (naming ``rig``, the level
+        and the curve).
 
     Examples
     --------
@@ -449,28 +556,26 @@ def make_small_punch_test(
     if isinstance(n_samples, bool) or not (isinstance(n_samples, (int, np.integer)) and n_samples >= 1):
         raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
     constants = _check_constants(constants)
-    if geometry not in GEOMETRIES:
-        raise ValueError(f"geometry must be one of {tuple(GEOMETRIES)}, got {geometry!r}.")
+    _choice("geometry", geometry, GEOMETRIES)
     geo = GEOMETRIES[geometry]
     if thickness_range is None:
         thickness_range = DEFAULT_THICKNESS[geometry]
     t_max = max_thickness(geo, geo.displacement[1])
-    for name, (lo, hi), valid, within in (
+    for name, bounds, valid, within in (
         ("strength_coefficient_range", strength_coefficient_range, "(0, inf) MPa", lambda lo, hi: lo > 0),
         ("hardening_exponent_range", hardening_exponent_range, f"[0, {MAX_HARDENING_EXPONENT:g}]",
          lambda lo, hi: lo >= 0 and hi <= MAX_HARDENING_EXPONENT),
         ("thickness_range", thickness_range, f"(0, {_floor(t_max):.6g}] mm for geometry {geometry!r}",
          lambda lo, hi: lo > 0 and hi <= t_max),
     ):
-        if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
-            raise ValueError(f"{name} must be (low, high) with low <= high, got {(lo, hi)!r}.")
+        lo, hi = _pair(name, bounds)
         if not within(lo, hi):
             raise ValueError(f"{name} must lie within {valid}, got {(lo, hi)!r}.")
     rng = check_random_state(random_state)
-    log_k = np.log(np.asarray(strength_coefficient_range, dtype=float))
+    log_k = np.log(_pair("strength_coefficient_range", strength_coefficient_range))
     K = np.exp(rng.uniform(log_k[0], log_k[1], n_samples))
-    n = rng.uniform(*hardening_exponent_range, n_samples)
-    t = rng.uniform(*thickness_range, n_samples)
+    n = rng.uniform(*_pair("hardening_exponent_range", hardening_exponent_range), n_samples)
+    t = rng.uniform(*_pair("thickness_range", thickness_range), n_samples)
     rig_levels = _rig_levels(rig, n_samples, rng)
     sim = simulate_small_punch(
         hardening_exponent=n, thickness=t, strength_coefficient=K, law=law, geometry=geometry,
@@ -480,7 +585,10 @@ def make_small_punch_test(
     if rig_levels:
         from ._rig import perturb_small_punch
 
-        force = perturb_small_punch(force, sim.displacement, random_state=rng, **rig_levels)
+        try:
+            force = perturb_small_punch(force, sim.displacement, random_state=rng, **rig_levels)
+        except ValueError as error:  # the drawn level of one curve; say that it came from rig
+            raise ValueError(f"rig={rig!r}: {error}") from None
     params = pd.DataFrame({
         "yield_stress": sim.yield_stress,
         "strength_coefficient": sim.strength_coefficient,
@@ -503,17 +611,15 @@ RIG_EFFECTS = ("noise", "displacement_offset", "compliance")
 
 
 def _rig_levels(rig, n_samples, rng):
-    """Per-curve levels of each rig effect, drawn uniformly from the ranges in ``rig``."""
+    """Per-curve levels of each rig effect, drawn uniformly from the ranges in ``rig``.
+
+    Only the form is checked here; :func:`perturb_small_punch` checks the drawn levels.
+    """
     if rig is None:
         return {}
     if not isinstance(rig, dict) or not set(rig) <= set(RIG_EFFECTS):
         raise ValueError(f"rig must be None or a dict with keys among {RIG_EFFECTS}, got {rig!r}.")
-    levels = {}
-    for name in RIG_EFFECTS:
-        if name not in rig:
-            continue
-        low, high = (float(v) for v in np.broadcast_to(np.asarray(rig[name], dtype=float), (2,)))
-        if not (np.isfinite(low) and np.isfinite(high) and low <= high):
-            raise ValueError(f"rig[{name!r}] must be a value or a (low, high) range, got {rig[name]!r}.")
-        levels[name] = rng.uniform(low, high, n_samples)
-    return levels
+    return {
+        name: rng.uniform(*_pair(f"rig[{name!r}]", rig[name], single=True), n_samples)
+        for name in RIG_EFFECTS if name in rig
+    }

@@ -10,10 +10,15 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from .._validation import check_feature_names
 from ..datasets._small_punch import (
     DEFAULT_STRAIN,
     IDEAL_STRENGTH_FRACTION,
     MAX_ELASTIC_MODULUS,
+    MAX_PRESTRAIN,
+    MIN_ELASTIC_MODULUS,
+    MIN_STRENGTH,
+    MIN_THICKNESS,
     simulate_small_punch,
 )
 from ..datasets._small_punch_mechanics import GEOMETRIES, LAWS, SimulatorConstants, flow_stress, max_thickness
@@ -34,6 +39,9 @@ _CHUNK = 4096
 _DAMPING = (1e-3, 4.0, 1.0 / 3.0, 1e10)
 # A fit whose NRMSE is below this is exact to rounding; it stops there.
 _EXACT = 1e-10
+# A curve whose maximum force is this factor above (or below) every maximum the
+# simulator reaches within the bounds cannot be fitted: wrong units, most likely.
+_OUT_OF_REACH = 10.0
 _NAMES_SHOWN = 10
 
 
@@ -95,10 +103,11 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
         Flow law whose ``K`` and ``n`` are fitted:
         ``σ = K max(εp, 0.01)^n`` or ``σ = K (prestrain + εp)^n``.
     prestrain : float, default=0.002
-        ``ε₀`` of the Swift law.
+        ``ε₀`` of the Swift law, in [0, 1].
     elastic_modulus, poisson_ratio : float, default=70,000 MPa and 0.35
         Elastic constants of the material, known (not fitted), as in the
-        paper's finite-element model.
+        paper's finite-element model; ``1 ≤ E ≤ 1.2e6`` MPa and
+        ``-1 < ν < 0.5``, the simulator's limits.
     constants : SimulatorConstants, default=None
         The simulator's fitted constants
         (:class:`~skmat.datasets.SimulatorConstants`), passed to
@@ -106,7 +115,8 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
         (``DEFAULT_CONSTANTS``). Curves simulated with other constants are
         fitted exactly only with those.
     strength_coefficient_bounds : tuple of float, default=(20.0, 7000.0)
-        Range (MPa) searched for ``K``, ``0 < low < high``. The upper end is
+        Range (MPa) searched for ``K``, ``1e-3 ≤ low < high`` (the
+        simulator's lower limit). The upper end is
         lowered to ``elastic_modulus / 10`` (divided by ``(1 +
         prestrain)^n`` for the Swift law) where it is higher: the
         simulator's ideal-strength limit.
@@ -138,14 +148,20 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
         What a failed fit does: ``"warn"`` issues one ``UserWarning`` naming
         the curves and still returns their best fits (flagged ``fit_ok =
         False`` by :meth:`fit_parameters`); ``"raise"`` raises a
-        ``ValueError`` naming them. Never NaN.
+        ``ValueError`` naming them. Never NaN. Curves whose maximum force
+        lies more than 10 times above or below every maximum the simulator
+        reaches within the bounds (for their thickness) are not fitted at
+        all: a ``ValueError`` names them whatever ``on_fail`` says (forces
+        in mN or kN instead of N, most likely).
 
     Attributes
     ----------
     n_features_in_ : int
         Columns of ``X``: force points plus condition columns.
     feature_names_in_ : ndarray of str
-        Column names, when fitted on a DataFrame.
+        Column names, when fitted on a DataFrame with string column names;
+        ``predict`` and ``fit_parameters`` then check them as scikit-learn
+        does. A dict input has none.
     sequence_length_ : int
         Force points per curve (``len(displacement_)``).
     n_conditions_ : int
@@ -307,6 +323,14 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
             True stress (MPa) at ``strain_``. With a 1-D ``y`` at fit (one
             strain point), shape (n,).
 
+        Raises
+        ------
+        ValueError
+            For invalid input (naming the curve), for curves whose maximum
+            force lies far outside what the simulator reaches within the
+            bounds (naming the curves: wrong units, most likely), and, with
+            ``on_fail="raise"``, for curves whose fit failed.
+
         Warns
         -----
         UserWarning
@@ -376,8 +400,8 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
             value = getattr(self, param)
             if not _is_number(value) or not value > 0:
                 raise ValueError(f"{param} must be a number > 0, got {value!r}.")
-        if not _is_number(self.prestrain) or not self.prestrain >= 0:
-            raise ValueError(f"prestrain must be a number >= 0, got {self.prestrain!r}.")
+        if not _is_number(self.prestrain) or not 0 <= self.prestrain <= MAX_PRESTRAIN:
+            raise ValueError(f"prestrain must be a number in [0, {MAX_PRESTRAIN:g}], got {self.prestrain!r}.")
         if self.thickness is not None:
             if not _is_number(self.thickness) or not self.thickness > 0:
                 raise ValueError(f"thickness must be None or a number > 0 (mm), got {self.thickness!r}.")
@@ -389,18 +413,20 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
                 )
         k_low, k_high = _bounds("strength_coefficient_bounds", self.strength_coefficient_bounds)
         n_low, n_high = _bounds("hardening_exponent_bounds", self.hardening_exponent_bounds)
-        if not k_low > 0:
+        if not k_low >= MIN_STRENGTH:
             raise ValueError(
-                f"strength_coefficient_bounds must lie above 0 MPa, got {self.strength_coefficient_bounds!r}."
+                f"strength_coefficient_bounds must start at {MIN_STRENGTH:g} MPa or above (the simulator's lower "
+                f"limit), got {self.strength_coefficient_bounds!r}."
             )
         if not (n_low >= 0 and n_high <= 1):
             raise ValueError(
                 f"hardening_exponent_bounds must lie within [0, 1], got {self.hardening_exponent_bounds!r}."
             )
         E, nu = self.elastic_modulus, self.poisson_ratio
-        if not (_is_number(E) and 0 < E <= MAX_ELASTIC_MODULUS and _is_number(nu) and -1 < nu < 0.5):
-            raise ValueError(f"Need 0 < elastic_modulus <= {MAX_ELASTIC_MODULUS:g} MPa and -1 < poisson_ratio < 0.5, "
-                             f"got {E!r}, {nu!r}.")
+        if not (_is_number(E) and MIN_ELASTIC_MODULUS <= E <= MAX_ELASTIC_MODULUS and _is_number(nu)
+                and -1 < nu < 0.5):
+            raise ValueError(f"Need {MIN_ELASTIC_MODULUS:g} <= elastic_modulus <= {MAX_ELASTIC_MODULUS:g} MPa and "
+                             f"-1 < poisson_ratio < 0.5, got {E!r}, {nu!r}.")
         # The simulator's ideal-strength limit on the flow stress at plastic strain 1.
         cap = IDEAL_STRENGTH_FRACTION * E / float(flow_stress(1.0, 1.0, n_high, self.law, self.prestrain))
         if not k_low < cap:
@@ -415,6 +441,7 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
         name = type(self).__name__
         m = self.sequence_length_
         if isinstance(X, Mapping):
+            check_feature_names(self, X, reset=reset)  # a dict has none: drops stale names at fit
             forces, conditions = self._read_dict(X)
             k = conditions.shape[1]
             if reset:
@@ -504,13 +531,13 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
             raise ValueError(f"Curve {int(np.flatnonzero(flat)[0])} is zero everywhere: there is nothing to fit.")
         geo = GEOMETRIES[self.geometry]
         t_max = max_thickness(geo, self.displacement_[-1])
-        bad = ~(thickness > 0) | (thickness > t_max)
+        bad = ~(thickness >= MIN_THICKNESS) | (thickness > t_max)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise ValueError(
                 f"The thickness of curve {i} is {thickness[i]:g} mm; the simulator represents discs of "
-                f"(0, {t_max:.4g}] mm in geometry {self.geometry!r} with displacements up to "
-                f"{self.displacement_[-1]:g} mm."
+                f"(0, {t_max:.4g}] mm, at least {MIN_THICKNESS:g} mm thick, in geometry {self.geometry!r} with "
+                f"displacements up to {self.displacement_[-1]:g} mm."
             )
         clearance = geo.clamp_radius - geo.punch_radius
         low, high = (ratio * clearance for ratio in _CALIBRATED_RATIO)
@@ -551,6 +578,7 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
         lower = np.array([np.log(k_range[0]), n_range[0]])
         upper = np.array([np.log(k_range[1]), n_range[1]])
 
+        self._check_reach(scale, thickness, lower, upper)
         starts = self._starts(target, scale, thickness, lower, upper)  # (n, S, 2), best first
         best = None
         todo = np.arange(len(forces))
@@ -589,6 +617,27 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
             "at_bound": _at_bound(params, lower, upper),
             "fit_ok": fit_ok,
         }
+
+    def _check_reach(self, peak, thickness, lower, upper):
+        """ValueError naming the curves whose maximum force no material within the bounds comes near.
+
+        The simulated maximum force rises with ``K`` and changes by less than
+        2x with ``n``; the four corners of the bounds bracket it.
+        """
+        corners = np.array([[lower[0], lower[1]], [lower[0], upper[1]], [upper[0], lower[1]], [upper[0], upper[1]]])
+        reached = self._forces(np.tile(corners, (len(peak), 1)), np.repeat(thickness, 4)).max(axis=1)
+        low, high = reached.reshape(-1, 4).min(axis=1), reached.reshape(-1, 4).max(axis=1)
+        far = np.flatnonzero((peak > _OUT_OF_REACH * high) | (peak < low / _OUT_OF_REACH))
+        if len(far):
+            i = far[0]
+            raise ValueError(
+                f"{type(self).__name__} cannot fit curves {_list(far)}: their maximum forces "
+                f"{_list(peak[far], '{:.3g}')} N lie far outside the maximum forces the simulator can reach for "
+                f"their thickness with K in [{np.exp(lower[0]):g}, {np.exp(upper[0]):.6g}] MPa and n in "
+                f"[{lower[1]:g}, {upper[1]:g}] ({low[i]:.3g}-{high[i]:.3g} N for curve {i}, {thickness[i]:g} mm "
+                f"thick; more than {_OUT_OF_REACH:g} times above or below). Wrong units? The forces must be in N "
+                "(not mN or kN), the thickness in mm."
+            )
 
     def _starts(self, target, scale, thickness, lower, upper):
         """Starting ``(log K, n)`` per curve, ``(n, n_starts, 2)``, ordered by their (proxy) misfit.
