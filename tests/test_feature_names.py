@@ -42,6 +42,14 @@ FLAT = RNG.random((16, 16))  # under 20 rows: no collapse check on these one-epo
 FLAT_COLUMNS = [f"cell_{j}" for j in range(16)]
 
 
+
+def reloaded_pipeline(model):
+    """``model`` after a round trip through save_pipeline / load_pipeline."""
+    buffer = io.BytesIO()
+    save_pipeline(model, buffer)
+    buffer.seek(0)
+    return load_pipeline(buffer)
+
 def frame(values, prefix):
     return pd.DataFrame(values, columns=[f"{prefix}{j}" for j in range(np.shape(values)[1])])
 
@@ -97,10 +105,7 @@ def test_encoder_names_survive_a_pipeline_file():
     model = make_pipeline(PeriodicTableEncoder(output="flat"),
                           PTRCNNRegressor(max_epochs=1, module__n_filters=2, module__hidden_units=4,
                                           verbose=0, random_state=0)).fit(X, y)
-    buffer = io.BytesIO()
-    save_pipeline(model, buffer)
-    buffer.seek(0)
-    restored = load_pipeline(buffer)
+    restored = reloaded_pipeline(model)
     assert_names_kept(model[0], restored[0])
     np.testing.assert_array_equal(no_warning(restored.predict, X), model.predict(X))
     with pytest.raises(ValueError, match=MISMATCH):
@@ -215,10 +220,7 @@ def test_gaf_pipeline_file_keeps_the_encoder_names(spt):
                                               module__conv2d_channels=2, verbose=0, random_state=0))
     model.fit(X, spt.target)
     assert not hasattr(model[-1], "feature_names_in_")  # it reads the encoder's dict
-    buffer = io.BytesIO()
-    save_pipeline(model, buffer)
-    buffer.seek(0)
-    restored = load_pipeline(buffer)
+    restored = reloaded_pipeline(model)
     assert_names_kept(model[0], restored[0])
     np.testing.assert_array_equal(no_warning(restored.predict, X), model.predict(X))
     with pytest.raises(ValueError, match=MISMATCH):
