@@ -6,6 +6,7 @@ import math
 import re
 import string
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -418,7 +419,8 @@ def test_parse_formulas_is_parse_formula_row_by_row(column):
     assert values.tolist() == pytest.approx(expected_values, rel=1e-12)
 
 
-_ALLOWED = set(string.ascii_letters + string.digits + ".()[]")
+# The adduct separators are syntax too: "Fe2*O3" is the valid adduct Fe2 + O3.
+_ALLOWED = set(string.ascii_letters + string.digits + ".()[]" + "\u00b7*\u2022\u22c5")
 forbidden_characters = st.characters(codec="utf-8").filter(
     lambda c: c not in _ALLOWED and not c.isspace()
 )
@@ -464,3 +466,336 @@ def test_lowercase_initial_token_is_rejected(composition, data):
 def test_amounts_are_positive_and_finite(composition, style):
     for value in parse_formula(render(composition, style)).values():
         assert value > 0 and math.isfinite(value)
+
+
+# --------------------------------------------------------------------------
+# Hydrates and adducts
+# --------------------------------------------------------------------------
+
+SEPARATORS = ["\u00b7", "*", "\u2022", "\u22c5"]
+SEPARATOR_IDS = ["middle-dot", "asterisk", "bullet", "dot-operator"]
+
+ADDUCTS = [
+    ("CuSO4{}5H2O", {"Cu": 1, "S": 1, "O": 9, "H": 10}),
+    ("CaSO4{}0.5H2O", {"Ca": 1, "S": 1, "O": 4.5, "H": 1}),
+    ("CaSO4{}.5H2O", {"Ca": 1, "S": 1, "O": 4.5, "H": 1}),
+    ("Na2CO3{}H2O", {"Na": 2, "C": 1, "O": 4, "H": 2}),
+    ("3CaO{}Al2O3", {"Ca": 3, "O": 6, "Al": 2}),
+    ("Al2O3{}2SiO2{}2H2O", {"Al": 2, "O": 9, "Si": 2, "H": 4}),
+    ("KCl{}MgCl2{}6H2O", {"K": 1, "Cl": 3, "Mg": 1, "H": 12, "O": 6}),
+    ("[Cu(H2O)4]SO4{}H2O", {"Cu": 1, "H": 10, "O": 9, "S": 1}),
+    ("Al2(SO4)3{}18H2O", {"Al": 2, "S": 3, "O": 30, "H": 36}),
+    ("CuSO4 {} 5 H2O", {"Cu": 1, "S": 1, "O": 9, "H": 10}),
+    ("Na0.35CoO2{}1.3H2O", {"Na": 0.35, "Co": 1, "O": 3.3, "H": 2.6}),
+]
+
+
+@pytest.mark.parametrize("separator", SEPARATORS, ids=SEPARATOR_IDS)
+@pytest.mark.parametrize("template, expected", ADDUCTS)
+def test_adduct_with_each_separator(template, expected, separator):
+    formula = template.replace("{}", separator)
+    result = parse_formula(formula)
+    assert result == pytest.approx(expected, rel=1e-12)
+    assert list(result) == list(expected), "elements in order of first appearance"
+    # The column parser agrees, between formulas that take the fast path.
+    rows, z, values = parse_formulas(["Co2MnSi", formula, "NaCl"])
+    assert rows.tolist() == [0, 0, 0] + [1] * len(expected) + [2, 2]
+    assert z.tolist()[3:-2] == [Z_OF[s] for s in expected]
+    assert values.tolist()[3:-2] == list(result.values())
+
+
+def test_hydrate_amounts_are_exact():
+    assert parse_formula("CuSO4\u00b75H2O") == {"Cu": 1.0, "S": 1.0, "O": 9.0, "H": 10.0}
+    assert parse_formula("CaSO4*0.5H2O") == {"Ca": 1.0, "S": 1.0, "O": 4.5, "H": 1.0}
+    assert parse_formula("Na2CO3\u2022H2O") == {"Na": 2.0, "C": 1.0, "O": 4.0, "H": 2.0}
+
+
+@pytest.mark.parametrize(
+    "dotted, explicit",
+    [
+        ("CuSO4.5H2O", "CuSO4\u00b75H2O"),
+        ("CaSO4.0.5H2O", "CaSO4\u00b70.5H2O"),
+        ("Na2CO3.H2O", "Na2CO3\u00b7H2O"),
+        ("NaCl.2H2O", "NaCl\u00b72H2O"),
+        ("Fe(OH)3.H2O", "Fe(OH)3\u00b7H2O"),
+        ("Fe(OH)2.5H2O", "Fe(OH)2\u00b75H2O"),
+        ("MgSO4.7H2O", "MgSO4\u00b77H2O"),
+        ("Na2SO4.10H2O", "Na2SO4\u00b710H2O"),
+        ("Al2(SO4)3.18H2O", "Al2(SO4)3\u00b718H2O"),
+        ("CuSO4.4NH3", "CuSO4\u00b74NH3"),
+        ("MgCl2.6NH3", "MgCl2\u00b76NH3"),  # no repeated element: flat, but no fast path
+        ("Na2CO3.1.5H2O2", "Na2CO3\u00b71.5H2O2"),
+        ("Na0.35CoO2.1.3H2O", "Na0.35CoO2\u00b71.3H2O"),
+        ("3CaO.Al2O3", "3CaO\u00b7Al2O3"),
+        ("CaCO3.MgCO3", "CaCO3\u00b7MgCO3"),
+        ("CuSO4.5H2O.NH3", "CuSO4\u00b75H2O\u00b7NH3"),
+        ("CuSO4. 5H2O", "CuSO4\u00b75H2O"),
+        ("Fe2. O3", "Fe2O3"),
+    ],
+)
+def test_conventional_dot_is_an_adduct_separator(dotted, explicit):
+    assert parse_formula(dotted) == parse_formula(explicit)
+    assert as_lists(parse_formulas(["Fe2O3", dotted])) == as_lists(
+        parse_formulas(["Fe2O3", explicit])
+    )
+
+
+def test_copper_sulfate_pentahydrate_is_no_longer_read_as_a_decimal():
+    # The decimal reading gave O 5.5 and H 2 (and pymatgen still does).
+    assert parse_formula("CuSO4.5H2O") == {"Cu": 1.0, "S": 1.0, "O": 9.0, "H": 10.0}
+
+
+@pytest.mark.parametrize(
+    "formula, expected",
+    [
+        ("Fe0.5Ni0.5", {"Fe": 0.5, "Ni": 0.5}),
+        ("Bi2Te2.7Se0.3", {"Bi": 2, "Te": 2.7, "Se": 0.3}),
+        ("Cu1.5Se", {"Cu": 1.5, "Se": 1}),  # a one-element unit
+        ("Li0.5Ni0.5O", {"Li": 0.5, "Ni": 0.5, "O": 1}),  # a zero count ends no unit
+        ("Ba0.5Sr0.5TiO3", {"Ba": 0.5, "Sr": 0.5, "Ti": 1, "O": 3}),
+        ("Fe2O3.5", {"Fe": 2, "O": 3.5}),  # nothing after the would-be multiplier
+        ("Fe1.5Co2Ni3", {"Fe": 1.5, "Co": 2, "Ni": 3}),  # no element shared
+        ("Fe1.25Ni", {"Fe": 1.25, "Ni": 1}),  # three digits make no multiplier
+        ("Fe1.500Ni2Fe3", {"Fe": 4.5, "Ni": 2}),
+        ("Fe2.05NiFe", {"Fe": 3.05, "Ni": 1}),  # a leading zero makes no multiplier
+        ("Fe0.5H2O", {"Fe": 0.5, "H": 2, "O": 1}),
+        ("Fe1.125H2O", {"Fe": 1.125, "H": 2, "O": 1}),
+        ("(Fe2.5Ni)2O", {"Fe": 5, "Ni": 2, "O": 1}),  # inside a group
+        ("Al2O3.2 SiO2", {"Al": 2, "O": 5.2, "Si": 1}),  # spelled as a decimal
+        ("Fe5.", {"Fe": 5}),
+        ("Fe.5Ni.5", {"Fe": 0.5, "Ni": 0.5}),
+        ("Fe1.5 Ni2O", {"Fe": 1.5, "Ni": 2, "O": 1}),
+        # From the Matbench sets: units of integer counts, no element shared.
+        ("Ba1.88Ta15O32", {"Ba": 1.88, "Ta": 15, "O": 32}),
+        ("Zr1.86Cu1S4", {"Zr": 1.86, "Cu": 1, "S": 4}),
+        ("La5Cu6.33S7O4", {"La": 5, "Cu": 6.33, "S": 7, "O": 4}),
+        ("Cd1Hg6.5As4Cl6", {"Cd": 1, "Hg": 6.5, "As": 4, "Cl": 6}),
+        ("Cs6.4Na1.6Ga8Ge38", {"Cs": 6.4, "Na": 1.6, "Ga": 8, "Ge": 38}),
+    ],
+)
+def test_decimals_stay_decimals(formula, expected):
+    result = parse_formula(formula)
+    assert result == pytest.approx(expected, rel=1e-12)
+    assert list(result) == list(expected)
+    rows, z, values = parse_formulas(["NaCl", formula])
+    assert z.tolist()[2:] == [Z_OF[s] for s in expected]
+    assert values.tolist()[2:] == list(result.values())
+
+
+def _decimal_reading(formula):
+    """Every '.' a decimal point: the reading of the parser before adducts."""
+    amounts = {}
+    for symbol, amount in re.findall(r"([A-Z][a-z]?)([0-9.]*)", formula):
+        amounts[symbol] = amounts.get(symbol, 0.0) + (float(amount) if amount else 1.0)
+    return amounts
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["matbench_expt_gap", "matbench_expt_is_metal", "matbench_glass", "matbench_steels"],
+)
+def test_no_bundled_formula_changes_meaning(name):
+    # The bundled sets with a '.' in their formulas (OQMD and Materials
+    # Project have none). Every one is a flat decimal formula and must keep
+    # its decimal reading: none is an adduct, none is ambiguous.
+    import skmat
+
+    path = Path(skmat.__file__).parent / "_data" / f"{name}.csv.gz"
+    formulas = pd.read_csv(path, keep_default_na=False)["formula"].tolist()
+    dotted = [f for f in formulas if "." in f]
+    assert dotted
+    assert not [f for f in formulas if set(f) & set(SEPARATORS)]
+    for formula in dotted:
+        assert re.fullmatch(r"(?:[A-Z][a-z]?[0-9.]*)+", formula), formula
+        assert parse_formula(formula) == _decimal_reading(formula), formula
+    rows, z, values = parse_formulas(formulas)
+    expected = [v for f in formulas for v in parse_formula(f).values()]
+    assert values.tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "formula, adduct, decimal, decimal_meaning",
+    [
+        ("Al2O3.2SiO2", "Al2O3\u00b72SiO2", "Al2O3.2 SiO2", "Al2O3.2 SiO2"),
+        ("KCl.2MgCl2", "KCl\u00b72MgCl2", "KCl.2 MgCl2", "KCl.2 MgCl2"),
+        ("Fe2O3.3FeO", "Fe2O3\u00b73FeO", "Fe2O3.3 FeO", "Fe2O3.3 FeO"),
+        # The second '.' is a hydrate's either way.
+        ("Al2O3.2SiO2.2H2O", "Al2O3\u00b72SiO2.2H2O", "Al2O3.2 SiO2.2H2O",
+         "Al2O3.2 SiO2\u00b72H2O"),
+    ],
+)
+def test_ambiguous_dot_is_an_error_showing_both_spellings(formula, adduct, decimal,
+                                                          decimal_meaning):
+    with pytest.raises(FormulaError) as excinfo:
+        parse_formula(formula)
+    message = str(excinfo.value)
+    assert message.startswith("Ambiguous '.'"), message
+    assert repr(formula) in message and "row" not in message
+    assert repr(adduct) in message and repr(decimal) in message
+    # Both suggested spellings parse, to the two different readings.
+    as_adduct, as_decimal = parse_formula(adduct), parse_formula(decimal)
+    assert as_adduct != as_decimal
+    assert as_decimal == parse_formula(decimal_meaning)
+    with pytest.raises(ValueError, match=rf"{re.escape(repr(formula))} at row 2\b"):
+        parse_formulas(["NaCl", "CuSO4.5H2O", formula, "Fe"])
+
+
+def test_ambiguous_decimal_multiplier_shows_both_readings():
+    with pytest.raises(FormulaError) as excinfo:
+        parse_formula("Fe2.5.3Ni2O")
+    message = str(excinfo.value)
+    assert "Ambiguous '.'" in message and "'Fe2.5.3Ni2O'" in message
+    for spelling in ("Fe2\u00b75.3Ni2O", "Fe2.5\u00b73Ni2O"):
+        assert repr(spelling) in message
+        parse_formula(spelling)
+    with pytest.raises(ValueError, match=r"'Fe2\.5\.3Ni2O' at row 1\b"):
+        parse_formulas(["NaCl", "Fe2.5.3Ni2O"])
+
+
+BAD_ADDUCTS = [
+    pytest.param("(CuSO4\u00b75H2O)2", id="separator-in-group"),
+    pytest.param("Fe(O*H)2", id="asterisk-in-group"),
+    pytest.param("(Fe2.O)", id="unit-dot-in-group"),
+    pytest.param("CuSO4\u00b7", id="trailing-separator"),
+    pytest.param("\u00b7H2O", id="leading-separator"),
+    pytest.param("CuSO4\u00b7\u00b7H2O", id="double-separator"),
+    pytest.param("CuSO4\u00b75", id="multiplier-without-unit"),
+    pytest.param("CuSO4\u00b70H2O", id="zero-multiplier"),
+    pytest.param("CuSO4\u00b75Xx", id="unknown-symbol-in-unit"),
+    pytest.param("CuSO4\u00b75h2o", id="lowercase-unit"),
+    pytest.param("CuSO4\u00b7-5H2O", id="negative-multiplier"),
+    pytest.param("CuSO4.H2O.", id="conventional-dot-then-trailing-dot"),
+    pytest.param(".H2O", id="dot-first"),
+    pytest.param("CuSO4.0.0H2O", id="zero-decimal-multiplier"),
+    pytest.param("Al2O3.2SiO2", id="ambiguous"),
+]
+
+
+@pytest.mark.parametrize("formula", BAD_ADDUCTS)
+def test_bad_adducts_are_rejected(formula):
+    with pytest.raises(FormulaError) as excinfo:
+        parse_formula(formula)
+    assert repr(formula) in str(excinfo.value)
+    with pytest.raises(ValueError, match=rf"{re.escape(repr(formula))} at row 1\b"):
+        parse_formulas(["CuSO4.5H2O", formula, "NaCl"])
+
+
+@PROPERTY
+@given(
+    units=st.lists(
+        st.tuples(compositions, st.sampled_from(STYLES), st.one_of(st.just(("", 1.0)), amounts)),
+        min_size=2,
+        max_size=4,
+    ),
+    separator=st.sampled_from(SEPARATORS),
+    spaced=st.booleans(),
+)
+def test_adduct_is_the_sum_of_its_units(units, separator, spaced):
+    joint = f" {separator} " if spaced else separator
+    formula = joint.join(text + render(c, style) for c, style, (text, _) in units)
+    expected = {}
+    for composition, _, (_, factor) in units:
+        for symbol, (_, value) in composition.items():
+            expected[symbol] = expected.get(symbol, 0.0) + value * factor
+    result = parse_formula(formula)
+    assert list(result) == list(expected)
+    assert result == pytest.approx(expected, rel=1e-9)
+    rows, z, values = parse_formulas(["NaCl", formula])
+    assert values.tolist()[2:] == list(result.values())
+
+
+# --------------------------------------------------------------------------
+# Amounts beyond float32
+# --------------------------------------------------------------------------
+
+F32_MAX = float(np.finfo(np.float32).max)
+F32_TINY = float(np.finfo(np.float32).tiny)
+
+BEYOND_FLOAT32 = [
+    pytest.param("Fe" + "9" * 40, id="40-digit-count"),
+    pytest.param("Fe1" + "0" * 39, id="1e39"),
+    pytest.param("Fe2O4" + "0" * 38, id="count-after-other-element"),
+    pytest.param("Fe 1" + "0" * 39, id="spaced-40-digit-count"),
+    pytest.param("Fe" + "9" * 40 + ".5", id="decimal-40-digit-count"),
+    pytest.param("(Fe" + "9" * 20 + ")" + "9" * 20, id="group-product"),
+    pytest.param("Fe2[(O1" + "0" * 13 + ")1" + "0" * 13 + "]1" + "0" * 13,
+                 id="nested-product"),
+    pytest.param("CuSO4\u00b72" + "0" * 38 + "H2O", id="adduct-multiplier-product"),
+    pytest.param("CuSO4.5H2O*" + "9" * 39 + "H2O", id="adduct-multiplier-on-hydrate"),
+    pytest.param("1" + "0" * 39 + "Fe\u00b7O", id="first-unit-multiplier"),
+    pytest.param("Fe2" + "0" * 38 + "OFe2" + "0" * 38, id="sum-of-repeats"),
+    pytest.param("Fe" + "9" * 400, id="non-finite-count"),
+    pytest.param("(Fe" + "9" * 300 + ")" + "9" * 300, id="non-finite-product"),
+    pytest.param("Fe0." + "0" * 40 + "1", id="below-float32-tiny"),
+    pytest.param("(Fe0." + "0" * 20 + "1)0." + "0" * 20 + "1", id="product-below-float32-tiny"),
+]
+
+
+@pytest.mark.parametrize("formula", BEYOND_FLOAT32)
+def test_amounts_beyond_float32_are_errors(formula):
+    with pytest.raises(FormulaError) as excinfo:
+        parse_formula(formula)
+    message = str(excinfo.value)
+    assert repr(formula) in message and "float32" in message, message
+    assert "row" not in message
+    where = rf"float32.* in formula {re.escape(repr(formula))} at row 2\b"
+    with pytest.raises(ValueError, match=where):
+        parse_formulas(["NaCl", "Fe2O3", formula, "Co2MnSi"])
+
+
+def test_float32_range_limits_are_accepted():
+    largest = str(int(F32_MAX))  # 340282346638528859811704183484516925440
+    assert parse_formula("Fe" + largest) == {"Fe": F32_MAX}
+    assert parse_formula("(Fe" + largest[:20] + ")1" + "0" * (len(largest) - 20)) == pytest.approx(
+        {"Fe": F32_MAX}
+    )
+    assert parse_formulas(["Fe" + largest])[2].tolist() == [F32_MAX]
+    smallest = format(Decimal(F32_TINY), "f")
+    assert parse_formula("Fe" + smallest) == {"Fe": F32_TINY}
+    assert parse_formulas(["Fe" + smallest])[2].tolist() == [F32_TINY]
+    with pytest.raises(FormulaError, match="float32"):
+        parse_formula("Fe" + largest + "0")
+    with pytest.raises(FormulaError, match="float32"):
+        parse_formulas(["Fe" + largest + "0"])
+
+
+def _encoders():
+    from skmat import MendeleevLineEncoder, PeriodicTableEncoder, RandomTableEncoder
+
+    return [
+        PeriodicTableEncoder(),
+        PeriodicTableEncoder(layout="full"),
+        RandomTableEncoder(random_state=0),
+        MendeleevLineEncoder(elements="all"),
+    ]
+
+
+@pytest.mark.parametrize("encoder", _encoders(), ids=lambda e: repr(e))
+@pytest.mark.parametrize("amounts_mode", ["count", "fraction"])
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "Fe" + "9" * 40,
+        "(Fe" + "9" * 20 + ")" + "9" * 20,
+        "FeO\u00b7" + "1" + "0" * 39 + "O",
+        "Fe" + "9" * 400,
+    ],
+    ids=["40-digit-count", "group-product", "adduct-product", "non-finite"],
+)
+def test_encoders_raise_for_amounts_beyond_float32(encoder, amounts_mode, formula):
+    from sklearn.base import clone
+
+    encoder = clone(encoder).set_params(amounts=amounts_mode).fit(["FeO"])
+    with pytest.raises(ValueError, match=rf"{re.escape(repr(formula))} at row 1\b"):
+        encoder.transform(["FeO", formula, "Co2MnSi"])
+    # Without it, every cell is finite.
+    assert np.isfinite(encoder.transform(["FeO", "Fe" + str(int(F32_MAX)), "Co2MnSi"])).all()
+
+
+def test_encoders_encode_hydrates_as_their_total_composition():
+    from skmat import PeriodicTableEncoder
+
+    encoder = PeriodicTableEncoder(layout="full").fit(["CuSO4"])
+    images = encoder.transform(["CuSO4.5H2O", "CuSO4\u00b75H2O", "CuSO4*5H2O", "CuS1O9H10"])
+    for image in images[1:]:
+        np.testing.assert_array_equal(image, images[0])
