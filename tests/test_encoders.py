@@ -22,6 +22,7 @@ from skmat import (
     element_table,
     parse_formula,
 )
+from skmat._formula import FormulaError
 from skmat.encoders import periodic_table_layout
 
 TABLE = element_table()
@@ -859,3 +860,13 @@ def test_element_subset_with_handle_unknown_ignore_warns_and_keeps_the_row():
 def test_bad_element_subset_is_an_error_at_fit(elements, match):
     with pytest.raises(ValueError, match=match):
         PeriodicTableEncoder(elements=elements).fit(["Co2MnSi"])
+
+
+@pytest.mark.parametrize("encoder_cls", [PeriodicTableEncoder, RandomTableEncoder])
+def test_amount_times_scale_beyond_float32_is_an_error_not_inf(encoder_cls):
+    big = "Fe3" + "0" * 38  # 3e38: inside float32, but not times 20
+    with pytest.raises(FormulaError, match=r"'Fe30+' at row 1 .*scale=20"):
+        encoder_cls(amounts="count", scale=20.0).fit_transform(["Fe2O3", big])
+    with pytest.raises(ValueError, match="absent_value=-1.0 .*scale=1e\\+300"):
+        encoder_cls(scale=1e300).fit_transform(["Fe2O3"])
+    assert np.isfinite(encoder_cls(amounts="count").fit_transform(["Fe2O3", big])).all()

@@ -238,13 +238,31 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
             )
             inside = ~outside
             rows, cells, amounts = rows[inside], cells[inside], amounts[inside]
-        template = np.where(layout.element_cells, self.absent_value, self.blank_value)
+        template = np.where(layout.element_cells, self.absent_value, self.blank_value) * float(self.scale)
+        scaled = amounts * float(self.scale)
+        self._check_float32(template, scaled, formulas, rows)
         out = np.empty((n, layout.n_cells), dtype=np.float32)
-        out[:] = (template * self.scale).astype(np.float32)
-        out[rows, cells] = amounts * self.scale
+        out[:] = template.astype(np.float32)
+        out[rows, cells] = scaled
         if self.output == "image":
             return out.reshape(n, 1, *layout.shape)
         return out
+
+    def _check_float32(self, template, scaled, formulas, rows):
+        """Raise instead of writing a cell value that float32 cannot hold (it would become inf)."""
+        limit = float(np.finfo(np.float32).max)
+        if np.abs(template).max(initial=0.0) > limit:
+            raise ValueError(
+                f"absent_value={self.absent_value!r} or blank_value={self.blank_value!r} times "
+                f"scale={self.scale!r} is beyond the float32 range of the image cells."
+            )
+        too_big = np.flatnonzero(np.abs(scaled) > limit)
+        if len(too_big):
+            row = int(rows[too_big[0]])
+            raise FormulaError(
+                f"Formula {formulas[row]!r} at row {row} has an amount of {scaled[too_big[0]] / self.scale:.4g}, "
+                f"which times scale={self.scale!r} is beyond the float32 range of the image cells."
+            )
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns: the element in each cell, or its position.
