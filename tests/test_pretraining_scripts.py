@@ -83,7 +83,9 @@ def test_matbench_benchmark_writes_one_row_per_fold_and_resumes(tmp_path, capsys
 def test_matbench_classification_scores_probabilities_and_hard_labels(tmp_path):
     module = load_benchmark("matbench")
     out = tmp_path / "mb.csv"
-    module.main(["--tasks", "glass", "--models", "ptr-scratch", "--folds", "1", "--samples", "20000",
+    # From the pretrained network: a from-scratch network collapses to a constant on glass folds on some
+    # CPUs (issue 22 studies why), and this test is about the scores written, not about training from scratch.
+    module.main(["--tasks", "glass", "--models", "ptr-finetuned-frozen", "--folds", "1", "--samples", "20000",
                  "--min-epochs", "1", "--out", str(out)])
     row = pd.read_csv(out, comment="#").iloc[0]
     assert row["epochs"] == 5
