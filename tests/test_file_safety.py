@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 import warnings
 from pathlib import Path
 
@@ -51,7 +52,12 @@ def resigned(payload, path):
     """Write an edited payload with a valid checksum, as an attacker who read the format would."""
     payload = dict(payload)
     payload.pop("content_sha256", None)
-    write_payload(payload, path)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))  # torch.save recurses into nested lists; loading must not
+    try:
+        write_payload(payload, path)
+    finally:
+        sys.setrecursionlimit(limit)
     return path
 
 
@@ -309,6 +315,13 @@ def test_stale_checksum_is_refused(saved, tmp_path):
         load_pipeline(path)
 
 
+def _nested(depth):
+    value = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 def _malformed(saved):
     def edited(fn):
         payload = read(saved)
@@ -326,6 +339,10 @@ def _malformed(saved):
         "unknown step kind": (edited(lambda p: p["steps"][0].__setitem__("kind", "shell")), "has kind 'shell'"),
         "repeated step name": (edited(lambda p: p["steps"][1].__setitem__("name", p["steps"][0]["name"])), "repeated"),
         "step not a dict": (edited(lambda p: p["steps"].__setitem__(0, "encode")), "not a step entry"),
+        "step is a class": (edited(lambda p: p["steps"][0].__setitem__(
+            "object", {"__class__": "sklearn.preprocessing.StandardScaler"})), "not a fitted estimator"),
+        "deeply nested": (edited(lambda p: network(p)["params"].__setitem__("lr", _nested(3000))),
+                          "not a valid PTRCNNRegressor file: RecursionError"),
         "class swapped": (edited(lambda p: network(p).__setitem__("estimator", "skmat.SPTSeq2SeqRegressor")),
                           "lacks the fitted attributes"),
         "classifier for regressor": (edited(lambda p: network(p).__setitem__("estimator", "skmat.PTRCNNClassifier")),
@@ -348,7 +365,7 @@ def _malformed(saved):
 
 @pytest.mark.parametrize("case", [
     "no steps", "steps not a list", "no steps at all", "version as text", "version zero", "newer version",
-    "unknown step kind", "repeated step name", "step not a dict", "class swapped", "classifier for regressor",
+    "unknown step kind", "repeated step name", "step not a dict", "step is a class", "deeply nested", "class swapped", "classifier for regressor",
     "NaN weight", "inf scaling", "weight not a tensor", "missing weight", "no history", "unknown parameter",
     "private attribute", "set a set",
 ])

@@ -43,19 +43,17 @@ def content_digest(content):
     False
     """
     digest = hashlib.sha256()
-    try:
-        _feed(digest, content)
-    except _Unexpected as error:
-        place = "".join(reversed(error.path)).lstrip(".") or "the top level"
-        raise ValueError(f"The file holds a {error.type_name} at {place}, which skmat never writes.") from None
+    stack = [(_VALUE, content, "")]  # walked without recursion: a deeply nested file is no stack overflow
+    while stack:
+        what, value, place = stack.pop()
+        if what is _KEY:
+            _text(digest, b"K", value)
+        else:
+            stack.extend(reversed(_feed(digest, value, place)))
     return digest.hexdigest()
 
 
-class _Unexpected(Exception):
-    def __init__(self, type_name):
-        super().__init__(type_name)
-        self.type_name = type_name
-        self.path = []  # innermost first
+_KEY, _VALUE = object(), object()
 
 
 def _text(digest, tag, text):
@@ -63,7 +61,8 @@ def _text(digest, tag, text):
     digest.update(tag + struct.pack("<Q", len(data)) + data)
 
 
-def _feed(digest, value):
+def _feed(digest, value, place):
+    """Feed a scalar or tensor, or a container's header; return the container's parts to feed next, in order."""
     if value is None:
         digest.update(b"N")
     elif isinstance(value, bool):
@@ -81,22 +80,17 @@ def _feed(digest, value):
         digest.update(flat.view(torch.uint8).numpy().tobytes())
     elif isinstance(value, (list, tuple)):
         digest.update((b"L" if isinstance(value, list) else b"U") + struct.pack("<Q", len(value)))
-        for index, item in enumerate(value):
-            try:
-                _feed(digest, item)
-            except _Unexpected as error:
-                error.path.append(f"[{index}]")
-                raise
+        return [(_VALUE, item, f"{place}[{index}]") for index, item in enumerate(value)]
     elif isinstance(value, dict):
         if not all(isinstance(key, str) for key in value):
-            raise _Unexpected("dict with keys that are not strings")
+            raise ValueError(f"The file holds a dict with keys that are not strings at {place or 'the top level'}, "
+                             "which skmat never writes.")
         digest.update(b"M" + struct.pack("<Q", len(value)))
+        parts = []
         for key in sorted(value):
-            _text(digest, b"K", key)
-            try:
-                _feed(digest, value[key])
-            except _Unexpected as error:
-                error.path.append(f".{key}")
-                raise
+            parts += [(_KEY, key, place), (_VALUE, value[key], f"{place}.{key}" if place else key)]
+        return parts
     else:
-        raise _Unexpected(type(value).__name__)
+        raise ValueError(f"The file holds a {type(value).__name__} at {place or 'the top level'}, which skmat never "
+                         "writes.")
+    return []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sklearn.base import BaseEstimator
+
 from ._allowed_classes import resolve_class
 from ._persistence import (
     FORMAT_VERSION, PIPELINE_FORMAT, SavableNetMixin, _require, _shown, check_network_payload, read_payload,
@@ -48,6 +50,8 @@ def _decode_step(entry, name, kind, source, trusted):
         return cls._from_payload(payload, f"{source}, step {name!r}", {}, trusted)
     step = decode_value(_require(entry, "object", dict, source, what=f"step {name!r} of the file"), name,
                         kind="estimator", trusted=trusted)
+    if not isinstance(step, BaseEstimator):
+        raise ValueError(f"Step {name!r} of {source!r} is a {type(step).__name__}, not a fitted estimator.")
     fitted = _require(entry, "fitted", dict, source, what=f"step {name!r} of the file")
     for key, value in fitted.items():
         _settable(step, key, f"step {name!r}")
