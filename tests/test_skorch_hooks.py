@@ -50,7 +50,7 @@ def test_default_callbacks_are_name_callback_pairs_with_a_print_log():
     assert all(isinstance(name, str) for name, _ in pairs)
     assert "print_log" in dict(pairs)
     names = [name for name, _ in _scaled_net.default_callbacks(pairs)]
-    assert names[-1] == "lr_schedule" and "print_log" in names
+    assert names[-2:] == ["lr_schedule", "finite_loss"] and "print_log" in names
 
 
 def test_print_log_internals_used_by_progress_log():
