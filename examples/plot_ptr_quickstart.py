@@ -24,7 +24,8 @@ expect errors many times larger.
 # -------------
 # :func:`~skmat.datasets.load_oqmd_heusler` returns the OQMD X\ :sub:`2`\ YZ
 # compositions bundled with skmat. ``subset="paper"`` keeps the compounds
-# made of the 52 elements of the paper's data; ``outliers="drop"`` removes
+# made of the 52 elements that occur in the paper's Heusler data (its 5 x 16
+# table has 58; C, N, O, P, S and Se never occur); ``outliers="drop"`` removes
 # failed calculations (formation enthalpy beyond ±5 eV/atom) and says how
 # many it removed (none in this subset). The target has two columns:
 # formation enthalpy (eV/atom) and lattice parameter (Å).

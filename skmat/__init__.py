@@ -1,15 +1,59 @@
 """skmat: scikit-learn estimators for two materials-science deep-learning methods.
 
-* The periodic-table CNN of Zheng, Zheng & Zhang (Chem. Sci. 2018):
-  :class:`PeriodicTableEncoder`, :class:`RandomTableEncoder`,
-  :class:`MendeleevLineEncoder` and :class:`PTRCNNRegressor`.
-* Pretrained networks for any composition: :func:`load_pretrained`.
-* Bundled OQMD and Materials Project data: :mod:`skmat.datasets`.
-* Small punch test curves: a simulator (:func:`skmat.datasets.make_small_punch_test`),
-  :class:`CurveResampler`, :class:`GramianAngularFieldEncoder` and
-  per-curve metrics in :mod:`skmat.metrics`.
+Every name below is importable from the top level (from skmat import
+PTRCNNRegressor), and the estimators work in a scikit-learn Pipeline,
+cross_validate and GridSearchCV; help(skmat.PTRCNNRegressor) and so on tell
+more about each.
 
-Names are imported on first use, so ``import skmat`` does not pay for torch,
+Periodic-table CNN (Zheng, Zheng & Zhang, Chem. Sci. 2018)
+    PeriodicTableEncoder
+        Chemical formulas to images of the periodic table. By default the
+        paper's 5 x 16 table, which holds 58 elements (no H, halogens, noble
+        gases, Po or f-block); layout="full" has every element up to Lr.
+    RandomTableEncoder, MendeleevLineEncoder
+        The paper's controls: a shuffled table, and elements on one line by
+        Mendeleev number.
+    PTRCNNRegressor, PTRCNNClassifier
+        The CNN as a (multi-target) regressor and as a classifier; both can
+        start from a fitted network with from_regressor (fine-tuning).
+    load_pretrained, pretrained_info, available_pretrained
+        Networks trained on OQMD, shipped in the package as fitted pipelines
+        that predict from formulas: load_pretrained("oqmd").predict(["Fe2O3"]).
+    parse_formula, parse_formulas, element_table
+        The strict formula parser behind the encoders, and its element table.
+    FormulaError
+        The ValueError raised for a formula that cannot be parsed or encoded
+        (including an element a pretrained network has not seen); the message
+        names the formula, its row and what to do.
+
+Small punch test (Yang et al. 2025)
+    GramianAngularFieldEncoder
+        Load curves to Gramian angular field images plus the curve itself.
+    SPTSeq2SeqRegressor
+        The paper's Seq2Seq model: load-displacement curves in, true
+        stress-strain curves out.
+    SPTInverseFitRegressor
+        The classical inverse fit of the hardening law, as a baseline.
+    CurveResampler
+        Measured curves of any length onto one grid.
+
+Saving, and failed fits
+    save_pipeline, load_pipeline
+        Write a fitted pipeline to one file and read it back, without pickle.
+    NonFiniteLossError
+        Raised when a network's training loss becomes NaN or infinite.
+
+Subpackages
+    skmat.datasets       bundled OQMD, Materials Project and Matbench data;
+                         small punch test simulator and finite-element runs
+    skmat.encoders       the encoders above, and their layouts
+    skmat.models         the networks, their torch modules, callbacks and
+                         helpers (skmat.models.SPTSeq2Seq,
+                         skmat.models.paper_training_params, ...)
+    skmat.metrics        per-curve errors and scorers
+    skmat.preprocessing  CurveResampler
+
+Names are imported on first use, so "import skmat" does not pay for torch,
 skorch or pandas until an estimator or loader that needs them is touched.
 """
 
@@ -29,6 +73,7 @@ _LAZY = {
     "SPTInverseFitRegressor": "skmat.models",
     "CurveResampler": "skmat.preprocessing",
     "NonFiniteLossError": "skmat.models",
+    "FormulaError": "skmat._formula",
     "save_pipeline": "skmat.models",
     "load_pipeline": "skmat.models",
     "parse_formula": "skmat._formula",

@@ -6,7 +6,7 @@ Two formula styles occur in the bundled data: explicit counts without groups
 :func:`parse_formulas` parses a whole column into a flat coordinate list that
 the encoders scatter into images without a Python loop per cell.
 
-Anything that is not a well-formed formula raises :class:`FormulaError` (a
+Anything that is not a well-formed formula raises :class:`skmat.FormulaError` (a
 :class:`ValueError`) naming the formula and, for a column, its row index.
 Nothing is ever skipped or turned into NaN.
 
@@ -35,7 +35,7 @@ True
 >>> parse_formula("Al2O3.2SiO2")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-skmat._formula.FormulaError: Ambiguous '.' at position 5 in formula 'Al2O3.2SiO2': ...
+skmat.FormulaError: Ambiguous '.' at position 5 in formula 'Al2O3.2SiO2': ...
 
 pymatgen (``Composition``, checked with pymatgen 2026.10.24) has no adducts:
 it reads every ``.`` as part of a number, so ``"CuSO4.5H2O"`` silently gives
@@ -46,7 +46,7 @@ Project, Matbench) the two parsers agree; see :func:`parse_formula`.
 Amounts are stored by the encoders as float32, so every element's total
 amount (after group and adduct multipliers) must lie in float32's normal
 range, about 1.2e-38 to 3.4e38; anything outside, and any non-finite total,
-is a :class:`FormulaError` rather than an ``inf`` or ``0`` image cell.
+is a :class:`skmat.FormulaError` rather than an ``inf`` or ``0`` image cell.
 """
 
 from __future__ import annotations
@@ -110,11 +110,46 @@ _F32_TINY = float(np.finfo(np.float32).tiny)
 
 
 class FormulaError(ValueError):
-    """A formula could not be parsed.
+    """A formula that skmat cannot parse or encode.
 
-    Subclass of :class:`ValueError`; the message names the formula and, when
-    it came from a column, its row index.
+    Raised by :func:`~skmat.parse_formula`, :func:`~skmat.parse_formulas`
+    and every formula encoder (:class:`~skmat.PeriodicTableEncoder`,
+    :class:`~skmat.RandomTableEncoder`, :class:`~skmat.MendeleevLineEncoder`,
+    so also by a pipeline such as :func:`~skmat.load_pretrained`'s) for a
+    formula that is not well formed, whose amounts are out of float32's
+    range, or (with ``handle_unknown="error"``) that has an element the
+    encoder does not accept. The message names the formula and, when it came
+    from a column, its row index, then what to do. Nothing is ever skipped
+    or turned into NaN.
+
+    A subclass of :class:`ValueError`, so ``except ValueError`` catches it
+    too, and scikit-learn's ``cross_validate`` and ``GridSearchCV`` count the
+    fit as failed (``error_score``). Import it as ``skmat.FormulaError``.
+
+    See Also
+    --------
+    parse_formula : The formula syntax, and which formulas are errors.
+    PeriodicTableEncoder : ``handle_unknown="ignore"`` drops unknown elements instead.
+
+    Examples
+    --------
+    >>> import skmat
+    >>> try:
+    ...     skmat.parse_formula("Fe2Xx3")
+    ... except skmat.FormulaError as error:
+    ...     print(error)
+    Unknown element symbol 'Xx' in formula 'Fe2Xx3'.
+    >>> skmat.PeriodicTableEncoder().fit_transform(["H2O"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    skmat.FormulaError: Formula 'H2O' at row 0 has element H outside the 58 elements of ...
+    >>> issubclass(skmat.FormulaError, ValueError)
+    True
     """
+
+    # Shown as ``skmat.FormulaError`` in tracebacks and doctests, and pickled
+    # (joblib workers send errors back by pickle) under that public name.
+    __module__ = "skmat"
 
 
 def _where(formula, row):
@@ -529,11 +564,11 @@ def parse_formula(formula: str) -> dict[str, float]:
     >>> parse_formula("Al2O3.2SiO2")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    skmat._formula.FormulaError: Ambiguous '.' at position 5 in formula 'Al2O3.2SiO2': ...
+    skmat.FormulaError: Ambiguous '.' at position 5 in formula 'Al2O3.2SiO2': ...
     >>> parse_formula("Fe" + "9" * 40)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    skmat._formula.FormulaError: Element Fe has amount 1e+40, beyond the float32 range ...
+    skmat.FormulaError: Element Fe has amount 1e+40, beyond the float32 range ...
     """
     symbols = element_table().symbol
     amounts = _parse_one(formula, None, _symbol_to_z())

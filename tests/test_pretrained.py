@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from importlib import resources
 
 import numpy as np
@@ -84,8 +85,61 @@ def test_element_absent_from_training_is_an_error_naming_it():
     symbols = [str(s) for s in element_table().symbol[:103]]
     unseen = next(s for s in symbols if s not in trained)
     model = skmat.load_pretrained("oqmd")
-    with pytest.raises(FormulaError, match=rf"Formula '{unseen}O2' at row 1 has element {unseen} outside"):
+    with pytest.raises(FormulaError, match=rf"Formula '{unseen}O2' at row 1 has element {unseen}, "):
         model.predict(["NaCl", f"{unseen}O2"])
+
+
+def test_unseen_element_error_is_public_and_says_what_to_do_instead():
+    model = skmat.load_pretrained("oqmd")
+    assert model[0].elements == skmat.pretrained_info("oqmd")["elements"]  # what the message points at
+    with pytest.raises(skmat.FormulaError) as excinfo:
+        model.predict(["NaCl", "NeO2", "HeAr"])
+    message = str(excinfo.value)
+    assert isinstance(excinfo.value, ValueError) and type(excinfo.value) is FormulaError
+    assert excinfo.exconly().startswith("skmat.FormulaError: ")  # the public name, not skmat._formula
+    assert message.startswith(
+        "Formula 'NeO2' at row 1 has element Ne, which the pretrained network 'oqmd' has not seen in training, "
+        "so it cannot predict for this formula (it was trained on the 86 elements of "
+        "skmat.pretrained_info('oqmd')['elements']; 2 of 3 rows have elements outside them). "
+    )
+    assert "fine-tune from this network on data that contains it" in message
+    assert 'PTRCNNRegressor.from_regressor(skmat.load_pretrained("oqmd"))' in message
+    assert "or use a model trained on such data" in message
+    # Widening the encoder of a pretrained network is not offered as the fix.
+    assert "elements=None" not in message and 'handle_unknown="ignore"' not in message
+
+
+def test_the_suggested_fine_tuning_pipeline_runs():
+    model = skmat.load_pretrained("oqmd")
+    with pytest.raises(FormulaError) as excinfo:
+        model.predict(["NeO2"])
+    suggested = re.search(r"(Pipeline\(\[.*\]\))\.fit\(X, y\)", str(excinfo.value)).group(1)
+    tuned = eval(suggested, {"Pipeline": Pipeline, "PeriodicTableEncoder": PeriodicTableEncoder,  # noqa: S307
+                             "PTRCNNRegressor": PTRCNNRegressor, "skmat": skmat})
+    tuned.set_params(model__max_epochs=1, model__verbose=0, model__random_state=0)
+    formulas = ["NeO2", "NaCl", "Ne", "MgO"] * 4
+    tuned.fit(formulas, np.arange(len(formulas), dtype=float) % 3)
+    assert tuned.predict(["NeO2"]).shape == (1,)
+    assert tuned[-1].transferred_  # started from the pretrained network
+
+
+def test_unseen_element_mark_survives_saving_and_goes_with_a_refit(tmp_path):
+    model = skmat.load_pretrained("oqmd")
+    skmat.save_pipeline(model, tmp_path / "oqmd.skmat")
+    loaded = skmat.load_pipeline(tmp_path / "oqmd.skmat")
+    with pytest.raises(FormulaError, match="pretrained network 'oqmd' has not seen"):
+        loaded.predict(["NeO2"])
+    refitted = model[0].fit(["NaCl"])  # no longer the pretrained network's encoder: the generic message
+    with pytest.raises(FormulaError, match=r"outside the 86 elements of PeriodicTableEncoder"):
+        refitted.transform(["NeO2"])
+    with pytest.raises(FormulaError, match=r"outside the 86 elements"):
+        clone(skmat.load_pretrained("oqmd")[0]).fit(["NaCl"]).transform(["NeO2"])
+
+
+def test_ignoring_unseen_elements_warns_that_the_network_has_not_seen_them():
+    model = skmat.load_pretrained("oqmd").set_params(encode__handle_unknown="ignore")
+    with pytest.warns(UserWarning, match=r"Dropped: Ne \(1 row\).*pretrained network 'oqmd' has not seen these"):
+        model.predict(["NaCl", "NeO2"])
 
 
 def test_each_call_is_independent():

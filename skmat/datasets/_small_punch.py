@@ -217,9 +217,11 @@ def simulate_small_punch(
 
     A reduced-order mechanical model of the punch test (elastic plate
     bending with a shear correction, the plastic-bending knee, membrane
-    stretching with thinning and hardening, the maximum and softening; see
-    :mod:`skmat.datasets._small_punch_mechanics` for equations and constants),
-    vectorised over materials. Parameters broadcast against each other.
+    stretching with thinning and hardening, the maximum and softening; the
+    equations are in the docstring of the source file
+    ``skmat/datasets/_small_punch_mechanics.py``, the constants in
+    :class:`~skmat.datasets.SimulatorConstants`), vectorised over
+    materials. Parameters broadcast against each other.
 
     Parameters
     ----------
@@ -306,10 +308,9 @@ def simulate_small_punch(
       the clamp at ``b``. The punch advances only while the contact circle
       ``a_f + ρ sin φ`` is inside the clamp (``du/dφ = (b − r_c)/cos² φ``);
       past that the cone length turns negative and its strain, a
-      logarithm, NaN. ``reach`` in :mod:`skmat.datasets._small_punch_mechanics`
-      gives the largest displacement a disc reaches (wrap angle ≤ 1.5 rad);
-      it falls with thickness, so the largest displacement of the grid
-      fixes the largest thickness, just under ``2 (b − a)``: 7.48 mm for
+      logarithm, NaN. The largest displacement a disc reaches (wrap angle
+      ≤ 1.5 rad) falls with thickness, so the largest displacement of the
+      grid fixes the largest thickness, just under ``2 (b − a)``: 7.48 mm for
       ``"paper"`` (``b − a`` = 3.75 mm, 4.5 mm grid) and 1.489 mm for
       ``"en10371"`` (``b − a`` = 0.75 mm, 2 mm grid). A grid reaching
       beyond 53.63 mm (paper) or 11.78 mm (EN 10371) fits no disc.
@@ -473,7 +474,7 @@ def make_small_punch_test(
 
     Materials are drawn independently: strength coefficient ``K``
     log-uniform, hardening exponent and thickness uniform. The default ``K``
-    range, 135.2–2609.4 MPa, is the one whose extremes give exactly Table I's
+    range, 135.2–2609.0 MPa, is the one whose extremes give exactly Table I's
     yield-stress range 20.98–1907.53 MPa (``σy = K 0.01^n``); sampling ``K``
     rather than ``σy`` keeps the true stress at 100 % strain under about
     2.6 GPa, like the paper's curves (its Fig. 5 spans ~200–2500 MPa).
@@ -504,7 +505,7 @@ def make_small_punch_test(
         ``ValueError`` names ``rig``, the level and the curve). The drawn
         levels are added to ``params`` as ``rig_noise``, … . Training on
         such curves makes a model robust to them; the targets stay exact.
-    strength_coefficient_range : tuple, default=(135.2, 2609.4)
+    strength_coefficient_range : tuple, default=(135.2, 2609.0)
         MPa, > 0; every drawn ``K`` must be ≥ 1e-3 MPa. With the hardening
         exponent, each drawn material's flow stress at a plastic strain of
         1 must stay ≤ 7000 MPa.

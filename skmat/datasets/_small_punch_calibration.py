@@ -121,8 +121,9 @@ def calibrate_small_punch(
     :func:`simulate_small_punch` runs with trial constants, and the
     residuals are its differences from the given forces divided by that
     curve's maximum force, so that thin and thick discs weigh alike. The
-    constants are searched on a logarithmic scale within
-    :data:`CALIBRATION_BOUNDS`; the ones not in ``fit`` stay at their
+    constants are searched on a logarithmic scale within fixed bounds, wide
+    enough for any physically sensible value and narrow enough that every
+    trial curve stays finite; the ones not in ``fit`` stay at their
     ``start`` values.
 
     Parameters

@@ -170,7 +170,7 @@ def load_small_punch_fem(*, strain_grid="own", return_X_y=False, as_frame=False)
     >>> X = np.column_stack([fem.data, fem.params["thickness"]])
     >>> X.shape
     (40, 182)
-    >>> from skmat.datasets._small_punch import DEFAULT_STRAIN
+    >>> from skmat.datasets import DEFAULT_STRAIN
     >>> from skmat.metrics import curve_mape, interpolate_curves
     >>> y_pred = load_small_punch_fem(strain_grid="default").target
     >>> on_own = interpolate_curves(y_pred, DEFAULT_STRAIN, fem.strain, extrapolate="linear")

@@ -102,6 +102,20 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         here = z[outside & (rows == first)]
         n_rows = int(np.unique(rows[outside]).size)
         noun = "element" if len(here) == 1 else "elements"
+        pretrained = getattr(self, "_pretrained_name", None)
+        if pretrained is not None:
+            # The encoder of load_pretrained(name): widening it would feed the
+            # network an element it has never seen, so say what to do instead.
+            from .._pretrained import unseen_elements_advice
+
+            return (
+                f"Formula {str(formulas[first])!r} at row {first} has {noun} {_symbols(here)}, which the "
+                f"pretrained network {pretrained!r} has not seen in training, so it cannot predict for this "
+                f"formula (it was trained on the {n_layout} elements of "
+                f"skmat.pretrained_info({pretrained!r})['elements']; {n_rows:,} of {_rows_word(len(formulas))} "
+                f"{'has' if n_rows == 1 else 'have'} elements outside them). "
+                + unseen_elements_advice(pretrained, self, _symbols(here).split(", "))
+            )
         return (
             f"Formula {str(formulas[first])!r} at row {first} has {noun} {_symbols(here)} "
             f"outside the {n_layout} elements of {name}({current}) "
@@ -143,11 +157,21 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
             )
         else:
             emptiness = "No row came out empty."
+        pretrained = getattr(self, "_pretrained_name", None)
+        if pretrained is not None:
+            from .._pretrained import unseen_elements_advice
+
+            advice = (
+                f"The rows are kept, but the pretrained network {pretrained!r} has not seen these elements in "
+                "training and predicts for what is left of each formula. "
+                + unseen_elements_advice(pretrained, self, _symbols(elements).split(", "))
+            )
+        else:
+            advice = f"The rows are kept; to encode these elements use {name}({fix}), which {gives}."
         return (
             f'{name}({current}, handle_unknown="ignore") dropped elements outside its '
             f"{n_layout} elements from {len(affected):,} of {len(formulas):,} formulas: "
-            f"{listing}. Dropped: {dropped}. {emptiness} The rows are kept; to encode "
-            f"these elements use {name}({fix}), which {gives}."
+            f"{listing}. Dropped: {dropped}. {emptiness} {advice}"
         )
 
     def _check_params(self):
@@ -178,6 +202,8 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         """
         self._check_params()
         formula_column(X)
+        # A refitted encoder no longer speaks for a pretrained network (see _outside_error).
+        self.__dict__.pop("_pretrained_name", None)
         self.n_features_in_ = 1
         check_feature_names(self, X, reset=True)
         self.layout_ = self._make_layout()
@@ -201,13 +227,16 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
 
         Raises
         ------
+        skmat.FormulaError
+            A ``ValueError`` naming the formula and row of the first bad
+            formula or, when ``handle_unknown="error"``, of the first formula
+            with elements outside the layout, those elements, and the
+            parameter value whose layout holds them (for the encoder of
+            :func:`skmat.load_pretrained`: that the network has not seen
+            them, and what to do instead).
         ValueError
             If ``X`` is a DataFrame whose column name differs from the one
-            seen in ``fit`` (scikit-learn's feature-name check); naming the
-            formula and row of the first bad formula or, when
-            ``handle_unknown="error"``, of the first formula with elements
-            outside the layout, those elements, and the parameter value whose
-            layout holds them.
+            seen in ``fit`` (scikit-learn's feature-name check).
 
         Warns
         -----

@@ -272,7 +272,7 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
 
         Returns
         -------
-        CurveBatch or ndarray of float32
+        skmat.encoders.CurveBatch or ndarray of float32
             ``output="dict"``: a :class:`~skmat.encoders.CurveBatch` ``{"image": (n_samples, 1, s, s), "sequence":
             (n_samples, s)}`` float32 (``s = image_size_``; the sequence is
             the PAA curve divided by ``sequence_scale_``), plus

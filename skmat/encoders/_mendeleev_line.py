@@ -23,8 +23,8 @@ class MendeleevLineEncoder(CompositionImageEncoder):
     order : {"mendeleev", "random"}, default="mendeleev"
         Descending Mendeleev number, or a permutation drawn at ``fit``.
     elements : {"paper", "all"} or list of str, default="paper"
-        Elements on the line: the 58 of the paper's table, all 103 of the
-        element table (up to Lr), or your own list. Use ``"all"`` for
+        Elements on the line: the 58 of the paper's 5 x 16 table, all 103
+        of the element table (up to Lr), or your own list. Use ``"all"`` for
         formulas with H, halogens, noble gases or f-block elements (see
         Notes).
     random_state : int, RandomState instance or None, default=None
@@ -37,7 +37,7 @@ class MendeleevLineEncoder(CompositionImageEncoder):
 
     Attributes
     ----------
-    layout_ : Layout
+    layout_ : skmat.encoders.Layout
         Shape ``(1, L)`` and the position of each element.
     image_shape_ : tuple of int
         ``(1, 1, L)``.
@@ -53,12 +53,13 @@ class MendeleevLineEncoder(CompositionImageEncoder):
 
     Notes
     -----
-    The default ``elements="paper"`` is the paper's set of 58 elements, kept
-    as the default so that the benchmarks reproduce the paper. It has no H,
-    halogens, noble gases, Po or f-block elements: ``H2O``, ``NaCl``,
-    ``Nd2Fe14B`` and 118,879 of the 185,279 bundled OQMD X2YZ compounds do
-    not fit it. Such a formula raises a ``ValueError`` that names the
-    formula, its row and the elements outside the line, then the fix,
+    The default ``elements="paper"`` is the 58 elements of the paper's 5 x 16
+    table, kept as the default so that the benchmarks reproduce the paper.
+    It has no H, halogens, noble gases, Po or f-block elements: ``H2O``,
+    ``NaCl``, ``Nd2Fe14B`` and 118,879 of the 185,279 bundled OQMD X2YZ
+    compounds do not fit it. Such a formula raises a
+    :class:`~skmat.FormulaError` (a ``ValueError``) that names the formula,
+    its row and the elements outside the line, then the fix,
     ``elements="all"`` (all 103 elements up to Lr on the line).
     ``handle_unknown="ignore"`` instead drops those elements, keeps every
     row (a row with no element left comes out all absent), and emits one

@@ -33,7 +33,8 @@ class PeriodicTableEncoder(CompositionImageEncoder):
         one with an element outside the layout (``handle_unknown``). The
         pretrained networks of :func:`skmat.load_pretrained` set it to the
         elements of their training data, so that a formula with an element
-        the network never saw is an error naming it.
+        the network never saw is an error naming it and saying what to do
+        instead.
     amounts : {"count", "fraction"}, default="count"
         Put the atom count from the formula (``Co2MnSi`` gives 2, 1, 1) or the
         atomic fraction (0.5, 0.25, 0.25) in each present element's cell.
@@ -47,17 +48,17 @@ class PeriodicTableEncoder(CompositionImageEncoder):
         −20 / 0 / +20 / +40 images exactly.
     handle_unknown : {"error", "ignore"}, default="error"
         What to do with an element that has no cell in the layout (H, La,
-        Cl... in the paper layout): raise a ``ValueError`` that names the
-        formula, its row, the elements and ``layout="full"`` as the fix, or
-        drop those elements from their rows with a ``UserWarning`` (see
-        Notes).
+        Cl... in the paper layout): raise a :class:`~skmat.FormulaError` (a
+        ``ValueError``) that names the formula, its row, the elements and
+        ``layout="full"`` as the fix, or drop those elements from their rows
+        with a ``UserWarning`` (see Notes).
     output : {"image", "flat"}, default="image"
         ``(n, 1, height, width)`` for a CNN or ``(n, height * width)`` for
         kernel ridge and other flat-feature models.
 
     Attributes
     ----------
-    layout_ : Layout
+    layout_ : skmat.encoders.Layout
         Image shape and the cell of each element.
     accepts_z_ : ndarray of bool, shape (104,)
         ``accepts_z_[Z]`` says whether formulas may contain element ``Z``.
@@ -84,10 +85,10 @@ class PeriodicTableEncoder(CompositionImageEncoder):
     so that the benchmarks reproduce the paper. It has 58 elements: no H,
     halogens, noble gases, Po or f-block elements, so ``H2O``, ``NaCl`` or
     ``Nd2Fe14B`` do not fit it, nor do 118,879 of the 185,279 bundled OQMD
-    X2YZ compounds. Such a formula raises a ``ValueError`` that names the
-    formula, its row and the elements outside the layout, then the fix,
-    ``layout="full"`` (a cell for every element up to Lr), and only then
-    ``handle_unknown="ignore"``::
+    X2YZ compounds. Such a formula raises a :class:`~skmat.FormulaError` (a
+    ``ValueError``) that names the formula, its row and the elements outside
+    the layout, then the fix, ``layout="full"`` (a cell for every element up
+    to Lr), and only then ``handle_unknown="ignore"``::
 
         Formula 'H2O' at row 0 has element H outside the 58 elements of
         PeriodicTableEncoder(layout="paper") (1 of 1 row has elements outside

@@ -29,7 +29,7 @@ class RandomTableEncoder(CompositionImageEncoder):
 
     Attributes
     ----------
-    layout_ : Layout
+    layout_ : skmat.encoders.Layout
         The shuffled layout.
     image_shape_ : tuple of int
         ``(1, height, width)``.
@@ -46,11 +46,12 @@ class RandomTableEncoder(CompositionImageEncoder):
     Notes
     -----
     Like :class:`PeriodicTableEncoder`, the default ``layout="paper"`` (the
-    paper's control) holds only the paper's 58 elements. A formula with an
-    element outside them (``H2O``, ``NaCl``, ``Nd2Fe14B``) raises a
-    ``ValueError`` that names the formula, its row and the elements outside
-    the layout, then the fix, ``layout="full"`` (every element up to Lr,
-    shuffled among the 9 x 18 table's element cells).
+    paper's control) holds only the 58 elements of the paper's 5 x 16 table.
+    A formula with an element outside them (``H2O``, ``NaCl``, ``Nd2Fe14B``)
+    raises a :class:`~skmat.FormulaError` (a ``ValueError``) that names the
+    formula, its row and the elements outside the layout, then the fix,
+    ``layout="full"`` (every element up to Lr, shuffled among the 9 x 18
+    table's element cells).
     ``handle_unknown="ignore"`` instead drops those elements, keeps every
     row, and emits one ``UserWarning`` per ``transform`` call naming the
     affected formulas, the dropped elements and the rows that came out empty.

@@ -114,14 +114,23 @@ class ProgressLog(PrintLog):
 class NonFiniteLossError(FloatingPointError):
     """A fit stopped because its training loss became NaN or infinite.
 
-    Raised by skmat's networks (through :class:`StopOnNonFiniteLoss`, a
-    default callback) instead of returning a model that predicts NaN. The
-    usual cause is a learning rate too high for the data; the message names
-    the epoch and batch and suggests a lower ``lr``. The estimator's weights
-    are unusable afterwards: fit it again. A subclass of
-    :class:`FloatingPointError`; in ``GridSearchCV`` and ``cross_validate``
-    the fit counts as failed (``error_score``).
+    Raised by skmat's networks (through
+    :class:`~skmat.models.StopOnNonFiniteLoss`, a default callback) instead
+    of returning a model that predicts NaN. The usual cause is a learning
+    rate too high for the data; the message names the epoch and batch and
+    suggests a lower ``lr``. The estimator's weights are unusable
+    afterwards: fit it again. A subclass of :class:`FloatingPointError`; in
+    ``GridSearchCV`` and ``cross_validate`` the fit counts as failed
+    (``error_score``). Import it as ``skmat.NonFiniteLossError`` (also
+    ``skmat.models.NonFiniteLossError``).
+
+    See Also
+    --------
+    skmat.models.StopOnNonFiniteLoss : The callback that raises it.
     """
+
+    # Shown as ``skmat.NonFiniteLossError`` in tracebacks, and pickled under that public name.
+    __module__ = "skmat"
 
 
 class StopOnNonFiniteLoss(Callback):

@@ -225,8 +225,10 @@ def decode_value(value, where="value", kind=None, trusted=()):
     where : str
         The place in the file, for error messages.
     kind : str, optional
-        The kind of class (or instance) the value must be if it is one, a
-        key of :data:`skmat.models._allowed_classes.KINDS`.
+        The kind of class (or instance) the value must be if it is one:
+        ``"network"``, ``"estimator"``, ``"module"``, ``"optimizer"``,
+        ``"lr_scheduler"``, ``"callback"``, ``"dataset"``, ``"data_loader"``,
+        ``"split"`` or ``"value"`` (the kinds of :func:`allowed_names`).
     trusted : sequence of classes
         Classes the caller allows beyond skmat's list.
 

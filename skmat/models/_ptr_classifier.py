@@ -175,9 +175,10 @@ class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
         The network; ``in_shape`` and ``n_outputs`` are set from the data.
         With ``pretrained``, architecture parameters come from the pretrained
         network and ``module__*`` sizes must not contradict it.
-    pretrained : PretrainedPTRCNN or None, default=None
+    pretrained : skmat.models.PretrainedPTRCNN or None, default=None
         Trained weights that initialise this network: use
-        :meth:`from_regressor`, or ``pretrained_network(fitted_regressor)``.
+        :meth:`from_regressor`, or
+        ``skmat.models.pretrained_network(fitted_regressor)``.
         Never modified. Its input shape must match the images given to
         ``fit``.
     transfer : {"hidden", "features"}, default="hidden"

@@ -90,7 +90,7 @@ class PTRCNNRegressor(ScaledNetRegressor):
         data unless given as ``module__in_shape`` / ``module__n_outputs``.
         Tune it with ``module__n_filters``, ``module__kernel_sizes``,
         ``module__hidden_units``, ``module__dropout``, …
-    pretrained : PretrainedPTRCNN or None, default=None
+    pretrained : skmat.models.PretrainedPTRCNN or None, default=None
         Trained weights that initialise this network (its architecture too):
         use :meth:`from_regressor`. Never modified; its input shape must
         match the images given to ``fit``.
@@ -104,7 +104,7 @@ class PTRCNNRegressor(ScaledNetRegressor):
         ``max_epochs`` by the default ``lr_schedule`` callback
         (:class:`~skmat.models.CosineDecay`), trains best on a CPU budget
         (see Notes). For the paper's Nesterov SGD with step decay use
-        ``**paper_training_params(n_train)``.
+        ``**skmat.models.paper_training_params(n_train)``.
     lr : float, default=1e-3
     max_epochs : int, default=40
     batch_size : int, default=32
@@ -167,7 +167,7 @@ class PTRCNNRegressor(ScaledNetRegressor):
     --------
     PeriodicTableEncoder : Builds the input images from formulas.
     PTRCNNRegressor.save, PTRCNNRegressor.load : Store a fitted model without pickle.
-    paper_training_params : The paper's optimiser settings.
+    skmat.models.paper_training_params : The paper's optimiser settings.
 
     Notes
     -----

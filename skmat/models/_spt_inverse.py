@@ -108,12 +108,11 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
         Elastic constants of the material, known (not fitted), as in the
         paper's finite-element model; ``1 ≤ E ≤ 1.2e6`` MPa and
         ``-1 < ν < 0.5``, the simulator's limits.
-    constants : SimulatorConstants, default=None
-        The simulator's fitted constants
-        (:class:`~skmat.datasets.SimulatorConstants`), passed to
+    constants : skmat.datasets.SimulatorConstants or None, default=None
+        The simulator's fitted constants, passed to
         :func:`~skmat.datasets.simulate_small_punch`; None: its defaults
-        (``DEFAULT_CONSTANTS``). Curves simulated with other constants are
-        fitted exactly only with those.
+        (``skmat.datasets.DEFAULT_CONSTANTS``). Curves simulated with other
+        constants are fitted exactly only with those.
     strength_coefficient_bounds : tuple of float, default=(20.0, 7000.0)
         Range (MPa) searched for ``K``, ``1e-3 ≤ low < high`` (the
         simulator's lower limit). The upper end is

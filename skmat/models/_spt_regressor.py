@@ -28,10 +28,15 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
 
     The model of Yang et al. (2025) as a scikit-learn regressor (a skorch
     ``NeuralNetRegressor`` around :class:`~skmat.models.SPTSeq2Seq`). Put a
-    :class:`~skmat.GramianAngularFieldEncoder` in front of it, with its
-    defaults::
+    :class:`~skmat.GramianAngularFieldEncoder` in front of it, here with
+    both estimators' defaults::
 
-        make_pipeline(GramianAngularFieldEncoder(64), SPTSeq2SeqRegressor())
+        make_pipeline(GramianAngularFieldEncoder(), SPTSeq2SeqRegressor())
+
+    The encoder's default ``image_size=1.0`` makes images as wide as the
+    curves are long (181 x 181 for 181 points); a smaller image, such as
+    ``GramianAngularFieldEncoder(image_size=32)`` in the gallery examples,
+    takes less memory and time.
 
     The encoder passes a dict with the GAF ``"image"`` ``(n, 1, s, s)``, the
     curve's ``"sequence"`` ``(n, s)`` and, with ``n_conditions=k`` (trailing
@@ -39,8 +44,8 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
     ``(n, k)``; skorch hands them to the network by key. Such a dict can be
     written by hand, and bare curves ``(n, m)`` are read as ``{"sequence":
     X}``: the GAF-free "1D LSTM" ablation (``module__use_gaf=False``) and the
-    baselines (``module=GRUSeq2Seq`` …) take the same inputs and leave the
-    image aside. Sequence length, number of conditions and output length are
+    baselines (``module=skmat.models.GRUSeq2Seq`` …) take the same inputs
+    and leave the image aside. Sequence length, number of conditions and output length are
     read from the data at ``fit`` and checked at ``predict``; the input
     sequence is standardised (one mean and standard deviation over all
     training values), each condition standardised, and the target whitened
@@ -48,7 +53,7 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
 
     Parameters
     ----------
-    module : torch module class, default=SPTSeq2Seq
+    module : torch module class, default=skmat.models.SPTSeq2Seq
         Tune it with ``module__hidden_size``, ``module__num_layers``,
         ``module__num_heads``, ``module__conv1d_channels``, ``module__dropout``;
         ablate with ``module__use_gaf=False`` and ``module__use_attention=False``.
@@ -85,7 +90,7 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
 
     Attributes
     ----------
-    module_ : SPTSeq2Seq
+    module_ : skmat.models.SPTSeq2Seq
     sequence_length_ : int
         Points per input curve (``n_features_in_``).
     n_features_in_ : int
@@ -144,7 +149,7 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
     the smallest training peak divided by 2 or above the largest training
     peak times 2 (``peak_range_``, measured on ``X["sequence"]``, which is
     proportional to the force). The same goes for the baselines
-    (``module=GRUSeq2Seq`` …), which read the same input.
+    (``module=skmat.models.GRUSeq2Seq`` …), which read the same input.
 
     Examples
     --------
