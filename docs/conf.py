@@ -37,13 +37,21 @@ version = release = skmat.__version__
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
-    "sphinx.ext.mathjax",
+    "mathml_math",  # math as MathML at build time: no MathJax from a CDN
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "results_table",
     "pretrained_table",
 ]
-# No sphinx.ext.intersphinx: the docs must build without network access.
+# No sphinx.ext.intersphinx: the docs must build without network access. They
+# must also be read without it: no page loads a script or a stylesheet from
+# another host (tests/test_docs_build.py checks the built HTML). Hence math as
+# MathML instead of sphinx.ext.mathjax's CDN script, and the timing pages of
+# sphinx-gallery without their jQuery/DataTables block (setup() below).
+html_math_renderer = "mathml"
+# Sphinx loads sphinx.ext.mathjax whatever `extensions` says; with no path, a
+# build switched back to it fails instead of pointing pages at a CDN.
+mathjax_path = ""
 
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "auto_examples/*.ipynb", "auto_examples/*.py"]
@@ -116,14 +124,25 @@ else:
         "use_edit_page_button": False,
         "icon_links": [],
     }
-    html_sidebars = {"install": [], "data": []}
+    # The theme's own left sidebar lists only the pages *below* the current
+    # top-level page, which is nothing on single pages such as results or
+    # pretrained; this one lists every page, the current one highlighted.
+    # install and data keep the full width for their wide commands.
+    html_sidebars = {"**": ["sidebar-collapse", "sidebar-site-nav"], "install": [], "data": []}
 
 html_title = f"skmat {release}"
-html_static_path: list[str] = []
+# skmat.css: wide tables and code scroll visibly inside the column, the column
+# widens on wide screens, and the "Made by" blocks under the tables fold.
+html_static_path = ["_static"]
+html_css_files = ["skmat.css"]
 html_show_sourcelink = False
+html_copy_source = False  # no "show source" link, so no _sources/ copies (search reads the pages)
 
 # -- Extension hooks ----------------------------------------------------------
 
 
 def setup(app):
+    from skmat_gallery import drop_cdn_assets
+
     app.connect("autodoc-skip-member", _skip_foreign_members)
+    app.connect("source-read", drop_cdn_assets)

@@ -107,3 +107,21 @@ def test_pretrained_table_reads_the_manifest(tmp_path, monkeypatch):
     assert "python tools/pretrain.py --epochs 3" in text
     assert "ElemNet (reported, Wang et al. 2021)" in text and "0.049" in text and "0.442" in text
     assert "No pretrained networks yet" in render(tmp_path, ".. pretrained-table:: missing.json\n")
+
+
+def test_made_by_lines_are_one_provenance_block_with_a_summary(tmp_path):
+    """HTML folds a table's "Made by" lines into one <details>; its summary names the script and the count."""
+    (tmp_path / "r.csv").write_text(CSV + "# note, added afterwards by hand: rows 3-4 re-run\n")
+    page = tmp_path / "page.rst"
+    page.write_text(".. results-table:: r.csv\n")
+    doctree = docutils_core.publish_doctree(page.read_text(), source_path=str(page))
+    blocks = [node for node in doctree.findall() if type(node).__name__ == "provenance"]
+    assert len(blocks) == 1
+    summary, *lines = blocks[0].children
+    assert type(summary).__name__ == "provenance_summary"
+    assert summary.astext() == "Made by python bench.py: 2 commands and 1 note, with their machines"
+    assert [line.astext().split(" | ")[0] for line in lines] == [
+        "Made by: python bench.py --seed 1", "Made by: python bench.py --seed 2",
+        "Made by: note, added afterwards by hand: rows 3-4 re-run"]
+    # the table itself stays outside the block
+    assert not list(blocks[0].findall(lambda node: node.tagname == "table"))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
-from results_table import render_table  # docs/sphinxext is on sys.path (docs/conf.py)
+from results_table import provenance_summary_text, render_table  # docs/sphinxext is on sys.path (docs/conf.py)
 
 #: Test MAE on CrabNet's OQMD test splits, Wang et al., npj Comput. Mater. 7, 77 (2021), Table 2.
 REPORTED = {
@@ -58,11 +58,10 @@ class PretrainedTable(Directive):
         if not path.exists():
             return [nodes.paragraph(text=f"(No pretrained networks yet: {self.arguments[0]} does not exist.)")]
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        notes = [
-            f"*Trained by* (``{name}``): ``{command}``"
-            for name, entry in sorted(manifest.items()) for command in entry["training"]["commands"]
-        ]
-        return render_table(self, table_rows(manifest), notes, path)
+        commands = [(name, command) for name, entry in sorted(manifest.items()) for command in entry["training"]["commands"]]
+        notes = [f"*Trained by* (``{name}``): ``{command}``" for name, command in commands]
+        summary = provenance_summary_text("Trained by", [command for _, command in commands], machines=False)
+        return render_table(self, table_rows(manifest), notes, path, summary=summary)
 
 
 def setup(app):

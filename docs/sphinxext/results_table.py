@@ -17,10 +17,19 @@ CSV first names them, columns sorted; ``rows`` may join several columns with
 the first, and ``:aggregate: mean±std`` writes ``mean ± standard deviation``
 (e.g. over cross-validation folds); ``:query:`` is a :meth:`pandas.DataFrame.query` filter. A missing file gives a note, not an
 error, so the docs build before a benchmark has been run.
+
+In HTML the "Made by" lines are folded into one ``<details>`` block per table
+(a ``provenance`` node): its one-line summary names the script(s), and opening
+it shows every command line with its machine. A CSV appended to by several
+commands thus costs one line under each table, not one line per command.
+Other builders show the lines as plain paragraphs. Header cells break after
+underscores (``val_MAE_<wbr>formation_<wbr>enthalpy``), so that a table of
+long CSV column names fits a narrow column instead of being cut.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -79,12 +88,39 @@ class ResultsTable(Directive):
         rows = [list(frame.columns), *([_cell(value) for value in row] for row in frame.itertuples(index=False))]
         # A file appended to by several commands carries one comment line per command.
         notes = ["*Made by:* ``" + comment.removeprefix("made by:").strip().replace("`", "'") + "``" for comment in comments]
-        return render_table(self, rows, notes, path)
+        return render_table(self, rows, notes, path, summary=provenance_summary_text("Made by", comments))
 
 
-def render_table(directive, rows, notes, path):
-    """Parse ``rows`` (the first one the header) as a list-table, each of ``notes`` a paragraph below it."""
-    lines = [".. list-table::", "   :header-rows: 1", ""]
+class provenance(nodes.General, nodes.Element):
+    """The "Made by" lines under one table: ``<details>`` in HTML, its first child the ``<summary>``."""
+
+
+class provenance_summary(nodes.General, nodes.TextElement):
+    """The one line shown while a ``provenance`` block is closed."""
+
+
+def provenance_summary_text(label, commands, machines=True):
+    """``Made by ``python benchmarks/x.py``: 6 commands, with their machines`` (reStructuredText)."""
+    found = [match[1] for match in (re.search(r"python3?\s+(\S+\.py)", command) for command in commands) if match]
+    scripts = list(dict.fromkeys(found))  # each line's own (first) command, in order
+    named = ", ".join(f"``python {script}``" for script in scripts) or "these commands"
+    runs = len(found)
+    if runs == len(commands) == 1:
+        return f"{label} {named}: the command" + (" and its machine" if machines else "")
+    what = f"{runs} command{'s' * (runs != 1)}"
+    if len(commands) > runs:
+        notes = len(commands) - runs
+        what += f" and {notes} note{'s' * (notes != 1)}"
+    return f"{label} {named}: {what}" + (", with their machines" if machines else "")
+
+
+def render_table(directive, rows, notes, path, summary=None):
+    """Parse ``rows`` (the first one the header) as a list-table, ``notes`` below it as paragraphs.
+
+    With a ``summary`` (one line of reStructuredText), the notes are wrapped in a
+    ``provenance`` node that HTML shows as a closed ``<details>`` block.
+    """
+    lines = [".. list-table::", "   :header-rows: 1", "   :class: skmat-results-table", ""]
     for row in rows:
         for index, value in enumerate(row):
             lines.append(("   * - " if index == 0 else "     - ") + (str(value) or " "))
@@ -92,9 +128,58 @@ def render_table(directive, rows, notes, path):
         lines += ["", note]
     container = nodes.container()
     directive.state.nested_parse(StringList(lines, source=str(path)), directive.content_offset, container)
-    return container.children
+    table, *paragraphs = container.children
+    if summary is None or not paragraphs:
+        return container.children
+    parsed = nodes.container()
+    directive.state.nested_parse(StringList([summary], source=str(path)), directive.content_offset, parsed)
+    block = provenance(classes=["skmat-provenance"])
+    block += provenance_summary("", "", *parsed[0].children)
+    block.extend(paragraphs)
+    return [table, block]
+
+
+def _visit_provenance_html(self, node):
+    self.body.append(self.starttag(node, "details"))
+
+
+def _depart_provenance_html(self, node):
+    self.body.append("</details>\n")
+
+
+def _visit_summary_html(self, node):
+    self.body.append(self.starttag(node, "summary", suffix=""))
+
+
+def _depart_summary_html(self, node):
+    self.body.append("</summary>\n")
+
+
+def _skip(self, node):
+    raise nodes.SkipNode
+
+
+def _pass(self, node):
+    pass
+
+
+_HEADER = re.compile(r"<table[^>]*\bskmat-results-table\b.*?</thead>", re.S)
+
+
+def break_header_underscores(app, pagename, templatename, context, doctree):
+    """Let the header cells of results tables wrap after ``_`` (``<wbr>``), HTML only."""
+    body = context.get("body") or ""
+    if "skmat-results-table" in body:
+        context["body"] = _HEADER.sub(
+            lambda table: re.sub(r">([^<]+)<", lambda text: ">" + text[1].replace("_", "_<wbr>") + "<", table[0]), body)
 
 
 def setup(app):
     app.add_directive("results-table", ResultsTable)
+    plain = (_pass, _pass)
+    app.add_node(provenance, html=(_visit_provenance_html, _depart_provenance_html),
+                 latex=plain, text=plain, man=plain, texinfo=plain)
+    app.add_node(provenance_summary, html=(_visit_summary_html, _depart_summary_html),
+                 latex=(_skip, None), text=(_skip, None), man=(_skip, None), texinfo=(_skip, None))
+    app.connect("html-page-context", break_header_underscores)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -16,3 +16,29 @@ def reset_torch_threads(gallery_conf, fname):
     import torch
 
     torch.set_num_threads(1)
+
+
+def drop_cdn_assets(app, docname, source):
+    """Keep sphinx-gallery's timing pages offline: drop their ``.. raw:: html`` block.
+
+    sphinx-gallery writes ``sg_execution_times.rst`` with a raw-HTML block that
+    loads jQuery, Bootstrap and DataTables from CDNs to make the timing table
+    sortable; without network those requests fail (and they leak page views).
+    The table itself is a plain ``list-table`` below the block and stays, in
+    the order sphinx-gallery wrote it. Connected to ``source-read`` in conf.py.
+    """
+    if docname.rsplit("/", 1)[-1] != "sg_execution_times":
+        return
+    kept, raw_indent = [], None
+    for line in source[0].splitlines(keepends=True):
+        text = line.lstrip(" ")
+        indent = len(line) - len(text)
+        if raw_indent is not None:
+            if not text.strip() or indent > raw_indent:
+                continue  # inside the raw block
+            raw_indent = None
+        if text.startswith(".. raw:: html"):
+            raw_indent = indent
+            continue
+        kept.append(line)
+    source[0] = "".join(kept)
