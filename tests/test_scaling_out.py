@@ -163,15 +163,55 @@ def test_a_fitted_network_survives_a_round_trip_through_a_worker(cluster, formul
 
 
 def test_seeded_fits_in_threads_of_one_process_match_sequential_fits(formulas):
-    """torch's RNG is global to a process: seeded fits in threads take turns (they would mix streams)."""
+    """torch's RNG is global to a process: seeded fits in threads take turns (they would mix streams).
+
+    So do predictions with ``n_threads`` set: each DataLoader pass draws a seed
+    from that RNG. Before predictions took the lock, about 4 % of these rounds
+    differed (a prediction in one thread shifted a fit in another).
+    """
     X, y = formulas
     images = PeriodicTableEncoder().fit_transform(X)
     models = [PTRCNNRegressor(**{**TINY_PTR, "max_epochs": 4, "random_state": seed}) for seed in (0, 1, 2, 3)]
     sequential = [clone(m).fit(images, y).predict(images) for m in models]
-    with ThreadPoolExecutor(4) as pool:
-        threaded = list(pool.map(lambda m: clone(m).fit(images, y).predict(images), models))
-    for a, b in zip(sequential, threaded):
-        np.testing.assert_array_equal(a, b)
+    for _ in range(3):
+        with ThreadPoolExecutor(4) as pool:
+            threaded = list(pool.map(lambda m: clone(m).fit(images, y).predict(images), models))
+        for a, b in zip(sequential, threaded):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_a_prediction_in_another_thread_waits_for_a_seeded_fit(formulas):
+    """The race above, made to happen every time: a seeded fit paused before its weights, a prediction meanwhile.
+
+    Without the lock the prediction ran and all 240 predicted values of the fit differed.
+    """
+    from skorch.callbacks import Callback
+
+    X, y = formulas
+    images = PeriodicTableEncoder().fit_transform(X)
+    started, go, predicted = threading.Event(), threading.Event(), threading.Event()
+
+    class PauseBeforeTheWeights(Callback):  # the events stay outside the instance: clone deep-copies it
+        def initialize(self):  # skorch initialises callbacks after seeding, before drawing the weights
+            if not started.is_set():
+                started.set()
+                go.wait(60)
+            return super().initialize()
+
+    model = PTRCNNRegressor(**{**TINY_PTR, "max_epochs": 3})
+    other = clone(model).fit(images, y)
+    reference = clone(model).fit(images, y).predict(images)
+    paused = clone(model).set_params(callbacks=[("pause", PauseBeforeTheWeights())])
+    with ThreadPoolExecutor(2) as pool:
+        fit = pool.submit(lambda: paused.fit(images, y).predict(images))
+        assert started.wait(60)
+        pool.submit(lambda: (other.predict(images), predicted.set()))
+        ran_during_fit = predicted.wait(1.0)
+        go.set()
+        result = fit.result()
+    assert not ran_during_fit, "a prediction ran (and drew from torch's RNG) in the middle of a seeded fit"
+    assert predicted.is_set()
+    np.testing.assert_array_equal(result, reference)
 
 
 @pytest.mark.parametrize("scatter", [True, False], ids=["scattered-to-every-worker", "joblib-default"])

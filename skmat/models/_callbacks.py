@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
 import time
 
@@ -10,6 +11,9 @@ from skorch.callbacks import Callback, LRScheduler, PrintLog
 from torch.optim.lr_scheduler import CosineAnnealingLR
 
 __all__ = ["CosineDecay", "NonFiniteLossError", "ProgressLog", "StopOnNonFiniteLoss"]
+
+#: The colour codes skorch's PrintLog puts around each epoch's best value (``skorch.utils.Ansi``).
+_ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class CosineDecay(LRScheduler):
@@ -65,10 +69,21 @@ class ProgressLog(PrintLog):
     skorch's :class:`~skorch.callbacks.PrintLog`, and ``delay=0`` prints
     every fit.
 
+    skorch colours each column's best value so far with ANSI escape codes.
+    They are kept only when the table goes to a terminal: with the default
+    ``sink=print`` when ``sys.stdout.isatty()`` at the time of printing, with
+    a stream's method as sink (``sys.stderr.write``) when that stream's
+    ``isatty()`` is true. Notebooks, log files, pipes, captured output and
+    other sinks (a logger, a list's ``append``) get plain text, so a log
+    never holds ``\\x1b[36m0.2923\\x1b[0m``.
+
     Parameters
     ----------
     delay : float, default=10.0
         Seconds of training before the table appears.
+    color : {"auto", True, False}, default="auto"
+        "auto" colours the best values on a terminal only (see above);
+        True always, False never.
     **kwargs
         Passed to :class:`skorch.callbacks.PrintLog` (``keys_ignored``,
         ``sink``, ``floatfmt``, …).
@@ -80,9 +95,26 @@ class ProgressLog(PrintLog):
     >>> net = PTRCNNRegressor(callbacks__print_log=ProgressLog(delay=0))
     """
 
-    def __init__(self, delay=10.0, **kwargs):
+    def __init__(self, delay=10.0, color="auto", **kwargs):
         super().__init__(**kwargs)
         self.delay = delay
+        self.color = color
+
+    def initialize(self):
+        if not (isinstance(self.color, str) and self.color == "auto") and self.color not in (True, False):
+            raise ValueError(f"ProgressLog: color must be 'auto', True or False, got {self.color!r}.")
+        return super().initialize()
+
+    def _colours(self):
+        """Whether the table keeps skorch's colour codes: on a terminal, or when ``color`` says so."""
+        if not isinstance(self.color, str):
+            return bool(self.color)
+        stream = sys.stdout if self.sink is print else getattr(self.sink, "__self__", None)
+        isatty = getattr(stream, "isatty", None)
+        try:
+            return bool(isatty()) if callable(isatty) else False
+        except (OSError, ValueError):  # a closed or detached stream
+            return False
 
     def on_train_begin(self, net, **kwargs):
         self.start_time_ = time.monotonic()
@@ -92,6 +124,8 @@ class ProgressLog(PrintLog):
 
     def _show(self, row, verbose):
         tabulated = self.table(row)
+        if not self._colours():
+            tabulated = _ANSI_COLOUR.sub("", tabulated)
         if self.first_iteration_:
             header, lines = tabulated.split("\n", 2)[:2]
             self._sink(header, verbose)

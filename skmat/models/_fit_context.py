@@ -1,9 +1,12 @@
 """The process state a network fit runs in: its seeded torch RNG and its thread budget.
 
-Both are process-wide in torch (one global RNG, one intra-op thread pool),
-which is what matters when fits run side by side: in the threads of one
-Dask worker, in joblib's threading backend, or one after another in a
-loky or Dask worker process that a search reuses.
+Both are process-wide in torch (one global RNG; MKL's and BLAS's thread
+settings), which is what matters when fits run side by side: in the threads
+of one Dask worker, in joblib's threading backend, or one after another in a
+loky or Dask worker process that a search reuses. A fit with
+``random_state`` set, and a fit or prediction with ``n_threads`` set,
+therefore holds one process-wide lock while it runs, so that such fits in
+threads give the sequential results bit for bit.
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ from sklearn.utils import check_random_state
 
 __all__ = ["check_n_threads", "limited_threads", "seeded_torch"]
 
-#: Held by every seeded fit: torch's RNG is global to the process, so two seeded fits in
-#: threads of one process would draw from each other's streams. Re-entrant, so that a fit
-#: may fit another model inside it.
-_SEEDED_FIT_LOCK = threading.RLock()
+#: Held by every fit with a ``random_state`` and by every fit or prediction with ``n_threads``.
+#: torch's RNG is global to the process and every DataLoader pass draws a seed from it, a
+#: prediction's included, so a prediction in another thread shifted a seeded fit's stream
+#: (tests/test_scaling_out.py: about 4 % of threaded rounds differed before predictions took
+#: the lock). The thread settings are process-wide too (MKL, OpenBLAS): a fit restoring
+#: its previous setting could change another's mid-fit. Re-entrant, so that a fit may predict
+#: or fit another model inside it.
+_TORCH_STATE_LOCK = threading.RLock()
 
 
 @contextlib.contextmanager
@@ -30,9 +37,14 @@ def seeded_torch(random_state):
 
     The global torch RNG is left as it was, so fitting a model with a
     ``random_state`` never changes what other code draws. Seeded fits in
-    threads of one process run one at a time (a lock), since they share
+    threads of one process run one at a time (a process-wide lock, also
+    held by fits and predictions with ``n_threads`` set), since they share
     that RNG; fits in separate processes (loky, Dask's default workers)
-    run in parallel.
+    run in parallel. What the lock cannot stop: torch code that holds
+    neither (a skmat fit or prediction with ``random_state=None`` and
+    ``n_threads=None``, or any other code drawing from torch's RNG,
+    a DataLoader pass included) running in another thread at the same
+    time draws from the same generator and shifts the seeded fit's stream.
 
     Examples
     --------
@@ -51,7 +63,7 @@ def seeded_torch(random_state):
         seed = int(random_state)
     else:
         seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    with _SEEDED_FIT_LOCK, torch.random.fork_rng(devices=[]):
+    with _TORCH_STATE_LOCK, torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         yield
 
@@ -74,6 +86,9 @@ def limited_threads(n_threads):
     workers get (``cpu_count // n_jobs``, through ``OMP_NUM_THREADS``),
     one thread in a Dask worker started by a nanny (Dask's
     ``distributed.nanny.pre-spawn-environ``), all cores otherwise.
+    The settings are process-wide, so with ``n_threads`` set the block holds
+    the lock that seeded fits hold (:func:`seeded_torch`): such fits and
+    predictions in threads of one process take turns.
 
     Examples
     --------
@@ -90,10 +105,11 @@ def limited_threads(n_threads):
         return
     from threadpoolctl import threadpool_limits
 
-    previous = torch.get_num_threads()
-    torch.set_num_threads(int(n_threads))
-    try:
-        with threadpool_limits(int(n_threads)):
-            yield
-    finally:
-        torch.set_num_threads(previous)
+    with _TORCH_STATE_LOCK:
+        previous = torch.get_num_threads()
+        torch.set_num_threads(int(n_threads))
+        try:
+            with threadpool_limits(int(n_threads)):
+                yield
+        finally:
+            torch.set_num_threads(previous)

@@ -238,7 +238,7 @@ class SavableNetMixin:
         >>> import tempfile, os, numpy as np
         >>> from skmat import PTRCNNRegressor
         >>> X, y = np.random.default_rng(0).random((40, 16)), np.arange(40.0)
-        >>> net = PTRCNNRegressor(max_epochs=1, module__n_filters=4, random_state=0).fit(X, y)
+        >>> net = PTRCNNRegressor(max_epochs=1, module__n_filters=4, random_state=0, verbose=0).fit(X, y)
         >>> path = os.path.join(tempfile.mkdtemp(), "net.pt")
         >>> _ = net.save(path)
         >>> again = PTRCNNRegressor.load(path)

@@ -97,7 +97,7 @@ def save_pipeline(pipeline, path):
     >>> from skmat.models import load_pipeline, save_pipeline
     >>> X, y = ["Co2MnSi", "Fe2VAl", "Ni2MnGa", "Cu2MnAl"], [-0.4, -0.3, -0.2, -0.1]
     >>> model = make_pipeline(PeriodicTableEncoder(),
-    ...                       PTRCNNRegressor(max_epochs=1, module__n_filters=4, random_state=0))
+    ...                       PTRCNNRegressor(max_epochs=1, module__n_filters=4, random_state=0, verbose=0))
     >>> model = model.fit(X, y)
     >>> buffer = io.BytesIO()
     >>> _ = save_pipeline(model, buffer)

@@ -239,13 +239,13 @@ class PTRCNNClassifier(ClassifierMixin, SavableNetMixin, NeuralNet):
     >>> from skmat import PeriodicTableEncoder, PTRCNNRegressor, PTRCNNClassifier
     >>> from skmat.datasets import load_oqmd_heusler
     >>> X, y = load_oqmd_heusler(subset="paper", return_X_y=True)
-    >>> small = dict(module__n_filters=8, module__hidden_units=16, random_state=0)
+    >>> small = dict(module__n_filters=8, module__hidden_units=16, random_state=0, verbose=0)
     >>> regressor = make_pipeline(PeriodicTableEncoder(), PTRCNNRegressor(max_epochs=2, **small))
     >>> regressor = regressor.fit(X[:300], y[:300])
     >>> stable = y[:300, 0] < -0.2  # a stand-in label
     >>> classifier = make_pipeline(
     ...     PeriodicTableEncoder(),
-    ...     PTRCNNClassifier.from_regressor(regressor, freeze_features=True, max_epochs=2, random_state=0),
+    ...     PTRCNNClassifier.from_regressor(regressor, freeze_features=True, max_epochs=2, random_state=0, verbose=0),
     ... )
     >>> classifier.fit(X[:300], stable).predict_proba(X[300:302]).shape
     (2, 2)

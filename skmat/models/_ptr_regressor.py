@@ -191,7 +191,7 @@ class PTRCNNRegressor(ScaledNetRegressor):
     >>> X, y = load_oqmd_heusler(subset="paper", return_X_y=True)
     >>> model = make_pipeline(
     ...     PeriodicTableEncoder(),
-    ...     PTRCNNRegressor(max_epochs=2, module__n_filters=8, random_state=0),
+    ...     PTRCNNRegressor(max_epochs=2, module__n_filters=8, random_state=0, verbose=0),
     ... )
     >>> model.fit(X[:200], y[:200]).predict(X[200:203]).shape
     (3, 2)

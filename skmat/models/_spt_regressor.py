@@ -158,7 +158,7 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
     >>> from skmat import GramianAngularFieldEncoder, SPTSeq2SeqRegressor
     >>> from skmat.datasets import make_small_punch_test
     >>> spt = make_small_punch_test(64, random_state=0)
-    >>> small = dict(max_epochs=2, module__hidden_size=16, module__num_layers=1, random_state=0)
+    >>> small = dict(max_epochs=2, module__hidden_size=16, module__num_layers=1, random_state=0, verbose=0)
     >>> model = make_pipeline(GramianAngularFieldEncoder(16), SPTSeq2SeqRegressor(**small))
     >>> model.fit(spt.data, spt.target).predict(spt.data[:3]).shape
     (3, 35)
