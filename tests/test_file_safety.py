@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -404,6 +405,18 @@ def test_format_1_pipelines_still_load_and_predict_identically(name):
     with pytest.warns(UserWarning, match="format version 1, which has no checksum"):
         loaded = load_pipeline(FORMAT_1 / f"{name}.pt")
     np.testing.assert_array_equal(loaded.predict(inputs), np.load(FORMAT_1 / f"{name}_pred.npy"))
+
+
+def test_format_1_pipeline_loads_in_a_fresh_process():
+    """Format-1 third-party names resolve without the test process having imported their modules first."""
+    script = (
+        "import warnings, numpy as np; warnings.simplefilter('ignore'); from skmat.models import load_pipeline; "
+        f"m = load_pipeline(r'{FORMAT_1 / 'krr_pipeline.pt'}'); "
+        f"X = np.load(r'{FORMAT_1 / 'spt_inputs.npy'}')[:, :-1]; "
+        f"print(np.array_equal(m.predict(X), np.load(r'{FORMAT_1 / 'krr_pipeline_pred.npy'}')))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.stdout.strip() == "True", done.stderr[-2000:]
 
 
 def test_format_1_network_still_loads_and_resaves_in_format_2(tmp_path):

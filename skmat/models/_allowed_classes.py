@@ -17,14 +17,14 @@ when the caller passes them: ``load(path, trusted=[MyModule])``.
 Files of format version 1 named classes by their defining module
 (``skmat.models._ptr_regressor:PTRCNNRegressor``); :data:`FORMAT_1_NAMES`
 maps skmat's names of that version to the public ones, and third-party
-classes are matched against their current defining module.
+classes are matched against the current defining module of the allowed
+classes of that name.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
-import sys
 from functools import lru_cache
 
 __all__ = ["FORMAT_1_NAMES", "KINDS", "NAMED_VALUES", "allowed_names", "public_name", "resolve_class"]
@@ -181,19 +181,13 @@ def _resolve_allowed(name):
     return cls
 
 
-@lru_cache(maxsize=None)
-def _format_1_third_party():
-    """``module:qualname`` (as format 1 wrote them) -> public name, for the allowed non-skmat classes.
+def _allowed_named(class_name):
+    """The allowed classes called ``class_name``, as (public name, class).
 
-    Only classes whose public module is already imported are matched, so
-    reading a file imports nothing the file asks for.
+    Resolving one imports its public module, which is on the list; nothing
+    a file names is imported.
     """
-    names = {}
-    for name, (module, _, _) in _table().items():
-        if not module.startswith("skmat") and module in sys.modules:
-            cls = _resolve_allowed(name)
-            names[f"{cls.__module__}:{cls.__qualname__}"] = name
-    return names
+    return [(name, _resolve_allowed(name)) for name, (_, attribute, _) in _table().items() if attribute == class_name]
 
 
 def _trusted_name(cls):
@@ -230,8 +224,9 @@ def resolve_class(name, where, kind=None, trusted=()):
         if inspect.isclass(cls) and name in (_trusted_name(cls), public_name(cls, default=None)):
             return _check_kind(cls, name, where, kind)
     public = FORMAT_1_NAMES.get(name, name)
-    if public not in _table() and ":" in name:
-        public = _format_1_third_party().get(name, name)
+    if public not in _table() and ":" in name:  # format 1: a third-party class by its defining module
+        public = next((allowed for allowed, cls in _allowed_named(name.rpartition(":")[2].rpartition(".")[2])
+                       if _trusted_name(cls) == name), name)
     if public not in _table():
         raise ValueError(
             f"The file names {name!r} for {where}, which is not a class skmat loads from a file (skmat reads "
@@ -257,8 +252,7 @@ def public_name(cls, default=...):
     >>> public_name(PTRCNNRegressor)
     'skmat.PTRCNNRegressor'
     """
-    for name, (module, attribute, _) in _table().items():
-        if attribute == cls.__name__ and (module in sys.modules or module.startswith("skmat")):
-            if _resolve_allowed(name) is cls:
-                return name
+    for name, allowed in _allowed_named(cls.__name__):
+        if allowed is cls:
+            return name
     return _trusted_name(cls) if default is ... else default
