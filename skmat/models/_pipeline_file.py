@@ -6,10 +6,9 @@ from sklearn.base import BaseEstimator
 
 from ._allowed_classes import resolve_class
 from ._persistence import (
-    FORMAT_VERSION, PIPELINE_FORMAT, SavableNetMixin, _require, _shown, check_network_payload, read_payload,
-    skmat_version, write_payload,
+    FORMAT_VERSION, PIPELINE_FORMAT, SavableNetMixin, _require, _shown, read_payload, skmat_version, write_payload,
 )
-from ._plain_data import _settable, check_decoded_object, decode_value, encode_state, encode_value
+from ._plain_data import check_decoded_object, decode_value, encode_state, encode_value, set_decoded_state
 
 __all__ = ["load_pipeline", "save_pipeline"]
 
@@ -45,17 +44,14 @@ def _decode_step(entry, name, kind, source, trusted):
         return entry["value"]
     if kind == "network":
         payload = _require(entry, "payload", dict, source, what=f"step {name!r} of the file")
-        check_network_payload(payload, f"{source}, step {name!r}")
-        cls = resolve_class(payload["estimator"], f"step {name!r}", kind="network", trusted=trusted)
-        return cls._from_payload(payload, f"{source}, step {name!r}", {}, trusted)
+        cls = resolve_class(payload.get("estimator"), f"step {name!r}", kind="network", trusted=trusted)
+        return cls._from_payload(payload, f"{source}, step {name!r}", {}, trusted)  # checks the payload
     step = decode_value(_require(entry, "object", dict, source, what=f"step {name!r} of the file"), name,
                         kind="estimator", trusted=trusted)
     if not isinstance(step, BaseEstimator):
         raise ValueError(f"Step {name!r} of {source!r} is a {type(step).__name__}, not a fitted estimator.")
-    fitted = _require(entry, "fitted", dict, source, what=f"step {name!r} of the file")
-    for key, value in fitted.items():
-        _settable(step, key, f"step {name!r}")
-        setattr(step, key, decode_value(value, f"{name}.{key}", trusted=trusted))
+    set_decoded_state(step, _require(entry, "fitted", dict, source, what=f"step {name!r} of the file"), name,
+                      trusted)
     check_decoded_object(step, f"step {name!r}")
     return step
 

@@ -20,7 +20,7 @@ import torch
 
 from ._allowed_classes import NAMED_VALUES, public_name, resolve_class
 
-__all__ = ["check_decoded_object", "decode_value", "encode_state", "encode_value"]
+__all__ = ["check_decoded_object", "decode_value", "encode_state", "encode_value", "set_decoded_state"]
 
 
 class _Unstorable(TypeError):
@@ -161,12 +161,18 @@ def _decode_items(items, where, trusted):
     return {key: decode_value(value, _where_key(where, key), trusted=trusted) for key, value in items.items()}
 
 
-def _settable(obj, key, where):
-    """Refuse state keys that are not plain attribute names (dunders, properties, descriptors)."""
-    if not (isinstance(key, str) and key.isidentifier() and not key.startswith("__")):
-        raise ValueError(f"The file sets attribute {key!r} of {where}, which is not a plain attribute name.")
-    if hasattr(inspect.getattr_static(type(obj), key, None), "__set__"):
-        raise ValueError(f"The file sets attribute {key!r} of {where}, which {type(obj).__name__} computes.")
+def set_decoded_state(obj, state, where, trusted=()):
+    """Decode the stored attributes ``state`` of ``obj`` and set them, refusing any that is not plain.
+
+    Keys must be plain attribute names: no dunders, and nothing the class
+    computes (properties and other descriptors).
+    """
+    for key, value in _decode_items(state, where, trusted).items():
+        if not (key.isidentifier() and not key.startswith("__")):
+            raise ValueError(f"The file sets attribute {key!r} of {where}, which is not a plain attribute name.")
+        if hasattr(inspect.getattr_static(type(obj), key, None), "__set__"):
+            raise ValueError(f"The file sets attribute {key!r} of {where}, which {type(obj).__name__} computes.")
+        setattr(obj, key, value)
 
 
 def check_decoded_object(obj, where):
@@ -208,9 +214,7 @@ def _decode_object(value, where, kind, trusted):
         obj = cls(**params)
     except Exception as error:  # noqa: BLE001 - any constructor failure means a malformed entry
         raise ValueError(f"The file's parameters for {where} do not build a {cls.__name__}: {error}") from None
-    for key, state in _decode_items(value.get("state", {}), where, trusted).items():
-        _settable(obj, key, where)
-        setattr(obj, key, state)
+    set_decoded_state(obj, value.get("state", {}), where, trusted)
     check_decoded_object(obj, where)
     return obj
 
@@ -296,10 +300,8 @@ def _decode_array(value, where, trusted):
         return data.numpy().copy()
     if not isinstance(data, list) or not isinstance(value.get("dtype"), str):
         raise ValueError(f"Unreadable array for {where} in the file.")
+    items = decode_value(data, where, trusted=trusted)
     try:
-        dtype = np.dtype(value["dtype"])
-        return np.asarray(decode_value(data, where, trusted=trusted), dtype=dtype)
+        return np.asarray(items, dtype=np.dtype(value["dtype"]))
     except (TypeError, ValueError) as error:
-        if str(error).startswith(("The file", "Unreadable")):
-            raise
         raise ValueError(f"Unreadable array for {where} in the file: {error}") from None
