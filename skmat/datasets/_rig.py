@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from sklearn.utils import check_random_state
 
 from ._small_punch import MAX_NOISE, _as_float
+from ._small_punch import _reject as _reject_item
 from ._small_punch_mechanics import GEOMETRIES
 
 __all__ = ["perturb_small_punch"]
@@ -27,11 +30,7 @@ def _per_curve(name, value, n):
     return values
 
 
-def _reject(name, values, bad, rule):
-    """ValueError naming the first curve with ``bad``; ``rule(i)`` states the valid range."""
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{name} must be {rule(i)}; got {float(values[i])!r} for curve {i}.")
+_reject = partial(_reject_item, item="curve")  # the simulator's check, naming the curve
 
 
 def perturb_small_punch(force, displacement=None, *, noise=0.0, displacement_offset=0.0, compliance=0.0,

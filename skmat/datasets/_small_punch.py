@@ -126,11 +126,11 @@ def _check_positive(name, values, *, allow_zero=False):
         raise ValueError(f"{name} must be {rule}; got {float(values[i])!r} for sample {i}.")
 
 
-def _reject(name, values, bad, rule):
-    """ValueError naming the first ``bad`` sample; ``rule(i)`` states its valid range."""
+def _reject(name, values, bad, rule, item="sample"):
+    """ValueError naming the first ``bad`` ``item`` (sample, curve); ``rule(i)`` states its valid range."""
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{name} must be {rule(i)}; got {float(values[i])!r} for sample {i}.")
+        raise ValueError(f"{name} must be {rule(i)}; got {float(values[i])!r} for {item} {i}.")
 
 
 def _check_curves(what, condition, ok, describe):
