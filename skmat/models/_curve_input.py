@@ -183,6 +183,13 @@ def check_curve_layout(estimator, X):
         raise ValueError(f"{name} was fitted on GAF images, but X has none: encode X as at fit.")
 
 
+def _curves_named(rows, values):
+    """``"curves 2 (5.1), 7 (6)"``: the first few ``rows`` with their ``values``, then a count of the rest."""
+    shown = ", ".join(f"{row} ({values[row]:.4g})" for row in rows[:_N_NAMED])
+    more = f" and {len(rows) - _N_NAMED} more" if len(rows) > _N_NAMED else ""
+    return f"curve{'s' if len(rows) > 1 else ''} {shown}{more}"
+
+
 def warn_outside_range(conditions, value_range, owner, tolerance=0.02):
     """Warn, naming the curves, when test conditions fall outside the range seen at fit.
 
@@ -214,13 +221,10 @@ def warn_outside_range(conditions, value_range, owner, tolerance=0.02):
         return
     parts = []
     for column in np.flatnonzero(outside.any(axis=0)):
-        rows = np.flatnonzero(outside[:, column])
-        shown = ", ".join(f"{row} ({conditions[row, column]:.4g})" for row in rows[:5])
-        more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
         lo, hi = value_range[column]
         parts.append(
-            f"condition {column} of curve{'s' if len(rows) > 1 else ''} {shown}{more} lies outside the range "
-            f"seen at fit [{lo:.4g}, {hi:.4g}]"
+            f"condition {column} of {_curves_named(np.flatnonzero(outside[:, column]), conditions[:, column])} "
+            f"lies outside the range seen at fit [{lo:.4g}, {hi:.4g}]"
         )
     warnings.warn(f"{owner}: {'; '.join(parts)}; the prediction there is an extrapolation.", UserWarning,
                   stacklevel=4)
@@ -264,10 +268,8 @@ def warn_peaks_outside_range(sequence, peak_range, owner, factor=PEAK_FACTOR):
     rows = np.flatnonzero((peaks < low / factor) | (peaks > high * factor))
     if not len(rows):
         return
-    shown = ", ".join(f"{row} ({peaks[row]:.4g})" for row in rows[:_N_NAMED])
-    more = f" and {len(rows) - _N_NAMED} more" if len(rows) > _N_NAMED else ""
     warnings.warn(
-        f"{owner}: the peak of curve{'s' if len(rows) > 1 else ''} {shown}{more} lies more than a factor "
+        f"{owner}: the peak of {_curves_named(rows, peaks)} lies more than a factor "
         f"{factor:g} outside the peaks seen at fit [{low:.4g}, {high:.4g}] (peaks of X['sequence'], as the "
         "network reads the curves): are the forces in other units than at fit (mN for N)? The prediction "
         "there is an extrapolation.",
