@@ -42,6 +42,9 @@ Saving, and failed fits
         Write a fitted pipeline to one file and read it back, without pickle.
     NonFiniteLossError
         Raised when a network's training loss becomes NaN or infinite.
+    CorruptFileError
+        Raised when a bundled data set, a shipped network or a saved file
+        does not match its checksum (a ValueError and an OSError).
 
 Subpackages
     skmat.datasets       bundled OQMD, Materials Project and Matbench data;
@@ -74,6 +77,7 @@ _LAZY = {
     "CurveResampler": "skmat.preprocessing",
     "NonFiniteLossError": "skmat.models",
     "FormulaError": "skmat._formula",
+    "CorruptFileError": "skmat._errors",
     "save_pipeline": "skmat.models",
     "load_pipeline": "skmat.models",
     "parse_formula": "skmat._formula",

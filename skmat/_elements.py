@@ -87,7 +87,7 @@ def element_table() -> ElementTable:
     >>> int(table.f_index[table.z_of_symbol["Ce"] - 1])
     1
     """
-    from .datasets._bundled import bundled_bytes
+    from ._bundled import bundled_bytes
 
     text = bundled_bytes("elements.csv").decode()
     rows = list(csv.DictReader(io.StringIO(text)))

@@ -8,6 +8,8 @@ import json
 from functools import lru_cache
 from importlib import resources
 
+from ._errors import CorruptFileError
+
 __all__ = ["available_pretrained", "load_pretrained", "pretrained_info"]
 
 
@@ -145,7 +147,9 @@ def load_pretrained(name):
     ------
     ValueError
         For an unknown name (the message lists the available ones), or a
-        file that is missing or does not match its checksum.
+        file that is missing.
+    skmat.CorruptFileError
+        For a file that does not match its checksum (a ``ValueError``).
 
     Notes
     -----
@@ -182,7 +186,7 @@ def load_pretrained(name):
     data = path.read_bytes()
     actual = hashlib.sha256(data).hexdigest()
     if actual != entry["sha256"]:
-        raise ValueError(
+        raise CorruptFileError(
             f"The pretrained file {entry['file']!r} of {name!r} does not match its checksum "
             f"(SHA-256 {actual[:12]}…, expected {entry['sha256'][:12]}…): it is corrupted or was replaced. "
             "Reinstall skmat."

@@ -11,9 +11,9 @@ import pytest
 from conftest import CorruptingFiles
 from sklearn.utils import Bunch
 
-import skmat.datasets._bundled as bundled
+import skmat._bundled as bundled
 import skmat.datasets._heusler as heusler
-from skmat import element_table, parse_formulas
+from skmat import CorruptFileError, element_table, parse_formulas
 from skmat.datasets import load_mp_heusler_stability, load_oqmd_heusler
 from skmat.encoders import periodic_table_layout
 
@@ -406,7 +406,7 @@ def test_wrong_digest_raises(monkeypatch, fresh_caches, loader, name):
     digests = dict(bundled._expected_digests())
     digests[name] = "0" * 64
     monkeypatch.setattr(bundled, "_expected_digests", lambda: digests)
-    with pytest.raises(OSError, match="Checksum") as excinfo:
+    with pytest.raises(CorruptFileError, match="Checksum") as excinfo:
         loader()
     assert name in str(excinfo.value)
     assert "0" * 64 in str(excinfo.value)
@@ -421,7 +421,7 @@ def test_wrong_digest_raises(monkeypatch, fresh_caches, loader, name):
 )
 def test_corrupted_file_raises(monkeypatch, fresh_caches, loader, name):
     monkeypatch.setattr(bundled, "resources", CorruptingFiles(name))
-    with pytest.raises(OSError, match="Checksum mismatch") as excinfo:
+    with pytest.raises(CorruptFileError, match="Checksum mismatch") as excinfo:
         loader()
     assert name in str(excinfo.value)
 

@@ -23,7 +23,7 @@ from sklearn.kernel_ridge import KernelRidge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-from skmat import PeriodicTableEncoder, PTRCNNRegressor, SPTSeq2SeqRegressor
+from skmat import CorruptFileError, PeriodicTableEncoder, PTRCNNRegressor, SPTSeq2SeqRegressor
 from skmat.models import PTRCNNClassifier, allowed_names, load_pipeline, save_pipeline
 from skmat.models._persistence import write_payload
 
@@ -312,7 +312,7 @@ def test_stale_checksum_is_refused(saved, tmp_path):
     payload["steps"][1]["payload"]["fitted"]["target_offset_"] = {"__ndarray__": torch.tensor([5.0])}
     path = tmp_path / "edited.pt"
     torch.save(payload, path)
-    with pytest.raises(ValueError, match="does not match the checksum"):
+    with pytest.raises(CorruptFileError, match="does not match the checksum"):
         load_pipeline(path)
 
 

@@ -12,9 +12,9 @@ from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
 from sklearn.utils import Bunch
 
-import skmat.datasets._bundled as bundled
+import skmat._bundled as bundled
 import skmat.datasets._matbench as matbench
-from skmat import parse_formulas
+from skmat import CorruptFileError, parse_formulas
 from skmat.datasets import load_matbench
 
 SIZES = {"expt_gap": 4604, "steels": 312, "expt_is_metal": 4921, "glass": 5680}
@@ -149,7 +149,7 @@ def test_corrupted_file_raises(monkeypatch, fresh_caches):
     name = "matbench_glass.csv.gz"
     with monkeypatch.context() as patch:
         patch.setattr(bundled, "resources", CorruptingFiles(name))
-        with pytest.raises(OSError, match="Checksum mismatch") as excinfo:
+        with pytest.raises(CorruptFileError, match="Checksum mismatch") as excinfo:
             load_matbench("glass")
         assert name in str(excinfo.value)
     assert load_matbench("glass").data.shape == (5680,)

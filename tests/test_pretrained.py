@@ -76,7 +76,7 @@ def test_checksum_mismatch_is_an_error(monkeypatch):
     changed = {name: dict(entry) for name, entry in manifest().items()}
     changed["oqmd"]["sha256"] = "0" * 64
     monkeypatch.setattr(module, "_manifest", lambda: changed)
-    with pytest.raises(ValueError, match="does not match its checksum"):
+    with pytest.raises(skmat.CorruptFileError, match="does not match its checksum"):
         skmat.load_pretrained("oqmd")
 
 

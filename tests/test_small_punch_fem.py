@@ -16,7 +16,8 @@ import pytest
 from conftest import CorruptingFiles
 from sklearn.utils import Bunch
 
-import skmat.datasets._bundled as bundled
+import skmat._bundled as bundled
+from skmat import CorruptFileError
 import skmat.datasets._small_punch_fem as small_punch_fem
 from skmat.datasets import load_small_punch_fem, make_small_punch_test
 from skmat.datasets._small_punch import DEFAULT_STRAIN
@@ -284,7 +285,7 @@ def test_wrong_digest_raises(monkeypatch, fresh_caches):
     digests = dict(bundled._expected_digests())
     digests[FILE] = "0" * 64
     monkeypatch.setattr(bundled, "_expected_digests", lambda: digests)
-    with pytest.raises(OSError, match="Checksum mismatch") as excinfo:
+    with pytest.raises(CorruptFileError, match="Checksum mismatch") as excinfo:
         load_small_punch_fem()
     assert FILE in str(excinfo.value) and "0" * 64 in str(excinfo.value)
 
@@ -294,7 +295,7 @@ def test_wrong_digest_raises(monkeypatch, fresh_caches):
 def test_corrupted_file_raises_and_is_not_cached(monkeypatch, fresh_caches):
     with monkeypatch.context() as patch:
         patch.setattr(bundled, "resources", CorruptingFiles(FILE))
-        with pytest.raises(OSError, match="Checksum mismatch") as excinfo:
+        with pytest.raises(CorruptFileError, match="Checksum mismatch") as excinfo:
             load_small_punch_fem()
         assert FILE in str(excinfo.value)
     assert load_small_punch_fem().data.shape == (40, 181)

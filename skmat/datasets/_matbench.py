@@ -7,7 +7,7 @@ from functools import lru_cache
 import numpy as np
 from sklearn.utils import Bunch
 
-from ._bundled import read_bundled_csv
+from .._bundled import read_bundled_csv
 
 __all__ = ["load_matbench", "MATBENCH_TASKS"]
 

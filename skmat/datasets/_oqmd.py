@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from sklearn.utils import Bunch
 
-from ._bundled import read_bundled_csv
+from .._bundled import read_bundled_csv
 from ._heusler import _ATTRIBUTION, _bunch, _with_attribution
 
 __all__ = ["load_oqmd", "load_oqmd_multitask", "OQMD_TASK_UNITS"]

@@ -7,7 +7,7 @@ from functools import lru_cache
 import numpy as np
 from sklearn.utils import Bunch
 
-from ._bundled import read_bundled_csv
+from .._bundled import read_bundled_csv
 from ._small_punch import DEFAULT_STRAIN
 
 __all__ = ["load_small_punch_fem"]

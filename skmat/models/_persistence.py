@@ -30,6 +30,7 @@ import warnings
 import numpy as np
 import torch
 
+from .._errors import CorruptFileError
 from ._allowed_classes import public_name, resolve_class
 from ._checksum import content_digest
 from ._plain_data import PARAMETER_KINDS, check_decoded_object, decode_value, encode_value
@@ -106,7 +107,7 @@ def read_payload(path, file_format, reader, writer):
     except Exception as error:  # noqa: BLE001 - a part skmat never writes
         raise ValueError(f"{_shown(path)!r} is not a valid skmat {kind} file: {error}") from None
     if stored != actual:
-        raise ValueError(
+        raise CorruptFileError(
             f"{_shown(path)!r} does not match the checksum stored in it (content SHA-256 {actual[:12]}…, stored "
             f"{str(stored)[:12]}…): the file is corrupted or was edited. Nothing was loaded."
         )

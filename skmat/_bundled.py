@@ -7,6 +7,8 @@ import io
 from functools import lru_cache
 from importlib import resources
 
+from ._errors import CorruptFileError
+
 __all__ = ["bundled_bytes", "read_bundled_csv"]
 
 
@@ -22,8 +24,10 @@ def bundled_bytes(name):
     Raises
     ------
     OSError
-        If the file is missing or its checksum does not match: the installed
-        package is damaged and should be reinstalled.
+        If the file is missing: the installed package is damaged and should
+        be reinstalled.
+    skmat.CorruptFileError
+        If its checksum does not match (an ``OSError`` too).
     """
     expected = _expected_digests().get(name)
     if expected is None:
@@ -31,7 +35,7 @@ def bundled_bytes(name):
     data = resources.files("skmat._data").joinpath(name).read_bytes()
     actual = hashlib.sha256(data).hexdigest()
     if actual != expected:
-        raise OSError(
+        raise CorruptFileError(
             f"Checksum mismatch for bundled file {name!r}: expected {expected}, got {actual}. "
             "The installation is damaged; reinstall skmat or rebuild the data with "
             "tools/build_bundled_data.py."
