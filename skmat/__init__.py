@@ -62,7 +62,7 @@ skorch or pandas until an estimator or loader that needs them is touched.
 
 from importlib import import_module
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 _LAZY = {
     "PeriodicTableEncoder": "skmat.encoders",

@@ -84,34 +84,6 @@ def pretrained_info(name):
     return copy.deepcopy(_entry(name))
 
 
-def unseen_elements_advice(name, encoder, symbols):
-    """What to do about elements the pretrained network ``name`` has not seen (for the encoder's messages).
-
-    Widening the encoder would only feed the network cells it was never
-    trained on; the way to a prediction for those elements is data that
-    contains them.
-    """
-    import inspect
-
-    defaults = {k: p.default for k, p in inspect.signature(type(encoder)).parameters.items()}
-    shown = []
-    for key, value in encoder.get_params(deep=False).items():
-        if key in ("elements", "handle_unknown") or value == defaults.get(key):
-            continue
-        shown.append(f'{key}="{value}"' if isinstance(value, str) else f"{key}={value!r}")
-    added = ", ".join(f'"{symbol}"' for symbol in symbols)
-    shown.append(f'elements=[*skmat.pretrained_info("{name}")["elements"], {added}]')
-    what = " and ".join(symbols) if len(symbols) <= 2 else ", ".join(symbols[:-1]) + f" and {symbols[-1]}"
-    return (
-        f"To predict for formulas with {what}, fine-tune from this network on data that contains "
-        f"{'it' if len(symbols) == 1 else 'them'}, behind a new encoder whose elements include "
-        f"{'it' if len(symbols) == 1 else 'them'}: Pipeline([(\"encode\", "
-        f"{type(encoder).__name__}({', '.join(shown)})), (\"model\", "
-        f'PTRCNNRegressor.from_regressor(skmat.load_pretrained("{name}")))]).fit(X, y) '
-        "(PTRCNNClassifier.from_regressor for classes); or use a model trained on such data."
-    )
-
-
 def load_pretrained(name):
     """A fitted Pipeline (encoder + :class:`~skmat.PTRCNNRegressor`) pretrained on a large data set.
 
@@ -196,6 +168,6 @@ def load_pretrained(name):
     pipeline = load_pipeline(io.BytesIO(data))
     # Marks the encoder as this network's, so that a formula with an element
     # the network has not seen gets an error saying so, and what to do
-    # (unseen_elements_advice). A refit of the encoder drops the mark.
+    # (skmat.encoders._base._unseen_elements_advice). A refit of the encoder drops the mark.
     pipeline.named_steps["encode"]._pretrained_name = name
     return pipeline

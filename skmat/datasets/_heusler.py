@@ -46,7 +46,7 @@ _ABSENT_FROM_PAPER_DATA = {"C", "N", "O", "P", "S", "Se"}
 
 
 def _paper_elements():
-    from ..encoders import periodic_table_layout
+    from .._layouts import periodic_table_layout
 
     return set(periodic_table_layout("paper").elements) - _ABSENT_FROM_PAPER_DATA
 

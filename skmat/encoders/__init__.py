@@ -3,7 +3,7 @@
 from ._base import CompositionImageEncoder
 from ._curve_batch import CurveBatch
 from ._gaf import GramianAngularFieldEncoder
-from ._layouts import Layout, line_layout, periodic_table_layout
+from .._layouts import Layout, line_layout, periodic_table_layout
 from ._mendeleev_line import MendeleevLineEncoder
 from ._periodic_table import PeriodicTableEncoder
 from ._random_table import RandomTableEncoder

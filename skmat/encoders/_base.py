@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._elements import element_table
@@ -48,6 +49,18 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
     implementing ``_make_layout(self)``, and how a user widens the element
     set by implementing ``_widening(self)``.
     """
+
+    # Checked by scikit-learn's _validate_params at fit: the error names the
+    # parameter, what it must be and the value given.
+    _parameter_constraints = {
+        "amounts": [StrOptions(set(_AMOUNTS))],
+        "output": [StrOptions(set(_OUTPUTS))],
+        "handle_unknown": [StrOptions(set(_HANDLE_UNKNOWN))],
+        # Finite: Interval(..., closed="neither") rejects nan and +-inf.
+        "absent_value": [Interval(numbers.Real, None, None, closed="neither")],
+        "blank_value": [Interval(numbers.Real, None, None, closed="neither")],
+        "scale": [Interval(numbers.Real, None, None, closed="neither")],
+    }
 
     def __init__(
         self,
@@ -106,15 +119,13 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         if pretrained is not None:
             # The encoder of load_pretrained(name): widening it would feed the
             # network an element it has never seen, so say what to do instead.
-            from .._pretrained import unseen_elements_advice
-
             return (
                 f"Formula {str(formulas[first])!r} at row {first} has {noun} {_symbols(here)}, which the "
                 f"pretrained network {pretrained!r} has not seen in training, so it cannot predict for this "
                 f"formula (it was trained on the {n_layout} elements of "
                 f"skmat.pretrained_info({pretrained!r})['elements']; {n_rows:,} of {_rows_word(len(formulas))} "
                 f"{'has' if n_rows == 1 else 'have'} elements outside them). "
-                + unseen_elements_advice(pretrained, self, _symbols(here).split(", "))
+                + _unseen_elements_advice(pretrained, self, _symbols(here).split(", "))
             )
         return (
             f"Formula {str(formulas[first])!r} at row {first} has {noun} {_symbols(here)} "
@@ -159,12 +170,10 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
             emptiness = "No row came out empty."
         pretrained = getattr(self, "_pretrained_name", None)
         if pretrained is not None:
-            from .._pretrained import unseen_elements_advice
-
             advice = (
                 f"The rows are kept, but the pretrained network {pretrained!r} has not seen these elements in "
                 "training and predicts for what is left of each formula. "
-                + unseen_elements_advice(pretrained, self, _symbols(elements).split(", "))
+                + _unseen_elements_advice(pretrained, self, _symbols(elements).split(", "))
             )
         else:
             advice = f"The rows are kept; to encode these elements use {name}({fix}), which {gives}."
@@ -173,19 +182,6 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
             f"{n_layout} elements from {len(affected):,} of {len(formulas):,} formulas: "
             f"{listing}. Dropped: {dropped}. {emptiness} {advice}"
         )
-
-    def _check_params(self):
-        for name, allowed in (
-            ("amounts", _AMOUNTS),
-            ("output", _OUTPUTS),
-            ("handle_unknown", _HANDLE_UNKNOWN),
-        ):
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"{name} must be one of {allowed}, got {getattr(self, name)!r}.")
-        for name in ("absent_value", "blank_value", "scale"):
-            value = getattr(self, name)
-            if not isinstance(value, numbers.Real) or not np.isfinite(value):
-                raise ValueError(f"{name} must be a finite number, got {value!r}.")
 
     def fit(self, X, y=None):
         """Fix the layout; the formulas themselves are only checked for shape.
@@ -200,7 +196,7 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         -------
         self
         """
-        self._check_params()
+        self._validate_params()
         formula_column(X)
         # A refitted encoder no longer speaks for a pretrained network (see _outside_error).
         self.__dict__.pop("_pretrained_name", None)
@@ -309,3 +305,31 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         tags.input_tags.string = True
         tags.requires_fit = True
         return tags
+
+
+def _unseen_elements_advice(name, encoder, symbols):
+    """What to do about elements the pretrained network ``name`` has not seen (for the encoder's messages).
+
+    Widening the encoder would only feed the network cells it was never
+    trained on; the way to a prediction for those elements is data that
+    contains them.
+    """
+    import inspect
+
+    defaults = {k: p.default for k, p in inspect.signature(type(encoder)).parameters.items()}
+    shown = []
+    for key, value in encoder.get_params(deep=False).items():
+        if key in ("elements", "handle_unknown") or value == defaults.get(key):
+            continue
+        shown.append(f'{key}="{value}"' if isinstance(value, str) else f"{key}={value!r}")
+    added = ", ".join(f'"{symbol}"' for symbol in symbols)
+    shown.append(f'elements=[*skmat.pretrained_info("{name}")["elements"], {added}]')
+    what = " and ".join(symbols) if len(symbols) <= 2 else ", ".join(symbols[:-1]) + f" and {symbols[-1]}"
+    return (
+        f"To predict for formulas with {what}, fine-tune from this network on data that contains "
+        f"{'it' if len(symbols) == 1 else 'them'}, behind a new encoder whose elements include "
+        f"{'it' if len(symbols) == 1 else 'them'}: Pipeline([(\"encode\", "
+        f"{type(encoder).__name__}({', '.join(shown)})), (\"model\", "
+        f'PTRCNNRegressor.from_regressor(skmat.load_pretrained("{name}")))]).fit(X, y) '
+        "(PTRCNNClassifier.from_regressor for classes); or use a model trained on such data."
+    )

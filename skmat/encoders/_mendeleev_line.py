@@ -5,7 +5,7 @@ from __future__ import annotations
 from sklearn.utils import check_random_state
 
 from ._base import CompositionImageEncoder, _param
-from ._layouts import line_layout
+from .._layouts import line_layout
 
 __all__ = ["MendeleevLineEncoder"]
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from .._elements import element_table
 from ._base import CompositionImageEncoder, _param
-from ._layouts import periodic_table_layout
+from .._layouts import periodic_table_layout
 
 __all__ = ["PeriodicTableEncoder"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sklearn.utils import check_random_state
 
 from ._base import CompositionImageEncoder, _param
-from ._layouts import periodic_table_layout
+from .._layouts import periodic_table_layout
 
 __all__ = ["RandomTableEncoder"]
 
