@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._elements import element_table
+from ._elements import element_table
 
 __all__ = ["Layout", "periodic_table_layout", "line_layout", "LAYOUTS"]
 

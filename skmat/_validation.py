@@ -1,11 +1,38 @@
-"""Input checks shared by the formula encoders."""
+"""Input and parameter checks shared by skmat's estimators (formula columns, feature names, integer parameters)."""
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_feature_names
 
-__all__ = ["check_feature_names", "formula_column"]
+__all__ = ["check_feature_names", "formula_column", "IntegerInterval"]
+
+
+class IntegerInterval(Interval):
+    """scikit-learn's ``Interval(Integral, left, right, closed=...)`` for a ``_parameter_constraints`` entry, refusing booleans.
+
+    ``True`` is an :class:`numbers.Integral` to Python, so scikit-learn's
+    interval accepts it as 1; skmat's integer parameters (a number of
+    conditions, of points, of starts) do not. The error is scikit-learn's
+    ``InvalidParameterError`` ("The 'n_points' parameter of CurveResampler
+    must be an int in the range [2, inf). Got True instead.").
+
+    Examples
+    --------
+    >>> IntegerInterval(0, None, closed="left").is_satisfied_by(True)
+    False
+    >>> IntegerInterval(0, None, closed="left").is_satisfied_by(3)
+    True
+    """
+
+    def __init__(self, left, right, *, closed):
+        super().__init__(Integral, left, right, closed=closed)
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
 
 
 def check_feature_names(estimator, X, *, reset):

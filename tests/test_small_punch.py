@@ -9,8 +9,8 @@ import pytest
 from conftest import load_benchmark
 
 from skmat.datasets import DEFAULT_CONSTANTS, make_small_punch_test, simulate_small_punch
-from skmat.datasets._small_punch import DEFAULT_THICKNESS, PAPER_HARDENING_EXPONENT, PAPER_STRENGTH_COEFFICIENT
-from skmat.datasets._small_punch_mechanics import GEOMETRIES, max_thickness, punch_force, reach
+from skmat._small_punch._simulator import DEFAULT_THICKNESS, PAPER_HARDENING_EXPONENT, PAPER_STRENGTH_COEFFICIENT
+from skmat._small_punch._mechanics import GEOMETRIES, max_thickness, punch_force, reach
 
 @pytest.fixture(scope="module")
 def reference():

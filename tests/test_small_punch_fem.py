@@ -20,7 +20,7 @@ import skmat._bundled as bundled
 from skmat import CorruptFileError
 import skmat.datasets._small_punch_fem as small_punch_fem
 from skmat.datasets import load_small_punch_fem, make_small_punch_test
-from skmat.datasets._small_punch import DEFAULT_STRAIN
+from skmat._small_punch._simulator import DEFAULT_STRAIN
 from skmat.metrics import curve_mape, interpolate_curves
 
 ROOT = Path(__file__).resolve().parents[1]

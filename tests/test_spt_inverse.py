@@ -171,13 +171,13 @@ def test_layout_errors(fitted, X):
 @pytest.mark.parametrize(
     "params, message",
     [
-        (dict(geometry="ball"), "geometry must be one of"),
-        (dict(law="voce"), "law must be one of"),
-        (dict(on_fail="ignore"), "on_fail must be one of"),
-        (dict(n_starts=0), "n_starts must be an integer >= 1"),
-        (dict(max_iter=2.5), "max_iter must be an integer"),
-        (dict(tol=0), "tol must be a number > 0"),
-        (dict(max_nrmse=-1), "max_nrmse must be a number > 0"),
+        (dict(geometry="ball"), r"'geometry' parameter of SPTInverseFitRegressor must be a str among .*Got 'ball' instead"),
+        (dict(law="voce"), r"'law' parameter of SPTInverseFitRegressor must be a str among .*Got 'voce' instead"),
+        (dict(on_fail="ignore"), r"'on_fail' parameter of SPTInverseFitRegressor must be a str among .*Got 'ignore' instead"),
+        (dict(n_starts=0), r"'n_starts' parameter of SPTInverseFitRegressor must be an int in the range \[1, inf\). Got 0 instead"),
+        (dict(max_iter=2.5), r"'max_iter' parameter of SPTInverseFitRegressor must be an int in the range \[1, inf\). Got 2.5 instead"),
+        (dict(tol=0), r"'tol' parameter of SPTInverseFitRegressor must be a float in the range \(0.0, inf\). Got 0 instead"),
+        (dict(max_nrmse=-1), r"'max_nrmse' parameter of SPTInverseFitRegressor must be a float in the range \(0.0, inf\). Got -1 instead"),
         (dict(hardening_exponent_bounds=(0.0, 1.5)), r"within \[0, 1\]"),
         (dict(strength_coefficient_bounds=(500, 100)), "low < high"),
         (dict(strength_coefficient_bounds=(8000, 9000)), "above the simulator's limit of 7000 MPa"),
@@ -235,8 +235,10 @@ def test_forces_in_other_units_name_the_curves(X, factor):
         (dict(), lambda X: X.__setitem__((1, -1), 1e-300), r"thickness of curve 1 is 1e-300 mm.*at least 0.0001 mm"),
         (dict(strength_coefficient_bounds=(1e-300, 100.0)), None,
          r"strength_coefficient_bounds must start at 0.001 MPa or above .*got \(1e-300, 100.0\)"),
-        (dict(elastic_modulus=1e-300), None, r"Need 1 <= elastic_modulus"),
-        (dict(prestrain=5.0), None, r"prestrain must be a number in \[0, 1\]"),
+        (dict(elastic_modulus=1e-300), None,
+         r"'elastic_modulus' parameter of SPTInverseFitRegressor must be a float in the range \[1.0, 1200000.0\]. Got 1e-300"),
+        (dict(prestrain=5.0), None,
+         r"'prestrain' parameter of SPTInverseFitRegressor must be a float in the range \[0.0, 1.0\]. Got 5.0 instead"),
     ],
 )
 def test_settings_beyond_the_simulator_limits_are_refused_at_fit(X, params, change, message):

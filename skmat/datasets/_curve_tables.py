@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
+from .._curve_checks import first_true
+
 __all__ = ["read_curve_table"]
 
 _LAYOUTS = ("auto", "rows", "columns")
@@ -385,18 +387,12 @@ class _Table:
         return _curves_from_block(xv, yv, curve_name, where, fail)
 
 
-def _first(mask):
-    """(curve, point) of the first True in curve-major order."""
-    i, j = np.unravel_index(int(np.argmax(mask)), mask.shape)
-    return int(i), int(j)
-
-
 def _curves_from_block(xv, yv, curve_name, where, fail):
     """Split an (n_curves, n_points) block into curves; validate as we go."""
     missing_x, missing_y = np.isnan(xv), np.isnan(yv)
     lone = missing_x != missing_y
     if lone.any():
-        i, j = _first(lone)
+        i, j = first_true(lone)
         empty, full = ("y", "x") if missing_y[i, j] else ("x", "y")
         value = (xv if full == "x" else yv)[i, j]
         fail(
@@ -407,7 +403,7 @@ def _curves_from_block(xv, yv, curve_name, where, fail):
     missing = missing_x
     gap = missing[:, :-1] & ~missing[:, 1:]
     if gap.any():
-        i, j = _first(gap)
+        i, j = first_true(gap)
         fail(
             i,
             f"the cells at {where(i, j, 'x')} and {where(i, j, 'y')} are empty but the curve "
@@ -416,7 +412,7 @@ def _curves_from_block(xv, yv, curve_name, where, fail):
     for axis, values in (("x", xv), ("y", yv)):
         infinite = np.isinf(values)
         if infinite.any():
-            i, j = _first(infinite)
+            i, j = first_true(infinite)
             fail(i, f"the {axis} cell at {where(i, j, axis)} is infinite ({values[i, j]}).")
     n_points = (~missing).sum(axis=1)
     one = n_points == 1
@@ -425,7 +421,7 @@ def _curves_from_block(xv, yv, curve_name, where, fail):
         fail(i, f"it has only one point, at {where(i, 0, 'x')}; at least 2 are needed.")
     steps = (np.diff(xv, axis=1) <= 0) & ~missing[:, 1:]
     if steps.any():
-        i, j = _first(steps)
+        i, j = first_true(steps)
         fail(
             i,
             f"x must be strictly increasing, but {xv[i, j + 1]:g} at {where(i, j + 1, 'x')} "

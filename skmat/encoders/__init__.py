@@ -1,7 +1,7 @@
 """Transformers that turn formulas or curves into images or feature rows."""
 
 from ._base import CompositionImageEncoder
-from ._curve_batch import CurveBatch
+from .._small_punch._curve_input import CurveBatch
 from ._gaf import GramianAngularFieldEncoder
 from .._layouts import Layout, line_layout, periodic_table_layout
 from ._mendeleev_line import MendeleevLineEncoder

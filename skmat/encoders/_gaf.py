@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import math
 import numbers
+from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._curve_batch import CurveBatch
+from .._curve_checks import first_non_finite
+from .._small_punch._curve_input import CurveBatch
+from .._validation import IntegerInterval
 
 __all__ = ["GramianAngularFieldEncoder"]
 
-_METHODS = ("summation", "difference")
-_SEQUENCE_SCALINGS = ("global", None)
-_OUTPUTS = ("dict", "image")
 # Curves per block in transform: every temporary (window means, cosines and
 # sines, the two (chunk, image_size, 2) float32 factors) is per block and
 # small, and the images are written straight into the preallocated output,
@@ -151,6 +152,17 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
     array([0.625, 1.   , 0.375], dtype=float32)
     """
 
+    _parameter_constraints: dict = {
+        # An int up to the number of timestamps, checked at fit against X.
+        "image_size": [IntegerInterval(1, None, closed="left"), Interval(RealNotInt, 0, 1, closed="right")],
+        "method": [StrOptions({"summation", "difference"})],
+        "sample_range": "no_validation",  # None or (min, max) with -1 <= min < max <= 1: _check_params
+        "overlapping": ["boolean"],
+        "output": [StrOptions({"dict", "image"})],
+        "sequence_scaling": [StrOptions({"global"}), None],
+        "n_conditions": [IntegerInterval(0, None, closed="left")],
+    }
+
     def __init__(
         self,
         image_size=1.0,
@@ -173,48 +185,30 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
     # ------------------------------------------------------------ parameters
 
     def _resolve_image_size(self, n_timestamps):
+        """``image_size`` (valid by ``_parameter_constraints``) as a number of points for ``n_timestamps``."""
         size = self.image_size
-        if isinstance(size, (bool, np.bool_)) or not isinstance(size, numbers.Real):
-            raise TypeError(f"image_size must be an int or a float, got {size!r}.")
         if isinstance(size, numbers.Integral):
-            if not 1 <= size <= n_timestamps:
+            if size > n_timestamps:
                 raise ValueError(
                     f"image_size={size} must be an integer between 1 and the number of "
                     f"timestamps of X (n_features = {n_timestamps}), or a float in (0, 1]."
                 )
             return int(size)
-        if not 0 < size <= 1:
-            raise ValueError(
-                f"image_size={size!r} as a float must be in (0, 1]: a fraction of the "
-                "number of timestamps."
-            )
         return math.ceil(float(size) * n_timestamps)
 
     def _check_params(self):
-        if self.method not in _METHODS:
-            raise ValueError(f"method must be one of {_METHODS}, got {self.method!r}.")
-        if self.sequence_scaling not in _SEQUENCE_SCALINGS:
-            raise ValueError(
-                f"sequence_scaling must be one of {_SEQUENCE_SCALINGS}, got "
-                f"{self.sequence_scaling!r}."
-            )
+        """What ``_parameter_constraints`` cannot say: the sample range, and conditions only with dicts."""
         k = self.n_conditions
-        if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral) or k < 0:
-            raise ValueError(f"n_conditions must be a non-negative integer, got {k!r}.")
-        if self.output not in _OUTPUTS:
-            raise ValueError(f"output must be one of {_OUTPUTS}, got {self.output!r}.")
         if k and self.output != "dict":
             raise ValueError(
                 f"n_conditions={k} needs output='dict': images alone cannot carry the conditions."
             )
-        if not isinstance(self.overlapping, (bool, np.bool_)):
-            raise TypeError(f"overlapping must be True or False, got {self.overlapping!r}.")
         sample_range = self.sample_range
         if sample_range is not None:
             valid = (
                 isinstance(sample_range, (tuple, list))
                 and len(sample_range) == 2
-                and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in sample_range)
+                and all(isinstance(v, Real) and not isinstance(v, bool) for v in sample_range)
                 and -1 <= sample_range[0] < sample_range[1] <= 1
             )
             if not valid:
@@ -225,6 +219,7 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
 
     # ------------------------------------------------------------ fit / transform
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the parameters, resolve the image size and fit the sequence scale.
 
@@ -344,9 +339,9 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
 
 
 def _check_finite(X, n_conditions=0):
-    finite = np.isfinite(X)
-    if not finite.all():
-        row, col = np.argwhere(~finite)[0]
+    found = first_non_finite(X)
+    if found is not None:
+        row, col = found
         n_points = X.shape[1] - n_conditions
         where = (f"timestamp {col}" if col < n_points
                  else f"condition column {col - n_points} (column {col} of X)")

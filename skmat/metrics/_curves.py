@@ -7,6 +7,8 @@ import numbers
 import numpy as np
 from sklearn.metrics import make_scorer
 
+from .._curve_checks import first_non_finite, non_finite_text
+
 __all__ = [
     "curve_mae",
     "curve_mape",
@@ -53,19 +55,9 @@ def _check_curves(y_true, y_pred):
     for name, array in (("y_true", true), ("y_pred", pred)):
         found = first_non_finite(array)
         if found is not None:
-            i, j, what = found
-            raise ValueError(f"{name} has {what} in curve {i} at point {j}.")
+            i, j = found
+            raise ValueError(f"{name} has {non_finite_text(array[i, j])} in curve {i} at point {j}.")
     return true, pred
-
-
-def first_non_finite(array):
-    """``(curve, point, "NaN" or "an infinite value (inf)")`` of the first bad entry of a 2-D array, or None."""
-    bad = ~np.isfinite(array)
-    if not bad.any():
-        return None
-    i, j = np.unravel_index(int(np.argmax(bad)), bad.shape)
-    value = array[i, j]
-    return int(i), int(j), "NaN" if np.isnan(value) else f"an infinite value ({value})"
 
 
 def _check_eps(eps):

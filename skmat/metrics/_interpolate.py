@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._curves import first_non_finite
+from .._curve_checks import first_decrease, first_non_finite, first_true, interpolate_linear, non_finite_text
 
 __all__ = ["interpolate_curves"]
 
@@ -35,15 +35,14 @@ def _where(name, array, i):
 def _check_finite(name, array):
     found = first_non_finite(array)
     if found is not None:
-        i, j, what = found
-        raise ValueError(f"{_where(name, array, i)} has {what} at point {j}.")
+        i, j = found
+        raise ValueError(f"{_where(name, array, i)} has {non_finite_text(array[i, j])} at point {j}.")
 
 
 def _check_increasing(name, grid):
-    steps = np.diff(grid, axis=1)
-    bad = ~(steps > 0)
-    if bad.any():
-        i, j = np.unravel_index(int(np.argmax(bad)), bad.shape)
+    found = first_decrease(grid)
+    if found is not None:
+        i, j = found
         raise ValueError(
             f"{_where(name, grid, i)} must be strictly increasing, but point {j + 1} "
             f"({grid[i, j + 1]:g}) follows point {j} ({grid[i, j]:g})."
@@ -57,27 +56,6 @@ def _check_rows(name, array, n_curves):
             f"{name} has {array.shape[0]} rows but y has {n_curves} curves; pass one grid "
             "for all curves (1-D) or one row per curve."
         )
-
-
-def _segments(from_grid, to_grid):
-    """Index j of the segment [x_j, x_j+1] of each row of from_grid holding each to_grid point.
-
-    ``searchsorted(side="right") - 1`` per row, without a loop over rows:
-    with one shared ``from_grid`` a single ``np.searchsorted``; with one grid
-    per curve a stable sort of each row of ``[from_grid, to_grid]`` along
-    the row (the ``from`` points first, so a tie counts as "at or before").
-    """
-    if from_grid.shape[0] == 1:
-        return np.searchsorted(from_grid[0], to_grid, side="right") - 1
-    n, k = from_grid.shape
-    to_rows = np.broadcast_to(to_grid, (n, to_grid.shape[1]))
-    merged = np.concatenate([from_grid, to_rows], axis=1)
-    order = np.argsort(merged, axis=1, kind="stable")
-    position = np.empty_like(order)
-    np.put_along_axis(position, order, np.arange(merged.shape[1])[None, :], axis=1)
-    # The m-th point of a strictly increasing to_grid row has m to-points before
-    # it; the rest of the points before it are the from-points <= it.
-    return position[:, k:] - np.arange(to_grid.shape[1])[None, :] - 1
 
 
 def interpolate_curves(y, from_strain, to_strain, *, extrapolate="error"):
@@ -184,8 +162,9 @@ def interpolate_curves(y, from_strain, to_strain, *, extrapolate="error"):
     first, last = from_grid[:, :1], from_grid[:, -1:]
     tol = _RANGE_RTOL * (last - first)
     outside = (to_grid < first - tol) | (to_grid > last + tol)
-    if extrapolate == "error" and outside.any():
-        i, j = np.unravel_index(int(np.argmax(outside)), outside.shape)
+    found = first_true(outside) if extrapolate == "error" else None
+    if found is not None:
+        i, j = found
         lo, hi = first[min(i, len(first) - 1), 0], last[min(i, len(last) - 1), 0]
         value = to_grid[min(i, len(to_grid) - 1), j]
         where = f"to_strain of curve {i}" if outside.shape[0] > 1 else "to_strain"
@@ -194,15 +173,6 @@ def interpolate_curves(y, from_strain, to_strain, *, extrapolate="error"):
             f"{lo:g} to {hi:g}; pass extrapolate='linear' or 'clip' to extend the curve."
         )
 
-    j = np.clip(_segments(from_grid, to_grid), 0, n_points - 2)
-    j = np.broadcast_to(j, (n_curves, j.shape[1]))
-    x_full = np.broadcast_to(from_grid, (n_curves, n_points))
-    x0 = np.take_along_axis(x_full, j, axis=1)
-    x1 = np.take_along_axis(x_full, j + 1, axis=1)
-    y0 = np.take_along_axis(values, j, axis=1)
-    y1 = np.take_along_axis(values, j + 1, axis=1)
-    w = (np.broadcast_to(to_grid, j.shape) - x0) / (x1 - x0)
-    if extrapolate != "linear":  # "clip", and "error" within the rounding tolerance
-        w = np.clip(w, 0.0, 1.0)
-    out = (1.0 - w) * y0 + w * y1  # exactly y0 at w = 0 and y1 at w = 1, as np.interp
+    # "clip", and "error" within the rounding tolerance, hold the end values
+    out = interpolate_linear(values, from_grid, to_grid, clip=extrapolate != "linear")
     return out[0] if one_curve else out

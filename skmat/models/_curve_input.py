@@ -1,64 +1,39 @@
-"""The one input structure of the small punch networks, checked and decoded in one place.
+"""The curve input of the small punch networks, as torch tensors too.
 
-Every small punch network (:class:`~skmat.models.SPTSeq2Seq` and the
-baselines) reads a dict of named arrays, which skorch slices per batch and
-passes to ``module.forward(**batch)`` by key:
-
-``"sequence"`` : (n, s)
-    The load curve (or its piecewise-aggregate approximation).
-``"image"`` : (n, 1, s, s), optional
-    Its Gramian angular field image.
-``"conditions"`` : (n, k), optional
-    Test conditions such as the disc thickness, any number of them.
-
-:class:`~skmat.GramianAngularFieldEncoder` returns this dict by default;
-bare curves ``(n, m)`` are read as ``{"sequence": X}``.
+The input itself (its keys, the :class:`~skmat.encoders.CurveBatch`
+container, the checks and the warnings) is defined once, torch-free, in
+``skmat._small_punch._curve_input``; this module adds only what the
+networks need on top: reading ``torch.Tensor`` input. The other names are
+re-exported so that the networks (and ``skmat.models.CURVE_INPUT_KEYS``)
+import them from here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-import warnings
-
-import numpy as np
 import torch
-from scipy.sparse import issparse
-from sklearn.utils.validation import check_array
 
-__all__ = ["CURVE_INPUT_KEYS", "as_curve_input", "curve_input_layout", "check_curve_layout", "n_curves",
-           "check_nonnegative_curves", "curve_peaks", "warn_outside_range", "warn_peaks_outside_range"]
+from .._small_punch._curve_input import (
+    CURVE_INPUT_KEYS,
+    PEAK_FACTOR,
+    check_curve_layout,
+    check_nonnegative_curves,
+    curve_input_layout,
+    curve_peaks,
+    n_curves,
+    warn_outside_range,
+    warn_peaks_outside_range,
+)
+from .._small_punch._curve_input import as_curve_input as _as_curve_input
 
-CURVE_INPUT_KEYS = ("sequence", "image", "conditions")
-#: A curve's peak is reported when it lies below the smallest training peak divided by
-#: PEAK_FACTOR, or above the largest training peak times PEAK_FACTOR.
-PEAK_FACTOR = 2.0
-#: Curves a warning names before it only counts the rest.
-_N_NAMED = 5
-
-
-def _numeric(value, name, owner, ensure_2d=False):
-    """``value`` as a float32 array, with scikit-learn's errors for sparse, 1-D and empty input."""
-    if isinstance(value, torch.Tensor):
-        value = value.detach().cpu().numpy()
-    if not issparse(value) and not hasattr(value, "iloc"):
-        array = np.asarray(value)
-        if array.dtype.kind in "OUS" and array.size:
-            first = array.reshape(-1)[0]
-            if isinstance(first, str):
-                raise ValueError(f"{owner} expects numbers in {name}, got strings such as {first!r}.")
-    return check_array(value, dtype=np.float32, accept_sparse=False, allow_nd=True, ensure_2d=ensure_2d,
-                       ensure_all_finite=False, input_name=name)
+__all__ = ["CURVE_INPUT_KEYS", "PEAK_FACTOR", "as_curve_input", "curve_input_layout", "check_curve_layout",
+           "n_curves", "check_nonnegative_curves", "curve_peaks", "warn_outside_range", "warn_peaks_outside_range"]
 
 
-def _first_bad(array, name, what):
-    bad = ~np.isfinite(array.reshape(len(array), -1))
-    if bad.any():
-        row, col = np.argwhere(bad)[0]
-        raise ValueError(
-            f"{name} contains NaN or infinity: {what} {row} has {array.reshape(len(array), -1)[row, col]} "
-            f"at position {col}."
-        )
+def _numpy(value):
+    """A tensor as a NumPy array (detached, on the CPU); anything else unchanged."""
+    return value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else value
 
 
 def as_curve_input(X, owner="SPTSeq2SeqRegressor"):
@@ -70,7 +45,8 @@ def as_curve_input(X, owner="SPTSeq2SeqRegressor"):
         The output of :class:`~skmat.GramianAngularFieldEncoder` (a dict with
         ``"sequence"``, ``"image"`` and, with ``n_conditions=k``,
         ``"conditions"``), a dict written by hand with the same keys (only
-        ``"sequence"`` is required), or bare curves ``(n, m)``.
+        ``"sequence"`` is required), or bare curves ``(n, m)``; any array
+        may be a ``torch.Tensor``.
     owner : str
         Estimator name for error messages.
 
@@ -94,210 +70,9 @@ def as_curve_input(X, owner="SPTSeq2SeqRegressor"):
     >>> X = as_curve_input({"sequence": np.zeros((3, 8)), "conditions": np.ones(3)})
     >>> {key: value.shape for key, value in X.items()}
     {'sequence': (3, 8), 'conditions': (3, 1)}
-    >>> as_curve_input(np.zeros((3, 8)))["sequence"].dtype
+    >>> as_curve_input(torch.zeros(3, 8))["sequence"].dtype
     dtype('float32')
     """
-    if issparse(X) or not isinstance(X, Mapping):  # some sparse formats are mappings
-        curves = _numeric(X, "X", owner, ensure_2d=True)
-        if curves.ndim == 4 or (curves.ndim == 3 and curves.shape[-1] == curves.shape[-2]):
-            raise ValueError(
-                f"{owner} got an array of shape {curves.shape}, which looks like GAF images alone. "
-                "The image has lost the load level of its curve: pass the encoder's default output "
-                "(GramianAngularFieldEncoder(..., output='dict')), which carries the image, the "
-                "sequence and the conditions, or the curves themselves (n, m)."
-            )
-        if curves.ndim != 2:
-            raise ValueError(f"{owner} expects curves of shape (n, m) or a dict of arrays; got shape {curves.shape}.")
-        _first_bad(curves, "X", "curve")
-        return {"sequence": curves}
-    unknown = sorted(set(X) - set(CURVE_INPUT_KEYS))
-    if unknown:
-        raise ValueError(f"Unknown keys {unknown} in the input of {owner}; expected {list(CURVE_INPUT_KEYS)}.")
-    if X.get("sequence") is None:
-        raise ValueError(f"The input of {owner} must have a 'sequence' entry (n, s); got keys {sorted(X)}.")
-    out = {"sequence": _numeric(X["sequence"], "X['sequence']", owner)}
-    if out["sequence"].ndim != 2:
-        raise ValueError(f"X['sequence'] must have shape (n, s); got {out['sequence'].shape}.")
-    n, s = out["sequence"].shape
-    if X.get("image") is not None:
-        image = _numeric(X["image"], "X['image']", owner)
-        if image.ndim == 3:
-            image = image[:, None]
-        if image.shape[1:] != (1, s, s):
-            raise ValueError(
-                f"X['image'] must have shape (n, 1, s, s) with s = {s}, the sequence length; got {image.shape}."
-            )
-        out["image"] = image
-    if X.get("conditions") is not None:
-        conditions = _numeric(X["conditions"], "X['conditions']", owner)
-        if conditions.ndim == 1:
-            conditions = conditions[:, None]
-        if conditions.ndim != 2:
-            raise ValueError(f"X['conditions'] must have shape (n, k); got {conditions.shape}.")
-        if conditions.shape[1]:
-            out["conditions"] = conditions
-    for key, value in out.items():
-        if len(value) != n:
-            raise ValueError(f"X['{key}'] has {len(value)} rows but X['sequence'] has {n}.")
-        _first_bad(value, f"X['{key}']", "curve")
-    return out
-
-
-def n_curves(X):
-    """Number of curves of a checked input (from :func:`as_curve_input`)."""
-    return len(X["sequence"])
-
-
-def curve_input_layout(X):
-    """What must agree between fit and predict: sequence length, image or not, number of conditions.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> curve_input_layout(as_curve_input(np.zeros((2, 5))))
-    {'sequence_length': 5, 'has_image': False, 'n_conditions': 0}
-    """
-    return {
-        "sequence_length": int(X["sequence"].shape[1]),
-        "has_image": "image" in X,
-        "n_conditions": int(X["conditions"].shape[1]) if "conditions" in X else 0,
-    }
-
-
-def check_curve_layout(estimator, X):
-    """Raise a ``ValueError`` if ``X`` differs from the layout ``estimator`` was fitted on."""
-    name = type(estimator).__name__
-    layout = curve_input_layout(X)
-    if layout["sequence_length"] != estimator.sequence_length_:
-        raise ValueError(
-            f"X has {layout['sequence_length']} features, but {name} is expecting "
-            f"{estimator.sequence_length_} features as input: points per curve (the image_size of "
-            "GramianAngularFieldEncoder, or columns of bare curves) must be those seen at fit."
-        )
-    if layout["n_conditions"] != estimator.n_conditions_:
-        raise ValueError(
-            f"X has {layout['n_conditions']} test conditions, but {name} was fitted with "
-            f"{estimator.n_conditions_} (n_conditions of the encoder, or columns of X['conditions'])."
-        )
-    if estimator.uses_image_ and not layout["has_image"]:
-        raise ValueError(f"{name} was fitted on GAF images, but X has none: encode X as at fit.")
-
-
-def _curves_named(rows, values):
-    """``"curves 2 (5.1), 7 (6)"``: the first few ``rows`` with their ``values``, then a count of the rest."""
-    shown = ", ".join(f"{row} ({values[row]:.4g})" for row in rows[:_N_NAMED])
-    more = f" and {len(rows) - _N_NAMED} more" if len(rows) > _N_NAMED else ""
-    return f"curve{'s' if len(rows) > 1 else ''} {shown}{more}"
-
-
-def warn_outside_range(conditions, value_range, owner, tolerance=0.02):
-    """Warn, naming the curves, when test conditions fall outside the range seen at fit.
-
-    Parameters
-    ----------
-    conditions : ndarray of shape (n, k)
-    value_range : ndarray of shape (k, 2)
-        Smallest and largest training value of each condition.
-    owner : str
-        Estimator name for the message.
-    tolerance : float, default=0.02
-        Slack as a fraction of each condition's training span (and at
-        least 1e-6 of its magnitude), so that a thickness of exactly 1 mm
-        is not reported against random training values from 1.0003 mm.
-
-    Examples
-    --------
-    >>> import warnings
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     warn_outside_range(np.array([[1.0], [5.0]]), np.array([[1.0, 4.0]]), "Model")
-    >>> print(caught[0].message)
-    Model: condition 0 of curve 1 (5) lies outside the range seen at fit [1, 4]; the prediction there is an extrapolation.
-    """
-    slack = np.maximum(tolerance * (value_range[:, 1] - value_range[:, 0]), 1e-6 * np.abs(value_range).max(axis=1))
-    low, high = value_range[:, 0] - slack, value_range[:, 1] + slack
-    outside = (conditions < low) | (conditions > high)
-    if not outside.any():
-        return
-    parts = []
-    for column in np.flatnonzero(outside.any(axis=0)):
-        lo, hi = value_range[column]
-        parts.append(
-            f"condition {column} of {_curves_named(np.flatnonzero(outside[:, column]), conditions[:, column])} "
-            f"lies outside the range seen at fit [{lo:.4g}, {hi:.4g}]"
-        )
-    warnings.warn(f"{owner}: {'; '.join(parts)}; the prediction there is an extrapolation.", UserWarning,
-                  stacklevel=4)
-
-
-def curve_peaks(sequence):
-    """The peak of each curve, ``(n,)`` float64: the largest absolute value of its row of ``sequence``."""
-    return np.abs(np.asarray(sequence, dtype=np.float64)).max(axis=1)
-
-
-def warn_peaks_outside_range(sequence, peak_range, owner, factor=PEAK_FACTOR):
-    """Warn, naming the curves, when a curve's peak lies far outside the peaks seen at fit.
-
-    A curve is reported when its peak (:func:`curve_peaks`) is below
-    ``peak_range[0] / factor`` or above ``peak_range[1] * factor``: a load
-    level the network never saw, as curves in mN given to a model fitted in
-    N (1000 times the training peaks) are.
-
-    Parameters
-    ----------
-    sequence : ndarray of shape (n, s)
-    peak_range : ndarray of shape (2,)
-        Smallest and largest training peak.
-    owner : str
-        Estimator name for the message.
-    factor : float, default=2.0
-
-    Examples
-    --------
-    >>> import warnings
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     warn_peaks_outside_range(np.array([[0.0, 3.0], [0.0, 3000.0]]), np.array([1.0, 4.0]), "Model")
-    >>> print(caught[0].message)  # doctest: +NORMALIZE_WHITESPACE
-    Model: the peak of curve 1 (3000) lies more than a factor 2 outside the peaks seen at fit [1, 4]
-    (peaks of X['sequence'], as the network reads the curves): are the forces in other units than at
-    fit (mN for N)? The prediction there is an extrapolation.
-    """
-    peaks = curve_peaks(sequence)
-    low, high = peak_range
-    rows = np.flatnonzero((peaks < low / factor) | (peaks > high * factor))
-    if not len(rows):
-        return
-    warnings.warn(
-        f"{owner}: the peak of {_curves_named(rows, peaks)} lies more than a factor "
-        f"{factor:g} outside the peaks seen at fit [{low:.4g}, {high:.4g}] (peaks of X['sequence'], as the "
-        "network reads the curves): are the forces in other units than at fit (mN for N)? The prediction "
-        "there is an extrapolation.",
-        UserWarning,
-        stacklevel=4,
-    )
-
-
-def check_nonnegative_curves(curves, owner, tolerance=0.01):
-    """Raise a ``ValueError`` naming the first curve with a value below ``-tolerance`` times its maximum.
-
-    For models fitted on load curves (forces ≥ 0): a clearly negative force
-    is a sign or baseline error; noise around zero at first contact is
-    tolerated.
-
-    Examples
-    --------
-    >>> check_nonnegative_curves(np.array([[0.0, -0.5, 100.0]]), "Model")  # within 1 % of the maximum
-    >>> check_nonnegative_curves(np.array([[0.0, 10.0, 100.0], [0.0, -20.0, 100.0]]), "Model")
-    Traceback (most recent call last):
-    ...
-    ValueError: Model was fitted on curves >= 0 (load curves), but curve 1 has -20 at point 1 (its maximum is 100): check the sign and the zero of the force.
-    """
-    peak = np.abs(curves).max(axis=1, keepdims=True)
-    bad = curves < -tolerance * peak
-    if bad.any():
-        row, col = np.argwhere(bad)[0]
-        raise ValueError(
-            f"{owner} was fitted on curves >= 0 (load curves), but curve {row} has {curves[row, col]:.4g} at "
-            f"point {col} (its maximum is {peak[row, 0]:.4g}): check the sign and the zero of the force."
-        )
+    if isinstance(X, Mapping) and any(isinstance(value, torch.Tensor) for value in X.values()):
+        X = {key: _numpy(value) for key, value in X.items()}
+    return _as_curve_input(_numpy(X), owner)

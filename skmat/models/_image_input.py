@@ -6,14 +6,9 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_array
 
+from .._curve_checks import first_bad_row  # re-exported: the networks import it from here
+
 __all__ = ["as_image_batch", "check_fitted_shape", "first_bad_row"]
-
-
-def first_bad_row(array):
-    """Index of the first row with NaN or infinity, or None."""
-    bad = ~np.isfinite(array.reshape(len(array), -1)).all(axis=1)
-    return int(np.flatnonzero(bad)[0]) if bad.any() else None
-
 
 def as_image_batch(X, owner):
     """Float32 images ``(n, C, H, W)`` from images, stacks ``(n, H, W)`` or flat ``(n, F)``.

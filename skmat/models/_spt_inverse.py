@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections.abc import Mapping
+from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from .._validation import check_feature_names
-from ..datasets._small_punch import (
+from .._curve_checks import first_non_finite, first_true
+from .._small_punch._curve_input import read_curve_dict
+from .._small_punch._mechanics import GEOMETRIES, LAWS, flow_stress, max_thickness
+from .._small_punch._simulator import (
     DEFAULT_STRAIN,
     IDEAL_STRENGTH_FRACTION,
     MAX_ELASTIC_MODULUS,
@@ -19,26 +22,22 @@ from ..datasets._small_punch import (
     MIN_ELASTIC_MODULUS,
     MIN_STRENGTH,
     MIN_THICKNESS,
+    _check_constants,
+    _increasing_grid,
     simulate_small_punch,
 )
-from ..datasets._small_punch_mechanics import GEOMETRIES, LAWS, SimulatorConstants, flow_stress, max_thickness
+from .._small_punch._solver import at_bound as _at_bound, levenberg_marquardt
+from .._validation import IntegerInterval, check_feature_names
 
 __all__ = ["SPTInverseFitRegressor"]
 
-# The keys of the small punch networks' dict input (skmat.models.CURVE_INPUT_KEYS,
-# repeated here so that this torch-free estimator does not import torch).
-_INPUT_KEYS = ("sequence", "image", "conditions")
-_ON_FAIL = ("warn", "raise")
+# The dict input this estimator reads: the raw forces and the conditions (a GAF image is refused).
+_INPUT_KEYS = ("sequence", "conditions")
 # Thickness-to-clearance ratios t / (b - a) of the paper's 1-4 mm discs, where
 # the simulator's constants were calibrated (b clamp radius, a punch radius).
 _CALIBRATED_RATIO = (1.0 / 3.75, 4.0 / 3.75)
-# Forward-difference step in (log K, n), and simulator rows per call (memory).
-_STEP = 1e-6
+# Simulator rows per call (memory).
 _CHUNK = 4096
-# Levenberg-Marquardt damping: start, factors on rejection / acceptance, give-up level.
-_DAMPING = (1e-3, 4.0, 1.0 / 3.0, 1e10)
-# A fit whose NRMSE is below this is exact to rounding; it stops there.
-_EXACT = 1e-10
 # A curve whose maximum force is this factor above (or below) every maximum the
 # simulator reaches within the bounds cannot be fitted: wrong units, most likely.
 _OUT_OF_REACH = 10.0
@@ -219,6 +218,26 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
     (True, True)
     """
 
+    _parameter_constraints: dict = {
+        "geometry": [StrOptions(set(GEOMETRIES))],
+        "displacement": ["array-like", None],  # its values: checked at fit
+        "strain": ["array-like", None],
+        "n_conditions": [IntegerInterval(0, None, closed="left"), None],
+        "thickness": [Interval(Real, 0, None, closed="neither"), None],
+        "law": [StrOptions(set(LAWS))],
+        "prestrain": [Interval(Real, 0.0, MAX_PRESTRAIN, closed="both")],
+        "elastic_modulus": [Interval(Real, MIN_ELASTIC_MODULUS, MAX_ELASTIC_MODULUS, closed="both")],
+        "poisson_ratio": [Interval(Real, -1.0, 0.5, closed="neither")],
+        "constants": "no_validation",  # the simulator's own check, _check_constants
+        "strength_coefficient_bounds": "no_validation",  # pairs within the simulator's limits: _check_params
+        "hardening_exponent_bounds": "no_validation",
+        "n_starts": [IntegerInterval(1, None, closed="left")],
+        "max_iter": [IntegerInterval(1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="neither")],
+        "max_nrmse": [Interval(Real, 0, None, closed="neither")],
+        "on_fail": [StrOptions({"warn", "raise"})],
+    }
+
     def __init__(
         self,
         *,
@@ -260,6 +279,7 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ API
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the settings and the input layout; nothing is learned.
 
@@ -280,10 +300,10 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
         """
         self._check_params()
         geo = GEOMETRIES[self.geometry]
-        self.displacement_ = _grid(
+        self.displacement_ = _increasing_grid(
             "displacement", np.linspace(*geo.displacement) if self.displacement is None else self.displacement, 2
         )
-        self.strain_ = _grid("strain", DEFAULT_STRAIN if self.strain is None else self.strain, 1)
+        self.strain_ = _increasing_grid("strain", DEFAULT_STRAIN if self.strain is None else self.strain, 1)
         if max_thickness(geo, self.displacement_[-1]) is None:
             raise ValueError(
                 f"displacement reaches {self.displacement_[-1]:g} mm, beyond what any disc reaches in "
@@ -376,40 +396,15 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
     # ---------------------------------------------------------- checks
 
     def _check_params(self):
-        """Check the parameters; return the searched ranges of ``K`` (capped) and ``n``."""
+        """What ``_parameter_constraints`` cannot say; return the searched ranges of ``K`` (capped) and ``n``."""
         name = type(self).__name__
-        if self.geometry not in GEOMETRIES:
-            raise ValueError(f"geometry must be one of {tuple(GEOMETRIES)}, got {self.geometry!r}.")
-        if self.law not in LAWS:
-            raise ValueError(f"law must be one of {LAWS}, got {self.law!r}.")
-        if self.constants is not None and not isinstance(self.constants, SimulatorConstants):
-            raise TypeError(
-                f"constants must be a SimulatorConstants or None, got {type(self.constants).__name__}; "
-                "see skmat.datasets.SimulatorConstants."
+        _check_constants(self.constants)
+        if self.thickness is not None and self.n_conditions:  # None or 0 is fine
+            raise ValueError(
+                f"thickness={self.thickness!r} and n_conditions={self.n_conditions} would both give the "
+                f"thickness; set n_conditions=0 for curves without condition columns, or thickness=None "
+                f"to read it from them ({name})."
             )
-        if self.on_fail not in _ON_FAIL:
-            raise ValueError(f"on_fail must be one of {_ON_FAIL}, got {self.on_fail!r}.")
-        for param, low in (("n_conditions", 0), ("n_starts", 1), ("max_iter", 1)):
-            value = getattr(self, param)
-            if param == "n_conditions" and value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-                raise ValueError(f"{param} must be an integer >= {low}, got {value!r}.")
-        for param in ("tol", "max_nrmse"):
-            value = getattr(self, param)
-            if not _is_number(value) or not value > 0:
-                raise ValueError(f"{param} must be a number > 0, got {value!r}.")
-        if not _is_number(self.prestrain) or not 0 <= self.prestrain <= MAX_PRESTRAIN:
-            raise ValueError(f"prestrain must be a number in [0, {MAX_PRESTRAIN:g}], got {self.prestrain!r}.")
-        if self.thickness is not None:
-            if not _is_number(self.thickness) or not self.thickness > 0:
-                raise ValueError(f"thickness must be None or a number > 0 (mm), got {self.thickness!r}.")
-            if self.n_conditions:  # None or 0 is fine
-                raise ValueError(
-                    f"thickness={self.thickness!r} and n_conditions={self.n_conditions} would both give the "
-                    f"thickness; set n_conditions=0 for curves without condition columns, or thickness=None "
-                    f"to read it from them ({name})."
-                )
         k_low, k_high = _bounds("strength_coefficient_bounds", self.strength_coefficient_bounds)
         n_low, n_high = _bounds("hardening_exponent_bounds", self.hardening_exponent_bounds)
         if not k_low >= MIN_STRENGTH:
@@ -421,11 +416,7 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
             raise ValueError(
                 f"hardening_exponent_bounds must lie within [0, 1], got {self.hardening_exponent_bounds!r}."
             )
-        E, nu = self.elastic_modulus, self.poisson_ratio
-        if not (_is_number(E) and MIN_ELASTIC_MODULUS <= E <= MAX_ELASTIC_MODULUS and _is_number(nu)
-                and -1 < nu < 0.5):
-            raise ValueError(f"Need {MIN_ELASTIC_MODULUS:g} <= elastic_modulus <= {MAX_ELASTIC_MODULUS:g} MPa and "
-                             f"-1 < poisson_ratio < 0.5, got {E!r}, {nu!r}.")
+        E = self.elastic_modulus
         # The simulator's ideal-strength limit on the flow stress at plastic strain 1.
         cap = IDEAL_STRENGTH_FRACTION * E / float(flow_stress(1.0, 1.0, n_high, self.law, self.prestrain))
         if not k_low < cap:
@@ -488,28 +479,17 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
                 f"is fitted to. Give {name} the raw curves: X of shape (n, m + n_conditions) with the "
                 "thickness column, or {'sequence': forces, 'conditions': thickness}."
             )
-        unknown = sorted(set(X) - set(_INPUT_KEYS))
-        if unknown:
-            raise ValueError(f"Unknown keys {unknown} in the input of {name}; expected 'sequence' and 'conditions'.")
-        if X.get("sequence") is None:
-            raise ValueError(f"The input of {name} must have a 'sequence' entry (n, m): the forces in N.")
-        forces = check_array(X["sequence"], dtype=np.float64, ensure_all_finite=False, input_name="X['sequence']")
+        entries = {key: value for key, value in X.items() if key != "image"}  # an image of None is no image
+        curves = read_curve_dict(entries, name, dtype=np.float64, keys=_INPUT_KEYS,
+                                 sequence_entry="(n, m): the forces in N")
+        forces = curves["sequence"]
         m = self.sequence_length_
         if forces.shape[1] != m:
             raise ValueError(
                 f"X['sequence'] has {forces.shape[1]} points per curve, but displacement has {m}: give the "
                 "forces on the displacement grid (or set displacement= to theirs)."
             )
-        _check_finite(forces, "X['sequence']", forces.shape[1])
-        if X.get("conditions") is None:
-            conditions = np.zeros((len(forces), 0))
-        else:
-            conditions = check_array(X["conditions"], dtype=np.float64, ensure_2d=False, ensure_all_finite=False,
-                                     input_name="X['conditions']")
-            conditions = conditions.reshape(len(conditions), -1)
-            if len(conditions) != len(forces):
-                raise ValueError(f"X['conditions'] has {len(conditions)} rows but X['sequence'] has {len(forces)}.")
-            _check_finite(conditions, "X['conditions']", 0)
+        conditions = curves.get("conditions", np.zeros((len(forces), 0)))
         if self.thickness is not None and conditions.shape[1]:
             raise ValueError(
                 f"thickness={self.thickness!r} and X['conditions'] would both give the thickness; "
@@ -518,21 +498,21 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
         return forces, conditions
 
     def _check_curves(self, forces, thickness):
-        negative = forces < 0
-        if negative.any():
-            i, j = np.argwhere(negative)[0]
+        negative = first_true(forces < 0)
+        if negative is not None:
+            i, j = negative
             raise ValueError(
                 f"Forces must be >= 0 N: curve {i} has {forces[i, j]:g} at point {j} (displacement "
                 f"{self.displacement_[j]:g} mm). Offset-correct or clip measured curves first."
             )
-        flat = forces.max(axis=1) <= 0
-        if flat.any():
-            raise ValueError(f"Curve {int(np.flatnonzero(flat)[0])} is zero everywhere: there is nothing to fit.")
+        flat = first_true(forces.max(axis=1) <= 0)
+        if flat is not None:
+            raise ValueError(f"Curve {flat[0]} is zero everywhere: there is nothing to fit.")
         geo = GEOMETRIES[self.geometry]
         t_max = max_thickness(geo, self.displacement_[-1])
-        bad = ~(thickness >= MIN_THICKNESS) | (thickness > t_max)
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
+        bad = first_true(~(thickness >= MIN_THICKNESS) | (thickness > t_max))
+        if bad is not None:
+            (i,) = bad
             raise ValueError(
                 f"The thickness of curve {i} is {thickness[i]:g} mm; the simulator represents discs of "
                 f"(0, {t_max:.4g}] mm, at least {MIN_THICKNESS:g} mm thick, in geometry {self.geometry!r} with "
@@ -570,6 +550,7 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
 
     def _solve(self, X):
         check_is_fitted(self, "displacement_")
+        self._validate_params()  # set_params after fit is checked here
         k_range, n_range = self._check_params()
         forces, thickness = self._read(X, reset=False)
         scale = forces.max(axis=1)
@@ -586,7 +567,7 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
                 rows = curves[rows]
                 return self._forces(p, thickness[rows]) / scale[rows, None] - target[rows]
 
-            run = _levenberg_marquardt(residuals, starts[todo, s], lower, upper, self.max_iter, self.tol)
+            run = levenberg_marquardt(residuals, starts[todo, s], lower, upper, self.max_iter, self.tol)
             if best is None:
                 best = run
             else:
@@ -678,93 +659,6 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
         )
 
 
-def _levenberg_marquardt(residuals, start, lower, upper, max_iter, tol):
-    """Bounded Levenberg–Marquardt on two unknowns, for many independent problems at once.
-
-    ``residuals(params, rows)`` returns the residuals ``(len(params), m)`` of
-    the problems ``rows`` at ``params`` ``(len(rows), 2)``. Returns the
-    final parameters, NRMSE (RMS residual), iteration count and convergence
-    flag of every problem.
-    """
-    n = len(start)
-    params = np.clip(start, lower, upper)
-    rows = np.arange(n)
-    r = residuals(params, rows)
-    m = r.shape[1]
-    cost = np.einsum("ij,ij->i", r, r)
-    jac = _jacobian(residuals, params, rows, r, lower, upper)
-    damping = np.full(n, _DAMPING[0])
-    n_iter = np.zeros(n, dtype=int)
-    converged = cost <= m * _EXACT**2
-    active = ~converged
-    for _ in range(max_iter):
-        idx = np.flatnonzero(active)
-        if not len(idx):
-            break
-        n_iter[idx] += 1
-        J, res, p = jac[idx], r[idx], params[idx]
-        A = np.einsum("imk,iml->ikl", J, J)
-        g = np.einsum("imk,im->ik", J, res)
-        # Hold a parameter on its bound while the gradient points outwards.
-        held = ((p <= lower) & (g > 0)) | ((p >= upper) & (g < 0))
-        diag = np.maximum(np.diagonal(A, axis1=1, axis2=2), 1e-12 * np.maximum(A.max(axis=(1, 2)), 1e-300)[:, None])
-        M = A + damping[idx, None, None] * (diag[:, :, None] * np.eye(2))
-        M = np.where(held[:, :, None] | held[:, None, :], 0.0, M) + held[:, :, None] * np.eye(2)
-        step = _solve_2x2(M, np.where(held, 0.0, -g))
-        trial = np.clip(p + step, lower, upper)
-        moved = np.abs(trial - p).max(axis=1)
-        r_new = residuals(trial, idx)
-        cost_new = np.einsum("ij,ij->i", r_new, r_new)
-        accept = cost_new < cost[idx]
-        small_gain = accept & (cost[idx] - cost_new <= tol * cost[idx])
-        small_step = moved <= tol * (1.0 + np.abs(p).max(axis=1))
-        exact = cost_new <= m * _EXACT**2
-        won = idx[accept]
-        params[won], r[won], cost[won] = trial[accept], r_new[accept], cost_new[accept]
-        damping[idx] = np.where(accept, np.maximum(damping[idx] * _DAMPING[2], 1e-12), damping[idx] * _DAMPING[1])
-        done = small_gain | small_step | (accept & exact)
-        converged[idx[done]] = True
-        stuck = ~done & (damping[idx] > _DAMPING[3])
-        active[idx[done | stuck]] = False
-        update = won[active[won]]
-        if len(update):
-            jac[update] = _jacobian(residuals, params[update], update, r[update], lower, upper)
-    return {"params": params, "nrmse": np.sqrt(cost / m), "n_iter": n_iter, "converged": converged}
-
-
-def _jacobian(residuals, params, rows, r, lower, upper):
-    """Forward-difference Jacobian ``(len(rows), m, 2)``, stepping inwards at an upper bound."""
-    k = len(params)
-    step = np.where(params + _STEP > upper, -_STEP, _STEP)
-    shifted = np.repeat(params[:, None, :], 2, axis=1)
-    shifted[:, 0, 0] += step[:, 0]
-    shifted[:, 1, 1] += step[:, 1]
-    moved = residuals(shifted.reshape(2 * k, 2), np.repeat(rows, 2)).reshape(k, 2, -1)
-    return ((moved - r[:, None, :]) / step[:, :, None]).transpose(0, 2, 1)
-
-
-def _solve_2x2(M, b):
-    """Solve ``M x = b`` for many symmetric positive-definite 2 × 2 systems."""
-    a, c, d = M[:, 0, 0], M[:, 0, 1], M[:, 1, 1]
-    det = a * d - c * c
-    return np.column_stack([(d * b[:, 0] - c * b[:, 1]) / det, (a * b[:, 1] - c * b[:, 0]) / det])
-
-
-def _at_bound(params, lower, upper):
-    span = upper - lower
-    return ((params <= lower + 1e-6 * span) | (params >= upper - 1e-6 * span)).any(axis=1)
-
-
-def _grid(name, values, min_length):
-    grid = np.asarray(values, dtype=float)
-    if grid.ndim != 1 or len(grid) < min_length or not np.all(np.isfinite(grid)) or np.any(np.diff(grid) <= 0) \
-            or grid[0] < 0:
-        raise ValueError(
-            f"{name} must be 1-D, finite, >= 0 and strictly increasing, with at least {min_length} points."
-        )
-    return grid
-
-
 def _bounds(name, value):
     try:
         low, high = (float(v) for v in value)
@@ -775,14 +669,10 @@ def _bounds(name, value):
     return low, high
 
 
-def _is_number(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
-
-
 def _check_finite(table, name, m):
-    bad = ~np.isfinite(table)
-    if bad.any():
-        i, j = np.argwhere(bad)[0]
+    bad = first_non_finite(table)
+    if bad is not None:
+        i, j = bad
         where = f"point {j}" if j < m else f"condition column {j - m}"
         raise ValueError(f"{name} contains NaN or infinity: curve {i} has {table[i, j]} at {where}.")
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_feature_names
+from .._curve_checks import first_decrease, first_non_finite, first_true, interpolate_linear, non_finite_text
+from .._validation import IntegerInterval, check_feature_names
 
 __all__ = ["CurveResampler"]
 
-_KINDS = ("linear", "pchip")
-_EXTRAPOLATE = ("error", "clip", "linear")
 # A grid point may lie outside a curve's x-range by this fraction of the
 # curve's span (rounding in a file, an arange end point) and still count as
 # inside; it then gets the curve's end value.
@@ -123,6 +121,14 @@ class CurveResampler(TransformerMixin, BaseEstimator):
            [ 0.,  5.,  8.]])
     """
 
+    _parameter_constraints: dict = {
+        "grid": ["array-like", None],  # its values: _check_grid
+        "n_points": [IntegerInterval(2, None, closed="left")],
+        "x_range": ["array-like", None],  # its values: _check_x_range
+        "kind": [StrOptions({"linear", "pchip"})],
+        "extrapolate": [StrOptions({"error", "clip", "linear"})],
+    }
+
     def __init__(self, grid=None, *, n_points=181, x_range=None, kind="linear", extrapolate="error"):
         self.grid = grid
         self.n_points = n_points
@@ -135,10 +141,7 @@ class CurveResampler(TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------------
 
     def _check_params(self):
-        for name, allowed in (("kind", _KINDS), ("extrapolate", _EXTRAPOLATE)):
-            value = getattr(self, name)
-            if not isinstance(value, str) or value not in allowed:
-                raise ValueError(f"{name} must be one of {allowed}, got {value!r}.")
+        """The grid fixed by the parameters (valid by ``_parameter_constraints``), or None to build it at fit."""
         if self.grid is not None:
             if self.x_range is not None:
                 raise ValueError(
@@ -147,8 +150,6 @@ class CurveResampler(TransformerMixin, BaseEstimator):
                 )
             return _check_grid(self.grid)
         n = self.n_points
-        if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 2:
-            raise ValueError(f"n_points must be an integer of at least 2, got {n!r}.")
         if self.x_range is not None:
             lo, hi = _check_x_range(self.x_range)
             return np.linspace(lo, hi, int(n))
@@ -158,6 +159,7 @@ class CurveResampler(TransformerMixin, BaseEstimator):
     # Estimator API
     # ------------------------------------------------------------------
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Fix the grid, and check the curves.
 
@@ -256,12 +258,12 @@ def _check_grid(grid):
         raise ValueError(f"grid must be an array of numbers: {exc}") from None
     if values.ndim != 1 or len(values) < 2:
         raise ValueError(f"grid must be 1-D with at least 2 points, got shape {values.shape}.")
-    bad = np.flatnonzero(~np.isfinite(values))
-    if len(bad):
-        raise ValueError(f"grid must be finite; grid[{bad[0]}] is {values[bad[0]]}.")
-    steps = np.flatnonzero(np.diff(values) <= 0)
-    if len(steps):
-        j = steps[0] + 1
+    bad = first_non_finite(values)
+    if bad is not None:
+        raise ValueError(f"grid must be finite; grid[{bad[0]}] is {values[bad]}.")
+    step = first_decrease(values)
+    if step is not None:
+        j = step[0] + 1
         raise ValueError(
             f"grid must be strictly increasing; grid[{j}]={values[j]:g} does not exceed "
             f"grid[{j - 1}]={values[j - 1]:g}."
@@ -395,16 +397,14 @@ class _Curves:
 
         flat = {"x": np.concatenate(self.xs), "y": np.concatenate(self.ys)}
         for axis in ("x", "y"):
-            bad = np.flatnonzero(~np.isfinite(flat[axis]))
-            if len(bad):
+            bad = first_non_finite(flat[axis])
+            if bad is not None:
                 i, p = locate(bad[0])
-                value = flat[axis][bad[0]]
-                what = "NaN" if np.isnan(value) else f"an infinite value ({value})"
-                raise ValueError(f"{self.name(i)}: {axis} has {what} at position {p}.")
-        steps = np.diff(flat["x"]) <= 0
-        steps[starts[1:] - 1] = False  # differences across two curves
-        bad = np.flatnonzero(steps)
-        if len(bad):
+                raise ValueError(f"{self.name(i)}: {axis} has {non_finite_text(flat[axis][bad])} at position {p}.")
+        steps = ~(np.diff(flat["x"]) > 0)  # as first_decrease, with the steps between two curves left out
+        steps[starts[1:] - 1] = False
+        bad = first_true(steps)
+        if bad is not None:
             i, p = locate(bad[0] + 1)
             x = self.xs[i]
             raise ValueError(
@@ -537,11 +537,9 @@ def _interpolate(x, Y, grid, kind):
         return np.atleast_2d(PchipInterpolator(x, Y, axis=1, extrapolate=False)(inside))
     if Y.shape[0] == 1:
         return np.interp(grid, x, Y[0])[None, :]
-    # Linear, many curves at one x: one searchsorted for all of them.
-    inside = np.clip(grid, x[0], x[-1])
-    j = np.clip(np.searchsorted(x, inside, side="right") - 1, 0, len(x) - 2)
-    w = (inside - x[j]) / (x[j + 1] - x[j])
-    return Y[:, j] * (1.0 - w) + Y[:, j + 1] * w
+    # Linear, many curves at one x: one searchsorted for all of them (the kernel of
+    # skmat.metrics.interpolate_curves); the ends are held, then overwritten by _extend.
+    return interpolate_linear(Y, x[None, :], grid[None, :])
 
 
 def _extend(out, grid, first_x, first_y, last_x, last_y, extrapolate):

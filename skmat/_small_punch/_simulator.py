@@ -1,4 +1,4 @@
-"""Synthetic small punch test curves and the matching true stress–strain curves."""
+"""Synthetic small punch test curves and the matching true stress–strain curves, with the simulator's limits and checks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import reprlib
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
-from ._small_punch_mechanics import (
+from .._curve_checks import first_decrease, first_true
+from ._mechanics import (
     DEFAULT_CONSTANTS,
     GEOMETRIES,
     LAWS,
@@ -111,17 +112,29 @@ def _check_constants(constants):
 
 
 def _increasing_grid(name, values, min_length):
-    """A 1-D, finite, non-negative, strictly increasing float grid, or ValueError naming it."""
+    """A 1-D, finite, non-negative, strictly increasing float grid of ``min_length`` points or more.
+
+    ValueError naming the grid, the rule and what breaks it.
+    """
     grid = _as_float(name, values, "a 1-D array of numbers")
-    if grid.ndim != 1 or len(grid) < min_length or not np.all(np.isfinite(grid)) or np.any(np.diff(grid) <= 0) or grid[0] < 0:
-        raise ValueError(f"{name} must be 1-D, finite, >= 0 and strictly increasing.")
+    rule = f"{name} must be 1-D, finite, >= 0 and strictly increasing, with at least {min_length} point" + (
+        "s" if min_length > 1 else "")
+    if grid.ndim != 1 or len(grid) < min_length:
+        raise ValueError(f"{rule}; got shape {grid.shape}.")
+    bad = first_true(~np.isfinite(grid) | (grid < 0))
+    if bad is not None:
+        raise ValueError(f"{rule}; got {float(grid[bad])!r} at point {bad[0]}.")
+    step = first_decrease(grid)
+    if step is not None:
+        j = step[0]
+        raise ValueError(f"{rule}; point {j + 1} ({grid[j + 1]:g}) does not exceed point {j} ({grid[j]:g}).")
     return grid
 
 
 def _check_positive(name, values, *, allow_zero=False):
     bad = ~np.isfinite(values) | ((values < 0) if allow_zero else (values <= 0))
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+        (i,) = first_true(bad)
         rule = "finite and >= 0" if allow_zero else "finite and > 0"
         raise ValueError(f"{name} must be {rule}; got {float(values[i])!r} for sample {i}.")
 
@@ -129,14 +142,14 @@ def _check_positive(name, values, *, allow_zero=False):
 def _reject(name, values, bad, rule, item="sample"):
     """ValueError naming the first ``bad`` ``item`` (sample, curve); ``rule(i)`` states its valid range."""
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+        (i,) = first_true(bad)
         raise ValueError(f"{name} must be {rule(i)}; got {float(values[i])!r} for {item} {i}.")
 
 
 def _check_curves(what, condition, ok, describe):
     """ValueError with every parameter of the first sample whose ``ok`` is False (``describe(i)`` lists them)."""
     if not ok.all():
-        i = int(np.flatnonzero(~ok)[0])
+        (i,) = first_true(~ok)
         raise ValueError(
             f"The simulated {what} of sample {i} are not all {condition} with {describe(i)}: one of these is "
             "outside the range the model represents."
@@ -219,7 +232,7 @@ def simulate_small_punch(
     bending with a shear correction, the plastic-bending knee, membrane
     stretching with thinning and hardening, the maximum and softening; the
     equations are in the docstring of the source file
-    ``skmat/datasets/_small_punch_mechanics.py``, the constants in
+    ``skmat/_small_punch/_mechanics.py``, the constants in
     :class:`~skmat.datasets.SimulatorConstants`), vectorised over
     materials. Parameters broadcast against each other.
 

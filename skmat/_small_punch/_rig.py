@@ -7,9 +7,10 @@ from functools import partial
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._small_punch import MAX_NOISE, _as_float
-from ._small_punch import _reject as _reject_item
-from ._small_punch_mechanics import GEOMETRIES
+from .._curve_checks import first_decrease, first_non_finite, first_true
+from ._mechanics import GEOMETRIES
+from ._simulator import MAX_NOISE, _as_float
+from ._simulator import _reject as _reject_item
 
 __all__ = ["perturb_small_punch"]
 
@@ -24,8 +25,9 @@ def _per_curve(name, value, n):
         values = np.full(n, float(values))
     if values.shape != (n,):
         raise ValueError(f"{name} must be a scalar or one value per curve ({n}); got shape {np.shape(value)}.")
-    if not np.all(np.isfinite(values)):
-        i = int(np.flatnonzero(~np.isfinite(values))[0])
+    bad = first_non_finite(values)
+    if bad is not None:
+        (i,) = bad
         raise ValueError(f"{name} must be finite; got {float(values[i])!r} for curve {i}.")
     return values
 
@@ -103,16 +105,17 @@ def perturb_small_punch(force, displacement=None, *, noise=0.0, displacement_off
         start, stop, points = GEOMETRIES["paper"].displacement
         displacement = np.linspace(start, stop, points)
     displacement = _as_float("displacement", displacement, "an array of numbers")
-    if displacement.shape != (m,) or not np.isfinite(displacement).all() or np.any(np.diff(displacement) <= 0):
+    if displacement.shape != (m,) or first_non_finite(displacement) is not None \
+            or first_decrease(displacement) is not None:
         raise ValueError(f"displacement must be finite and increasing with one value per point ({m}); got shape "
                          f"{displacement.shape}.")
-    bad = ~np.isfinite(force)
-    if bad.any():
-        row, col = np.argwhere(bad)[0]
+    bad = first_non_finite(force)
+    if bad is not None:
+        row, col = bad
         raise ValueError(f"force contains NaN or infinity: curve {row} at point {col}.")
     peak = force.max(axis=1)
     if not (peak > 0).all():
-        raise ValueError(f"force curve {int(np.flatnonzero(peak <= 0)[0])} has no force > 0: nothing to record.")
+        raise ValueError(f"force curve {first_true(peak <= 0)[0]} has no force > 0: nothing to record.")
     noise = _per_curve("noise", noise, n)
     offset = _per_curve("displacement_offset", displacement_offset, n)
     compliance = _per_curve("compliance", compliance, n)
@@ -129,7 +132,7 @@ def perturb_small_punch(force, displacement=None, *, noise=0.0, displacement_off
         backwards = np.diff(recorded_u, axis=1) <= 0
         too_soft = ~(compliance * peak <= shift)
     if backwards.any():
-        row = int(np.flatnonzero(backwards.any(axis=1))[0])
+        row = first_true(backwards)[0]
         raise ValueError(
             f"compliance={float(compliance[row])!r} mm/N: with it the recorded displacement of curve {row} "
             "runs backwards where the force falls; no rig is that soft."

@@ -8,8 +8,9 @@ import numpy as np
 from scipy.optimize import least_squares
 from sklearn.utils import Bunch
 
-from ._small_punch import _check_constants, _increasing_grid, simulate_small_punch
-from ._small_punch_mechanics import GEOMETRIES, SimulatorConstants, punch_force, wrapped_disc
+from .._curve_checks import first_non_finite, first_true
+from ._mechanics import GEOMETRIES, SimulatorConstants, punch_force, wrapped_disc
+from ._simulator import _check_constants, _increasing_grid, simulate_small_punch
 
 __all__ = ["calibrate_small_punch", "curve_nrmse", "CALIBRATION_BOUNDS"]
 
@@ -69,13 +70,13 @@ def _curves(name, force, n_points):
             f"{name} has {array.shape[1]} points per curve but displacement has {n_points}; give the forces "
             "at the displacements, one curve per row."
         )
-    bad = ~np.isfinite(array)
-    if bad.any():
-        row, col = np.argwhere(bad)[0]
+    bad = first_non_finite(array)
+    if bad is not None:
+        row, col = bad
         raise ValueError(f"{name} must be finite; curve {row} has {float(array[row, col])!r} at point {col}.")
     peak = array.max(axis=1)
     if np.any(peak <= 0):
-        row = int(np.flatnonzero(peak <= 0)[0])
+        (row,) = first_true(peak <= 0)
         raise ValueError(f"{name} must have a positive maximum in every curve; curve {row} has {float(peak[row])!r}.")
     return array
 
