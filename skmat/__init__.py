@@ -51,7 +51,7 @@ Subpackages
                          small punch test simulator and finite-element runs
     skmat.encoders       the encoders above, and their layouts
     skmat.models         the networks, their torch modules, callbacks and
-                         helpers (skmat.models.SPTSeq2Seq,
+                         helpers (skmat.models.GAFSeq2Seq,
                          skmat.models.paper_training_params, ...)
     skmat.metrics        per-curve errors and scorers
     skmat.preprocessing  CurveResampler

@@ -84,10 +84,29 @@ def pretrained_info(name):
     return copy.deepcopy(_entry(name))
 
 
-def load_pretrained(name):
-    """A fitted Pipeline (encoder + :class:`~skmat.PTRCNNRegressor`) pretrained on a large data set.
+#: The network class of a manifest entry that names none (the entries written before it was recorded).
+_DEFAULT_ESTIMATOR = "skmat.PTRCNNRegressor"
 
-    It predicts from formulas directly. The file is in the package, checked
+
+def _network_class(name, entry):
+    """The network class the manifest names for ``name``, looked up in the allow-list (never by import path)."""
+    import skmat.models as models
+
+    estimator = entry.get("estimator", _DEFAULT_ESTIMATOR)
+    if estimator not in models.allowed_names("network"):
+        raise ValueError(
+            f"The installed pretrained manifest names {estimator!r} as the class of {name!r}, which is not one of "
+            f"skmat's networks ({', '.join(models.allowed_names('network'))}); reinstall skmat."
+        )
+    return getattr(models, estimator.rpartition(".")[2])
+
+
+def load_pretrained(name):
+    """A fitted Pipeline (encoder + network, e.g. :class:`~skmat.PTRCNNRegressor`) pretrained on a large data set.
+
+    The network's class is the one the manifest names for it
+    (``pretrained_info(name)["estimator"]``, one of skmat's network
+    estimators). It predicts from formulas directly. The file is in the package, checked
     against the SHA-256 in the package's manifest, and read without pickle
     (``torch.load(weights_only=True)``), as by :func:`skmat.load_pipeline`.
 
@@ -152,6 +171,7 @@ def load_pretrained(name):
     from skmat.models import load_pipeline
 
     entry = _entry(name)
+    network_class = _network_class(name, entry)
     path = resources.files("skmat._weights") / entry["file"]
     if not path.is_file():
         raise ValueError(f"The pretrained file {entry['file']!r} of {name!r} is missing from the installed package.")
@@ -166,8 +186,14 @@ def load_pretrained(name):
     import io
 
     pipeline = load_pipeline(io.BytesIO(data))
+    if type(pipeline[-1]) is not network_class:
+        raise ValueError(
+            f"The pretrained file {entry['file']!r} of {name!r} holds a {type(pipeline[-1]).__name__}, but the "
+            f"manifest says {network_class.__name__}; reinstall skmat."
+        )
     # Marks the encoder as this network's, so that a formula with an element
     # the network has not seen gets an error saying so, and what to do
     # (skmat.encoders._base._unseen_elements_advice). A refit of the encoder drops the mark.
-    pipeline.named_steps["encode"]._pretrained_name = name
+    if "encode" in pipeline.named_steps:
+        pipeline.named_steps["encode"]._pretrained_name = name
     return pipeline

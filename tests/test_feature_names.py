@@ -188,7 +188,7 @@ def spt():
     return make_small_punch_test(24, random_state=0)
 
 
-@pytest.mark.parametrize("module", [None, CurveMLP, GRUSeq2Seq], ids=["SPTSeq2Seq", "CurveMLP", "GRUSeq2Seq"])
+@pytest.mark.parametrize("module", [None, CurveMLP, GRUSeq2Seq], ids=["GAFSeq2Seq", "CurveMLP", "GRUSeq2Seq"])
 def test_spt_regressor_checks_curve_column_names_and_saves_them(spt, module):
     sizes = {None: dict(module__hidden_size=4, module__num_layers=1, module__num_heads=2,
                         module__conv1d_channels=2),

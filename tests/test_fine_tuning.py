@@ -114,11 +114,11 @@ def test_freeze_features_by_name_and_errors():
                                 max_epochs=1, verbose=0, random_state=0, freeze_features=["conv1d", "encoder"])
     model.fit(X, y)
     assert {n.split(".")[0] for n in model.frozen_parameters_} == {"conv1d", "encoder"}
-    with pytest.raises(ValueError, match="not submodules of SPTSeq2Seq"):
+    with pytest.raises(ValueError, match="not submodules of GAFSeq2Seq"):
         model.set_params(freeze_features=["conv3d"]).fit(X, y)
     with pytest.raises(ValueError, match="CurveMLP declares no feature extractor"):
         SPTSeq2SeqRegressor(module=CurveMLP, max_epochs=1, verbose=0, freeze_features=True).fit(X, y)
-    with pytest.raises(ValueError, match="freeze_features must be"):
+    with pytest.raises(ValueError, match="'freeze_features' parameter of SPTSeq2SeqRegressor must be .* Got 3"):
         SPTSeq2SeqRegressor(max_epochs=1, verbose=0, freeze_features=3).fit(X, y)
 
 
@@ -183,3 +183,78 @@ def test_from_regressor_on_another_image_shape_names_both(pretrained):
     tuned = PTRCNNRegressor.from_regressor(pretrained, max_epochs=1, verbose=0)
     with pytest.raises(ValueError, match=r"reads images of shape \(1, 1, 16\), but X has images of shape \(1, 1, 12\)"):
         tuned.fit(X, X.sum(axis=1))
+
+
+# -- pretrained starts from any skmat network ------------------------------------------------------------------
+
+SEQ = dict(module__hidden_size=8, module__num_layers=1, module__num_heads=2, module__conv1d_channels=2, verbose=0)
+
+
+def curves(n, seed, n_points=30):
+    rng = np.random.default_rng(seed)
+    X = np.cumsum(rng.random((n, n_points)), axis=1)
+    return X, X[:, ::3] * 0.5
+
+
+@pytest.fixture(scope="module")
+def seq2seq():
+    X, y = curves(40, 0)
+    return SPTSeq2SeqRegressor(max_epochs=2, random_state=0, **SEQ).fit(X, y)
+
+
+def test_a_seq2seq_regressor_starts_from_another_copying_all_but_the_output_queries(seq2seq):
+    from skmat.models._transfer import PretrainedNetwork, pretrained_network
+
+    weights = pretrained_network(seq2seq)
+    assert isinstance(weights, PretrainedNetwork) and weights.module is type(seq2seq.module_)
+    X, _ = curves(30, 1)
+    y = X[:, ::5]  # another number of output points
+    tuned = SPTSeq2SeqRegressor.from_regressor(seq2seq, max_epochs=1, lr=0.0, random_state=0, verbose=0).fit(X, y)
+    source = seq2seq.module_.state_dict()
+    assert set(tuned.transferred_) == set(source) - {"queries"}
+    for name in tuned.transferred_:
+        torch.testing.assert_close(tuned.module_.state_dict()[name], source[name])
+    assert tuned.module_.queries.shape == (6, 8)
+    features = SPTSeq2SeqRegressor.from_regressor(seq2seq, transfer="features", freeze_features=True, max_epochs=1,
+                                                  random_state=0, verbose=0).fit(X, y)
+    assert features.transferred_ and all(name.startswith("conv1d.") for name in features.transferred_)
+    assert {name.split(".")[0] for name in features.frozen_parameters_} == {"conv1d"}
+
+
+def test_a_baseline_module_is_carried_over_and_the_input_layout_must_match():
+    from skmat.models import GRUSeq2Seq
+
+    X, y = curves(40, 0)
+    gru = SPTSeq2SeqRegressor(module=GRUSeq2Seq, module__hidden_size=8, max_epochs=1, random_state=0, verbose=0)
+    gru.fit(X, y)
+    tuned = SPTSeq2SeqRegressor.from_regressor(gru, max_epochs=1, random_state=0, verbose=0)
+    assert tuned.module is GRUSeq2Seq
+    assert tuned.fit(X, y).transferred_
+    with pytest.raises(ValueError, match=r"reads inputs with sequence_length=30, but X has sequence_length=20"):
+        clone_of = SPTSeq2SeqRegressor.from_regressor(gru, max_epochs=1, verbose=0)
+        clone_of.fit(X[:, :20], y)
+    with pytest.raises(ValueError, match="pretrained network is a GRUSeq2Seq, but module is"):
+        SPTSeq2SeqRegressor(pretrained=tuned.pretrained, max_epochs=1, verbose=0).fit(X, y)
+
+
+def test_an_image_network_does_not_start_from_a_curve_network(seq2seq):
+    from skmat.models import PTRCNNClassifier
+
+    images = np.zeros((4, 1, 5, 16), np.float32)
+    with pytest.raises(ValueError, match=r"does not read the inputs of PTRCNNClassifier"):
+        PTRCNNClassifier.from_regressor(seq2seq, max_epochs=1, verbose=0).fit(images, [0, 1, 0, 1])
+
+
+def test_a_model_started_from_a_seq2seq_network_saves_and_loads(seq2seq, monkeypatch):
+    import skmat.models
+    from skmat.models._transfer import PretrainedNetwork
+
+    monkeypatch.setattr(skmat.models, "PretrainedNetwork", PretrainedNetwork, raising=False)  # until exported
+    X, y = curves(30, 1)
+    tuned = SPTSeq2SeqRegressor.from_regressor(seq2seq, max_epochs=1, random_state=0, verbose=0).fit(X, y)
+    buffer = io.BytesIO()
+    tuned.save(buffer)
+    buffer.seek(0)
+    loaded = SPTSeq2SeqRegressor.load(buffer)
+    assert isinstance(loaded.pretrained, PretrainedNetwork)
+    np.testing.assert_array_equal(loaded.predict(X), tuned.predict(X))

@@ -13,7 +13,8 @@ import torch
 from sklearn.exceptions import NotFittedError
 
 from skmat import GramianAngularFieldEncoder, PTRCNNClassifier, PTRCNNRegressor, SPTSeq2SeqRegressor
-from skmat.models import CurveMLP, decode_value, encode_value
+from skmat.models import CurveMLP
+from skmat.models._plain_data import decode_value, encode_value
 from skmat.models._persistence import write_payload
 
 RNG = np.random.default_rng(0)

@@ -191,3 +191,27 @@ def test_a_torch_module_as_pretrained_is_an_error_saying_what_to_pass(estimator)
     with pytest.raises(TypeError, match=rf"not a torch module: pass pretrained_network\(module\) or use "
                                         rf"{estimator.__name__}\.from_regressor"):
         estimator(pretrained=module)
+
+
+def test_the_manifest_names_the_network_class_resolved_through_the_allow_list(monkeypatch):
+    import skmat._pretrained as module
+
+    assert manifest()["oqmd"]["estimator"] == "skmat.PTRCNNRegressor"
+    assert type(skmat.load_pretrained("oqmd")[-1]) is PTRCNNRegressor
+    changed = {name: dict(entry) for name, entry in manifest().items()}
+    changed["oqmd"]["estimator"] = "os:system"
+    monkeypatch.setattr(module, "_manifest", lambda: changed)
+    with pytest.raises(ValueError, match="manifest names 'os:system' as the class of 'oqmd', which is not one of skmat's networks"):
+        skmat.load_pretrained("oqmd")
+    changed["oqmd"]["estimator"] = "skmat.SPTSeq2SeqRegressor"
+    with pytest.raises(ValueError, match="holds a PTRCNNRegressor, but the manifest says SPTSeq2SeqRegressor"):
+        skmat.load_pretrained("oqmd")
+
+
+def test_an_entry_without_a_class_is_a_ptrcnn_regressor(monkeypatch):
+    import skmat._pretrained as module
+
+    changed = {name: dict(entry) for name, entry in manifest().items()}
+    del changed["oqmd"]["estimator"]
+    monkeypatch.setattr(module, "_manifest", lambda: changed)
+    assert type(skmat.load_pretrained("oqmd")[-1]) is PTRCNNRegressor

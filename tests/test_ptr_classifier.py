@@ -262,3 +262,46 @@ def test_a_classifier_fit_that_collapses_to_a_constant_warns():
     y = np.arange(30) % 2 == 0
     with pytest.warns(UserWarning, match="PTRCNNClassifier gives the same output"):
         PTRCNNClassifier(max_epochs=1, module__n_filters=4, random_state=0, verbose=0).fit(X, y)
+
+
+# -- one network base: freeze_features as on the regressor, transfer in both directions ------------------------
+
+
+def test_freeze_features_takes_submodule_names_as_on_the_regressor(regressor, stability):
+    images, y = stability
+    model = PTRCNNClassifier.from_regressor(
+        regressor, freeze_features=["predictor"], max_epochs=2, lr=1e-2, random_state=0
+    ).fit(images, y)
+    assert model.frozen_parameters_ and all(name.startswith("predictor.") for name in model.frozen_parameters_)
+    torch.testing.assert_close(model.module_.predictor[1].weight, regressor.module_.predictor[1].weight)
+    assert not torch.equal(model.module_.features[0].weight, regressor.module_.features[0].weight)
+    with pytest.raises(ValueError, match=r"freeze_features names \['conv'\], which are not submodules of PTRCNN"):
+        PTRCNNClassifier.from_regressor(regressor, freeze_features="conv", max_epochs=1).fit(images, y)
+    with pytest.raises(ValueError, match=r"'freeze_features' parameter of PTRCNNClassifier must be .* Got 3"):
+        tiny(freeze_features=3).fit(images, y)
+
+
+def test_freeze_features_without_pretrained_is_ignored_as_before(stability):
+    images, y = stability
+    model = tiny(freeze_features=True).fit(images, y)
+    assert model.frozen_parameters_ == []
+    assert all(parameter.requires_grad for parameter in model.module_.parameters())
+
+
+def test_a_regressor_starts_from_a_fitted_classifier(stability):
+    images, y = stability
+    classifier = tiny().fit(images, y)
+    weights = pretrained_network(classifier)
+    assert isinstance(weights, PretrainedPTRCNN) and weights.hparams["n_outputs"] == 2
+    target = images.reshape(len(images), -1).sum(axis=1)
+    regressor = PTRCNNRegressor.from_regressor(classifier, max_epochs=1, lr=0.0, random_state=0, verbose=0)
+    regressor.fit(images, target)
+    source = classifier.module_.state_dict()
+    assert regressor.transferred_ == sorted(name for name in source if not name.startswith("predictor.7."))
+    assert regressor.module_.predictor[7].weight.shape == (1, 8)
+
+
+def test_invalid_transfer_names_the_parameter_and_the_choices(stability):
+    images, y = stability
+    with pytest.raises(ValueError, match=r"'transfer' parameter of PTRCNNClassifier must be a str among"):
+        tiny(transfer="everything").fit(images, y)

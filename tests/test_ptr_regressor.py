@@ -12,7 +12,8 @@ from sklearn.pipeline import Pipeline
 
 from skmat import MendeleevLineEncoder, PeriodicTableEncoder, PTRCNNRegressor
 from skmat.datasets import load_oqmd_heusler
-from skmat.models import PTRCNN, fit_target_scaling, paper_training_params
+from skmat.models import PTRCNN, paper_training_params
+from skmat.models._target_scaling import fit_target_scaling
 
 
 def tiny(**params):

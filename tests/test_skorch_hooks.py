@@ -17,7 +17,7 @@ from packaging.version import Version
 from skorch import NeuralNet
 from skorch.callbacks import PrintLog
 
-from skmat.models import _scaled_net
+from skmat.models import _network_base
 
 try:  # tomllib is in the standard library from Python 3.11
     import tomllib
@@ -49,7 +49,7 @@ def test_default_callbacks_are_name_callback_pairs_with_a_print_log():
     pairs = net._default_callbacks
     assert all(isinstance(name, str) for name, _ in pairs)
     assert "print_log" in dict(pairs)
-    names = [name for name, _ in _scaled_net.default_callbacks(pairs)]
+    names = [name for name, _ in _network_base.default_callbacks(pairs)]
     assert names[-2:] == ["lr_schedule", "finite_loss"] and "print_log" in names
 
 

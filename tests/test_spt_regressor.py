@@ -1,4 +1,4 @@
-"""SPTSeq2SeqRegressor and the SPTSeq2Seq network."""
+"""SPTSeq2SeqRegressor and the GAFSeq2Seq network."""
 
 import pickle
 
@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 from skmat import GramianAngularFieldEncoder, SPTSeq2SeqRegressor
 from skmat.datasets import make_small_punch_test
 from skmat.metrics import curve_scorers
-from skmat.models import SPTSeq2Seq
+from skmat.models import GAFSeq2Seq
 
 
 def tiny(**params):
@@ -45,28 +45,28 @@ def test_network_shapes_and_ablations():
     sequence, image = torch.randn(3, 16), torch.randn(3, 1, 16, 16)
     for use_gaf in (True, False):
         for use_attention in (True, False):
-            net = SPTSeq2Seq(16, 35, use_gaf=use_gaf, use_attention=use_attention, hidden_size=8,
+            net = GAFSeq2Seq(16, 35, use_gaf=use_gaf, use_attention=use_attention, hidden_size=8,
                              num_layers=2, num_heads=2)
             assert net(sequence=sequence, image=image).shape == (3, 35)
             assert hasattr(net, "conv2d") == use_gaf
             assert hasattr(net, "attention") == use_attention
             assert ("image" in net.input_keys) == use_gaf
-    assert SPTSeq2Seq(16, 10, use_gaf=False, hidden_size=8, num_heads=2)(sequence=torch.randn(2, 16)).shape == (2, 10)
+    assert GAFSeq2Seq(16, 10, use_gaf=False, hidden_size=8, num_heads=2)(sequence=torch.randn(2, 16)).shape == (2, 10)
     with pytest.raises(ValueError, match="divisible"):
-        SPTSeq2Seq(hidden_size=10, num_heads=4)
+        GAFSeq2Seq(hidden_size=10, num_heads=4)
 
 
 def test_network_inputs_by_key():
     torch.manual_seed(0)
     sequence, image, conditions = torch.randn(3, 16), torch.randn(3, 1, 16, 16), torch.randn(3, 2)
-    with_gaf = SPTSeq2Seq(16, 10, hidden_size=8, num_layers=1, num_heads=2).eval()
+    with_gaf = GAFSeq2Seq(16, 10, hidden_size=8, num_layers=1, num_heads=2).eval()
     with pytest.raises(ValueError, match="use_gaf=True needs GAF images"):
         with_gaf(sequence=sequence)
     out = with_gaf(sequence=sequence, image=image)
     assert not torch.allclose(with_gaf(sequence=sequence, image=torch.randn(3, 1, 16, 16)), out)
-    without_gaf = SPTSeq2Seq(16, 10, use_gaf=False, hidden_size=8, num_layers=1, num_heads=2).eval()
+    without_gaf = GAFSeq2Seq(16, 10, use_gaf=False, hidden_size=8, num_layers=1, num_heads=2).eval()
     torch.testing.assert_close(without_gaf(sequence=sequence, image=image), without_gaf(sequence=sequence))
-    conditioned = SPTSeq2Seq(16, 10, n_conditions=2, hidden_size=8, num_layers=1, num_heads=2).eval()
+    conditioned = GAFSeq2Seq(16, 10, n_conditions=2, hidden_size=8, num_layers=1, num_heads=2).eval()
     assert conditioned(sequence=sequence, image=image, conditions=conditions).shape == (3, 10)
     with pytest.raises(ValueError, match="built for 2 test conditions but the input has 0"):
         conditioned(sequence=sequence, image=image)
@@ -75,7 +75,7 @@ def test_network_inputs_by_key():
 
 
 def test_paper_sizes_by_default():
-    net = SPTSeq2Seq()
+    net = GAFSeq2Seq()
     assert net.encoder.num_layers == 5 and net.decoder.num_layers == 5
     assert net.encoder.hidden_size == 128
     assert [c.kernel_size[0] for c in net.conv1d.convs] == [3, 5, 7]

@@ -1,19 +1,86 @@
-"""Neural-network estimators (torch modules wrapped by skorch)."""
+"""Neural-network estimators (torch modules wrapped by skorch), their torch modules, callbacks and files.
 
-from ._allowed_classes import allowed_names
+The estimators, the torch modules (named by their architecture), the
+callbacks, the start from a fitted network, and saving and loading. Names
+that were public before and are now private plumbing or renamed still
+import from here, with a FutureWarning naming what to use instead (the
+table ``_DEPRECATED`` below).
+"""
+
+import warnings
+
 from ._accelerated import AcceleratedPTRCNNClassifier, AcceleratedPTRCNNRegressor, AcceleratedSPTSeq2SeqRegressor
+from ._allowed_classes import allowed_names
 from ._callbacks import CosineDecay, NonFiniteLossError, ProgressLog, StopOnNonFiniteLoss
-from ._curve_input import CURVE_INPUT_KEYS, as_curve_input
-from ._ptr_classifier import PretrainedPTRCNN, PTRCNNClassifier, pretrained_network
-from ._ptr_cnn import PTRCNN
 from ._pipeline_file import load_pipeline, save_pipeline
-from ._plain_data import decode_value, encode_value
+from ._ptr_classifier import PTRCNNClassifier
+from ._ptr_cnn import PTRCNN
 from ._ptr_regressor import PTRCNNRegressor, paper_training_params
-from ._scaled_net import ScaledNetRegressor
-from ._seq2seq import SPTSeq2Seq
+from ._seq2seq import GAFSeq2Seq
 from ._spt_baselines import CurveMLP, GRUSeq2Seq, TransformerSeq2Seq
 from ._spt_inverse import SPTInverseFitRegressor
 from ._spt_regressor import SPTSeq2SeqRegressor
-from ._target_scaling import fit_target_scaling
+from ._transfer import PretrainedNetwork, PretrainedPTRCNN, pretrained_network
 
-__all__ = ["AcceleratedPTRCNNClassifier", "AcceleratedPTRCNNRegressor", "AcceleratedSPTSeq2SeqRegressor", "CURVE_INPUT_KEYS", "CosineDecay", "NonFiniteLossError", "ProgressLog", "StopOnNonFiniteLoss", "allowed_names", "as_curve_input", "decode_value", "encode_value", "load_pipeline", "save_pipeline", "CurveMLP", "GRUSeq2Seq", "PTRCNN", "PTRCNNClassifier", "PTRCNNRegressor", "PretrainedPTRCNN", "SPTInverseFitRegressor", "SPTSeq2Seq", "SPTSeq2SeqRegressor", "ScaledNetRegressor", "TransformerSeq2Seq", "fit_target_scaling", "paper_training_params", "pretrained_network"]
+__all__ = [
+    "AcceleratedPTRCNNClassifier",
+    "AcceleratedPTRCNNRegressor",
+    "AcceleratedSPTSeq2SeqRegressor",
+    "CosineDecay",
+    "CurveMLP",
+    "GAFSeq2Seq",
+    "GRUSeq2Seq",
+    "NonFiniteLossError",
+    "PTRCNN",
+    "PTRCNNClassifier",
+    "PTRCNNRegressor",
+    "PretrainedNetwork",
+    "PretrainedPTRCNN",
+    "ProgressLog",
+    "SPTInverseFitRegressor",
+    "SPTSeq2SeqRegressor",
+    "StopOnNonFiniteLoss",
+    "TransformerSeq2Seq",
+    "allowed_names",
+    "load_pipeline",
+    "paper_training_params",
+    "pretrained_network",
+    "save_pipeline",
+]
+
+# Old public name -> (module, name now, what to do). Kept importable, with a
+# FutureWarning, until 0.3.
+_DEPRECATED = {
+    "SPTSeq2Seq": ("skmat.models._seq2seq", "GAFSeq2Seq",
+                   "it was renamed skmat.models.GAFSeq2Seq (torch modules are named by their architecture)"),
+    "ScaledNetRegressor": ("skmat.models._scaled_net", "ScaledNetRegressor",
+                           "it is the private base of PTRCNNRegressor and SPTSeq2SeqRegressor; subclass one of those"),
+    "fit_target_scaling": ("skmat.models._target_scaling", "fit_target_scaling",
+                           "it is private; the regressors' target_scaling parameter does this"),
+    "as_curve_input": ("skmat.models._curve_input", "as_curve_input",
+                       "it is private; SPTSeq2SeqRegressor reads these inputs itself"),
+    "CURVE_INPUT_KEYS": ("skmat.models._curve_input", "CURVE_INPUT_KEYS",
+                         "it is private; see skmat.encoders.CurveBatch for the keys"),
+    "encode_value": ("skmat.models._plain_data", "encode_value",
+                     "it is private; use save_pipeline or an estimator's save"),
+    "decode_value": ("skmat.models._plain_data", "decode_value",
+                     "it is private; use load_pipeline or an estimator's load"),
+}
+
+
+def __getattr__(name):
+    if name not in _DEPRECATED:
+        raise AttributeError(f"module 'skmat.models' has no attribute {name!r}")
+    from importlib import import_module
+
+    module, attribute, advice = _DEPRECATED[name]
+    warnings.warn(
+        f"skmat.models.{name} is deprecated and will be removed from skmat.models in skmat 0.3: {advice}.",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return getattr(import_module(module), attribute)
+
+
+def __dir__():
+    return sorted([*__all__, *globals()])

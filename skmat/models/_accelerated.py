@@ -17,7 +17,6 @@ from ._allowed_classes import public_name
 from ._ptr_classifier import PTRCNNClassifier
 from ._ptr_regressor import PTRCNNRegressor
 from ._spt_regressor import SPTSeq2SeqRegressor
-from ._training import apply_freeze
 
 __all__ = ["AcceleratedPTRCNNClassifier", "AcceleratedPTRCNNRegressor", "AcceleratedSPTSeq2SeqRegressor"]
 
@@ -42,9 +41,7 @@ class _AcceleratedSkmatNet(AccelerateMixin):
         """
         if self._wrapped_with_accelerator:
             return self
-        # (The classifier freezes its copied layers in initialize_module already.)
-        if not isinstance(self, PTRCNNClassifier):
-            apply_freeze(self.module_, self.freeze_features)
+        self._apply_freeze(self.module_)
         prepare = self.accelerator.prepare
         for kind, names in (("criterion", self._criteria), ("module", self._modules)):
             with self._current_init_context(kind):

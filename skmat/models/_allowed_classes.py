@@ -27,7 +27,7 @@ import importlib
 import inspect
 from functools import lru_cache
 
-__all__ = ["FORMAT_1_NAMES", "KINDS", "NAMED_VALUES", "allowed_names", "public_name", "resolve_class"]
+__all__ = ["FORMAT_1_NAMES", "KINDS", "NAMED_VALUES", "RENAMED", "allowed_names", "public_name", "resolve_class"]
 
 #: Kinds of class a file may name, and the base class each must derive from.
 KINDS = {
@@ -71,7 +71,7 @@ _ALLOWED = {
         "sklearn.dummy": ["DummyRegressor", "DummyClassifier"],
     },
     "module": {
-        "skmat.models": ["PTRCNN", "SPTSeq2Seq", "CurveMLP", "GRUSeq2Seq", "TransformerSeq2Seq"],
+        "skmat.models": ["PTRCNN", "GAFSeq2Seq", "CurveMLP", "GRUSeq2Seq", "TransformerSeq2Seq"],
         "torch.nn": [
             # losses
             "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
@@ -106,7 +106,7 @@ _ALLOWED = {
     "split": {"skorch.dataset": ["ValidSplit"]},
     "value": {
         "skmat.encoders": ["Layout"],
-        "skmat.models": ["PretrainedPTRCNN"],
+        "skmat.models": ["PretrainedPTRCNN", "PretrainedNetwork"],
     },
 }
 
@@ -131,7 +131,7 @@ FORMAT_1_NAMES = {
     "skmat.preprocessing._curve_resampler:CurveResampler": "skmat.CurveResampler",
     "skmat.models._spt_inverse:SPTInverseFitRegressor": "skmat.SPTInverseFitRegressor",
     "skmat.models._ptr_cnn:PTRCNN": "skmat.models.PTRCNN",
-    "skmat.models._seq2seq:SPTSeq2Seq": "skmat.models.SPTSeq2Seq",
+    "skmat.models._seq2seq:SPTSeq2Seq": "skmat.models.GAFSeq2Seq",
     "skmat.models._spt_baselines:CurveMLP": "skmat.models.CurveMLP",
     "skmat.models._spt_baselines:GRUSeq2Seq": "skmat.models.GRUSeq2Seq",
     "skmat.models._spt_baselines:TransformerSeq2Seq": "skmat.models.TransformerSeq2Seq",
@@ -139,6 +139,13 @@ FORMAT_1_NAMES = {
     "skmat.models._callbacks:ProgressLog": "skmat.models.ProgressLog",
     "skmat.encoders._layouts:Layout": "skmat.encoders.Layout",
     "skmat.models._ptr_classifier:PretrainedPTRCNN": "skmat.models.PretrainedPTRCNN",
+}
+
+
+#: Public names that files of earlier releases hold for a class renamed
+#: since (format 2 files name classes publicly, so a rename is listed here).
+RENAMED = {
+    "skmat.models.SPTSeq2Seq": "skmat.models.GAFSeq2Seq",
 }
 
 
@@ -223,7 +230,7 @@ def resolve_class(name, where, kind=None, trusted=()):
     for cls in trusted:
         if inspect.isclass(cls) and name in (_trusted_name(cls), public_name(cls, default=None)):
             return _check_kind(cls, name, where, kind)
-    public = FORMAT_1_NAMES.get(name, name)
+    public = RENAMED.get(name, FORMAT_1_NAMES.get(name, name))
     if public not in _table() and ":" in name:  # format 1: a third-party class by its defining module
         public = next((allowed for allowed, cls in _allowed_named(name.rpartition(":")[2].rpartition(".")[2])
                        if _trusted_name(cls) == name), name)

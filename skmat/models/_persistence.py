@@ -382,7 +382,7 @@ class SavableNetMixin:
 
 
 def skmat_version():
-    from skmat import __version__
+    from .._version import __version__
 
     return __version__
 

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 from skorch.callbacks import LRScheduler
 
-from ._image_input import as_image_batch, check_fitted_shape
-from ._ptr_classifier import (
-    TRANSFER_CHOICES,
-    check_pretrained,
-    pretrained_module_kwargs,
-    pretrained_network,
-    transfer_weights,
-)
+from ._network_base import ImageInputMixin
 from ._ptr_cnn import PTRCNN
 from ._scaled_net import ScaledNetRegressor
 
@@ -72,7 +64,7 @@ def paper_training_params(n_samples, *, batch_size=64, iterations=100_000, step_
     }
 
 
-class PTRCNNRegressor(ScaledNetRegressor):
+class PTRCNNRegressor(ImageInputMixin, ScaledNetRegressor):
     """Multi-task CNN regressor on periodic-table images (Zheng et al. 2018).
 
     A :class:`skorch.NeuralNetRegressor` around :class:`PTRCNN` that behaves
@@ -219,6 +211,8 @@ class PTRCNNRegressor(ScaledNetRegressor):
     ):
         super().__init__(
             module,
+            pretrained=pretrained,
+            transfer=transfer,
             target_scaling=target_scaling,
             freeze_features=freeze_features,
             random_state=random_state,
@@ -233,9 +227,6 @@ class PTRCNNRegressor(ScaledNetRegressor):
             verbose=verbose,
             **kwargs,
         )
-        check_pretrained(pretrained, "PTRCNNRegressor")
-        self.pretrained = pretrained
-        self.transfer = transfer
 
     @classmethod
     def from_regressor(cls, regressor, *, freeze_features=False, **params):
@@ -243,10 +234,10 @@ class PTRCNNRegressor(ScaledNetRegressor):
 
         Parameters
         ----------
-        regressor : fitted PTRCNNRegressor, or a fitted Pipeline ending in one
+        regressor : fitted PTRCNNRegressor or PTRCNNClassifier, or a fitted Pipeline ending in one
             (e.g. a pretrained model).
-        freeze_features : bool, default=False
-            Keep the copied convolutions fixed while training.
+        freeze_features : bool, str or list of str, default=False
+            Keep the copied convolutions fixed while training (or the named submodules).
         **params
             Other parameters (``transfer``, ``lr``, ``max_epochs``, …).
 
@@ -271,40 +262,7 @@ class PTRCNNRegressor(ScaledNetRegressor):
         >>> tuned.transferred_[:2]
         ['features.0.bias', 'features.0.weight']
         """
-        return cls(pretrained=pretrained_network(regressor), freeze_features=freeze_features, **params)
-
-    @classmethod
-    def _required_fitted_attributes(cls):
-        return (*super()._required_fitted_attributes(), "input_shape_")
-
-    def _check_params(self):
-        super()._check_params()
-        if self.transfer not in TRANSFER_CHOICES:
-            raise ValueError(f"transfer must be one of {TRANSFER_CHOICES}, got {self.transfer!r}.")
-
-    def initialize_module(self):
-        if self.pretrained is None or not hasattr(self, "input_shape_"):
-            self.transferred_ = []
-            return super().initialize_module()
-        kwargs = self.get_params_for("module")
-        source = pretrained_module_kwargs(self.pretrained, kwargs)
-        for key, value in self._inferred_module_kwargs().items():
-            kwargs.setdefault(key, value)
-        self.module_ = self.initialized_instance(self.module, kwargs)
-        self.transferred_ = transfer_weights(self.module_, source, self.transfer, self.input_shape_)
-        return self
-
-    # -- data checks ---------------------------------------------------------
-
-    def _as_input(self, X):
-        return as_image_batch(X, type(self).__name__)
-
-    def _fit_input(self, X):
-        self.input_shape_ = tuple(X.shape[1:])
-        self.n_features_in_ = int(np.prod(X.shape[1:]))
-
-    def _check_input(self, X):
-        check_fitted_shape(self, X)
+        return super().from_regressor(regressor, freeze_features=freeze_features, **params)
 
     def _inferred_module_kwargs(self):
         return {"in_shape": self.input_shape_, "n_outputs": self.n_outputs_}

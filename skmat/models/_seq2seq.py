@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["MultiScaleConv1d", "SPTSeq2Seq", "append_conditions", "checked_conditions", "decoder_queries"]
+__all__ = ["MultiScaleConv1d", "GAFSeq2Seq", "append_conditions", "checked_conditions", "decoder_queries"]
 
 
 def checked_conditions(conditions, n_conditions):
@@ -57,7 +57,7 @@ class MultiScaleConv1d(nn.Module):
         return torch.cat(parts, dim=1).transpose(1, 2)
 
 
-class SPTSeq2Seq(nn.Module):
+class GAFSeq2Seq(nn.Module):
     """Seq2Seq network from a load curve (and its GAF image) to a stress curve.
 
     Feature extraction as in the paper: the GAF image goes through 2-D
@@ -70,6 +70,10 @@ class SPTSeq2Seq(nn.Module):
     forcing, no ground truth at inference) and attends over the encoder
     states with multi-head cross-attention; a linear head gives one stress
     value per step.
+
+    Named ``SPTSeq2Seq`` before skmat 0.2: that name still imports from
+    :mod:`skmat.models` (with a ``FutureWarning``), and files that name it
+    still load.
 
     Parameters
     ----------
@@ -108,8 +112,8 @@ class SPTSeq2Seq(nn.Module):
     Examples
     --------
     >>> import torch
-    >>> from skmat.models import SPTSeq2Seq
-    >>> net = SPTSeq2Seq(sequence_length=32, n_outputs=35, hidden_size=16, num_layers=2)
+    >>> from skmat.models import GAFSeq2Seq
+    >>> net = GAFSeq2Seq(sequence_length=32, n_outputs=35, hidden_size=16, num_layers=2)
     >>> net(sequence=torch.zeros(4, 32), image=torch.zeros(4, 1, 32, 32)).shape
     torch.Size([4, 35])
     """
@@ -188,3 +192,7 @@ class SPTSeq2Seq(nn.Module):
             context, _ = self.attention(decoded, encoded, encoded, need_weights=False)
             decoded = self.norm(decoded + context)
         return self.head(decoded).squeeze(-1)
+
+
+# Pickles made before the rename name the class by this path.
+SPTSeq2Seq = GAFSeq2Seq

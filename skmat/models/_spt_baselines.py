@@ -1,6 +1,6 @@
 """Baseline networks of Yang et al. (2025), Table II: ANN, GRU and Transformer Seq2Seq.
 
-Each reads the same input as :class:`~skmat.models.SPTSeq2Seq` — the keys of
+Each reads the same input as :class:`~skmat.models.GAFSeq2Seq` — the keys of
 the dict made by :class:`~skmat.GramianAngularFieldEncoder`, ``sequence``
 ``(B, s)``, ``image`` ``(B, 1, s, s)`` and ``conditions`` ``(B, k)`` — but
 uses only the sequence (and the conditions, which join every step's features
@@ -11,7 +11,7 @@ They plug into the same regressor::
     SPTSeq2SeqRegressor(module=GRUSeq2Seq)
 
 which sets ``sequence_length`` and ``n_outputs`` from the data. The paper's
-fourth baseline, the "1D LSTM", is ``SPTSeq2Seq(use_gaf=False)`` (what the
+fourth baseline, the "1D LSTM", is ``GAFSeq2Seq(use_gaf=False)`` (what the
 regressor builds for bare curves).
 """
 
@@ -55,7 +55,7 @@ class CurveMLP(nn.Module):
 
     See Also
     --------
-    GRUSeq2Seq, TransformerSeq2Seq, SPTSeq2Seq
+    GRUSeq2Seq, TransformerSeq2Seq, GAFSeq2Seq
 
     Notes
     -----
@@ -97,10 +97,10 @@ class GRUSeq2Seq(nn.Module):
     """GRU encoder–decoder without cross-attention (the paper's "GRU-based model").
 
     Per-step features are the sequence value and ReLU'd 1-D convolutions with
-    kernel sizes 3, 5 and 7 (as in :class:`SPTSeq2Seq`, without the GAF
+    kernel sizes 3, 5 and 7 (as in :class:`GAFSeq2Seq`, without the GAF
     branch). A multi-layer GRU encodes them; a multi-layer GRU decoder,
     started from the encoder's final hidden state, reads one learned query per
-    output step (non-autoregressive, like :class:`SPTSeq2Seq`); a linear head
+    output step (non-autoregressive, like :class:`GAFSeq2Seq`); a linear head
     gives one stress value per step. The decoder sees the input only through
     that initial state.
 
@@ -123,7 +123,7 @@ class GRUSeq2Seq(nn.Module):
 
     See Also
     --------
-    SPTSeq2Seq : the same layout with LSTMs, GAF features and cross-attention.
+    GAFSeq2Seq : the same layout with LSTMs, GAF features and cross-attention.
     TransformerSeq2Seq, CurveMLP
 
     Notes
@@ -214,7 +214,7 @@ class TransformerSeq2Seq(nn.Module):
 
     See Also
     --------
-    GRUSeq2Seq, CurveMLP, SPTSeq2Seq
+    GRUSeq2Seq, CurveMLP, GAFSeq2Seq
 
     Notes
     -----

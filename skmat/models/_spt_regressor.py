@@ -18,7 +18,7 @@ from ._curve_input import (
     warn_peaks_outside_range,
 )
 from ._scaled_net import ScaledNetRegressor
-from ._seq2seq import SPTSeq2Seq
+from ._seq2seq import GAFSeq2Seq
 
 __all__ = ["SPTSeq2SeqRegressor"]
 
@@ -27,7 +27,7 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
     """Seq2Seq regressor from load–displacement curves to true stress–strain curves.
 
     The model of Yang et al. (2025) as a scikit-learn regressor (a skorch
-    ``NeuralNetRegressor`` around :class:`~skmat.models.SPTSeq2Seq`). Put a
+    ``NeuralNetRegressor`` around :class:`~skmat.models.GAFSeq2Seq`). Put a
     :class:`~skmat.GramianAngularFieldEncoder` in front of it, here with
     both estimators' defaults::
 
@@ -53,11 +53,19 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
 
     Parameters
     ----------
-    module : torch module class, default=skmat.models.SPTSeq2Seq
+    module : torch module class, default=skmat.models.GAFSeq2Seq
         Tune it with ``module__hidden_size``, ``module__num_layers``,
         ``module__num_heads``, ``module__conv1d_channels``, ``module__dropout``;
         ablate with ``module__use_gaf=False`` and ``module__use_attention=False``.
         ``use_gaf`` defaults to whether the input carries GAF images.
+    pretrained : skmat.models.PretrainedNetwork or None, default=None
+        Trained weights that initialise this network (its architecture too):
+        use :meth:`from_regressor` with a fitted regressor of the same kind
+        of input. Never modified; the curves given to ``fit`` must have the
+        layout it was trained on (points, conditions, GAF image or not).
+    transfer : {"hidden", "features"}, default="hidden"
+        What ``pretrained`` gives: every layer but the output queries, or the
+        feature extractor (``feature_modules``) only.
     criterion : torch loss class, default=torch.nn.MSELoss
     optimizer : torch optimizer class, default=torch.optim.AdamW
     lr : float, default=2e-3
@@ -68,7 +76,7 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
     freeze_features : bool or list of str, default=False
         Keep the feature extractor fixed while training (the network's
         ``feature_modules``: the 1-D and 2-D convolutions of
-        :class:`~skmat.models.SPTSeq2Seq`), e.g. when fine-tuning a fitted
+        :class:`~skmat.models.GAFSeq2Seq`), e.g. when fine-tuning a fitted
         model on a few new curves with ``warm_start=True``. A list names
         the submodules to keep fixed (``["conv1d", "conv2d", "encoder"]``).
     random_state : int, RandomState instance or None, default=None
@@ -90,7 +98,7 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
 
     Attributes
     ----------
-    module_ : skmat.models.SPTSeq2Seq
+    module_ : skmat.models.GAFSeq2Seq
     sequence_length_ : int
         Points per input curve (``n_features_in_``).
     n_features_in_ : int
@@ -123,6 +131,8 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
     target_offset_, target_scale_ : ndarray of shape (n_points,)
     frozen_parameters_ : list of str
         Parameters kept fixed in the last fit.
+    transferred_ : list of str
+        Parameters copied from ``pretrained`` (empty without).
 
     See Also
     --------
@@ -174,8 +184,10 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
 
     def __init__(
         self,
-        module=SPTSeq2Seq,
+        module=GAFSeq2Seq,
         *,
+        pretrained=None,
+        transfer="hidden",
         criterion=torch.nn.MSELoss,
         optimizer=torch.optim.AdamW,
         lr=2e-3,
@@ -192,6 +204,8 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
     ):
         super().__init__(
             module,
+            pretrained=pretrained,
+            transfer=transfer,
             target_scaling=target_scaling,
             freeze_features=freeze_features,
             random_state=random_state,

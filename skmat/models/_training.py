@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["apply_freeze", "run_training", "warn_if_constant"]
+__all__ = ["apply_freeze", "check_freeze", "run_training", "warn_if_constant"]
 
 #: Training rows whose outputs :func:`warn_if_constant` compares, and the fewest it needs.
 _N_CHECKED, _N_NEEDED = 512, 20
@@ -50,6 +50,11 @@ def _frozen_prefixes(module, spec):
             f"(it has {sorted(children)})."
         )
     return tuple(f"{name}." for name in names)
+
+
+def check_freeze(module, spec):
+    """Raise a ``ValueError`` unless ``freeze_features=spec`` names what ``module`` has (see :func:`apply_freeze`)."""
+    _frozen_prefixes(module, spec)
 
 
 def apply_freeze(module, spec):

@@ -1,0 +1,338 @@
+"""The private base of every skmat network estimator: what the regressors and the classifier share.
+
+:class:`SkmatNet` holds, written once, what a skorch network needs to
+behave as a scikit-learn estimator in skmat: parameter validation
+(scikit-learn's ``_parameter_constraints``), seeding (``random_state``, in a
+forked torch RNG) and the thread budget (``n_threads``), both under the
+process-wide lock of :mod:`skmat.models._fit_context`; the default callbacks
+(progress table, cosine decay, non-finite loss stop); the ``fit`` /
+``partial_fit`` / warm-start plumbing; ``freeze_features``; starting from a
+pretrained network (``pretrained``, ``transfer``, ``from_regressor``); the
+check for a fit collapsed to a constant; the tags; and ``save``/``load``.
+Subclasses say how inputs are read (``_as_input``, ``_fit_input``,
+``_check_input``) and how targets are (``_check_target``, ``_fit_target``,
+``_transform_target``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+
+import numpy as np
+import torch
+from skorch import NeuralNet
+from sklearn.utils._param_validation import InvalidParameterError, StrOptions, validate_parameter_constraints
+from sklearn.utils.validation import check_is_fitted
+
+from .._validation import check_feature_names
+from ._callbacks import CosineDecay, ProgressLog, StopOnNonFiniteLoss
+from ._fit_context import check_n_threads, limited_threads, seeded_torch
+from ._image_input import as_image_batch, check_fitted_shape
+from ._persistence import SavableNetMixin
+from ._training import apply_freeze, check_freeze, run_training, warn_if_constant
+from ._transfer import TRANSFER_CHOICES, check_pretrained, pretrained_module_kwargs, pretrained_network, transfer_weights
+
+__all__ = ["ImageInputMixin", "SkmatNet", "default_callbacks"]
+
+
+def default_callbacks(base_callbacks):
+    """skorch's default callbacks with skmat's progress table, cosine learning-rate decay and non-finite loss stop."""
+    callbacks = [(name, ProgressLog() if name == "print_log" else cb) for name, cb in base_callbacks]
+    return [*callbacks, ("lr_schedule", CosineDecay()), ("finite_loss", StopOnNonFiniteLoss())]
+
+
+class SkmatNet(SavableNetMixin, NeuralNet):
+    """Base of skmat's network estimators (private; the regressors and the classifier derive from it).
+
+    Parameters
+    ----------
+    module : torch module class
+    pretrained : skmat.models.PretrainedPTRCNN, PretrainedNetwork or None, default=None
+        Trained weights that initialise the network (its architecture too).
+    transfer : {"hidden", "features"}, default="hidden"
+        What ``pretrained`` gives: every layer but the output layer, or the
+        feature extractor only.
+    freeze_features : bool, str or list of str, default=False
+        Submodules kept fixed while training (see :func:`apply_freeze`).
+    random_state : int, RandomState instance or None, default=None
+    n_threads : int or None, default=None
+    **kwargs
+        Any :class:`skorch.NeuralNet` parameter.
+    """
+
+    #: Checked at every fit; ``n_threads`` is checked by :func:`check_n_threads` (its message is pinned).
+    _parameter_constraints = {
+        "transfer": [StrOptions(set(TRANSFER_CHOICES))],
+        "freeze_features": ["boolean", None, str, list, tuple],
+    }
+
+    #: The fitted attribute that says the target side is fitted (``n_outputs_``, ``classes_``).
+    _fitted_marker = "n_features_in_"
+
+    def __init__(
+        self, module, *, pretrained=None, transfer="hidden", freeze_features=False, random_state=None,
+        n_threads=None, **kwargs,
+    ):
+        super().__init__(module, **kwargs)
+        check_pretrained(pretrained, type(self).__name__)
+        self.pretrained = pretrained
+        self.transfer = transfer
+        self.freeze_features = freeze_features
+        self.random_state = random_state
+        self.n_threads = n_threads
+
+    @classmethod
+    def from_regressor(cls, regressor, **params):
+        """A new estimator started from a fitted network (new output layer, sized at fit).
+
+        Parameters
+        ----------
+        regressor : fitted skmat network estimator, Pipeline ending in one, or its torch module
+            A regressor or a classifier (e.g. ``skmat.load_pretrained(name)``).
+        **params
+            Other parameters (``freeze_features``, ``transfer``, ``lr``, …).
+            ``module`` defaults to the class of the source network.
+
+        Returns
+        -------
+        estimator
+            Unfitted; ``pretrained`` holds a copy of the source network, so
+            the new estimator survives ``sklearn.clone`` (and therefore
+            ``cross_validate`` and ``GridSearchCV``).
+        """
+        pretrained = pretrained_network(regressor)
+        params.setdefault("module", pretrained.module)
+        return cls(pretrained=pretrained, **params)
+
+    # -- what subclasses say ---------------------------------------------------
+
+    def _as_input(self, X):  # pragma: no cover - abstract
+        """``X`` checked and cast for the network."""
+        raise NotImplementedError
+
+    def _fit_input(self, X):  # pragma: no cover - abstract
+        """Record what the inputs look like (and fit any input scaling) at a fresh fit."""
+        raise NotImplementedError
+
+    def _check_input(self, X):  # pragma: no cover - abstract
+        """Raise if ``X`` does not look like the inputs seen at fit."""
+        raise NotImplementedError
+
+    def _inferred_module_kwargs(self):  # pragma: no cover - abstract
+        """Module arguments read from the data at fit (input sizes, number of outputs)."""
+        raise NotImplementedError
+
+    def _check_target(self, y, n_samples):  # pragma: no cover - abstract
+        """``y`` checked (but not yet transformed)."""
+        raise NotImplementedError
+
+    def _fit_target(self, y, classes):  # pragma: no cover - abstract
+        """Fit the target side (scaling, classes) at a fresh fit."""
+        raise NotImplementedError
+
+    def _transform_target(self, y):  # pragma: no cover - abstract
+        """``y`` as the network trains on it."""
+        raise NotImplementedError
+
+    def _n_samples(self, X):
+        return len(X)
+
+    def _scale_input(self, X):
+        """Apply the fitted input scaling; must not modify ``X`` in place."""
+        return X
+
+    # -- checks ----------------------------------------------------------------
+
+    def _check_params(self):
+        """Validate the named parameters (scikit-learn's constraints; ``module__*`` and the like are skorch's)."""
+        name = type(self).__name__
+        check_n_threads(self.n_threads, name)
+        params = {key: getattr(self, key) for key in self._parameter_constraints}
+        validate_parameter_constraints(self._parameter_constraints, params, caller_name=name)
+        spec = self.freeze_features
+        if isinstance(spec, (list, tuple)) and not all(isinstance(item, str) for item in spec):
+            raise InvalidParameterError(
+                f"The 'freeze_features' parameter of {name} must be True, False or submodule names. "
+                f"Got {spec!r} instead."
+            )
+
+    # -- skorch hooks ----------------------------------------------------------
+
+    @property
+    def _default_callbacks(self):
+        return default_callbacks(super()._default_callbacks)
+
+    def _data_seen(self):
+        """Whether the fitted attributes the module sizes come from are there (at fit or load)."""
+        return hasattr(self, self._fitted_marker)
+
+    def _module_kwargs(self, pretrained=None):
+        """The arguments the module is built with: ``module__*``, then the pretrained architecture, then the data's."""
+        kwargs = self.get_params_for("module")
+        if not self._data_seen():
+            return kwargs
+        inferred = self._inferred_module_kwargs()
+        if pretrained is not None:
+            pretrained_module_kwargs(pretrained, kwargs, inferred)
+        for key, value in inferred.items():
+            kwargs.setdefault(key, value)
+        return kwargs
+
+    def initialize_module(self):
+        source = None
+        if self.pretrained is not None and self._data_seen():
+            pretrained = pretrained_network(self.pretrained)
+            self._check_pretrained_module(pretrained)
+            source = pretrained.build()  # before the new network: the seeded stream as it always was
+        kwargs = self._module_kwargs(None if source is None else pretrained)
+        self.module_ = self.initialized_instance(self.module, kwargs)
+        self.transferred_ = []
+        if source is not None:
+            inputs = {key: value for key, value in self._inferred_module_kwargs().items() if key != "n_outputs"}
+            self.transferred_ = transfer_weights(self.module_, source, self.transfer, inputs, pretrained)
+        return self
+
+    def _check_pretrained_module(self, pretrained):
+        module = self.module
+        if not (inspect.isclass(module) and issubclass(module, pretrained.module)):
+            raise ValueError(
+                f"The pretrained network is a {pretrained.module.__name__}, but module is {module!r}; leave module "
+                f"unset in {type(self).__name__}.from_regressor, or pass module={pretrained.module.__name__}."
+            )
+        missing = [key for key in self._inferred_module_kwargs() if key not in pretrained.hparams]
+        if missing:
+            raise ValueError(
+                f"The pretrained {pretrained.module.__name__} does not read the inputs of {type(self).__name__} "
+                f"(it has no {missing}); start from a network of the same kind."
+            )
+
+    def _bare_module(self):
+        """The network itself (a subclass that wraps ``module_``, e.g. for Accelerate, unwraps it here)."""
+        return self.module_
+
+    def _freezes(self):
+        """Whether ``freeze_features`` applies (the classifier's applies only to a pretrained start)."""
+        return True
+
+    def _apply_freeze(self, module):
+        """Set which parameters of ``module`` learn from ``freeze_features``; the names of the frozen ones."""
+        check_freeze(module, self.freeze_features)
+        return apply_freeze(module, self.freeze_features if self._freezes() else False)
+
+    def _after_load(self):
+        self._apply_freeze(self.module_)
+
+    # -- fitting ---------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _fit_context(self):
+        """Seeded torch RNG and the ``n_threads`` budget, for one fit."""
+        with limited_threads(self.n_threads), seeded_torch(self.random_state):
+            yield
+
+    def _fitted(self):
+        return bool(self.initialized_) and hasattr(self, self._fitted_marker)
+
+    def _prepare(self, X, y, reset, classes=None):
+        """Check ``X`` and ``y``, fit or check the input and target sides; the arrays the network trains on."""
+        self._check_params()
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None.")
+        check_feature_names(self, X, reset=reset)
+        X = self._as_input(X)
+        y = self._check_target(y, self._n_samples(X))
+        if reset:
+            self._fit_target(y, classes)
+            self._fit_input(X)
+        else:
+            self._check_input(X)
+        return self._scale_input(X), self._transform_target(y)
+
+    def _train(self, X, y, **fit_params):
+        self.frozen_parameters_ = self._apply_freeze(self._bare_module())
+        run_training(self, X, y, **fit_params)
+        warn_if_constant(self, X)
+
+    def _fit(self, X, y, reset, classes=None, **fit_params):
+        X, y = self._prepare(X, y, reset, classes)
+        with self._fit_context():
+            if reset:
+                self.initialize()
+            self._train(X, y, **fit_params)
+        return self
+
+    def fit(self, X, y, **fit_params):
+        """Fit the network (re-initialised unless ``warm_start``; from ``pretrained`` if given).
+
+        With ``warm_start=True`` on a fitted estimator (or one read with
+        ``load``), training continues from its weights and keeps what was
+        fitted the first time (input and target scaling, classes):
+        fine-tuning. ``freeze_features`` then keeps the feature extractor
+        fixed.
+
+        Parameters
+        ----------
+        X : array-like or dict
+            See the class docstring.
+        y : array-like
+            Targets or class labels.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, reset=not (self.warm_start and self._fitted()), **fit_params)
+
+    def partial_fit(self, X, y, classes=None, **fit_params):
+        """Train for ``max_epochs`` more epochs without re-initialising (fits the scaling or classes on first call).
+
+        Parameters
+        ----------
+        X : array-like or dict
+        y : array-like
+        classes : array-like, optional
+            Classifiers only: every label that will ever be seen; needed on
+            the first call if ``y`` does not contain every class.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, reset=not self._fitted(), classes=classes, **fit_params)
+
+    def _forward(self, X):
+        """The network's outputs for ``X`` (checked as at fit), one float32 CPU tensor, and the number of samples."""
+        check_is_fitted(self, [self._fitted_marker, "module_"])
+        check_feature_names(self, X, reset=False)
+        X = self._as_input(X)
+        self._check_input(X)
+        n_samples = self._n_samples(X)
+        X = self._scale_input(X)
+        with limited_threads(self.n_threads):
+            outputs = [out.detach().cpu() for out in self.forward_iter(X, training=False)]
+        return torch.cat(outputs), n_samples
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+
+class ImageInputMixin:
+    """Images ``(n, C, H, W)``, ``(n, H, W)`` or flat ``(n, F)`` as the input of a :class:`~skmat.models.PTRCNN`."""
+
+    def _as_input(self, X):
+        return as_image_batch(X, type(self).__name__)
+
+    def _fit_input(self, X):
+        self.input_shape_ = tuple(X.shape[1:])
+        self.n_features_in_ = int(np.prod(X.shape[1:]))
+
+    def _check_input(self, X):
+        check_fitted_shape(self, X)
+
+    @classmethod
+    def _required_fitted_attributes(cls):
+        return (*super()._required_fitted_attributes(), "input_shape_")
