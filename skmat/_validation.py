@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_feature_names
 
-__all__ = ["check_feature_names", "formula_column", "IntegerInterval"]
+__all__ = ["check_feature_names", "check_range", "formula_column", "IntegerInterval"]
 
 
 class IntegerInterval(Interval):
@@ -33,6 +33,29 @@ class IntegerInterval(Interval):
 
     def is_satisfied_by(self, val):
         return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
+
+
+def check_range(name, value, low="low", high="high"):
+    """``value`` as a pair of floats ``(low, high)``, finite with ``low < high``; else a ``ValueError`` naming ``name``.
+
+    ``low`` and ``high`` are how the messages name the two ends.
+
+    Examples
+    --------
+    >>> check_range("x_range", [1, 2.5], "lo", "hi")
+    (1.0, 2.5)
+    >>> check_range("bounds", (3, 1))
+    Traceback (most recent call last):
+    ...
+    ValueError: bounds must be finite with low < high, got (3, 1).
+    """
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair ({low}, {high}) of numbers, got {value!r}.") from None
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"{name} must be finite with {low} < {high}, got {value!r}.")
+    return lo, hi
 
 
 def check_feature_names(estimator, X, *, reset):

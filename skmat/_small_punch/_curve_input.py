@@ -162,16 +162,13 @@ def read_curve_dict(X, owner, *, dtype=np.float32, keys=CURVE_INPUT_KEYS, sequen
     Returns
     -------
     dict of str to ndarray
-        ``"sequence"`` (n, s); ``"image"`` (n, 1, s, s) if given;
-        ``"conditions"`` (n, k) if given with k > 0 (a 1-D array is one
-        condition).
+        As ``skmat.models.as_curve_input`` describes it.
 
     Raises
     ------
     ValueError
-        For unknown keys, a missing sequence, arrays of different lengths,
-        an image that does not match the sequence, NaN or infinity (naming
-        the key, the curve and the point, condition column or position).
+        For the reasons ``skmat.models.as_curve_input`` lists, but for the
+        bare image array (``X`` here is always a dict).
     """
     unknown = sorted(set(X) - set(keys))
     if unknown:
@@ -207,41 +204,23 @@ def read_curve_dict(X, owner, *, dtype=np.float32, keys=CURVE_INPUT_KEYS, sequen
 
 
 def as_curve_input(X, owner="SPTSeq2SeqRegressor", *, dtype=np.float32):
-    """Check ``X`` and return it as a dict of float32 arrays (new arrays or views; ``X`` is not modified).
+    """Check ``X`` and return it as a dict of ``dtype`` arrays (new arrays or views; ``X`` is not modified).
 
-    Parameters
-    ----------
-    X : dict or array-like of shape (n, m)
-        The output of :class:`~skmat.GramianAngularFieldEncoder` (a dict with
-        ``"sequence"``, ``"image"`` and, with ``n_conditions=k``,
-        ``"conditions"``), a dict written by hand with the same keys (only
-        ``"sequence"`` is required), or bare curves ``(n, m)``.
-    owner : str
-        Estimator name for error messages.
-    dtype : numpy dtype, default=np.float32
-
-    Returns
-    -------
-    dict of str to ndarray
-        ``"sequence"`` (n, s); ``"image"`` (n, 1, s, s) if given;
-        ``"conditions"`` (n, k) if given with k > 0 (a 1-D array is one
-        condition).
-
-    Raises
-    ------
-    ValueError
-        For unknown keys, a missing sequence, arrays of different lengths,
-        an image that does not match the sequence, NaN or infinity (naming
-        the key and curve), or a bare image array without its sequence.
+    The torch-free half of ``skmat.models.as_curve_input``, whose docstring
+    describes the input, the result and the errors: a dict goes to
+    ``read_curve_dict``; bare curves ``(n, m)`` become ``{"sequence": X}``;
+    a bare array of GAF images is refused (it has lost its load level).
 
     Examples
     --------
     >>> import numpy as np
-    >>> X = as_curve_input({"sequence": np.zeros((3, 8)), "conditions": np.ones(3)})
-    >>> {key: value.shape for key, value in X.items()}
-    {'sequence': (3, 8), 'conditions': (3, 1)}
-    >>> as_curve_input(np.zeros((3, 8)))["sequence"].dtype
-    dtype('float32')
+    >>> X = as_curve_input([[0.0, 1.0, 2.0]], dtype=np.float64)
+    >>> list(X), X["sequence"].dtype
+    (['sequence'], dtype('float64'))
+    >>> as_curve_input(np.zeros((2, 1, 4, 4)), "Model")
+    Traceback (most recent call last):
+    ...
+    ValueError: Model got an array of shape (2, 1, 4, 4), which looks like GAF images alone. The image has lost the load level of its curve: pass the encoder's default output (GramianAngularFieldEncoder(..., output='dict')), which carries the image, the sequence and the conditions, or the curves themselves (n, m).
     """
     if issparse(X) or not isinstance(X, Mapping):  # some sparse formats are mappings
         curves = _numeric(X, "X", owner, dtype, ensure_2d=True)

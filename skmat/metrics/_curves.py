@@ -238,11 +238,8 @@ def curve_r2(y_true, y_pred, *, points=None):
     y_true, y_pred : array-like of shape (n_curves, n_points)
         True and predicted curves on one grid. A 1-D input is one curve.
     points : slice, array-like of bool or int, or None, default=None
-        The points of each curve that are scored (``ȳ_i`` is their mean): ``None`` for all, or a
-        selection of the columns, e.g. ``slice(2, None)`` for the plastic
-        points of :func:`~skmat.datasets.load_small_punch_fem` (all but
-        strain 0 and the yield point), or a boolean mask of shape
-        (n_points,).
+        The points of each curve that are scored, as for :func:`curve_mae`;
+        ``ȳ_i`` is their mean.
 
     Returns
     -------
@@ -288,11 +285,7 @@ def summarize_curve_errors(y_true, y_pred, *, eps=DEFAULT_EPS, points=None):
     eps : float, default=1e-8
         Passed to :func:`curve_mape`.
     points : slice, array-like of bool or int, or None, default=None
-        The points of each curve that are scored: ``None`` for all, or a
-        selection of the columns, e.g. ``slice(2, None)`` for the plastic
-        points of :func:`~skmat.datasets.load_small_punch_fem` (all but
-        strain 0 and the yield point), or a boolean mask of shape
-        (n_points,).
+        The points of each curve that are scored, as for :func:`curve_mae`.
 
     Returns
     -------
@@ -393,11 +386,8 @@ def curve_scorers(*, eps=DEFAULT_EPS, points=None):
     eps : float, default=1e-8
         Passed to :func:`curve_mape` by the MAPE scorer.
     points : slice, array-like of bool or int, or None, default=None
-        The points of each curve that are scored by every scorer: ``None`` for all, or a
-        selection of the columns, e.g. ``slice(2, None)`` for the plastic
-        points of :func:`~skmat.datasets.load_small_punch_fem` (all but
-        strain 0 and the yield point), or a boolean mask of shape
-        (n_points,).
+        The points of each curve that are scored by every scorer, as for
+        :func:`curve_mae`.
 
     Returns
     -------

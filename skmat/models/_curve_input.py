@@ -62,7 +62,8 @@ def as_curve_input(X, owner="SPTSeq2SeqRegressor"):
     ValueError
         For unknown keys, a missing sequence, arrays of different lengths,
         an image that does not match the sequence, NaN or infinity (naming
-        the key and curve), or a bare image array without its sequence.
+        the key, the curve and the point, condition column or position), or
+        a bare image array without its sequence.
 
     Examples
     --------

@@ -34,7 +34,23 @@ def _checked_sequence(sequence, sequence_length):
     return sequence
 
 
-class CurveMLP(nn.Module):
+class _SequenceNet(nn.Module):
+    """What the baselines share: their sizes, the input keys they read, and the checks of that input."""
+
+    input_keys = ("sequence", "conditions")
+
+    def __init__(self, sequence_length, n_outputs, n_conditions):
+        super().__init__()
+        self.sequence_length = sequence_length
+        self.n_outputs = n_outputs
+        self.n_conditions = n_conditions
+
+    def _checked(self, sequence, conditions):
+        """``sequence`` and ``conditions`` checked against the sizes the network was built for."""
+        return _checked_sequence(sequence, self.sequence_length), checked_conditions(conditions, self.n_conditions)
+
+
+class CurveMLP(_SequenceNet):
     """Fully connected network from a load curve to a stress curve (the paper's "ANN").
 
     The sequence is flattened and passed through ``Linear → ReLU → Dropout``
@@ -73,10 +89,7 @@ class CurveMLP(nn.Module):
 
     def __init__(self, sequence_length=181, n_outputs=35, *, hidden_sizes=(256, 256), dropout=0.1,
                  n_conditions=0):
-        super().__init__()
-        self.sequence_length = sequence_length
-        self.n_outputs = n_outputs
-        self.n_conditions = n_conditions
+        super().__init__(sequence_length, n_outputs, n_conditions)
         layers, width = [], sequence_length + n_conditions
         for size in hidden_sizes:
             layers += [nn.Linear(width, size), nn.ReLU(), nn.Dropout(dropout)]
@@ -84,16 +97,14 @@ class CurveMLP(nn.Module):
         layers.append(nn.Linear(width, n_outputs))
         self.mlp = nn.Sequential(*layers)
 
-    input_keys = ("sequence", "conditions")
     feature_modules = ()
 
     def forward(self, sequence, conditions=None, image=None):
-        sequence = _checked_sequence(sequence, self.sequence_length)
-        conditions = checked_conditions(conditions, self.n_conditions)
+        sequence, conditions = self._checked(sequence, conditions)
         return self.mlp(sequence if conditions is None else torch.cat([sequence, conditions], dim=1))
 
 
-class GRUSeq2Seq(nn.Module):
+class GRUSeq2Seq(_SequenceNet):
     """GRU encoder–decoder without cross-attention (the paper's "GRU-based model").
 
     Per-step features are the sequence value and ReLU'd 1-D convolutions with
@@ -152,10 +163,7 @@ class GRUSeq2Seq(nn.Module):
         dropout=0.1,
         n_conditions=0,
     ):
-        super().__init__()
-        self.sequence_length = sequence_length
-        self.n_outputs = n_outputs
-        self.n_conditions = n_conditions
+        super().__init__(sequence_length, n_outputs, n_conditions)
         self.features = MultiScaleConv1d(conv1d_channels, kernel_sizes)
         layer_dropout = dropout if num_layers > 1 else 0.0
         self.encoder = nn.GRU(
@@ -168,12 +176,10 @@ class GRUSeq2Seq(nn.Module):
         self.decoder = nn.GRU(hidden_size, hidden_size, num_layers, batch_first=True, dropout=layer_dropout)
         self.head = nn.Linear(hidden_size, 1)
 
-    input_keys = ("sequence", "conditions")
     feature_modules = ("features",)
 
     def forward(self, sequence, conditions=None, image=None):
-        sequence = _checked_sequence(sequence, self.sequence_length)
-        conditions = checked_conditions(conditions, self.n_conditions)
+        sequence, conditions = self._checked(sequence, conditions)
         _, state = self.encoder(append_conditions(self.features(sequence), conditions))
         queries = decoder_queries(self.queries, sequence.shape[0], conditions,
                                   getattr(self, "condition_queries", None))
@@ -181,7 +187,7 @@ class GRUSeq2Seq(nn.Module):
         return self.head(decoded).squeeze(-1)
 
 
-class TransformerSeq2Seq(nn.Module):
+class TransformerSeq2Seq(_SequenceNet):
     """Transformer encoder–decoder (the paper's "Transformer-based model").
 
     Per-step features (the sequence value and 1-D convolutions with kernel
@@ -248,12 +254,9 @@ class TransformerSeq2Seq(nn.Module):
         dropout=0.1,
         n_conditions=0,
     ):
-        super().__init__()
+        super().__init__(sequence_length, n_outputs, n_conditions)
         if d_model % nhead:
             raise ValueError(f"d_model {d_model} must be divisible by nhead {nhead}.")
-        self.sequence_length = sequence_length
-        self.n_outputs = n_outputs
-        self.n_conditions = n_conditions
         self.features = MultiScaleConv1d(conv1d_channels, kernel_sizes)
         self.projection = nn.Linear(self.features.n_features + n_conditions, d_model)
         if n_conditions:
@@ -271,12 +274,10 @@ class TransformerSeq2Seq(nn.Module):
         self.decoder = nn.TransformerDecoder(decoder_layer, num_layers)
         self.head = nn.Linear(d_model, 1)
 
-    input_keys = ("sequence", "conditions")
     feature_modules = ("features",)
 
     def forward(self, sequence, conditions=None, image=None):
-        sequence = _checked_sequence(sequence, self.sequence_length)
-        conditions = checked_conditions(conditions, self.n_conditions)
+        sequence, conditions = self._checked(sequence, conditions)
         features = append_conditions(self.features(sequence), conditions)
         memory = self.encoder(self.projection(features) + self.input_positions)
         queries = decoder_queries(self.queries + self.output_positions, sequence.shape[0], conditions,

@@ -27,7 +27,7 @@ from .._small_punch._simulator import (
     simulate_small_punch,
 )
 from .._small_punch._solver import at_bound as _at_bound, levenberg_marquardt
-from .._validation import IntegerInterval, check_feature_names
+from .._validation import IntegerInterval, check_feature_names, check_range
 
 __all__ = ["SPTInverseFitRegressor"]
 
@@ -405,8 +405,8 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
                 f"thickness; set n_conditions=0 for curves without condition columns, or thickness=None "
                 f"to read it from them ({name})."
             )
-        k_low, k_high = _bounds("strength_coefficient_bounds", self.strength_coefficient_bounds)
-        n_low, n_high = _bounds("hardening_exponent_bounds", self.hardening_exponent_bounds)
+        k_low, k_high = check_range("strength_coefficient_bounds", self.strength_coefficient_bounds)
+        n_low, n_high = check_range("hardening_exponent_bounds", self.hardening_exponent_bounds)
         if not k_low >= MIN_STRENGTH:
             raise ValueError(
                 f"strength_coefficient_bounds must start at {MIN_STRENGTH:g} MPa or above (the simulator's lower "
@@ -657,16 +657,6 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
             text + " Their predictions are the best fits found; fit_parameters(X) flags them fit_ok=False.",
             UserWarning, stacklevel=4,
         )
-
-
-def _bounds(name, value):
-    try:
-        low, high = (float(v) for v in value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a pair (low, high) of numbers, got {value!r}.") from None
-    if not (np.isfinite(low) and np.isfinite(high) and low < high):
-        raise ValueError(f"{name} must be finite with low < high, got {value!r}.")
-    return low, high
 
 
 def _check_finite(table, name, m):

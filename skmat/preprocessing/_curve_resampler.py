@@ -8,7 +8,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._curve_checks import first_decrease, first_non_finite, first_true, interpolate_linear, non_finite_text
-from .._validation import IntegerInterval, check_feature_names
+from .._validation import IntegerInterval, check_feature_names, check_range
 
 __all__ = ["CurveResampler"]
 
@@ -124,7 +124,7 @@ class CurveResampler(TransformerMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "grid": ["array-like", None],  # its values: _check_grid
         "n_points": [IntegerInterval(2, None, closed="left")],
-        "x_range": ["array-like", None],  # its values: _check_x_range
+        "x_range": ["array-like", None],  # its values: check_range
         "kind": [StrOptions({"linear", "pchip"})],
         "extrapolate": [StrOptions({"error", "clip", "linear"})],
     }
@@ -151,7 +151,7 @@ class CurveResampler(TransformerMixin, BaseEstimator):
             return _check_grid(self.grid)
         n = self.n_points
         if self.x_range is not None:
-            lo, hi = _check_x_range(self.x_range)
+            lo, hi = check_range("x_range", self.x_range, "lo", "hi")
             return np.linspace(lo, hi, int(n))
         return None
 
@@ -269,16 +269,6 @@ def _check_grid(grid):
             f"grid[{j - 1}]={values[j - 1]:g}."
         )
     return values
-
-
-def _check_x_range(x_range):
-    try:
-        lo, hi = (float(v) for v in x_range)
-    except (TypeError, ValueError):
-        raise ValueError(f"x_range must be a pair (lo, hi) of numbers, got {x_range!r}.") from None
-    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise ValueError(f"x_range must be finite with lo < hi, got {x_range!r}.")
-    return lo, hi
 
 
 def _grid_names(grid):
