@@ -1,37 +1,135 @@
-"""What the benchmark scripts share: the machine line, the command line, resumable result CSVs, Magpie features.
+"""What the benchmark scripts share: machine lines, the command line, scores, result CSVs, fan-out, Magpie features.
+
+* **Machine lines**: :func:`machine_description` (the short line of every
+  results CSV and row) and :func:`processor_description` (the detailed one
+  of the speed benchmarks).
+* **Runs**: :func:`command_line` (the command as typed from the
+  repository root), :func:`use_all_cores`, :func:`utc_now`, :func:`pyplot`,
+  :func:`save_figure`.
+* **Scores**: :func:`heusler_scores` (formation-enthalpy MAE and
+  lattice-parameter MAPE of the OQMD X2YZ benchmarks).
+* **Result files**: :func:`append_row` and :func:`read_results` for the
+  resumable CSVs, :func:`write_table` for the tables a script rewrites
+  whole, :func:`speed_report` for the speed benchmarks' markdown.
+* **Fan-out**: :class:`Fit` and :func:`run_fits` run a benchmark's
+  independent fits here or as Dask futures (``--dask``).
 
 Every results CSV starts with a ``#`` line naming the command that made it
 (one per command that wrote rows), then the column names, then one row per
 finished fit, so a run that stops can be continued by running the same
 command again. Only the ``#`` lines above the column names are comments: a
-value may start with ``#``, hold commas, quotes or line breaks. The scripts
-import this module by name: running ``python benchmarks/<script>.py`` puts
-``benchmarks/`` on the path.
+value may start with ``#``, hold commas, quotes or line breaks.
+
+The scripts import this module as ``benchmarks._common``; run as
+``python benchmarks/<script>.py``, a script first imports
+:mod:`benchmarks._bootstrap`, which makes the repository importable.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
+import importlib
 import io
 import os
 import platform
 import shlex
 import sys
+import tempfile
+import traceback
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+#: The committed results; a script writes here by default, or only on request (``quick_ptr.py``).
+RESULTS = HERE / "results"
+#: Fitted models and features kept between runs (git-ignored).
+CACHE = HERE / "cache"
 
-def machine_description(device="cpu"):
-    """``"x86_64 2 cores, torch 2.13.0+cpu"``, plus the GPU's name when ``device`` is CUDA."""
-    import torch
+# ---------------------------------------------------------------- machine lines
 
-    text = f"{platform.machine()} {os.cpu_count()} cores, torch {torch.__version__}"
-    if str(device).startswith("cuda") and torch.cuda.is_available():
-        text += f", {torch.cuda.get_device_name(0)}"
-    return text
+#: Import names of the distributions whose versions the machine lines give.
+_IMPORT_NAMES = {"scikit-learn": "sklearn"}
+
+
+def package_version(name):
+    """The installed version of distribution ``name`` (its module's ``__version__`` if imported; nothing is imported)."""
+    module = sys.modules.get(_IMPORT_NAMES.get(name, name))
+    version = getattr(module, "__version__", None)
+    return str(version) if version is not None else metadata.version(name)
+
+
+def machine_description(device="cpu", packages=("torch",), *, python=False, load_average=False, show_device=False):
+    """The machine line of the results: ``"x86_64 2 cores, torch 2.13.0+cpu"``.
+
+    Parameters
+    ----------
+    device : str
+        The device the script trains on; a CUDA device adds the GPU's name.
+    packages : sequence of str
+        Distributions whose versions follow (after Python's).
+    python : bool
+        Add ``Python 3.11.7`` before the packages.
+    load_average : bool
+        Add ``(load average 1.86 at start)`` after the cores.
+    show_device : bool
+        End with ``, <device>``.
+    """
+    text = f"{platform.machine()} {os.cpu_count()} cores"
+    if load_average and hasattr(os, "getloadavg"):
+        text += f" (load average {os.getloadavg()[0]:.2f} at start)"
+    parts = [text]
+    if python:
+        parts.append(f"Python {platform.python_version()}")
+    parts += [f"{name} {package_version(name)}" for name in packages]
+    if str(device).startswith("cuda"):
+        import torch
+
+        if torch.cuda.is_available():
+            parts.append(torch.cuda.get_device_name(0))
+    if show_device:
+        parts.append(str(device))
+    return ", ".join(parts)
+
+
+def processor_description(packages, *, load_average=False):
+    """The detailed machine line of the speed benchmarks: CPU model, usable cores, OS, Python and ``packages``.
+
+    A package that is not installed is left out.
+    """
+    processor = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            model = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
+        processor = f"{model} ({processor})"
+    except (OSError, StopIteration):
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = ""
+    if load_average:
+        with contextlib.suppress(OSError, AttributeError):
+            load = f", load average {os.getloadavg()[0]:.2f}"
+    versions = []
+    for name in packages:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions.append(f"{name} {package_version(name)}")
+    return "; ".join([
+        processor, f"os.cpu_count()={os.cpu_count()} ({usable} usable{load})",
+        f"{platform.system()} {platform.release()}", f"Python {platform.python_version()}", *versions,
+    ])
+
+
+# ---------------------------------------------------------------- runs
 
 
 def command_line(argv=None):
@@ -44,9 +142,83 @@ def command_line(argv=None):
     """
     args = list(argv) if argv is not None else sys.argv[1:]
     script = Path(sys.argv[0]).resolve()
-    root = Path(__file__).resolve().parents[1]
-    shown = script.relative_to(root).as_posix() if script.is_relative_to(root) else Path(sys.argv[0]).as_posix()
+    shown = script.relative_to(ROOT).as_posix() if script.is_relative_to(ROOT) else Path(sys.argv[0]).as_posix()
     return "python " + shlex.join([shown, *args])
+
+
+def use_all_cores():
+    """Let torch use every core (its default may be fewer); returns the number of threads."""
+    import torch
+
+    threads = max(1, os.cpu_count() or 1)
+    torch.set_num_threads(threads)
+    return threads
+
+
+def utc_now():
+    """``"2026-11-29 18:12"``: when a row was finished, in the ``finished_utc`` columns."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
+
+
+def pyplot():
+    """``matplotlib.pyplot`` on the Agg backend (files only, no display)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save_figure(fig, path, dpi=110):
+    """Lay out ``fig``, write it to ``path`` and close it."""
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi)
+    pyplot().close(fig)
+
+
+# ---------------------------------------------------------------- scores
+
+
+def heusler_scores(y_true, y_pred):
+    """Formation-enthalpy MAE in meV/atom (column 0, eV/atom) and lattice-parameter MAPE in % (column 1)."""
+    mae = 1000 * np.mean(np.abs(y_pred[:, 0] - y_true[:, 0]))
+    mape = 100 * np.mean(np.abs(y_pred[:, 1] - y_true[:, 1]) / np.abs(y_true[:, 1]))
+    return float(mae), float(mape)
+
+
+# ---------------------------------------------------------------- result files
+
+
+def write_table(path, table, header, **to_csv):
+    """Write a results CSV whole: the ``#`` line(s) ``header``, then ``table`` (``DataFrame.to_csv(**to_csv)``).
+
+    For the scripts that rewrite their file on every run; the resumable
+    ones use :func:`append_row`.
+    """
+    lines = [header] if isinstance(header, str) else list(header)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        handle.write("".join(line + "\n" for line in lines))
+        table.to_csv(handle, index=False, **to_csv)
+
+
+def speed_report(path, command, machine, table, notes, verdict, *, passed, seconds):
+    """Print a speed benchmark's report, write it to ``path`` as markdown; 0 if ``passed``, else 1 (the exit status)."""
+    print(f"Command: {command}")
+    print(f"Machine: {machine}")
+    print()
+    print(table)
+    print()
+    print(notes)
+    print(f"{verdict} (benchmark took {seconds:.1f} s)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"Command: `{command}` — machine: {machine}\n\n{table}\n\n{notes}\n\n{verdict}\n", encoding="utf-8")
+    print(f"Wrote {path}")
+    if passed:
+        return 0
+    print(verdict, file=sys.stderr)
+    return 1
 
 
 def read_results(path, columns, *, dtype=None):
@@ -362,6 +534,202 @@ def _csv_line(fields, quote_all=False):
         return '"' + field.replace('"', '""') + '"' if needed else field
 
     return ",".join(map(quoted, fields)) + "\n"
+
+
+# ---------------------------------------------------------------- fan-out
+#
+# A benchmark script lists its fits as :class:`Fit` items (a function of the
+# script and its arguments) and hands each result to a callback in this
+# process as soon as it is measured, which appends the row. So rows are
+# written by one process only, in the order fits finish, and a resumed run
+# skips what its CSV already has, whichever way the rows were made.
+#
+# ``--dask local`` starts a ``distributed.LocalCluster`` of ``--dask-workers``
+# single-threaded worker processes; ``--dask tcp://host:8786`` connects to a
+# running scheduler, whose workers need skmat installed (the ``benchmarks``
+# package is uploaded to them). A fit whose worker dies is retried by Dask (up
+# to its ``distributed.scheduler.allowed-failures``); one that still fails is
+# reported with its error, its row is not written, and the run ends with a
+# non-zero exit after the other fits finished, so the same command retries it.
+
+
+@dataclass
+class Fit:
+    """One independent fit: ``function(*args)``, named by ``label`` in messages.
+
+    ``function`` is a module-level function of a benchmark script; a Dask
+    worker imports the script as ``benchmarks.<script>`` and calls it there.
+    """
+
+    label: str
+    function: Callable
+    args: tuple = ()
+    row: dict = field(default_factory=dict)  # what the caller writes with the result (stays here)
+
+    @property
+    def module(self):
+        """``benchmarks.<script>``, also for a function of the script that runs as ``__main__``."""
+        return f"benchmarks.{Path(self.function.__globals__['__file__']).stem}"
+
+    def run(self):
+        return self.function(*self.args)
+
+
+def call(module, function, *args):
+    """Import a benchmark module by name (on a worker: from the uploaded package) and call one of its functions."""
+    return getattr(importlib.import_module(module), function)(*args)
+
+
+def positive_int(text):
+    """``argparse`` type: an int of at least 1 (the error names the value)."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive number of workers, got {text!r}")
+    return value
+
+
+def add_dask_options(parser):
+    """``--dask ADDRESS|local`` and ``--dask-workers N`` on a script's argument parser."""
+    parser.add_argument(
+        "--dask", metavar="ADDRESS", default=None,
+        help="run the fits as Dask futures: 'local' starts a LocalCluster, otherwise a scheduler address "
+             "(tcp://host:8786); each row is written as its fit finishes",
+    )
+    parser.add_argument(
+        "--dask-workers", type=positive_int, default=None,
+        help="worker processes of --dask local (one thread each; default: one per core)",
+    )
+
+
+#: Dask settings for workers that train networks. Dask's nanny starts workers with
+#: MALLOC_TRIM_THRESHOLD_=65536, which also fixes glibc's mmap threshold, so every tensor
+#: above 128 kB is mapped and unmapped afresh: here the workers then spent most of their time
+#: in the kernel and a PTR fit took 1.5x as long. Without it (the thread limits kept) and
+#: without the statistical profiler, a fit on a worker runs as fast as on loky
+#: (``benchmarks/scaling_out.py``, engines ``dask-*`` against ``dask-*-tuned``).
+WORKER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1},
+    "distributed.worker.profile.enabled": False,
+}
+
+#: The client of the running :func:`dask_session`, shared by every ``run_fits`` inside it.
+_SESSION = {}
+
+
+@contextlib.contextmanager
+def dask_session(address, n_workers=None):
+    """Keep one Dask client (and LocalCluster) for every ``run_fits`` of a script run; no-op without ``address``."""
+    if address is None or _SESSION:
+        yield
+        return
+    with dask_client(address, n_workers) as client:
+        _SESSION["client"] = client
+        try:
+            yield
+        finally:
+            _SESSION.clear()
+
+
+@contextlib.contextmanager
+def dask_client(address, n_workers=None):
+    """A ``distributed.Client``: the session's, on a new LocalCluster for ``"local"``, else connected to ``address``."""
+    if _SESSION:
+        yield _SESSION["client"]
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise SystemExit('--dask needs Dask: pip install "skmat[distributed]"') from None
+    if address == "local":
+        with local_cluster(n_workers or os.cpu_count() or 1) as client:
+            yield client
+    else:
+        with Client(address) as client:
+            yield client
+
+
+@contextlib.contextmanager
+def local_cluster(n_workers, config=WORKER_CONFIG):
+    """A client of a new LocalCluster: ``n_workers`` single-threaded processes started under Dask ``config``."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    with dask.config.set(config), \
+            LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        yield client
+
+
+def upload_benchmarks(client):
+    """Send the ``benchmarks`` package, zipped, to every worker (and to later ones), which puts it on its path.
+
+    A worker plugin only: a LocalCluster's scheduler lives in this process,
+    and importing the upload there would reload this very package. The
+    zip's name holds a digest of its content, so a worker that kept an
+    older upload does not read the new one through a stale zip index.
+    """
+    from distributed.diagnostics.plugin import UploadFile
+
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        for path in sorted(HERE.glob("*.py")):
+            archive.writestr(zipfile.ZipInfo(f"benchmarks/{path.name}"), path.read_bytes())  # fixed date
+    digest = hashlib.sha256(data.getvalue()).hexdigest()[:12]
+    with tempfile.TemporaryDirectory() as folder:
+        zipped = Path(folder) / f"benchmarks-{digest}.zip"
+        zipped.write_bytes(data.getvalue())
+        client.register_plugin(UploadFile(str(zipped)), name="upload-benchmarks")
+
+
+def run_fits(fits, on_result, *, dask=None, n_workers=None):
+    """Run every fit; call ``on_result(fit, result)`` here as each one finishes.
+
+    Without ``dask`` the fits run one after another in this process. With
+    it they are submitted together and their results handled in the order
+    they finish. A fit that raises (or whose workers keep dying) is
+    reported and skipped; after the others have finished a
+    ``SystemExit`` lists them.
+    """
+    fits = list(fits)
+    if not fits:
+        return
+    if dask is None:
+        for fit in fits:
+            on_result(fit, fit.run())
+        return
+    from distributed import as_completed
+
+    failed = []
+    with dask_client(dask, n_workers) as client:
+        upload_benchmarks(client)
+        futures = {
+            client.submit(call, fit.module, fit.function.__name__, *fit.args, pure=False, key=f"{fit.label}-{index}"): fit
+            for index, fit in enumerate(fits)
+        }
+        print(f"submitted {len(futures)} fits to {client.scheduler.address} "
+              f"({len(client.scheduler_info()['workers'])} workers)", flush=True)
+        for future in as_completed(futures):
+            fit = futures[future]
+            try:
+                result = future.result()
+            except BaseException as error:  # KilledWorker, CancelledError, or the fit's own exception
+                if isinstance(error, KeyboardInterrupt):
+                    raise
+                failed.append(fit.label)
+                print(f"!! {fit.label} failed, no row written: {type(error).__name__}: {error}", flush=True)
+                traceback.print_exception(error, limit=-3)
+                continue
+            on_result(fit, result)
+    if failed:
+        raise SystemExit(f"{len(failed)} fits failed and have no row: {failed}; run the same command to retry them")
+
+
+# ---------------------------------------------------------------- features
 
 
 def magpie_features(formulas, cache=None):

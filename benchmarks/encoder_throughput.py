@@ -27,15 +27,14 @@ Usage::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
-import os
-import platform
-import shlex
 import sys
 import time
 import warnings
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -43,8 +42,10 @@ import numpy as np
 from skmat import MendeleevLineEncoder, PeriodicTableEncoder, RandomTableEncoder, parse_formulas
 from skmat.datasets import load_oqmd_heusler
 
+from benchmarks._common import RESULTS, command_line, processor_description, speed_report
+
 N_ALL = 185_279
-DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "encoder_throughput.md"
+DEFAULT_OUT = RESULTS / "encoder_throughput.md"
 HEADLINE = "skmat PeriodicTableEncoder(layout='paper')"
 PYMATGEN_PARSE = "pymatgen Composition(formula)"
 
@@ -196,34 +197,6 @@ def bench_matminer(sample, label, repeats):
 # ---------------------------------------------------------------- report
 
 
-def machine_description():
-    processor = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            model = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
-        processor = f"{model} ({processor})"
-    except (OSError, StopIteration):
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    versions = ", ".join(
-        f"{name} {metadata.version(name)}" for name in ("skmat", "pymatgen", "matminer")
-        if _installed(name)
-    )
-    return (
-        f"{processor}; os.cpu_count()={os.cpu_count()} ({usable} usable); "
-        f"{platform.system()} {platform.release()}; Python {platform.python_version()}; "
-        f"numpy {np.__version__}; {versions}"
-    )
-
-
-def _installed(name):
-    try:
-        metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return False
-    return True
-
-
 def markdown_table(results):
     by_method = {r.method: r for r in results}
     headline = next(r for r in results if r.method.startswith(HEADLINE))
@@ -243,7 +216,7 @@ def markdown_table(results):
     return "\n".join(lines)
 
 
-def main(argv=None):
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=N_ALL,
                         help="formulas from load_oqmd_heusler().data (default: all %(default)s); "
@@ -262,10 +235,14 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if min(args.n, args.repeats, args.n_alt, args.n_alt_matminer) < 1:
         parser.error("--n, --repeats, --n-alt and --n-alt-matminer must be positive.")
+    return args
 
+
+def main(argv=None):
+    args = parse_args(argv)
     started = time.perf_counter()
-    command = shlex.join([sys.executable, *sys.argv])
-    machine = machine_description()
+    command = command_line(argv)
+    machine = processor_description(("numpy", "skmat", "pymatgen", "matminer"))
     formulas_all = load_oqmd_heusler().data[: args.n]
     formulas_paper = load_oqmd_heusler(subset="paper").data[: args.n]
 
@@ -297,25 +274,8 @@ def main(argv=None):
         "hand-written pymatgen image is checked equal to PeriodicTableEncoder's."
     )
     elapsed = time.perf_counter() - started
-
-    print(f"Command: {command}")
-    print(f"Machine: {machine}")
-    print()
-    print(table)
-    print()
-    print(notes)
-    print(f"{verdict} (benchmark took {elapsed:.1f} s)")
-
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(
-        f"Command: `{command}` — machine: {machine}\n\n{table}\n\n{notes}\n\n{verdict}\n",
-        encoding="utf-8",
-    )
-    print(f"Wrote {args.out}")
-    if slow:
-        print(verdict, file=sys.stderr)
-        return 1
-    return 0
+    return speed_report(args.out, command, machine, table, notes, verdict, passed=not slow,
+                        seconds=elapsed)
 
 
 if __name__ == "__main__":

@@ -29,11 +29,12 @@ Usage::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
 import gc
 import os
-import platform
-import shlex
 import sys
 import time
 from dataclasses import dataclass
@@ -44,7 +45,9 @@ import numpy as np
 
 from skmat.encoders import GramianAngularFieldEncoder
 
-DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "gaf_speed.md"
+from benchmarks._common import RESULTS, command_line, processor_description, speed_report
+
+DEFAULT_OUT = RESULTS / "gaf_speed.md"
 TOLERANCE = 1e-5
 SKMAT = "skmat GramianAngularFieldEncoder"
 PYTS_FLOAT32 = "pyts, then `.astype(np.float32)[:, None]` (a network's input)"
@@ -148,27 +151,6 @@ def max_abs_difference(ours, theirs, chunk=256):
 # ---------------------------------------------------------------- report
 
 
-def machine_description(pyts_version):
-    processor = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            model = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
-        processor = f"{model} ({processor})"
-    except (OSError, StopIteration):
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    try:
-        load = ", load average {:.2f}".format(os.getloadavg()[0])
-    except OSError:
-        load = ""
-    return (
-        f"{processor}; os.cpu_count()={os.cpu_count()} ({usable} usable{load}); "
-        f"{platform.system()} {platform.release()}; Python {platform.python_version()}; "
-        f"numpy {np.__version__}; scikit-learn {metadata.version('scikit-learn')}; "
-        f"pyts {pyts_version}; numba {metadata.version('numba')}; skmat {metadata.version('skmat')}"
-    )
-
-
 def markdown_table(results, differences):
     pyts = {r.method: r for r in results if r.implementation.startswith("pyts ")}
     reference = pyts["summation"]
@@ -189,7 +171,7 @@ def markdown_table(results, differences):
     return "\n".join(lines)
 
 
-def main(argv=None):
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=5000, help="curves (default: %(default)s)")
     parser.add_argument("--length", type=int, default=181, help="points per curve (default: %(default)s)")
@@ -204,9 +186,13 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if min(args.n, args.length, args.repeats, args.image_size) < 1 or args.image_size > args.length:
         parser.error("--n, --length, --repeats must be positive and 1 <= --image-size <= --length.")
+    return args
 
+
+def main(argv=None):
+    args = parse_args(argv)
     started = time.perf_counter()
-    command = shlex.join([sys.executable, *sys.argv])
+    command = command_line(argv)
     X = load_curves(args.n, args.length, args.seed)
     s = args.image_size
 
@@ -249,7 +235,7 @@ def main(argv=None):
     seconds, peak = best_time(write_only, args.repeats)
     results.append(Result("—", FLOOR, args.n, seconds, peak, f"float32 ({args.n}, 1, {s}, {s})"))
 
-    machine = machine_description(pyts_version)
+    machine = processor_description(("numpy", "scikit-learn", "pyts", "numba", "skmat"), load_average=True)
     table = markdown_table(results, differences)
     pyts_by_method = {r.method: r for r in results if r.implementation.startswith("pyts ")}
     ratios = {r.method: pyts_by_method[r.method].seconds / r.seconds
@@ -281,25 +267,8 @@ def main(argv=None):
         "a new float32 array can beat it on this machine; its speed-up is over pyts summation."
     )
     elapsed = time.perf_counter() - started
-
-    print(f"Command: {command}")
-    print(f"Machine: {machine}")
-    print()
-    print(table)
-    print()
-    print(notes)
-    print(f"{verdict} (benchmark took {elapsed:.1f} s)")
-
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(
-        f"Command: `{command}` — machine: {machine}\n\n{table}\n\n{notes}\n\n{verdict}\n",
-        encoding="utf-8",
-    )
-    print(f"Wrote {args.out}")
-    if problems:
-        print(verdict, file=sys.stderr)
-        return 1
-    return 0
+    return speed_report(args.out, command, machine, table, notes, verdict, passed=not problems,
+                        seconds=elapsed)
 
 
 if __name__ == "__main__":

@@ -19,10 +19,13 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
 from pathlib import Path
 
-from _common import command_line, header_lines
+from benchmarks._common import command_line, header_lines
 
 
 def parse_args(argv=None):

@@ -33,32 +33,33 @@ pretrained network's precision (bfloat16 mixed precision).
 The run is resumable: a (task, model, fold) already in the CSV is skipped,
 and every row is written as soon as it is measured. With ``--dask`` every
 fit is a Dask future (the random forest then grows its trees on one thread
-per worker); rows are still written here, as fits finish (``_fanout.py``).
+per worker); rows are still written here, as fits finish (``_common.run_fits``).
 
 Run::
 
     python benchmarks/matbench.py                                  # everything, ~2 h on 2 CPU cores
     python benchmarks/matbench.py --tasks steels --models rf-magpie ptr-finetuned --folds 0 1
-    python benchmarks/matbench.py --dask tcp://scheduler:8786       # every fit a Dask future (see _fanout.py)
+    python benchmarks/matbench.py --dask tcp://scheduler:8786       # every fit a Dask future (see _common.run_fits)
 """
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
 import functools
 import math
-import os
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-from _common import append_row, command_line, machine_description, magpie_features, read_results
-from _fanout import Fit, add_dask_options, run_fits
 
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
-CACHE = HERE / "cache" / "matbench"
+from benchmarks import _common
+from benchmarks._common import RESULTS, Fit, add_dask_options, append_row, command_line, machine_description
+from benchmarks._common import magpie_features, read_results, run_fits, use_all_cores, utc_now
+
+CACHE = _common.CACHE / "matbench"
 TASKS = ("expt_gap", "steels", "expt_is_metal", "glass")
 MODELS = ("rf-magpie", "krr-magpie", "ptr-scratch", "ptr-finetuned", "ptr-finetuned-frozen")
 NETWORKS = ("ptr-scratch", "ptr-finetuned", "ptr-finetuned-frozen")
@@ -202,7 +203,7 @@ def fit_one(task, model_name, fold, X_train, y_train, X_test, y_test, classifica
         "epochs": epochs,
         "fit_seconds": round(seconds, 1),
         "machine": machine_description(),
-        "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+        "finished_utc": utc_now(),
     }
     row.update({key: round(value, 4) for key, value in scores(model, model_name, classification, X_test, y_test).items()})
     return row
@@ -210,11 +211,9 @@ def fit_one(task, model_name, fold, X_train, y_train, X_test, y_test, classifica
 
 def main(argv=None):
     args = parse_args(argv)
-    import torch
-
     from skmat.datasets import load_matbench
 
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    use_all_cores()
     header = f"# made by: {command_line(argv)} (resumable; machine per row) | Matbench v0.1 official folds, one row per fold"
     results = read_results(args.out, COLUMNS)
     fits = []

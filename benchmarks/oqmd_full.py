@@ -39,17 +39,19 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
-import os
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import command_line, header_lines, machine_description, read_results
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from benchmarks._common import RESULTS, command_line, header_lines, machine_description, read_results
+from benchmarks._common import use_all_cores, utc_now, write_table
+
 VARIANTS = ("cnn-full-fraction", "cnn-full-count", "mlp-full-fraction", "mlp-wide-fraction")
 TASKS = ("formation_enthalpy", "volume_per_atom")
 REPORTED = {  # test-split MAE, Wang et al. 2021 (CrabNet), Table 2
@@ -112,11 +114,7 @@ def write_results(path, frame, command):
     header_line = (
         f"# made by: {command} (resumable; machine per row) | CrabNet's OQMD splits, test MAE over every test row"
     )
-    lines = header_lines(path.read_text() if path.exists() else "", header_line)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as handle:
-        handle.write("\n".join(lines) + "\n")
-        frame[COLUMNS].to_csv(handle, index=False)
+    write_table(path, frame[COLUMNS], header_lines(path.read_text() if path.exists() else "", header_line))
 
 
 def is_done(results, task, variant, epochs, n_train):
@@ -152,11 +150,9 @@ def with_reported(frame):
 
 def main(argv=None):
     args = parse_args(argv)
-    import torch
-
     from skmat.datasets import load_oqmd
 
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    use_all_cores()
     command = command_line(argv)
     results = read_results(args.out, COLUMNS)
     for task in args.tasks:
@@ -188,8 +184,8 @@ def main(argv=None):
                 "n_train": len(X_train),
                 "epochs": args.max_epochs,
                 "fit_seconds": round(seconds),
-                "machine": f"{machine_description(args.device)}, {args.device}",
-                "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+                "machine": machine_description(args.device, show_device=True),
+                "finished_utc": utc_now(),
             }
             measured = results[results["source"] == "measured"] if len(results) else results
             new = pd.DataFrame([row], columns=COLUMNS)

@@ -23,6 +23,9 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
 import pickle
 import re
@@ -31,8 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
+from benchmarks._common import RESULTS
 
 
 def parse_args(argv=None):
@@ -139,7 +141,7 @@ def analyse(path, X, y, x_site, train, test):
 
 def main(argv=None):
     args = parse_args(argv)
-    from ptr_learning_curves import fixed_split
+    from benchmarks.ptr_learning_curves import fixed_split
 
     from skmat.datasets import load_oqmd_heusler
 

@@ -33,7 +33,7 @@ as written in the ``notes`` column) are skipped, so an interrupted run is contin
 again, and a GPU can fill in the sizes a CPU could not. Each row records the
 machine, device and wall time of its own fit. With ``--dask`` the fits run as
 Dask futures (kernel ridge above ``--krr-tune-max`` after the tuned fits it
-reuses), each row written here as its fit finishes (``_fanout.py``).
+reuses), each row written here as its fit finishes (``_common.run_fits``).
 
 Run::
 
@@ -50,18 +50,20 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
 import functools
-import os
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-from _common import append_row, command_line, machine_description, read_results
-from _fanout import Fit, add_dask_options, dask_session, run_fits
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from benchmarks._common import RESULTS, Fit, add_dask_options, append_row, command_line, dask_session
+from benchmarks._common import heusler_scores, machine_description, pyplot, read_results, run_fits
+from benchmarks._common import save_figure, use_all_cores, utc_now
+
 SIZES = (1000, 5000, 10000, 20000, 30000, 40000, 50000, 60000)
 KRR_SINGLE_THREAD_ABOVE = 10000  # see krr_blas_threads
 # The two sizes whose errors the paper states in its text (ΔHf meV/atom, lattice MAPE %).
@@ -225,12 +227,6 @@ def krr_blas_threads(n):
     return threadpool_limits(1, user_api="blas") if n > KRR_SINGLE_THREAD_ABOVE else nullcontext()
 
 
-def scores(y_true, y_pred):
-    mae = 1000 * np.mean(np.abs(y_pred[:, 0] - y_true[:, 0]))
-    mape = 100 * np.mean(np.abs(y_pred[:, 1] - y_true[:, 1]) / np.abs(y_true[:, 1]))
-    return float(mae), float(mape)
-
-
 def options_note(config, args):
     """The non-default ``--dropout``/``--weight-decay``/``--encoding`` of a fit, as written in ``notes``."""
     parts = []
@@ -284,7 +280,7 @@ def run_one(config, n, X, y, train, test, args, state):
             with open(args.save_models / f"ptr-mt-whiten-{n}.pkl", "wb") as handle:
                 pickle.dump(model, handle)
     seconds = time.perf_counter() - start
-    mae, mape = scores(y[test], y_pred)
+    mae, mape = heusler_scores(y[test], y_pred)
     notes = f"{notes} {options_note(config, args)}".strip()
     return {
         "config": config,
@@ -297,7 +293,7 @@ def run_one(config, n, X, y, train, test, args, state):
         "fit_seconds": round(seconds, 1),
         "device": args.device,
         "machine": machine_description(args.device),
-        "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+        "finished_utc": utc_now(),
         "notes": notes,
     }
 
@@ -312,11 +308,7 @@ def fit_one(config, n, args, krr_params):
 
 def plot(results, path):
     """Fig. 2a–d analogue: MAE and MAPE against training size, two panels each."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     results = results.sort_values("n_train")
     panels = [
         ("ptr-mt-whiten", "ptr-mt-bound", "ptr-st", "krr-line"),
@@ -343,9 +335,7 @@ def plot(results, path):
             ax.legend(fontsize=8, loc="lower left", ncol=2)
     axes[0, 0].set_title("(a, b) model and target scaling")
     axes[0, 1].set_title("(c, d) representation (multi-task CNN, whitened)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main(argv=None):
@@ -354,9 +344,7 @@ def main(argv=None):
         plot(read_results(args.out, COLUMNS), args.out.with_suffix(".png"))
         print(f"wrote {args.out.with_suffix('.png')}")
         return
-    import torch
-
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    use_all_cores()
     command = command_line(argv)
     header_line = (
         f"# made by: {command} (and resumed runs of the same script) | machine and device per row | "

@@ -29,16 +29,18 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-from _common import append_row, command_line, machine_description, magpie_features, read_results
 
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
+from benchmarks._common import CACHE, RESULTS, append_row, command_line, heusler_scores, machine_description
+from benchmarks._common import magpie_features, read_results, utc_now
+
 LEARNERS = ("hgb-magpie", "hgb-ptr")
 
 
@@ -48,7 +50,7 @@ def parse_args(argv=None):
     parser.add_argument("--sizes", nargs="+", type=int, default=[5000, 20000, 60000])
     parser.add_argument("--n-test", type=int, default=5000)
     parser.add_argument("--max-iter", type=int, default=3000, help="boosting rounds (early stopping ends sooner)")
-    parser.add_argument("--cache", type=Path, default=HERE / "cache" / "magpie_paper_subset.npz")
+    parser.add_argument("--cache", type=Path, default=CACHE / "magpie_paper_subset.npz")
     parser.add_argument("--out", type=Path, default=RESULTS / "ptr_other_learners.csv")
     return parser.parse_args(argv)
 
@@ -71,7 +73,7 @@ def booster(max_iter, seed=0):
 
 def main(argv=None):
     args = parse_args(argv)
-    from ptr_learning_curves import COLUMNS, fixed_split, scores
+    from benchmarks.ptr_learning_curves import COLUMNS, fixed_split
 
     from skmat import PeriodicTableEncoder
 
@@ -101,7 +103,7 @@ def main(argv=None):
             models = [booster(args.max_iter).fit(F[fit_idx], y[fit_idx, k]) for k in range(y.shape[1])]
             y_pred = np.column_stack([m.predict(F[test]) for m in models])
             seconds = time.perf_counter() - start
-            mae, mape = scores(y[test], y_pred)
+            mae, mape = heusler_scores(y[test], y_pred)
             row = {
                 "config": learner,
                 "n_train": n,
@@ -113,7 +115,7 @@ def main(argv=None):
                 "fit_seconds": round(seconds, 1),
                 "device": "cpu",
                 "machine": machine_description("cpu"),
-                "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+                "finished_utc": utc_now(),
                 "notes": "boosting rounds used: " + " / ".join(str(m.n_iter_) for m in models),
             }
             append_row(args.out, row, COLUMNS, header_line)

@@ -27,16 +27,18 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
-import os
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-from _common import append_row, command_line, machine_description, read_results
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from benchmarks._common import RESULTS, append_row, command_line, machine_description, read_results
+from benchmarks._common import use_all_cores, utc_now
+
 CNN = {"module__n_filters": 96}
 MLP = {"module__kernel_sizes": (), "module__paddings": (), "module__hidden_units": 512, "module__n_hidden_layers": 4}
 #: name -> (network parameters, amounts, batch size, learning rate, epochs)
@@ -86,11 +88,9 @@ def pipeline(variant, seed):
 
 def main(argv=None):
     args = parse_args(argv)
-    import torch
-
     from skmat.datasets import load_oqmd_multitask
 
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    use_all_cores()
     header = f"# made by: {command_line(argv)} (resumable; machine per row) | multi-task OQMD subset, MAE on the validation formulas"
     train = load_oqmd_multitask("train")
     val = load_oqmd_multitask("val")
@@ -118,7 +118,7 @@ def main(argv=None):
             "val_MAE_formation_enthalpy": round(float(mae[0]), 4),
             "val_MAE_volume_per_atom": round(float(mae[1]), 4),
             "machine": machine_description(),
-            "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+            "finished_utc": utc_now(),
         }
         print(row, flush=True)
         append_row(args.out, row, COLUMNS, header)

@@ -32,18 +32,19 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
-import os
 import pickle
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import command_line, machine_description
 
-RESULTS = Path(__file__).resolve().parent / "results"
-CACHE = Path(__file__).resolve().parent / "cache"
+from benchmarks._common import CACHE, RESULTS, command_line, machine_description, pyplot, save_figure
+from benchmarks._common import use_all_cores, write_table
 
 
 def parse_args(argv=None):
@@ -200,11 +201,7 @@ def summarize(table):
 
 
 def plot_transfer(summary, path):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     reference = summary[summary["n_labels"] == 0]
     for ax, metric in zip(axes, ("roc_auc", "accuracy")):
@@ -218,9 +215,7 @@ def plot_transfer(summary, path):
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
     fig.suptitle("Stability (on the MP hull) of X2YZ compounds, fixed test set")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def stability_map(model, threshold):
@@ -234,13 +229,9 @@ def stability_map(model, threshold):
 
 
 def plot_fig3(frame, by_x, threshold, path):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from skmat.encoders import periodic_table_layout
 
+    plt = pyplot()
     layout = periodic_table_layout("paper")
     fig = plt.figure(figsize=(14, 10))
     ax = fig.add_subplot(2, 1, 1)
@@ -279,20 +270,16 @@ def plot_fig3(frame, by_x, threshold, path):
     ax.set_yticklabels(sites, fontsize=5)
     fig.colorbar(image, ax=ax, shrink=0.6, label="p(stable)")
     ax.set_title("(c) W2YZ: predicted probability of being on the hull")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    import torch
+    from skmat import element_table
 
-    from skmat._elements import element_table
-
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    use_all_cores()
     command = command_line(argv)
-    machine = f"{machine_description(args.device)}, device {args.device}"
+    machine = machine_description(args.device, show_device=True)
     start = time.perf_counter()
     regressor, origin = pretrained_regressor(args)
     print(f"pretrained regressor: {origin}", flush=True)
@@ -300,14 +287,11 @@ def main(argv=None):
     print(f"labels: pool {len(pool)} ({pool['stable'].mean():.1%} stable), test {len(test)} ({test['stable'].mean():.1%} stable)", flush=True)
     table, final = transfer_table(regressor, pool, test, args)
     summary = summarize(table)
-    args.out.mkdir(parents=True, exist_ok=True)
     header = (
         f"# {command} | {machine} | pretrained: {origin} | MP X2YZ in the paper table: "
         f"pool {len(pool)}, test {len(test)} (CrabNet test split)"
     )
-    with open(args.out / "ptr_transfer.csv", "w") as handle:
-        handle.write(header + "\n")
-        summary.round(4).to_csv(handle, index=False)
+    write_table(args.out / "ptr_transfer.csv", summary.round(4), header)
     plot_transfer(summary, args.out / "ptr_transfer.png")
     print(summary.round(3).to_string(index=False))
 
@@ -321,9 +305,9 @@ def main(argv=None):
     by_x["Z"] = by_x["X"].map(z)
     by_x = by_x.sort_values("Z").reset_index(drop=True)
     by_x["rank"] = by_x["n_predicted_stable"].rank(ascending=False, method="min").astype(int)
-    with open(args.out / "ptr_stable_by_x.csv", "w") as handle:
-        handle.write(f"# {command} | {machine} | p > {args.threshold}, {int(frame['predicted_stable'].sum())} of {len(frame)} OQMD X2YZ (paper subset)\n")
-        by_x.round(4).to_csv(handle, index=False)
+    n_stable = int(frame["predicted_stable"].sum())
+    write_table(args.out / "ptr_stable_by_x.csv", by_x.round(4),
+                f"# {command} | {machine} | p > {args.threshold}, {n_stable} of {len(frame)} OQMD X2YZ (paper subset)")
     plot_fig3(frame, by_x, args.threshold, args.out / "ptr_stability_fig3.png")
     w = by_x[by_x["X"] == "W"].iloc[0]
     print(

@@ -33,16 +33,15 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
-import os
-import platform
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import torch
-from _common import command_line, magpie_features
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.kernel_ridge import KernelRidge
@@ -54,8 +53,11 @@ from skmat import MendeleevLineEncoder, PeriodicTableEncoder, PTRCNNRegressor
 from skmat.datasets import load_oqmd_heusler
 from skmat.models import paper_training_params
 
+from benchmarks._common import RESULTS, command_line, heusler_scores, machine_description, magpie_features
+from benchmarks._common import pyplot, save_figure, use_all_cores, write_table
+
 #: The committed reference results; written only when ``--out`` names this folder.
-REFERENCE = Path(__file__).resolve().parent / "results"
+REFERENCE = RESULTS
 
 
 def default_out(cwd=None):
@@ -149,18 +151,8 @@ MODELS = {
 }
 
 
-def scores(y_true, y_pred):
-    mae = 1000 * np.mean(np.abs(y_pred[:, 0] - y_true[:, 0]))
-    mape = 100 * np.mean(np.abs(y_pred[:, 1] - y_true[:, 1]) / np.abs(y_true[:, 1]))
-    return mae, mape
-
-
 def parity_plot(y_test, predictions, path):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     fig, axes = plt.subplots(len(predictions), 2, figsize=(8, 3.6 * len(predictions)), squeeze=False)
     labels = ("formation enthalpy (eV/atom)", "lattice parameter (Å)")
     for row, (name, y_pred) in enumerate(predictions.items()):
@@ -177,16 +169,14 @@ def parity_plot(y_test, predictions, path):
             score = (f"MAE {1000 * error.mean():.0f} meV/atom" if col == 0
                      else f"MAPE {100 * np.mean(error / np.abs(y_test[:, col])):.2f} %")
             ax.set_title(f"{name}: {score}", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    use_all_cores()
     command = command_line(argv)
-    machine = f"{platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, torch {torch.__version__}, device {args.device}"
+    machine = machine_description(args.device, python=True, show_device=True)
 
     bunch = load_oqmd_heusler(subset="paper", outliers="drop")
     print(bunch.DESCR.splitlines()[0])
@@ -206,7 +196,7 @@ def main(argv=None):
         start = time.perf_counter()
         y_pred = model.predict(X[test])
         predict_seconds = time.perf_counter() - start
-        mae, mape = scores(y[test], y_pred)
+        mae, mape = heusler_scores(y[test], y_pred)
         predictions[name] = y_pred
         extra = f" best {model.best_params_}" if hasattr(model, "best_params_") else ""
         print(f"   ΔHf MAE {mae:.1f} meV/atom, a MAPE {mape:.3f} %, fit {fit_seconds:.1f} s{extra}", flush=True)
@@ -227,9 +217,7 @@ def main(argv=None):
     args.out.mkdir(parents=True, exist_ok=True)
     md, csv, png = (args.out / f"{args.tag}{suffix}" for suffix in (".md", ".csv", "_parity.png"))
     md.write_text(header + "\n" + markdown + "\n")
-    with open(csv, "w") as handle:
-        handle.write(f"# made by: {command} | {machine}\n")
-        table.to_csv(handle, index=False)
+    write_table(csv, table, f"# made by: {command} | {machine}")
     parity_plot(y[test], predictions, png)
     print()
     for path in (md, csv, png):

@@ -18,7 +18,7 @@ Engines: ``sequential`` (``n_jobs=1``, torch on every core), ``loky-2``
 (``n_jobs=2``), ``dask-1`` and ``dask-2`` (a LocalCluster of one or two
 single-threaded worker processes with Dask's default settings,
 ``joblib.parallel_backend("dask")``), ``dask-1-tuned`` and ``dask-2-tuned``
-(the same with ``_fanout.WORKER_CONFIG``: no ``MALLOC_TRIM_THRESHOLD_``, no
+(the same with ``_common.WORKER_CONFIG``: no ``MALLOC_TRIM_THRESHOLD_``, no
 profiler; what ``--dask local`` uses, so the only Dask engines of
 ``fanout-curves``). The Dask times include starting the cluster. Each (workload, engine, repeat) is
 one row of ``results/scaling_out.csv`` (``--repeats`` runs of each, in
@@ -32,20 +32,20 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
-from itertools import product
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from itertools import product
 from pathlib import Path
 
-from _common import append_row, command_line, machine_description, read_results
-from _fanout import WORKER_CONFIG, local_cluster
+from benchmarks._common import HERE, RESULTS, WORKER_CONFIG, append_row, command_line, local_cluster
+from benchmarks._common import machine_description, read_results, utc_now
 
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
 WORKLOADS = ("grid-ptr", "grid-spt", "fanout-curves")
 ENGINES = ("sequential", "loky-2", "dask-1", "dask-2", "dask-1-tuned", "dask-2-tuned")
 COLUMNS = ["workload", "engine", "repeat", "n_fits", "wall_seconds", "best_score", "machine", "finished_utc"]
@@ -133,9 +133,10 @@ def main(argv=None):
         n_fits, seconds, best = measured
         row = {"workload": workload, "engine": engine, "repeat": repeat, "n_fits": n_fits,
                "wall_seconds": round(seconds, 1), "best_score": best, "machine": machine_description(),
-               "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")}
+               "finished_utc": utc_now()}
         append_row(args.out, row, COLUMNS, header)
         print(f"   {n_fits} fits in {seconds:.1f} s", flush=True)
+
 
 if __name__ == "__main__":
     main()

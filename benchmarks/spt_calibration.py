@@ -43,16 +43,15 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
-import os
-import platform
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import scipy
-from _common import command_line
 from sklearn.model_selection import StratifiedKFold
 
 from skmat.datasets import (
@@ -64,7 +63,8 @@ from skmat.datasets import (
     simulate_small_punch,
 )
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from benchmarks._common import RESULTS, command_line, machine_description, pyplot, save_figure, write_table
+
 CONE_FORM = ("localisation_growth", "membrane_onset")  # held at the paper-figures values in the cone refit
 VARIANTS = {
     "paper figures (before)": None,
@@ -74,11 +74,6 @@ VARIANTS = {
 EVALUATIONS = ("in sample", "5-fold", "leave one thickness out")
 COLUMNS = ["constants", "evaluation", "n_curves", "n_fits", "Fm_error_median_pct", "um_error_median_pct",
            "F01_error_median_pct", "nrmse_median_pct", "nrmse_p90_pct", "nrmse_max_pct", "fit_seconds"]
-
-
-def machine():
-    return (f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"numpy {np.__version__}, scipy {scipy.__version__}")
 
 
 def simulate(constants, fem, index):
@@ -150,11 +145,7 @@ def constants_code(constants):
 
 
 def plot(fem, curves, path):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     p = fem.params
     picks = [int(np.flatnonzero((p.thickness == t) & (p.hardening_exponent == n))[0])
              for t, n in ((1.0, 0.1), (1.0, 0.3), (1.0, 0.45), (1.5, 0.29), (2.5, 0.26), (4.0, 0.1))
@@ -172,19 +163,22 @@ def plot(fem, curves, path):
         ax.set_xlabel("punch displacement (mm)")
         ax.set_ylabel("force (N)")
     axes.ravel()[0].legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path, dpi=100)
 
 
-def main(argv=None):
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5, help="folds of the stratified cross-validation")
     parser.add_argument("--seed", type=int, default=0, help="shuffles the stratified folds")
     parser.add_argument("--out", type=Path, default=RESULTS)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
     command = command_line(argv)
-    header = f"# made by: {command} | {machine()}"
+    machine = machine_description(packages=("numpy", "scipy"), python=True)
+    header = f"# made by: {command} | {machine}"
     fem = load_small_punch_fem()
     u = fem.displacement
 
@@ -203,15 +197,11 @@ def main(argv=None):
             if evaluation == "in sample" or (variant == "refit (defaults)" and evaluation == "5-fold"):
                 kept[(variant, evaluation)] = predicted
 
-    table = pd.DataFrame(rows, columns=COLUMNS)
-    args.out.mkdir(parents=True, exist_ok=True)
-    with open(args.out / "spt_calibration.csv", "w") as handle:
-        handle.write(header + "\n")
-        table.to_csv(handle, index=False, float_format="%.4g")
+    write_table(args.out / "spt_calibration.csv", pd.DataFrame(rows, columns=COLUMNS), header, float_format="%.4g")
 
     same = all(np.isclose(getattr(in_sample_fit, k), getattr(DEFAULT_CONSTANTS, k), rtol=1e-3)
                for k in SimulatorConstants.names())
-    lines = [f"Command: `{command}`  ", f"Machine: {machine()}", "",
+    lines = [f"Command: `{command}`  ", f"Machine: {machine}", "",
              "Simulator against the 40 bundled LS-DYNA runs (median over runs; errors in %):", "",
              "| constants | evaluation | Fm | um | F(0.1 mm) | curve NRMSE | NRMSE 90th pct | NRMSE max |",
              "|---|---|---|---|---|---|---|---|"]

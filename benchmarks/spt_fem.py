@@ -42,20 +42,20 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchmarks import _common
+from benchmarks._common import RESULTS, Fit, add_dask_options, append_row, command_line, dask_session
+from benchmarks._common import machine_description, pyplot, read_results, run_fits, save_figure
 
-from _common import append_row, command_line, machine_description, read_results  # noqa: E402
-from _fanout import Fit, add_dask_options, dask_session, run_fits  # noqa: E402
-
-RESULTS = Path(__file__).resolve().parent / "results"
-CACHE = Path(__file__).resolve().parent / "cache" / "spt_fem"
+CACHE = _common.CACHE / "spt_fem"
 NETWORKS = ["GAF-Seq2Seq", "1D LSTM", "GRU Seq2Seq", "Transformer Seq2Seq", "ANN"]
 KRR = "KRR"
 INVERSE = "Inverse fit"
@@ -110,7 +110,7 @@ def build(name, args):
         from skmat.models import SPTInverseFitRegressor
 
         return SPTInverseFitRegressor()
-    import spt_table2
+    from benchmarks import spt_table2
 
     table_args = argparse.Namespace(quick=True, epochs=args.epochs, random_state=args.random_state,
                                     device="cpu", verbose=False, thickness=True, models=[name])
@@ -159,7 +159,7 @@ def sim_models(names, args, X_sim, y_sim, tag=""):
         save_pipeline(model, sim_model_path(name, args, tag))
         found[name] = (model, seconds)
 
-    run_fits(missing, keep, dask=args.dask, n_workers=args.dask_workers, modules=["spt_table2"])
+    run_fits(missing, keep, dask=args.dask, n_workers=args.dask_workers)
     return found
 
 
@@ -282,7 +282,7 @@ def run_multi_fidelity(args, header, fem, sim):
         append_row(path, row, MF_COLUMNS, header)
         print(f"   {fit.label}: {mape:.2f} %", flush=True)
 
-    run_fits(fits, write, dask=args.dask, n_workers=args.dask_workers, modules=["spt_table2"])
+    run_fits(fits, write, dask=args.dask, n_workers=args.dask_workers)
 
 
 def perturb(X, kind, level, random_state):
@@ -328,11 +328,7 @@ def run_rig(args, header, fem, sim):
 
 def plot(out):
     """``spt_fem.png``: sim-only errors per model, and the error against k for each strategy."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     sim = read_results(out / "spt_fem_sim_only.csv", SIM_COLUMNS)
     mf = read_results(out / "spt_fem_multifidelity.csv", MF_COLUMNS)
     if sim.empty and mf.empty:
@@ -360,12 +356,10 @@ def plot(out):
         right.set_ylabel("median MAPE on the other runs (%)")
         right.set_title("multi-fidelity (median over draws)")
         right.legend(fontsize=6, ncol=2)
-    fig.tight_layout()
-    fig.savefig(out / "spt_fem.png", dpi=110)
-    plt.close(fig)
+    save_figure(fig, out / "spt_fem.png")
 
 
-def main(argv=None):
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parts", nargs="+", default=["sim-only", "multi-fidelity", "rig"],
                         choices=["sim-only", "multi-fidelity", "rig"])
@@ -387,7 +381,11 @@ def main(argv=None):
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS)
     add_dask_options(parser)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
     header = f"# made by: {command_line(argv)} | {machine_description()}"
     fem = fem_data()
     sim = sim_data(args.n_sim, args.random_state)

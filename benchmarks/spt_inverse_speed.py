@@ -29,28 +29,25 @@ Usage::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
-import os
-import platform
-import sys
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import scipy
 from scipy.optimize import least_squares
 
-import sklearn
 from skmat.datasets import load_small_punch_fem, make_small_punch_test, simulate_small_punch
 from skmat.metrics import curve_mape, interpolate_curves
 from skmat.models import SPTInverseFitRegressor
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import command_line  # noqa: E402
+from benchmarks._common import RESULTS, command_line, machine_description, write_table
 
-DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "spt_inverse_speed.csv"
+DEFAULT_OUT = RESULTS / "spt_inverse_speed.csv"
 COLUMNS = ["data", "method", "curves", "seconds", "curves_per_s", "speedup", "median_K_error_pct",
            "max_K_error_pct", "median_n_error", "max_n_error", "median_stress_mape_pct",
            "max_stress_mape_pct", "failed_fits"]
@@ -65,13 +62,6 @@ def parse_args(argv=None):
     parser.add_argument("--noise", type=float, default=0.0, help="relative force noise of the simulated curves")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     return parser.parse_args(argv)
-
-
-def machine():
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"{platform.machine()} {os.cpu_count()} cores (load average {load:.2f} at start), "
-            f"Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
-            f"scikit-learn {sklearn.__version__}")
 
 
 def loop_fit(model, forces, thickness):
@@ -136,7 +126,8 @@ def run(data, forces, thickness, params, score):
 
 def main(argv=None):
     args = parse_args(argv)
-    header = f"# made by: {command_line(argv)} | {machine()}"
+    machine = machine_description(packages=("numpy", "scipy", "scikit-learn"), python=True, load_average=True)
+    header = f"# made by: {command_line(argv)} | {machine}"
     spt = make_small_punch_test(args.n, random_state=args.seed, noise=args.noise)
     rows = run(f"simulated, noise {args.noise:g}", spt.data, spt.params["thickness"].to_numpy(), spt.params,
                lambda stress: curve_mape(spt.target, stress))
@@ -148,10 +139,7 @@ def main(argv=None):
 
     rows += run("finite-element runs", fem.data, fem.params["thickness"].to_numpy(), fem.params, plastic_mape)
     table = pd.DataFrame(rows, columns=COLUMNS)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with open(args.out, "w") as handle:
-        handle.write(header + "\n")
-        table.to_csv(handle, index=False, float_format="%.4g")
+    write_table(args.out, table, header, float_format="%.4g")
     print(header)
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(f"wrote {args.out}")

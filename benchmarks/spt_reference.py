@@ -23,10 +23,10 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
-import os
-import platform
-import sys
 import time
 from pathlib import Path
 
@@ -34,7 +34,7 @@ import numpy as np
 
 from skmat.datasets import DEFAULT_CONSTANTS, PAPER_FIGURES_CONSTANTS, make_small_punch_test, simulate_small_punch
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from benchmarks._common import RESULTS, command_line, machine_description, pyplot, save_figure
 
 # spt-notes.md: medians per thickness of 80 finite-element runs (Yang et al.'s model family).
 REFERENCE = {
@@ -105,16 +105,20 @@ def offset_yield_force(u, force, thickness):
     return float(force[i - 1] + weight * (force[i] - force[i - 1]))
 
 
-def main(argv=None):
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--constants", choices=sorted(CONSTANTS), default="defaults",
                         help="the simulator's constants: the curve refit (defaults) or the paper-figures fit")
     parser.add_argument("--out", type=Path, default=RESULTS)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
     constants = CONSTANTS[args.constants]
     simulate = lambda **kwargs: simulate_small_punch(constants=constants, **kwargs)  # noqa: E731
-    command = "python " + " ".join([Path(sys.argv[0]).as_posix(), *(argv if argv is not None else sys.argv[1:])])
-    machine = f"{platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, numpy {np.__version__}"
+    command = command_line(argv)
+    machine = machine_description(packages=("numpy",), python=True)
     lines = [f"Command: `{command}`  ", f"Machine: {machine}  ", f"Constants: {constants}", ""]
     lines += ["| t (mm) | " + " | ".join(f"{f} ours / ref (err)" for f in FIGURES) + " |",
               "|---|" + "---|" * len(FIGURES)]
@@ -172,11 +176,7 @@ def main(argv=None):
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "spt_reference.md").write_text(text + "\n")
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(ref_sim.displacement, ref_sim.force[0], label="skmat simulator")
     ax.plot(REFERENCE_CURVE_U, REFERENCE_CURVE_F, "o", label="LS-DYNA reference (spt-notes.md)")
@@ -184,8 +184,7 @@ def main(argv=None):
     ax.set_ylabel("force (N)")
     ax.set_title("t = 1 mm, K = 200 MPa, n = 0.1")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(args.out / "spt_reference_curve.png", dpi=110)
+    save_figure(fig, args.out / "spt_reference_curve.png")
     print(f"\nwrote {args.out / 'spt_reference.md'} and spt_reference_curve.png")
 
 

@@ -31,16 +31,15 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python benchmarks/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
-import os
-import platform
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import torch
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.kernel_ridge import KernelRidge
 from sklearn.pipeline import Pipeline
@@ -50,7 +49,9 @@ from skmat import GramianAngularFieldEncoder, SPTSeq2SeqRegressor
 from skmat.datasets import make_small_punch_test
 from skmat.metrics import curve_mae, curve_mape, curve_r2
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from benchmarks._common import RESULTS, command_line, machine_description, pyplot, save_figure, use_all_cores
+from benchmarks._common import write_table
+
 PROPOSED = "GAF-Seq2Seq"
 COLUMNS = ["model", "mae_min", "mae_median", "mae_max", "r2_min", "r2_median", "r2_max",
            "fit_seconds", "predict_seconds"]
@@ -114,11 +115,7 @@ def row(name, y_test, y_pred, fit_seconds, predict_seconds):
 
 
 def figure5(strain, y_test, predictions, path):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     peaks = y_test.max(axis=1)
     picks = [int(np.argsort(peaks)[int(q * (len(peaks) - 1))]) for q in (0.05, 0.35, 0.65, 0.95)]
     fig, axes = plt.subplots(1, 4, figsize=(16, 3.8))
@@ -130,9 +127,7 @@ def figure5(strain, y_test, predictions, path):
         ax.set_ylabel("true stress (MPa)")
         ax.set_title(f"test curve {i}")
     axes[0].legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def learning_curve(args, models, X_train, y_train, X_test, y_test, baseline, header, out):
@@ -146,26 +141,18 @@ def learning_curve(args, models, X_train, y_train, X_test, y_test, baseline, hea
                          "fit_seconds": fit_s})
             print(f"   learning curve {name} n={n}: median MAE {rows[-1]['mae_median']:.2f} MPa", flush=True)
     frame = pd.DataFrame(rows)
-    with open(out / "spt_learning_curve.csv", "w") as handle:
-        handle.write(f"# {header}\n")
-        frame.to_csv(handle, index=False)
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    write_table(out / "spt_learning_curve.csv", frame, f"# {header}")
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5, 4))
     for name, part in frame.groupby("model"):
         ax.loglog(part.n_train, part.mae_median, "o-", label=name)
     ax.set_xlabel("training curves")
     ax.set_ylabel("median per-curve MAE (MPa)")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(out / "spt_learning_curve.png", dpi=110)
-    plt.close(fig)
+    save_figure(fig, out / "spt_learning_curve.png")
 
 
-def main(argv=None):
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small networks for a 2-core CPU")
     parser.add_argument("--device", default="cpu")
@@ -182,12 +169,13 @@ def main(argv=None):
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--verbose", action="store_true", help="print skorch's epoch table")
     parser.add_argument("--out", type=Path, default=RESULTS)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
-    command = "python " + " ".join([Path(sys.argv[0]).as_posix(), *(argv if argv is not None else sys.argv[1:])])
-    device = torch.cuda.get_device_name(0) if args.device.startswith("cuda") else f"{os.cpu_count()} CPU cores"
-    header = f"{command} | {platform.machine()}, {device}, torch {torch.__version__}"
+
+def main(argv=None):
+    args = parse_args(argv)
+    use_all_cores()
+    header = f"{command_line(argv)} | {machine_description(args.device)}"
     wall = time.perf_counter()
 
     spt = make_small_punch_test(args.n_samples, random_state=args.random_state)
@@ -217,10 +205,7 @@ def main(argv=None):
               f"fit {fit_s:.0f} s", flush=True)
 
     table = pd.DataFrame(rows)
-    args.out.mkdir(parents=True, exist_ok=True)
-    with open(args.out / "spt_table2.csv", "w") as handle:
-        handle.write(f"# {header}\n")
-        table[COLUMNS].to_csv(handle, index=False, float_format="%.4g")
+    write_table(args.out / "spt_table2.csv", table[COLUMNS], f"# {header}", float_format="%.4g")
     minutes = (time.perf_counter() - wall) / 60
     markdown = table.to_string(index=False, float_format=lambda v: f"{v:.4g}")
     (args.out / "spt_table2.md").write_text(f"{header}\nwall time {minutes:.1f} min\n\n{markdown}\n")

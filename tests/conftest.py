@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS = ROOT / "benchmarks"
+if str(ROOT) not in sys.path:  # the packages benchmarks/ and tools/, as their scripts import each other
+    sys.path.insert(0, str(ROOT))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -53,15 +56,16 @@ class CorruptingFiles:
         return Root()
 
 
-def load_benchmark(name):
-    """A benchmark script as a fresh module, importable the way ``python benchmarks/<name>.py`` runs it.
+def load_benchmark(name, package="benchmarks"):
+    """A fresh ``benchmarks.<name>`` (or ``tools.<name>``) module: its constants as written, whatever a test changed.
 
-    The scripts import their shared helpers (``_common``) and each other by
-    name, so ``benchmarks/`` goes on ``sys.path``.
+    It replaces the module in ``sys.modules``, so that its dataclasses and
+    its functions, pickled for a Dask worker, resolve to it.
     """
-    if str(BENCHMARKS) not in sys.path:
-        sys.path.insert(0, str(BENCHMARKS))
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    full_name = f"{package}.{name}"
+    importlib.import_module(package)
+    spec = importlib.util.spec_from_file_location(full_name, ROOT / package / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[full_name] = module
     spec.loader.exec_module(module)
     return module

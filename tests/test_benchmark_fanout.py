@@ -113,8 +113,7 @@ def _data_lines(path):
 
 
 def test_a_failing_fit_is_reported_and_the_others_are_written(capsys):
-    load_benchmark("ptr_learning_curves")  # puts benchmarks/ on the path
-    from _fanout import Fit, run_fits
+    from benchmarks._common import Fit, run_fits
 
     curves = load_benchmark("ptr_learning_curves")
     written = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import runpy
 import sys
 from pathlib import Path
 
@@ -18,8 +17,9 @@ TOOL = Path(__file__).resolve().parents[1] / "tools" / "pretrain.py"
 
 
 def run_tool(argv, monkeypatch):
+    """``python tools/pretrain.py <argv>``: its ``main`` reads the arguments (and names the command) from ``sys.argv``."""
     monkeypatch.setattr(sys, "argv", [str(TOOL), *argv])
-    runpy.run_path(str(TOOL), run_name="__main__")
+    load_benchmark("pretrain", package="tools").main()
 
 
 @pytest.mark.slow
@@ -54,10 +54,10 @@ def test_pretraining_resumes_and_ships_a_checksummed_pipeline(tmp_path, monkeypa
 
 
 def test_cosine_learning_rate():
-    module = runpy.run_path(str(TOOL))
-    assert module["cosine_lr"](1e-3, 0, 10) == pytest.approx(1e-3)
-    assert module["cosine_lr"](1e-3, 5, 10) == pytest.approx(5e-4)
-    assert module["cosine_lr"](1e-3, 10, 10) == pytest.approx(0.0)
+    cosine_lr = load_benchmark("pretrain", package="tools").cosine_lr
+    assert cosine_lr(1e-3, 0, 10) == pytest.approx(1e-3)
+    assert cosine_lr(1e-3, 5, 10) == pytest.approx(5e-4)
+    assert cosine_lr(1e-3, 10, 10) == pytest.approx(0.0)
 
 
 @pytest.mark.slow

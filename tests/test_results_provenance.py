@@ -35,17 +35,16 @@ A data row is *covered* when one of its file's commands would write it:
 * any other script rewrites its file whole, so the file must name exactly
   one command, and that command covers every row.
 
-Every command must parse with its script's own argparse (so the script
-exists and every flag exists), and every command must cover at least one
-row, so a wrong reconstruction of a lost command is caught too.
+Every command must parse with its script's own argparse (its
+``parse_args(argv)``, so the script exists and every flag exists), and every
+command must cover at least one row, so a wrong reconstruction of a lost
+command is caught too.
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 import shlex
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -71,37 +70,9 @@ def commands(text):
     return found
 
 
-class _Parsed(Exception):
-    def __init__(self, namespace):
-        super().__init__()
-        self.namespace = namespace
-
-
-@contextmanager
-def _stop_after_parsing():
-    """Make ``ArgumentParser.parse_args`` raise :class:`_Parsed` with its result, so ``main`` stops there."""
-    original = argparse.ArgumentParser.parse_args
-
-    def parse_and_stop(self, args=None, namespace=None):
-        raise _Parsed(original(self, args, namespace))
-
-    argparse.ArgumentParser.parse_args = parse_and_stop
-    try:
-        yield
-    finally:
-        argparse.ArgumentParser.parse_args = original
-
-
 def parsed(module, argv):
     """The command's options as its script's own argparse reads them (``SystemExit`` on an unknown flag)."""
-    if hasattr(module, "parse_args"):
-        return module.parse_args(argv)
-    with _stop_after_parsing():  # scripts that build their parser inside main()
-        try:
-            module.main(argv)
-        except _Parsed as done:
-            return done.namespace
-    raise AssertionError(f"{module.__name__}.main did not parse its arguments")
+    return module.parse_args(argv)
 
 
 def resolved(path):
@@ -277,9 +248,18 @@ def test_an_unknown_flag_or_a_missing_row_is_caught(tmp_path):
     assert not learning_curve_row(module, elsewhere, row, targets)
 
 
-def test_scripts_without_parse_args_are_parsed_without_running():
-    module = load("spt_table2")
-    args = parsed(module, ["--quick", "--learning-curve"])
-    assert args.quick and args.learning_curve
+SCRIPTS = sorted(path.stem for path in BENCHMARKS.glob("*.py") if not path.stem.startswith("_"))
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_every_script_parses_its_arguments_without_running(name):
+    """Each script has ``parse_args(argv)`` beside ``main(argv)``: its command is read without running it."""
+    module = load(name)
+    assert callable(module.main)
     with pytest.raises(SystemExit):
         parsed(module, ["--no-such-flag"])
+
+
+def test_options_are_read_as_the_script_reads_them():
+    args = parsed(load("spt_table2"), ["--quick", "--learning-curve"])
+    assert args.quick and args.learning_curve

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 from conftest import load_benchmark
 
+
 @pytest.fixture(scope="module")
 def table2():
     return load_benchmark("spt_table2")
@@ -14,7 +15,7 @@ def test_table_and_learning_curve_smoke(table2, tmp_path):
     args = ["--quick", "--n-samples", "90", "--n-test", "20", "--epochs", "1", "--out", str(tmp_path)]
     table2.main(args)
     lines = (tmp_path / "spt_table2.csv").read_text().splitlines()
-    assert lines[0].startswith("# python ") and "CPU" in lines[0]
+    assert lines[0].startswith("# python ") and " cores, torch " in lines[0]  # the command and the machine
     table = pd.read_csv(tmp_path / "spt_table2.csv", comment="#")
     assert list(table.columns) == table2.COLUMNS
     assert set(table.model) == {"GAF-Seq2Seq", "1D LSTM", "GRU Seq2Seq", "Transformer Seq2Seq", "ANN", "KRR"}

@@ -25,12 +25,15 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python tools/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
 import os
 import time
 from pathlib import Path
 
-from pretrain import evaluate  # tools/pretrain.py: test MAE on each task's CrabNet test split
+from tools.pretrain import evaluate  # test MAE on each task's CrabNet test split
 
 
 def parse_args(argv=None):

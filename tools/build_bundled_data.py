@@ -54,12 +54,14 @@ Sources and licences are listed in ``skmat/datasets/_heusler.py``,
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python tools/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
 import gzip
 import hashlib
 import io
 import json
-import sys
 import zipfile
 from pathlib import Path
 
@@ -354,9 +356,8 @@ def main(argv=None):
         return
 
     elements = build_elements()
+    # The formula parser (imported from here on) reads the element table just written.
     elements.to_csv(OUT / "elements.csv", index=False, lineterminator="\n")
-    # The formula parser reads the element table just written.
-    sys.path.insert(0, str(ROOT))
 
     oqmd = build_oqmd(args.shared)
     write_csv_gz(oqmd, OUT / "oqmd_heusler.csv.gz")

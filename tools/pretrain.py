@@ -34,21 +34,19 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python tools/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
 import hashlib
 import json
 import math
-import os
-import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from _common import command_line, machine_description  # noqa: E402  (the benchmarks' shared helpers)
+from benchmarks._common import ROOT, command_line, machine_description, use_all_cores, utc_now
 
 DEFAULT_OUT = ROOT / "skmat" / "_weights"
 TASKS = ("formation_enthalpy", "volume_per_atom")
@@ -77,10 +75,6 @@ def parse_args(argv=None):
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--state-dir", type=Path, default=None, help="default: tools/pretrain_state/<name>")
     return parser.parse_args(argv)
-
-
-def machine(device):
-    return f"{machine_description(device)}, {device}"
 
 
 def sha256(path):
@@ -209,6 +203,8 @@ def ship(args, pipeline, log):
 
     from skmat import save_pipeline
 
+    from skmat.models._allowed_classes import public_name
+
     shipped = Pipeline([("encode", pipeline[0]), ("model", for_users(pipeline[-1], args))])
     test_mae = evaluate(shipped)
     print(f"test MAE after {len(log['epochs'])} epochs: {test_mae}", flush=True)
@@ -218,6 +214,7 @@ def ship(args, pipeline, log):
     epochs = log["epochs"]
     manifest = read_manifest(args.out_dir)
     manifest[args.name] = {
+        "estimator": public_name(type(shipped[-1])),  # resolved through the allow-list by load_pretrained
         "file": path.name,
         "sha256": sha256(path),
         "size_bytes": path.stat().st_size,
@@ -279,12 +276,9 @@ def start_or_resume(args, state_dir, settings, X, full_train):
 
 def main(argv=None):
     args = parse_args(argv)
-    import torch
-
     from skmat.datasets import load_oqmd_multitask
 
-    threads = max(1, os.cpu_count() or 1)
-    torch.set_num_threads(threads)
+    threads = use_all_cores()
     state_dir = args.state_dir or ROOT / "tools" / "pretrain_state" / args.name
     command = command_line(argv)
     settings = {
@@ -321,8 +315,8 @@ def main(argv=None):
             "threads": threads if args.device == "cpu" else 1,
             "train_loss": round(float(network.history[-1, "train_loss"]), 5),
             "val_MAE": {task: round(float(value), 4) for task, value in zip(TASKS, val_mae)},
-            "machine": machine(args.device),
-            "finished_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+            "machine": machine_description(args.device, show_device=True),
+            "finished_utc": utc_now(),
         }
         log["epochs"].append(row)
         save_state(state_dir, pipeline, log)

@@ -16,19 +16,17 @@ Run::
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # run as a file: python tools/<script>.py
+    import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
+
 import argparse
 import io
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-from pretrain import read_manifest, sha256, write_manifest  # noqa: E402  (the pretraining tool's manifest helpers)
-
-WEIGHTS = ROOT / "skmat" / "_weights"
+from tools.pretrain import DEFAULT_OUT as WEIGHTS
+from tools.pretrain import ROOT, read_manifest, sha256, write_manifest
 
 
 def resave(name, manifest):
@@ -54,10 +52,14 @@ def resave(name, manifest):
           f"on {len(usable)} test formulas")
 
 
-def main(argv=None):
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--name", action="append", help="network to rewrite (default: all in the manifest)")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
     manifest = read_manifest(WEIGHTS)
     for name in args.name or sorted(manifest):
         resave(name, manifest)
