@@ -16,6 +16,12 @@ Periodic-table CNN (Zheng, Zheng & Zhang, Chem. Sci. 2018)
     PTRCNNRegressor, PTRCNNClassifier
         The CNN as a (multi-target) regressor and as a classifier; both can
         start from a fitted network with from_regressor (fine-tuning).
+    DeepEnsembleRegressor, DeepEnsembleClassifier
+        Several networks from different seeds: the mean and, with
+        predict(X, return_std=True), the spread (optionally recalibrated).
+    PretrainedFeatures
+        A pretrained network's learned representation (a hidden layer) as
+        features for any scikit-learn model: cross-property transfer.
     load_pretrained, pretrained_info, available_pretrained
         Networks trained on OQMD, shipped in the package as fitted pipelines
         that predict from formulas: load_pretrained("oqmd").predict(["Fe2O3"]).
@@ -72,6 +78,9 @@ _LAZY = {
     "PTRCNNRegressor": "skmat.models",
     "PTRCNNClassifier": "skmat.models",
     "PTRCNN": "skmat.models",
+    "PretrainedFeatures": "skmat.models",
+    "DeepEnsembleRegressor": "skmat.models",
+    "DeepEnsembleClassifier": "skmat.models",
     "SPTSeq2SeqRegressor": "skmat.models",
     "SPTInverseFitRegressor": "skmat.models",
     "CurveResampler": "skmat.preprocessing",
@@ -83,9 +92,9 @@ _LAZY = {
     "parse_formula": "skmat._formula",
     "parse_formulas": "skmat._formula",
     "element_table": "skmat._elements",
-    "load_pretrained": "skmat._pretrained",
-    "pretrained_info": "skmat._pretrained",
-    "available_pretrained": "skmat._pretrained",
+    "load_pretrained": "skmat.models._shipped",
+    "pretrained_info": "skmat.models._shipped",
+    "available_pretrained": "skmat.models._shipped",
 }
 _SUBMODULES = ("datasets", "encoders", "metrics", "models", "preprocessing")
 

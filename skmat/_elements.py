@@ -7,6 +7,13 @@ element symbols, not typed by hand. Magpie puts every lanthanide and actinide
 in column 3; the table keeps that as ``group`` and adds ``f_index`` (0–14 along
 the La–Lu and Ac–Lr series) so that each f-block element gets a cell of its
 own in the full layout.
+
+Six element properties come from Magpie's tables unchanged (Ward et al.,
+npj Comput. Mater. 2, 16028, 2016, as shipped by matminer):
+``ELEMENT_PROPERTIES`` lists them with their units. Where Magpie has no
+value (the electronegativity of He, Ne, Ar, Rn and Lr, the covalent radius
+of Bk–Lr, the first ionization energy of At, the melting point of He and
+Fr) the table holds NaN: nothing is filled in.
 """
 
 from __future__ import annotations
@@ -18,7 +25,18 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["ElementTable", "element_table"]
+__all__ = ["ELEMENT_PROPERTIES", "ElementTable", "element_table"]
+
+# Per-element properties from Magpie (column of elements.csv -> unit). All are
+# positive where known; NaN marks an element Magpie has no value for.
+ELEMENT_PROPERTIES = {
+    "electronegativity": "Pauling scale",
+    "covalent_radius": "pm",
+    "n_valence": "electrons outside the noble-gas core, filled d and f shells included",
+    "first_ionization_energy": "eV",
+    "melting_point": "K",
+    "atomic_weight": "u",
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,19 @@ class ElementTable:
         Pettifor's Mendeleev number (Magpie's table).
     f_index : ndarray of int
         Position 0 … 14 within the lanthanide or actinide series, -1 otherwise.
+    electronegativity : ndarray of float
+        Pauling electronegativity; NaN for He, Ne, Ar, Rn and Lr.
+    covalent_radius : ndarray of float
+        Covalent radius in pm; NaN for Bk … Lr.
+    n_valence : ndarray of int
+        Electrons outside the noble-gas core, as Magpie counts them (filled
+        d and f shells included: Fe 8, Bi 29).
+    first_ionization_energy : ndarray of float
+        First ionization energy in eV; NaN for At.
+    melting_point : ndarray of float
+        Melting temperature in K; NaN for He and Fr.
+    atomic_weight : ndarray of float
+        Atomic weight in u.
     z_of_symbol : dict of str to int
         Inverse of ``symbol``.
     """
@@ -52,6 +83,12 @@ class ElementTable:
     block: np.ndarray
     mendeleev_number: np.ndarray
     f_index: np.ndarray
+    electronegativity: np.ndarray
+    covalent_radius: np.ndarray
+    n_valence: np.ndarray
+    first_ionization_energy: np.ndarray
+    melting_point: np.ndarray
+    atomic_weight: np.ndarray
     z_of_symbol: dict
 
     def __len__(self):
@@ -69,9 +106,15 @@ class ElementTable:
                 "block": self.block,
                 "mendeleev_number": self.mendeleev_number,
                 "f_index": self.f_index,
+                **{name: getattr(self, name) for name in ELEMENT_PROPERTIES},
             },
             index=pd.Index(self.symbol, name="symbol"),
         )
+
+
+def _float_or_nan(text):
+    """A property field of elements.csv: empty where Magpie has no value."""
+    return float(text) if text else float("nan")
 
 
 @lru_cache(maxsize=1)
@@ -86,6 +129,8 @@ def element_table() -> ElementTable:
     ('Fe', 4, 8)
     >>> int(table.f_index[table.z_of_symbol["Ce"] - 1])
     1
+    >>> float(table.electronegativity[i]), int(table.n_valence[i])
+    (1.83, 8)
     """
     from ._bundled import bundled_bytes
 
@@ -104,5 +149,11 @@ def element_table() -> ElementTable:
         block=column("block", str).astype(object),
         mendeleev_number=column("mendeleev_number", int),
         f_index=column("f_index", int),
+        electronegativity=column("electronegativity", _float_or_nan),
+        covalent_radius=column("covalent_radius", _float_or_nan),
+        n_valence=column("n_valence", int),
+        first_ionization_energy=column("first_ionization_energy", _float_or_nan),
+        melting_point=column("melting_point", _float_or_nan),
+        atomic_weight=column("atomic_weight", _float_or_nan),
         z_of_symbol={s: int(n) for s, n in zip(symbol, z)},
     )

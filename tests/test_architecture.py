@@ -28,10 +28,8 @@ LAYERS = [
     {"skmat._small_punch"},
     # what users compose; none of these imports another of them
     {"skmat.encoders", "skmat.metrics", "skmat.preprocessing", "skmat.datasets"},
-    # the estimators on torch/skorch (and the torch-free inverse fit)
+    # the estimators on torch/skorch (and the torch-free inverse fit), and the shipped networks
     {"skmat.models"},
-    # the shipped networks, read through skmat.models
-    {"skmat._pretrained"},
 ]
 TOP = "skmat"  # skmat/__init__.py: the lazy top level, may name anything
 

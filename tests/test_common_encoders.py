@@ -98,8 +98,6 @@ SKIPPED_CHECKS = {
                                             "tested in test_encoders.py::test_bad_input_kinds_raise",
     "check_complex_data": "complex numbers are never formulas; tested as non-strings in test_formula.py",
     "check_transformers_unfitted_stateless": "the encoders are stateful (requires_fit=True)",
-    "check_param_validation": "parameters are validated in fit by hand, without "
-                              "_parameter_constraints; see test_encoders.py::test_invalid_params_raise_at_fit",
     "check_positive_only_tag_during_fit": f"{_NUMERIC}",
     "check_estimator_sparse_array": "sparse numeric input; formulas are strings",
     "check_estimator_sparse_matrix": "sparse numeric input; formulas are strings",

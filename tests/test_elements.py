@@ -116,8 +116,12 @@ def test_mendeleev_numbers_of_a_few_elements(table):
 def test_to_frame(table):
     frame = table.to_frame()
     assert isinstance(frame, pd.DataFrame)
-    assert frame.shape == (103, 6)
-    assert list(frame.columns) == ["Z", "period", "group", "block", "mendeleev_number", "f_index"]
+    assert frame.shape == (103, 12)
+    assert list(frame.columns) == [
+        "Z", "period", "group", "block", "mendeleev_number", "f_index",
+        "electronegativity", "covalent_radius", "n_valence", "first_ionization_energy", "melting_point",
+        "atomic_weight",
+    ]
     assert frame.index.name == "symbol"
     assert frame.index.is_unique
     assert frame.loc["Fe", "Z"] == 26

@@ -379,7 +379,7 @@ def test_malformed_files_get_a_clear_value_error(case, saved, tmp_path):
 
 
 def test_corrupt_pretrained_manifest_is_a_value_error(tmp_path, monkeypatch):
-    import skmat._pretrained as pretrained
+    import skmat.models._shipped as pretrained
 
     (tmp_path / "manifest.json").write_text('{"oqmd": {"file": "oqmd.sk')
     monkeypatch.setattr(pretrained.resources, "files", lambda package: tmp_path)

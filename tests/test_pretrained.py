@@ -71,7 +71,7 @@ def test_unknown_name_lists_the_available_ones():
 
 
 def test_checksum_mismatch_is_an_error(monkeypatch):
-    import skmat._pretrained as module
+    import skmat.models._shipped as module
 
     changed = {name: dict(entry) for name, entry in manifest().items()}
     changed["oqmd"]["sha256"] = "0" * 64
@@ -194,7 +194,7 @@ def test_a_torch_module_as_pretrained_is_an_error_saying_what_to_pass(estimator)
 
 
 def test_the_manifest_names_the_network_class_resolved_through_the_allow_list(monkeypatch):
-    import skmat._pretrained as module
+    import skmat.models._shipped as module
 
     assert manifest()["oqmd"]["estimator"] == "skmat.PTRCNNRegressor"
     assert type(skmat.load_pretrained("oqmd")[-1]) is PTRCNNRegressor
@@ -209,7 +209,7 @@ def test_the_manifest_names_the_network_class_resolved_through_the_allow_list(mo
 
 
 def test_an_entry_without_a_class_is_a_ptrcnn_regressor(monkeypatch):
-    import skmat._pretrained as module
+    import skmat.models._shipped as module
 
     changed = {name: dict(entry) for name, entry in manifest().items()}
     del changed["oqmd"]["estimator"]

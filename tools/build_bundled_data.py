@@ -9,7 +9,12 @@ It writes, byte-for-byte reproducibly (gzip with a fixed mtime):
 * ``elements.csv``: symbol, Z, period, group, block, Mendeleev number and
   f-series index for Z = 1 … 103, from matminer's Magpie tables
   (``Number``, ``MendeleevNumber``, ``Row``, ``Column``, ``IsFBlock``) and
-  pymatgen's element symbols.
+  pymatgen's element symbols; then six element properties copied unchanged
+  from Magpie's tables of the same name (``ELEMENT_PROPERTIES``: Pauling
+  electronegativity, covalent radius, valence electrons, first ionization
+  energy, melting temperature, atomic weight). Where Magpie has no value
+  (``Missing``, ``None``: e.g. the electronegativity of He, Ne, Ar, Rn, Lr)
+  the field is left empty, never filled in.
 * ``oqmd_heusler.csv.gz``: every X2YZ composition (three elements with atomic
   fractions 1/2, 1/4, 1/4) of CrabNet's OQMD formation-enthalpy and
   volume-per-atom benchmark sets, with its CrabNet split.
@@ -43,7 +48,9 @@ It writes, byte-for-byte reproducibly (gzip with a fixed mtime):
       pip download --no-deps matbench==0.6 -d /tmp/wheels
 
   and run ``python tools/build_bundled_data.py --wheels /tmp/wheels`` (add
-  ``--matbench-only`` to leave the other files as they are). Their SHA-256
+  ``--matbench-only`` to leave the other files as they are).
+  ``--elements-only`` rebuilds ``elements.csv`` alone (it needs only matminer
+  and pymatgen) and rewrites its line of ``SHA256SUMS``. Their SHA-256
   is checked against ``MATBENCH_WHEELS``. Without ``--wheels`` the Matbench
   files already in ``skmat/_data`` are kept.
 * ``SHA256SUMS``: checksums verified by :mod:`skmat.datasets` on load.
@@ -62,6 +69,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -78,6 +86,33 @@ def read_magpie(name):
 
     path = Path(data_init).parent / "magpie_elementdata" / f"{name}.table"
     return [line.strip() for line in path.read_text().splitlines()]
+
+
+# Element properties bundled with the layout columns: our column name -> Magpie
+# table (matminer/utils/data_files/magpie_elementdata/<table>.table), its
+# unit, and whether every element up to Lr must have a value.
+ELEMENT_PROPERTIES = {
+    "electronegativity": ("Electronegativity", "Pauling", False),
+    "covalent_radius": ("CovalentRadius", "pm", False),
+    "n_valence": ("NValence", "electrons", True),
+    "first_ionization_energy": ("FirstIonizationEnergy", "eV", False),
+    "melting_point": ("MeltingT", "K", False),
+    "atomic_weight": ("AtomicWeight", "u", True),
+}
+# How Magpie's tables spell a missing value.
+MAGPIE_MISSING = re.compile(r'^(Missing(\["\w+"\])?|None|NA|)$')
+
+
+def magpie_values(name, n):
+    """The first ``n`` values of a Magpie table as floats, NaN where Magpie has none."""
+    values = []
+    for z, token in enumerate(read_magpie(name)[:n], start=1):
+        try:
+            values.append(float(token))
+        except ValueError:
+            assert MAGPIE_MISSING.match(token), f"{name}.table, Z = {z}: unexpected entry {token!r}"
+            values.append(float("nan"))
+    return np.array(values)
 
 
 def build_elements():
@@ -113,10 +148,23 @@ def build_elements():
             }
         )
     frame = pd.DataFrame.from_records(records)
+    for column, (table, _, complete) in ELEMENT_PROPERTIES.items():
+        values = magpie_values(table, len(frame))
+        assert np.all(values[~np.isnan(values)] > 0), column  # the encoders' channels rely on it
+        if complete:
+            assert not np.isnan(values).any(), column
+            values = values.astype(np.int64) if np.all(values == np.round(values)) else values
+        frame[column] = values
     assert frame["Z"].tolist() == list(range(1, len(frame) + 1))
     assert frame["mendeleev_number"].is_unique
     assert sorted(frame.loc[frame.block == "f", "f_index"].tolist()) == sorted(list(range(15)) * 2)
     return frame
+
+
+def write_elements():
+    elements = build_elements()
+    elements.to_csv(OUT / "elements.csv", index=False, lineterminator="\n")  # NaN: an empty field
+    return elements
 
 
 def write_csv_gz(frame, path, float_format="%.10g"):
@@ -343,8 +391,14 @@ def main(argv=None):
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--wheels", type=Path, help="folder with the crabnet 2.0.8 and matbench 0.6 wheels")
     parser.add_argument("--matbench-only", action="store_true", help="rebuild only the Matbench files")
+    parser.add_argument("--elements-only", action="store_true",
+                        help="rebuild only elements.csv (needs matminer and pymatgen, not --shared)")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.elements_only:
+        write_elements()
+        write_sums([line.split("  ", 1)[1] for line in (OUT / "SHA256SUMS").read_text().splitlines()])
+        return
     matbench_names = [f"matbench_{task}.csv.gz" for task in MATBENCH_TASKS]
     if args.wheels is not None:
         matbench_names = write_matbench(build_matbench(args.wheels))
@@ -355,9 +409,8 @@ def main(argv=None):
         write_sums([name for name in others if name not in matbench_names] + matbench_names)
         return
 
-    elements = build_elements()
     # The formula parser (imported from here on) reads the element table just written.
-    elements.to_csv(OUT / "elements.csv", index=False, lineterminator="\n")
+    elements = write_elements()
 
     oqmd = build_oqmd(args.shared)
     write_csv_gz(oqmd, OUT / "oqmd_heusler.csv.gz")

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from functools import lru_cache
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .._elements import element_table
+from .._elements import ELEMENT_PROPERTIES, element_table
 from .._formula import FormulaError, parse_formulas
 from .._validation import check_feature_names, formula_column
 
-__all__ = ["CompositionImageEncoder"]
+__all__ = ["CHANNELS", "CompositionImageEncoder"]
+
+# The per-cell channels an encoder can stack (``channels=``): the amount
+# (count or fraction, as ``amounts`` says; the single channel of
+# ``channels=None``), then element properties, each divided by its largest
+# value over the element table and multiplied by the element's amount.
+CHANNELS = ("amount", *ELEMENT_PROPERTIES, "group", "period")
 
 _AMOUNTS = ("count", "fraction")
 _OUTPUTS = ("image", "flat")
@@ -32,6 +39,27 @@ def _rows_word(k):
     return f"{k:,} row" if k == 1 else f"{k:,} rows"
 
 
+@lru_cache(maxsize=1)
+def _property_channels():
+    """``{channel: values by Z}`` for every property channel, divided by its largest value.
+
+    Index 0 is unused (NaN); an element Magpie has no value for is NaN. All
+    known values are positive, so a property channel is 0 exactly where the
+    amount is 0.
+    """
+    table = element_table()
+    columns = {name: getattr(table, name) for name in ELEMENT_PROPERTIES}
+    columns.update(group=table.group, period=table.period)
+    channels = {}
+    for name, values in columns.items():
+        by_z = np.full(len(table) + 1, np.nan)
+        by_z[table.z] = values
+        by_z /= np.nanmax(by_z)
+        by_z.flags.writeable = False
+        channels[name] = by_z
+    return channels
+
+
 def _param(name, value):
     """``name="value"`` for strings, ``name=<k symbols>`` for element lists."""
     if isinstance(value, str):
@@ -45,10 +73,14 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
     Each cell of the layout holds ``blank_value`` if no element sits there,
     ``absent_value`` if its element is not in the compound, and otherwise the
     element's amount (atom count, or atomic fraction); all values are then
-    multiplied by ``scale``. Subclasses say where elements sit by
-    implementing ``_make_layout(self)``, and how a user widens the element
-    set by implementing ``_widening(self)``.
+    multiplied by ``scale``. With ``channels``, element properties times the
+    amount are stacked as further channels (see ``CHANNELS``). Subclasses say
+    where elements sit by implementing ``_make_layout(self)``, and how a user
+    widens the element set by implementing ``_widening(self)``.
     """
+
+    #: Names ``channels`` accepts, in the order of the documentation.
+    CHANNELS = CHANNELS
 
     # Checked by scikit-learn's _validate_params at fit: the error names the
     # parameter, what it must be and the value given.
@@ -60,6 +92,8 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         "absent_value": [Interval(numbers.Real, None, None, closed="neither")],
         "blank_value": [Interval(numbers.Real, None, None, closed="neither")],
         "scale": [Interval(numbers.Real, None, None, closed="neither")],
+        # The names themselves are checked by _channel_names (the message lists CHANNELS).
+        "channels": [None, str, list, tuple],
     }
 
     def __init__(
@@ -71,6 +105,7 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         scale=1.0,
         handle_unknown="error",
         output="image",
+        channels=None,
     ):
         self.amounts = amounts
         self.absent_value = absent_value
@@ -78,6 +113,29 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         self.scale = scale
         self.handle_unknown = handle_unknown
         self.output = output
+        self.channels = channels
+
+    def _channel_names(self):
+        """The channel names of ``channels`` as a tuple, or None for the single amount channel."""
+        if self.channels is None:
+            return None
+        names = (self.channels,) if isinstance(self.channels, str) else tuple(self.channels)
+        if not names:
+            raise ValueError(
+                "channels must be None or a non-empty list of channel names, got an empty "
+                f"{type(self.channels).__name__}; the names are {', '.join(CHANNELS)}."
+            )
+        unknown = [name for name in names if not (isinstance(name, str) and name in CHANNELS)]
+        if unknown:
+            shown = ", ".join(map(repr, unknown))
+            raise ValueError(
+                f"channels has {shown}, which {'is not a channel' if len(unknown) == 1 else 'are not channels'}; "
+                f"the channels are {', '.join(CHANNELS)}."
+            )
+        repeated = sorted({name for name in names if names.count(name) > 1}, key=names.index)
+        if repeated:
+            raise ValueError(f"channels repeats {', '.join(map(repr, repeated))}; each channel may appear once.")
+        return names
 
     def _make_layout(self):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -202,9 +260,10 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         self.__dict__.pop("_pretrained_name", None)
         self.n_features_in_ = 1
         check_feature_names(self, X, reset=True)
+        channels = self._channel_names()
         self.layout_ = self._make_layout()
         self.accepts_z_ = self._accepted_z(self.layout_)
-        self.image_shape_ = (1, *self.layout_.shape)
+        self.image_shape_ = (1 if channels is None else len(channels), *self.layout_.shape)
         return self
 
     def transform(self, X):
@@ -218,8 +277,9 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         Returns
         -------
         ndarray of float32
-            Shape ``(n, 1, height, width)`` for ``output="image"``, or
-            ``(n, height * width)`` for ``output="flat"``.
+            Shape ``(n, channels, height, width)`` for ``output="image"``, or
+            ``(n, channels * height * width)`` for ``output="flat"`` (channel
+            by channel); one channel unless ``channels`` names several.
 
         Raises
         ------
@@ -229,7 +289,10 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
             with elements outside the layout, those elements, and the
             parameter value whose layout holds them (for the encoder of
             :func:`skmat.load_pretrained`: that the network has not seen
-            them, and what to do instead).
+            them, and what to do instead). Also for the first formula with
+            an element whose property a requested channel needs and Magpie
+            does not have (the electronegativity of He, Ne, Ar, Rn, Lr ...),
+            naming the element and the channel.
         ValueError
             If ``X`` is a DataFrame whose column name differs from the one
             seen in ``fit`` (scikit-learn's feature-name check).
@@ -262,16 +325,53 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
                 self._outside_warning(formulas, rows, z, outside), UserWarning, stacklevel=2
             )
             inside = ~outside
-            rows, cells, amounts = rows[inside], cells[inside], amounts[inside]
+            rows, z, cells, amounts = rows[inside], z[inside], cells[inside], amounts[inside]
         template = np.where(layout.element_cells, self.absent_value, self.blank_value) * float(self.scale)
         scaled = amounts * float(self.scale)
         self._check_float32(template, scaled, formulas, rows)
-        out = np.empty((n, layout.n_cells), dtype=np.float32)
-        out[:] = template.astype(np.float32)
-        out[rows, cells] = scaled
+        channels = self._channel_names()
+        if channels is None:
+            out = np.empty((n, layout.n_cells), dtype=np.float32)
+            out[:] = template.astype(np.float32)
+            out[rows, cells] = scaled
+            if self.output == "image":
+                return out.reshape(n, 1, *layout.shape)
+            return out
+        out = self._stack_channels(channels, formulas, rows, z, cells, scaled, template)
         if self.output == "image":
-            return out.reshape(n, 1, *layout.shape)
+            return out.reshape(n, len(channels), *layout.shape)
+        return out.reshape(n, -1)
+
+    def _stack_channels(self, channels, formulas, rows, z, cells, scaled, template):
+        """``(n, C, n_cells)``: the amount channel as for one channel; properties times the amount."""
+        properties = _property_channels()
+        out = np.zeros((len(formulas), len(channels), self.layout_.n_cells), dtype=np.float32)
+        for c, name in enumerate(channels):  # a loop over channels; rows and cells are vectorized
+            if name == "amount":
+                out[:, c] = template.astype(np.float32)
+                out[rows, c, cells] = scaled
+                continue
+            values = properties[name][z]
+            unknown = np.isnan(values)
+            if unknown.any():
+                raise FormulaError(self._missing_property_error(name, formulas, rows, z, unknown))
+            out[rows, c, cells] = scaled * values  # 0 stays where the element is absent or no element sits
         return out
+
+    def _missing_property_error(self, name, formulas, rows, z, unknown):
+        first = int(rows[np.argmax(unknown)])
+        here = z[unknown & (rows == first)]
+        lacking = np.flatnonzero(np.isnan(_property_channels()[name][1:])) + 1
+        n_rows = int(np.unique(rows[unknown]).size)
+        others = tuple(c for c in self._channel_names() if c != name)
+        fix = f"channels={others!r}" if others else "channels=None"
+        return (
+            f"Formula {str(formulas[first])!r} at row {first} has {'element' if len(here) == 1 else 'elements'} "
+            f"{_symbols(here)}, whose {name} the element table does not have (Magpie has no {name} for "
+            f"{_symbols(lacking)}), so channel {name!r} cannot be encoded "
+            f"({n_rows:,} of {_rows_word(len(formulas))} {'has' if n_rows == 1 else 'have'} such elements). "
+            f"Leave {name!r} out of the channels ({fix}) or leave these formulas out."
+        )
 
     def _check_float32(self, template, scaled, formulas, rows):
         """Raise instead of writing a cell value that float32 cannot hold (it would become inf)."""
@@ -292,12 +392,19 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns: the element in each cell, or its position.
 
+        With ``channels``, each name is prefixed with its channel:
+        ``"amount_Fe"``, ``"electronegativity_Fe"``, channel by channel.
+
         Returns
         -------
-        ndarray of str, shape (height * width,)
+        ndarray of str, shape (channels * height * width,)
         """
         check_is_fitted(self, "layout_")
-        return np.asarray(self.layout_.cell_names(), dtype=object)
+        cells = self.layout_.cell_names()
+        channels = self._channel_names()
+        if channels is None:
+            return np.asarray(cells, dtype=object)
+        return np.asarray([f"{channel}_{cell}" for channel in channels for cell in cells], dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sklearn.utils import check_random_state
 
-from ._base import CompositionImageEncoder, _param
+import numpy as np
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import StrOptions
+
 from .._layouts import line_layout
+from ._base import CompositionImageEncoder, _param
 
 __all__ = ["MendeleevLineEncoder"]
 
@@ -31,8 +34,9 @@ class MendeleevLineEncoder(CompositionImageEncoder):
         Seeds the permutation for ``order="random"``.
     output : {"image", "flat"}, default="image"
         ``(n, 1, 1, L)`` for a CNN, or ``(n, L)`` with one named column per
-        element for kernel ridge.
-    amounts, absent_value, blank_value, scale, handle_unknown
+        element for kernel ridge; with ``channels``, ``(n, C, 1, L)`` or
+        ``(n, C * L)``.
+    amounts, absent_value, blank_value, scale, handle_unknown, channels
         As in :class:`PeriodicTableEncoder` (a line has no blank cells).
 
     Attributes
@@ -40,7 +44,7 @@ class MendeleevLineEncoder(CompositionImageEncoder):
     layout_ : skmat.encoders.Layout
         Shape ``(1, L)`` and the position of each element.
     image_shape_ : tuple of int
-        ``(1, 1, L)``.
+        ``(C, 1, L)``: ``C`` is 1, or the number of ``channels``.
     n_features_in_ : int
         Always 1.
     feature_names_in_ : ndarray of str
@@ -77,6 +81,14 @@ class MendeleevLineEncoder(CompositionImageEncoder):
     ['Te', 'Se', 'S', 'O']
     """
 
+    _parameter_constraints = {
+        **CompositionImageEncoder._parameter_constraints,
+        "order": [StrOptions({"mendeleev", "random"})],
+        # "paper", "all" or symbols; the symbols are checked at fit, naming the unknown ones.
+        "elements": [StrOptions({"paper", "all"}), list, tuple, np.ndarray],
+        "random_state": ["random_state"],
+    }
+
     def __init__(
         self,
         order="mendeleev",
@@ -89,6 +101,7 @@ class MendeleevLineEncoder(CompositionImageEncoder):
         scale=1.0,
         handle_unknown="error",
         output="image",
+        channels=None,
     ):
         super().__init__(
             amounts=amounts,
@@ -97,6 +110,7 @@ class MendeleevLineEncoder(CompositionImageEncoder):
             scale=scale,
             handle_unknown=handle_unknown,
             output=output,
+            channels=channels,
         )
         self.order = order
         self.elements = elements

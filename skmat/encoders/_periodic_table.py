@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from sklearn.utils._param_validation import StrOptions
+
 from .._elements import element_table
+from .._layouts import LAYOUTS, periodic_table_layout
 from ._base import CompositionImageEncoder, _param
-from .._layouts import periodic_table_layout
 
 __all__ = ["PeriodicTableEncoder"]
 
@@ -54,7 +56,17 @@ class PeriodicTableEncoder(CompositionImageEncoder):
         with a ``UserWarning`` (see Notes).
     output : {"image", "flat"}, default="image"
         ``(n, 1, height, width)`` for a CNN or ``(n, height * width)`` for
-        kernel ridge and other flat-feature models.
+        kernel ridge and other flat-feature models; with ``channels``,
+        ``(n, C, height, width)`` or ``(n, C * height * width)``.
+    channels : None, str or list of str, default=None
+        Per-cell channels to stack, in this order (see Element channels in
+        the Notes): ``None`` for the single amount channel described above,
+        or names from ``"amount"`` (that same channel), ``"electronegativity"``,
+        ``"covalent_radius"``, ``"n_valence"``, ``"first_ionization_energy"``,
+        ``"melting_point"``, ``"atomic_weight"``, ``"group"`` and
+        ``"period"`` (the class attribute ``CHANNELS``). Each property
+        channel holds the element's property, divided by the property's
+        largest value over the element table, times its amount.
 
     Attributes
     ----------
@@ -63,7 +75,7 @@ class PeriodicTableEncoder(CompositionImageEncoder):
     accepts_z_ : ndarray of bool, shape (104,)
         ``accepts_z_[Z]`` says whether formulas may contain element ``Z``.
     image_shape_ : tuple of int
-        ``(1, height, width)``.
+        ``(C, height, width)``: ``C`` is 1, or the number of ``channels``.
     n_features_in_ : int
         Always 1: the formula column.
     feature_names_in_ : ndarray of str
@@ -105,6 +117,34 @@ class PeriodicTableEncoder(CompositionImageEncoder):
     the rows that came out empty. With ``amounts="fraction"`` the fractions
     that remain are still those of the whole compound.
 
+    **Element channels.** The amount image tells the network which elements
+    are present, not what they are like; ``channels`` adds what is known of
+    each element, cell by cell, so that a network need not learn it from the
+    data. A property channel holds, in the cell of each element present,
+
+        property / (largest value of the property over the 103 elements) × amount × scale,
+
+    with ``amount`` the count or fraction of channel ``"amount"``
+    (``amounts``), and 0 in every other cell: absent elements and blank
+    cells alike (``absent_value`` and ``blank_value`` apply to the amount
+    channel only). The fixed divisors keep the channels of order 1 without a
+    fit on the data: electronegativity 3.98 (F, Pauling), covalent radius
+    260 pm (Fr), valence electrons 32 (Rn; Magpie counts filled d and f
+    shells: Fe 8, Bi 29), first ionization energy 24.59 eV (He), melting
+    point 3823 K (C), atomic weight 262 u (Lr), group 18, period 7
+    (lanthanides and actinides are in group 3). The properties are Magpie's
+    (Ward et al., npj Comput. Mater. 2, 16028, 2016, via matminer; see
+    :func:`skmat.element_table`); all are positive, so a property cell is
+    non-zero exactly where the element is present. Magpie has no value for
+    a few elements, and none is made up: a formula with He, Ne, Ar, Rn or
+    Lr cannot have ``"electronegativity"``, one with Bk … Lr not
+    ``"covalent_radius"``, one with At not ``"first_ionization_energy"``,
+    one with He or Fr not ``"melting_point"``; such a formula raises a
+    :class:`~skmat.FormulaError` naming it, its row, the element and the
+    channel (none of the bundled OQMD and Matbench formulas has one).
+    ``output="flat"`` puts the channels one after the other and names each
+    column ``"<channel>_<cell>"`` (``"amount_Fe"``, ``"electronegativity_Fe"``).
+
     Examples
     --------
     >>> from skmat import PeriodicTableEncoder
@@ -118,7 +158,25 @@ class PeriodicTableEncoder(CompositionImageEncoder):
     array([ 20., -20.,  40.], dtype=float32)
     >>> sorted(set(images[0].ravel().tolist()))
     [-20.0, 0.0, 20.0, 40.0]
+
+    Element properties as further channels:
+
+    >>> encoder = PeriodicTableEncoder(amounts="fraction", channels=["amount", "electronegativity"])
+    >>> images = encoder.fit_transform(["Fe2O3"])
+    >>> images.shape
+    (1, 2, 5, 16)
+    >>> images[0, :, 2, 7]  # Fe: its fraction 0.4, then 1.83 / 3.98 x 0.4
+    array([0.4      , 0.1839196], dtype=float32)
+    >>> list(encoder.get_feature_names_out()[[2 * 16 + 7, 80 + 2 * 16 + 7]])
+    ['amount_Fe', 'electronegativity_Fe']
     """
+
+    _parameter_constraints = {
+        **CompositionImageEncoder._parameter_constraints,
+        "layout": [StrOptions(set(LAYOUTS))],
+        # The symbols themselves are checked at fit, naming the unknown ones.
+        "elements": [None, list, tuple, np.ndarray],
+    }
 
     def __init__(
         self,
@@ -131,6 +189,7 @@ class PeriodicTableEncoder(CompositionImageEncoder):
         scale=1.0,
         handle_unknown="error",
         output="image",
+        channels=None,
     ):
         super().__init__(
             amounts=amounts,
@@ -139,6 +198,7 @@ class PeriodicTableEncoder(CompositionImageEncoder):
             scale=scale,
             handle_unknown=handle_unknown,
             output=output,
+            channels=channels,
         )
         self.layout = layout
         self.elements = elements

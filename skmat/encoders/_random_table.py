@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sklearn.utils import check_random_state
 
+from sklearn.utils._param_validation import StrOptions
+
+from .._layouts import LAYOUTS, periodic_table_layout
 from ._base import CompositionImageEncoder, _param
-from .._layouts import periodic_table_layout
 
 __all__ = ["RandomTableEncoder"]
 
@@ -24,15 +26,16 @@ class RandomTableEncoder(CompositionImageEncoder):
         The table whose element cells are shuffled.
     random_state : int, RandomState instance or None, default=None
         Seeds the permutation; an int gives the same table every fit.
-    amounts, absent_value, blank_value, scale, handle_unknown, output
-        As in :class:`PeriodicTableEncoder`.
+    amounts, absent_value, blank_value, scale, handle_unknown, output, channels
+        As in :class:`PeriodicTableEncoder`. Element property channels go
+        with the element wherever the shuffle puts it.
 
     Attributes
     ----------
     layout_ : skmat.encoders.Layout
         The shuffled layout.
     image_shape_ : tuple of int
-        ``(1, height, width)``.
+        ``(C, height, width)``: ``C`` is 1, or the number of ``channels``.
     n_features_in_ : int
         Always 1.
     feature_names_in_ : ndarray of str
@@ -66,6 +69,12 @@ class RandomTableEncoder(CompositionImageEncoder):
     True
     """
 
+    _parameter_constraints = {
+        **CompositionImageEncoder._parameter_constraints,
+        "layout": [StrOptions(set(LAYOUTS))],
+        "random_state": ["random_state"],
+    }
+
     def __init__(
         self,
         layout="paper",
@@ -77,6 +86,7 @@ class RandomTableEncoder(CompositionImageEncoder):
         scale=1.0,
         handle_unknown="error",
         output="image",
+        channels=None,
     ):
         super().__init__(
             amounts=amounts,
@@ -85,6 +95,7 @@ class RandomTableEncoder(CompositionImageEncoder):
             scale=scale,
             handle_unknown=handle_unknown,
             output=output,
+            channels=channels,
         )
         self.layout = layout
         self.random_state = random_state

@@ -12,8 +12,10 @@ import warnings
 from ._accelerated import AcceleratedPTRCNNClassifier, AcceleratedPTRCNNRegressor, AcceleratedSPTSeq2SeqRegressor
 from ._allowed_classes import allowed_names
 from ._callbacks import CosineDecay, NonFiniteLossError, ProgressLog, StopOnNonFiniteLoss
+from ._ensemble import DeepEnsembleClassifier, DeepEnsembleRegressor
 from ._pipeline_file import load_pipeline, save_pipeline
 from ._ptr_classifier import PTRCNNClassifier
+from ._pretrained_features import PretrainedFeatures
 from ._ptr_cnn import PTRCNN
 from ._ptr_regressor import PTRCNNRegressor, paper_training_params
 from ._seq2seq import GAFSeq2Seq
@@ -28,12 +30,15 @@ __all__ = [
     "AcceleratedSPTSeq2SeqRegressor",
     "CosineDecay",
     "CurveMLP",
+    "DeepEnsembleClassifier",
+    "DeepEnsembleRegressor",
     "GAFSeq2Seq",
     "GRUSeq2Seq",
     "NonFiniteLossError",
     "PTRCNN",
     "PTRCNNClassifier",
     "PTRCNNRegressor",
+    "PretrainedFeatures",
     "PretrainedNetwork",
     "PretrainedPTRCNN",
     "ProgressLog",

@@ -31,7 +31,7 @@ __all__ = ["FORMAT_1_NAMES", "KINDS", "NAMED_VALUES", "RENAMED", "allowed_names"
 
 #: Kinds of class a file may name, and the base class each must derive from.
 KINDS = {
-    "network": ("skmat.models._persistence", "SavableNetMixin"),
+    "network": ("skmat.models._persistence", "SavableModel"),  # a network or an ensemble of networks
     "estimator": ("sklearn.base", "BaseEstimator"),
     "module": ("torch.nn", "Module"),
     "optimizer": ("torch.optim", "Optimizer"),
@@ -47,13 +47,15 @@ KINDS = {
 # ``getattr(import_module(public module), name)``.
 _ALLOWED = {
     "network": {
-        "skmat": ["PTRCNNRegressor", "PTRCNNClassifier", "SPTSeq2SeqRegressor"],
+        "skmat": ["PTRCNNRegressor", "PTRCNNClassifier", "SPTSeq2SeqRegressor",
+                  "DeepEnsembleRegressor", "DeepEnsembleClassifier"],
     },
     "estimator": {
         "skmat": [
             "PeriodicTableEncoder", "RandomTableEncoder", "MendeleevLineEncoder", "GramianAngularFieldEncoder",
             "CurveResampler", "SPTInverseFitRegressor",
         ],
+        "skmat.models": ["PretrainedFeatures"],
         "sklearn.preprocessing": [
             "StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler", "Normalizer", "Binarizer",
             "PowerTransformer", "QuantileTransformer", "PolynomialFeatures", "SplineTransformer",

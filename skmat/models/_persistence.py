@@ -35,7 +35,10 @@ from ._allowed_classes import public_name, resolve_class
 from ._checksum import content_digest
 from ._plain_data import PARAMETER_KINDS, check_decoded_object, decode_value, encode_value
 
-__all__ = ["FORMAT_VERSION", "PIPELINE_FORMAT", "SavableNetMixin", "read_payload", "torch_load", "write_payload"]
+__all__ = [
+    "FORMAT_VERSION", "PIPELINE_FORMAT", "SavableModel", "SavableNetMixin", "check_fitted_entries",
+    "read_payload", "torch_load", "write_payload",
+]
 
 FORMAT = "skmat-network"
 PIPELINE_FORMAT = "skmat-pipeline"
@@ -163,8 +166,13 @@ def check_network_payload(payload, source):
                 f"The weight {key!r} in {source!r} holds NaN or infinity; a network with non-finite weights "
                 "predicts NaN, so it is refused."
             )
-    for key in payload["fitted"]:
-        if not key.endswith("_") or key.startswith("_") or key in _RUNTIME_ATTRIBUTES:
+    check_fitted_entries(payload["fitted"], source)
+
+
+def check_fitted_entries(fitted, source, refused=()):
+    """Raise ``ValueError`` unless every key of ``fitted`` names a public fitted attribute (``name_``)."""
+    for key in fitted:
+        if not key.endswith("_") or key.startswith("_") or key in _RUNTIME_ATTRIBUTES or key in refused:
             raise ValueError(f"The file {source!r} sets {key!r}, which is not a fitted attribute skmat saves.")
 
 
@@ -198,7 +206,34 @@ def _check_finite_attribute(key, value, source):
         raise ValueError(f"The fitted attribute {key!r} in {source!r} holds NaN or infinity; it is refused.")
 
 
-class SavableNetMixin:
+class SavableModel:
+    """What a skmat model file holds: ``save``/``load`` through a plain-data payload (the allow-list's "network" kind).
+
+    A subclass writes its payload (``_payload``: ``format``, ``estimator``
+    and its own entries) and rebuilds itself from one (``_from_payload``,
+    which checks every entry it reads); the file, its checksum and the
+    class check are shared. :class:`SavableNetMixin` (one network) and the
+    deep ensembles (several) are the two kinds.
+    """
+
+    def save(self, path):
+        """Write the fitted estimator to one file at ``path`` (see the subclass)."""
+        return write_payload(self._payload(), path)
+
+    @classmethod
+    def load(cls, path, *, trusted=(), **params):
+        """Read an estimator written by :meth:`save` (see the subclass)."""
+        return cls._from_payload(_read(path, cls, trusted), _shown(path), params, trusted)
+
+    def _payload(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def _from_payload(cls, payload, source, params, trusted=()):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class SavableNetMixin(SavableModel):
     """``save(path)`` and ``load(path)`` for skmat's skorch estimators, without pickle."""
 
     def _fitted_attributes(self):
@@ -325,10 +360,17 @@ class SavableNetMixin:
             ) from None
 
     @classmethod
-    def _build_from_payload(cls, payload, source, params, trusted):
-        stored = {key: value for key, value in payload["params"].items() if key not in params}
+    def _from_params(cls, stored, source, params, trusted=()):
+        """An unfitted estimator from its stored constructor parameters (``params`` replace stored ones).
+
+        Network parameters are decoded with the kind their place needs
+        (``module``, ``optimizer``, callbacks), and the result is checked by
+        :func:`check_decoded_object`.
+        """
         decoded = {}
         for key, value in stored.items():
+            if key in params:
+                continue
             decoded[key] = decode_value(value, key, kind=PARAMETER_KINDS.get(key), trusted=trusted)
             if key == "callbacks" or (key.startswith("callbacks__") and key.count("__") == 1):
                 _check_callbacks(key, decoded[key])
@@ -338,6 +380,11 @@ class SavableNetMixin:
         except TypeError as error:
             raise ValueError(f"The parameters in {source!r} do not build a {cls.__name__}: {error}") from None
         check_decoded_object(estimator, source)
+        return estimator
+
+    @classmethod
+    def _build_from_payload(cls, payload, source, params, trusted):
+        estimator = cls._from_params(payload["params"], source, params, trusted)
         for key, value in payload["fitted"].items():
             value = decode_value(value, key, trusted=trusted)
             _check_finite_attribute(key, value, source)

@@ -6,7 +6,7 @@ from sklearn.base import BaseEstimator
 
 from ._allowed_classes import resolve_class
 from ._persistence import (
-    FORMAT_VERSION, PIPELINE_FORMAT, SavableNetMixin, _require, _shown, read_payload, skmat_version, write_payload,
+    FORMAT_VERSION, PIPELINE_FORMAT, SavableModel, _require, _shown, read_payload, skmat_version, write_payload,
 )
 from ._plain_data import check_decoded_object, decode_value, encode_state, encode_value, set_decoded_state
 
@@ -18,7 +18,7 @@ _STEP_KINDS = ("passthrough", "network", "estimator")
 def _encode_step(name, step):
     if step is None or step == "passthrough":
         return {"name": name, "kind": "passthrough", "value": step}
-    if isinstance(step, SavableNetMixin):
+    if isinstance(step, SavableModel):  # a network or an ensemble of networks
         return {"name": name, "kind": "network", "payload": step._payload()}
     return {"name": name, "kind": "estimator", "object": encode_value(step, name), "fitted": encode_state(step, name)}
 

@@ -118,14 +118,18 @@ def encode_state(obj, where):
 
     That includes scikit-learn's private fitted attributes (such as
     ``TransformedTargetRegressor._training_dim``), so that a rebuilt
-    estimator predicts as the stored one.
+    estimator predicts as the stored one. A class that defines
+    ``_state_to_save()`` says which attributes those are (and may refuse
+    with a ``TypeError``); its ``_state_loaded()`` completes it on load.
     """
     try:
         params = set(_constructor_params(obj))
     except _Unstorable:
         params = set()
+    hook = getattr(type(obj), "_state_to_save", None)
+    state = hook(obj) if hook is not None else vars(obj)
     return {
-        key: encode_value(v, f"{where}.{key}", with_state=True) for key, v in vars(obj).items()
+        key: encode_value(v, f"{where}.{key}", with_state=True) for key, v in state.items()
         if key not in params
     }
 
@@ -173,6 +177,9 @@ def set_decoded_state(obj, state, where, trusted=()):
         if hasattr(inspect.getattr_static(type(obj), key, None), "__set__"):
             raise ValueError(f"The file sets attribute {key!r} of {where}, which {type(obj).__name__} computes.")
         setattr(obj, key, value)
+    hook = getattr(type(obj), "_state_loaded", None)  # the class's, never an attribute the file set
+    if hook is not None:
+        hook(obj)
 
 
 def check_decoded_object(obj, where):

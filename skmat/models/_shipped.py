@@ -1,16 +1,23 @@
-"""Pretrained periodic-table networks shipped in the package: ``skmat.load_pretrained``."""
+"""The networks shipped in the package: ``skmat.load_pretrained``, ``pretrained_info``, ``available_pretrained``.
+
+Also :func:`read_shipped`, the one reader of a shipped file (manifest entry,
+checksum, class from the allow-list) that :func:`load_pretrained` and
+:class:`~skmat.models.PretrainedFeatures` share.
+"""
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import io
 import json
 from functools import lru_cache
 from importlib import resources
 
-from ._errors import CorruptFileError
+from .._errors import CorruptFileError
+from ._allowed_classes import allowed_names, resolve_class
 
-__all__ = ["available_pretrained", "load_pretrained", "pretrained_info"]
+__all__ = ["available_pretrained", "load_pretrained", "pretrained_info", "read_shipped"]
 
 
 @lru_cache(maxsize=1)
@@ -90,15 +97,48 @@ _DEFAULT_ESTIMATOR = "skmat.PTRCNNRegressor"
 
 def _network_class(name, entry):
     """The network class the manifest names for ``name``, looked up in the allow-list (never by import path)."""
-    import skmat.models as models
-
     estimator = entry.get("estimator", _DEFAULT_ESTIMATOR)
-    if estimator not in models.allowed_names("network"):
+    if estimator not in allowed_names("network"):
         raise ValueError(
             f"The installed pretrained manifest names {estimator!r} as the class of {name!r}, which is not one of "
-            f"skmat's networks ({', '.join(models.allowed_names('network'))}); reinstall skmat."
+            f"skmat's networks ({', '.join(allowed_names('network'))}); reinstall skmat."
         )
-    return getattr(models, estimator.rpartition(".")[2])
+    return resolve_class(estimator, f"the manifest entry {name!r}", kind="network")
+
+
+def read_shipped(name):
+    """The shipped network ``name`` as a fitted Pipeline, and the SHA-256 of its file.
+
+    The file is checked against the manifest's SHA-256 before it is read,
+    and the network must be of the class the manifest names.
+    """
+    from ._pipeline_file import load_pipeline
+
+    entry = _entry(name)
+    network_class = _network_class(name, entry)
+    path = resources.files("skmat._weights") / entry["file"]
+    if not path.is_file():
+        raise ValueError(f"The pretrained file {entry['file']!r} of {name!r} is missing from the installed package.")
+    data = path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != entry["sha256"]:
+        raise CorruptFileError(
+            f"The pretrained file {entry['file']!r} of {name!r} does not match its checksum "
+            f"(SHA-256 {actual[:12]}…, expected {entry['sha256'][:12]}…): it is corrupted or was replaced. "
+            "Reinstall skmat."
+        )
+    pipeline = load_pipeline(io.BytesIO(data))
+    if type(pipeline[-1]) is not network_class:
+        raise ValueError(
+            f"The pretrained file {entry['file']!r} of {name!r} holds a {type(pipeline[-1]).__name__}, but the "
+            f"manifest says {network_class.__name__}; reinstall skmat."
+        )
+    # Marks the encoder as this network's, so that a formula with an element
+    # the network has not seen gets an error saying so, and what to do
+    # (skmat.encoders._base._unseen_elements_advice). A refit of the encoder drops the mark.
+    if "encode" in pipeline.named_steps:
+        pipeline.named_steps["encode"]._pretrained_name = name
+    return pipeline, actual
 
 
 def load_pretrained(name):
@@ -168,32 +208,4 @@ def load_pretrained(name):
     ...
     skmat.FormulaError: Formula 'NeO2' at row 0 has element Ne, which the pretrained network 'oqmd' has not seen ...
     """
-    from skmat.models import load_pipeline
-
-    entry = _entry(name)
-    network_class = _network_class(name, entry)
-    path = resources.files("skmat._weights") / entry["file"]
-    if not path.is_file():
-        raise ValueError(f"The pretrained file {entry['file']!r} of {name!r} is missing from the installed package.")
-    data = path.read_bytes()
-    actual = hashlib.sha256(data).hexdigest()
-    if actual != entry["sha256"]:
-        raise CorruptFileError(
-            f"The pretrained file {entry['file']!r} of {name!r} does not match its checksum "
-            f"(SHA-256 {actual[:12]}…, expected {entry['sha256'][:12]}…): it is corrupted or was replaced. "
-            "Reinstall skmat."
-        )
-    import io
-
-    pipeline = load_pipeline(io.BytesIO(data))
-    if type(pipeline[-1]) is not network_class:
-        raise ValueError(
-            f"The pretrained file {entry['file']!r} of {name!r} holds a {type(pipeline[-1]).__name__}, but the "
-            f"manifest says {network_class.__name__}; reinstall skmat."
-        )
-    # Marks the encoder as this network's, so that a formula with an element
-    # the network has not seen gets an error saying so, and what to do
-    # (skmat.encoders._base._unseen_elements_advice). A refit of the encoder drops the mark.
-    if "encode" in pipeline.named_steps:
-        pipeline.named_steps["encode"]._pretrained_name = name
-    return pipeline
+    return read_shipped(name)[0]
