@@ -9,6 +9,43 @@ from torch import nn
 
 __all__ = ["PTRCNN"]
 
+#: ``activation`` -> the layer after each convolution and hidden fully connected layer.
+_ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "gelu": nn.GELU, "silu": nn.SiLU}
+#: ``norm`` -> (layer after each convolution, layer after each hidden fully connected layer), built from the width.
+_NORMS = {
+    None: None,
+    "batch": (nn.BatchNorm2d, nn.BatchNorm1d),
+    "layer": (lambda channels: nn.GroupNorm(1, channels), nn.LayerNorm),
+}
+_INITS = ("default", "kaiming")
+#: The slope of ``nn.LeakyReLU()`` for negative inputs (torch's default), which its Kaiming gain uses.
+_LEAKY_SLOPE = 0.01
+
+
+def _check_option(name, value, choices):
+    """Raise a ``ValueError`` naming ``name``, ``value`` and the choices unless ``value`` is one of them."""
+    if not any(value is choice or (isinstance(value, str) and value == choice) for choice in choices):
+        shown = ", ".join(repr(choice) for choice in choices)
+        raise ValueError(f"PTRCNN got {name}={value!r}, which is not one of {shown}.")
+
+
+def _kaiming_init(module, activation):
+    """Kaiming-normal (fan-in) weights and zero biases for every convolution and linear layer of ``module``.
+
+    The gain follows ``activation`` (a leaky ReLU's slope; GELU and SiLU
+    take the ReLU gain, which they approach for large inputs); the output
+    layer, followed by no activation, gets the linear gain.
+    """
+    linears = [m for m in module.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    nonlinearity = "leaky_relu" if activation == "leaky_relu" else "relu"
+    for index, layer in enumerate(linears):
+        last = index == len(linears) - 1
+        nn.init.kaiming_normal_(
+            layer.weight, a=_LEAKY_SLOPE, mode="fan_in", nonlinearity="linear" if last else nonlinearity
+        )
+        if layer.bias is not None:
+            nn.init.zeros_(layer.bias)
+
 
 def _fit_kernel(size, kernel, padding):
     """Kernel and padding along one image axis so the map stays >= 1 wide.
@@ -62,6 +99,24 @@ class PTRCNN(nn.Module):
         the training throughput on CPUs with AVX-512 BF16 and on recent
         GPUs. Only training steps use it; evaluation and prediction run in
         float32, so predictions do not depend on it.
+    activation : {"relu", "leaky_relu", "gelu", "silu"}, default="relu"
+        The nonlinearity after each convolution and hidden fully connected
+        layer: the paper's ReLU, or one that passes a gradient for negative
+        inputs (leaky ReLU with slope 0.01, GELU, SiLU), so a unit that is
+        off for every input can come back.
+    norm : {None, "batch", "layer"}, default=None
+        A normalisation layer between each convolution or hidden fully
+        connected layer and its activation: ``"batch"``, ``BatchNorm2d`` /
+        ``BatchNorm1d`` (statistics over the batch, running averages at
+        prediction; training batches need at least two samples); ``"layer"``,
+        ``GroupNorm(1, C)`` / ``LayerNorm`` (statistics over one sample).
+        ``None`` is the paper's network. With ``freeze_features`` the
+        batch-norm running averages of the frozen layers still follow the
+        training data.
+    init : {"default", "kaiming"}, default="default"
+        Weight initialisation: torch's default for each layer, or
+        Kaiming-normal (fan-in, gain of ``activation``; linear gain for the
+        output layer) with zero biases.
 
     Attributes
     ----------
@@ -70,6 +125,15 @@ class PTRCNN(nn.Module):
         transfer learning) can be built: ``PTRCNN(**net.hparams)``.
     feature_shape : tuple of int
         ``(channels, height, width)`` after the convolutions.
+
+    Notes
+    -----
+    With ``activation="relu"``, ``norm=None`` and ``init="default"`` the
+    network, its parameter names and a seeded initialisation are those of
+    earlier versions, so saved and pretrained networks load unchanged;
+    ``norm`` adds layers and so shifts the parameter names after the first.
+    ``benchmarks/ptr_collapse_study.py`` compares the options on OQMD and
+    Matbench (a fit from scratch that collapses to a constant).
 
     Examples
     --------
@@ -82,6 +146,11 @@ class PTRCNN(nn.Module):
     ((1, 5, 16), 2)
     >>> net(torch.zeros(4, 1, 5, 16)).shape
     torch.Size([4, 2])
+    >>> normed = PTRCNN(activation="gelu", norm="batch", init="kaiming")
+    >>> [type(layer).__name__ for layer in normed.features][:3]
+    ['Conv2d', 'BatchNorm2d', 'GELU']
+    >>> normed(torch.zeros(4, 1, 5, 16)).shape
+    torch.Size([4, 1])
     """
 
     def __init__(
@@ -95,8 +164,14 @@ class PTRCNN(nn.Module):
         n_hidden_layers=2,
         dropout=0.0,
         mixed_precision=False,
+        activation="relu",
+        norm=None,
+        init="default",
     ):
         super().__init__()
+        _check_option("activation", activation, tuple(_ACTIVATIONS))
+        _check_option("norm", norm, tuple(_NORMS))
+        _check_option("init", init, _INITS)
         self.hparams = {
             "in_shape": tuple(int(v) for v in in_shape),
             "n_outputs": int(n_outputs),
@@ -107,6 +182,9 @@ class PTRCNN(nn.Module):
             "n_hidden_layers": int(n_hidden_layers),
             "dropout": float(dropout),
             "mixed_precision": bool(mixed_precision),
+            "activation": activation,
+            "norm": norm,
+            "init": init,
         }
         if len(in_shape) != 3:
             raise ValueError(f"in_shape must be (channels, height, width), got {in_shape!r}.")
@@ -118,21 +196,31 @@ class PTRCNN(nn.Module):
         if len(filters) != len(kernel_sizes):
             raise ValueError(f"n_filters {n_filters!r} does not match kernel_sizes {kernel_sizes!r}.")
         channels, height, width = (int(v) for v in in_shape)
+        act = _ACTIVATIONS[activation]
+        conv_norm, fc_norm = _NORMS[norm] or (None, None)
         layers = []
         for out_channels, kernel, padding in zip(filters, kernel_sizes, paddings):
             kh, ph = _fit_kernel(height, kernel, padding)
             kw, pw = _fit_kernel(width, kernel, padding)
-            layers += [nn.Conv2d(channels, out_channels, (kh, kw), padding=(ph, pw)), nn.ReLU()]
+            layers.append(nn.Conv2d(channels, out_channels, (kh, kw), padding=(ph, pw)))
+            if conv_norm is not None:
+                layers.append(conv_norm(out_channels))
+            layers.append(act())
             channels, height, width = out_channels, height + 2 * ph - kh + 1, width + 2 * pw - kw + 1
         self.features = nn.Sequential(*layers)
         self.feature_shape = (channels, height, width)
         fc = []
         n_in = channels * height * width
         for _ in range(n_hidden_layers):
-            fc += [nn.Dropout(dropout), nn.Linear(n_in, hidden_units), nn.ReLU()]
+            fc += [nn.Dropout(dropout), nn.Linear(n_in, hidden_units)]
+            if fc_norm is not None:
+                fc.append(fc_norm(hidden_units))
+            fc.append(act())
             n_in = hidden_units
         fc += [nn.Dropout(dropout), nn.Linear(n_in, n_outputs)]
         self.predictor = nn.Sequential(*fc)
+        if init == "kaiming":
+            _kaiming_init(self, activation)
 
     #: Submodules kept fixed by ``freeze_features=True`` of the estimators.
     feature_modules = ("features",)
