@@ -24,6 +24,22 @@ Models:
   pretrained network (``skmat.load_pretrained("oqmd")``) with a new output
   layer, every layer trained;
 * ``ptr-finetuned-frozen``: the same with the convolutions frozen.
+* ``ptr-features+rf``, ``ptr-features+hgb``: the shipped network's last
+  hidden layer (:class:`~skmat.models.PretrainedFeatures`, 192 learned
+  features; cross-property transfer as Gupta et al., Nat. Commun. 12, 6595,
+  2021) under the same 500-tree random forest, or a histogram gradient
+  boosting model (500 iterations, learning rate 0.05);
+* ``ptr-features+magpie+rf``, ``ptr-features+magpie+hgb``: the same with the
+  132 Magpie features beside the learned ones;
+* ``ptr-channels-scratch``: ``ptr-scratch`` on the 9-channel image (the
+  amount and eight element properties per cell,
+  ``PeriodicTableEncoder(channels=...)``);
+* ``ptr-finetuned-ensemble``: five ``ptr-finetuned`` networks from different
+  seeds (:class:`~skmat.models.DeepEnsembleRegressor`/``Classifier``); for
+  regression the spread is recalibrated on a 20 % holdout of the training
+  rows, and ``matbench_uncertainty.csv`` gets its calibration on the test
+  rows (share within ±1σ and ±2σ, miscalibration area) and the members'
+  mean MAE.
 
 The network models train for ``max(--min-epochs, --samples / n_train)``
 epochs (so the 250-row steels folds get as many updates as the large
@@ -61,8 +77,14 @@ from benchmarks._common import magpie_features, read_results, run_fits, use_all_
 
 CACHE = _common.CACHE / "matbench"
 TASKS = ("expt_gap", "steels", "expt_is_metal", "glass")
-MODELS = ("rf-magpie", "krr-magpie", "ptr-scratch", "ptr-finetuned", "ptr-finetuned-frozen")
-NETWORKS = ("ptr-scratch", "ptr-finetuned", "ptr-finetuned-frozen")
+FEATURE_MODELS = ("ptr-features+rf", "ptr-features+hgb", "ptr-features+magpie+rf", "ptr-features+magpie+hgb")
+NETWORKS = ("ptr-scratch", "ptr-finetuned", "ptr-finetuned-frozen", "ptr-channels-scratch", "ptr-finetuned-ensemble")
+MODELS = ("rf-magpie", "krr-magpie", *NETWORKS[:3], *FEATURE_MODELS, *NETWORKS[3:])
+#: The element channels of ptr-channels-scratch.
+CHANNELS = ("amount", "electronegativity", "covalent_radius", "n_valence", "first_ionization_energy", "melting_point",
+            "atomic_weight", "group", "period")
+UNCERTAINTY_COLUMNS = ["task", "model", "fold", "mae", "mae_member_mean", "coverage_1sigma", "coverage_2sigma",
+                       "miscalibration_area", "std_scale", "machine", "finished_utc"]
 COLUMNS = [
     "task",
     "model",
@@ -119,21 +141,87 @@ def network_model(name, classification, epochs, args):
     from skmat import PeriodicTableEncoder, PTRCNNRegressor
     from skmat.models import PTRCNNClassifier
 
+    from skmat.models import DeepEnsembleClassifier, DeepEnsembleRegressor
+
     estimator = PTRCNNClassifier if classification else PTRCNNRegressor
     params = dict(max_epochs=epochs, batch_size=64, random_state=args.seed, verbose=0)
     pretrained = pretrained_pipeline(args.pretrained)
-    if name == "ptr-scratch":
+    if name in ("ptr-scratch", "ptr-channels-scratch"):
         # The pretrained network's architecture, from random weights.
         architecture = {
             f"module__{key}": value for key, value in pretrained[-1].module_.hparams.items()
             if key not in ("in_shape", "n_outputs")
         }
-        encoder = PeriodicTableEncoder(layout="full", amounts="fraction")
+        channels = CHANNELS if name == "ptr-channels-scratch" else None
+        encoder = PeriodicTableEncoder(layout="full", amounts="fraction", channels=channels)
         network = estimator(**architecture, **params)
+    elif name == "ptr-finetuned-ensemble":
+        encoder = clone(pretrained[0])
+        member = estimator.from_regressor(pretrained[-1], **{**params, "random_state": None})
+        ensemble = DeepEnsembleClassifier if classification else DeepEnsembleRegressor
+        extra = {} if classification else {"calibration": "holdout"}
+        network = ensemble(member, n_estimators=5, random_state=args.seed, **extra)
     else:
         encoder = clone(pretrained[0])
         network = estimator.from_regressor(pretrained[-1], freeze_features=name.endswith("frozen"), **params)
     return Pipeline([("encode", encoder), ("model", network)])
+
+
+def feature_model(name, classification, n_jobs=-1):
+    """The shipped network's learned features (alone or beside Magpie's) under a forest or gradient boosting."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import (
+        HistGradientBoostingClassifier,
+        HistGradientBoostingRegressor,
+        RandomForestClassifier,
+        RandomForestRegressor,
+    )
+    from sklearn.pipeline import make_pipeline
+
+    from skmat.models import PretrainedFeatures
+
+    if name.endswith("+rf"):
+        top = (RandomForestClassifier if classification else RandomForestRegressor)(
+            n_estimators=500, n_jobs=n_jobs, random_state=0)
+    else:
+        top = (HistGradientBoostingClassifier if classification else HistGradientBoostingRegressor)(
+            max_iter=500, learning_rate=0.05, random_state=0)
+    features = PretrainedFeatures("oqmd", layer="hidden", n_threads=1 if n_jobs == 1 else None)
+    if "+magpie" not in name:
+        return make_pipeline(features, top)
+    joined = ColumnTransformer([("ptr", features, "formula")], remainder="passthrough")
+    return make_pipeline(joined, top)
+
+
+def with_magpie(formulas, magpie):
+    """A DataFrame of the formulas (column "formula") and their Magpie features (magpie_0, ...)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(np.asarray(magpie, dtype=float), columns=[f"magpie_{i}" for i in range(magpie.shape[1])])
+    frame.insert(0, "formula", np.asarray(formulas, dtype=object))
+    return frame
+
+
+def uncertainty_scores(model, X_test, y_test):
+    """The regression ensemble's test MAE, its members' mean MAE, and the calibration of its spread."""
+    from scipy.stats import norm
+    from sklearn.metrics import mean_absolute_error
+
+    y = np.asarray(y_test, dtype=float)
+    mean, std = model.predict(X_test, return_std=True)
+    images = model[:-1].transform(X_test)
+    members = [mean_absolute_error(y, member.predict(images)) for member in model[-1].estimators_]
+    z = np.abs(y - mean) / np.maximum(std, np.finfo(float).tiny)
+    expected = np.linspace(0.0, 1.0, 101)  # centred Gaussian intervals holding this share
+    observed = np.array([np.mean(z <= norm.ppf(0.5 + p / 2)) for p in expected])
+    return {
+        "mae": float(mean_absolute_error(y, mean)),
+        "mae_member_mean": float(np.mean(members)),
+        "coverage_1sigma": float(np.mean(z <= 1)),
+        "coverage_2sigma": float(np.mean(z <= 2)),
+        "miscalibration_area": float(np.trapezoid(np.abs(observed - expected), expected)),
+        "std_scale": float(np.ravel(model[-1].std_scale_)[0]),
+    }
 
 
 def magpie_model(name, classification, n_jobs=-1):
@@ -185,6 +273,8 @@ def fit_one(task, model_name, fold, X_train, y_train, X_test, y_test, classifica
     if model_name in NETWORKS:
         epochs = n_epochs(len(X_train), args)
         model = network_model(model_name, classification, epochs, args)
+    elif model_name in FEATURE_MODELS:
+        model = feature_model(model_name, classification, n_jobs=1 if args.dask else -1)
     else:
         # On Dask each worker is one core: the forest's trees then grow on one thread.
         model = magpie_model(model_name, classification, n_jobs=1 if args.dask else -1)
@@ -206,6 +296,8 @@ def fit_one(task, model_name, fold, X_train, y_train, X_test, y_test, classifica
         "finished_utc": utc_now(),
     }
     row.update({key: round(value, 4) for key, value in scores(model, model_name, classification, X_test, y_test).items()})
+    if model_name == "ptr-finetuned-ensemble" and not classification:
+        row["uncertainty"] = {key: round(value, 4) for key, value in uncertainty_scores(model, X_test, y_test).items()}
     return row
 
 
@@ -229,8 +321,13 @@ def main(argv=None):
                     print(f"skip {task} / {model_name} / fold {fold}: already in {args.out}")
                     continue
                 train, test = bench.folds[fold]
-                if model_name in NETWORKS:
+                if model_name in NETWORKS or model_name in FEATURE_MODELS and "+magpie" not in model_name:
                     X_train, X_test = X[train], X[test]
+                elif model_name in FEATURE_MODELS:
+                    if features is None:
+                        features = magpie_features(X, cache=CACHE / f"{task}_magpie.npz")
+                    joined = with_magpie(X, features)
+                    X_train, X_test = joined.iloc[train], joined.iloc[test]
                 else:
                     if features is None:
                         features = magpie_features(X, cache=CACHE / f"{task}_magpie.npz")
@@ -240,8 +337,13 @@ def main(argv=None):
                                 (task, model_name, fold, X_train, y_train, X_test, y[test], classification, args)))
 
     def write(fit, row):
+        uncertainty = row.pop("uncertainty", None)
         print(row, flush=True)
         append_row(args.out, row, COLUMNS, header)
+        if uncertainty is not None:
+            extra = {key: row[key] for key in ("task", "model", "fold", "machine", "finished_utc")}
+            append_row(args.out.with_name(args.out.stem + "_uncertainty.csv"), {**extra, **uncertainty},
+                       UNCERTAINTY_COLUMNS, header)
 
     run_fits(fits, write, dask=args.dask, n_workers=args.dask_workers)
 
