@@ -484,3 +484,32 @@ def test_no_docstring_or_doc_page_names_a_private_module_path_for_an_error():
     quoted = [str(f.relative_to(root)) for f in files
               if re.search(r"skmat\.[\w.]*_\w+\.(?:FormulaError|NonFiniteLossError)", f.read_text(encoding="utf-8"))]
     assert not quoted, quoted
+
+
+def test_the_doctests_that_train_networks_are_the_ones_marked_slow():
+    """The root conftest.py marks a doctest ``slow`` by what it does (fits a skmat network); check the rule.
+
+    Every network estimator's own example fits it and must be found; the
+    examples that fit something else (the inverse fit, the encoders) or fit
+    nothing (loading a pretrained network) stay in the default run.
+    """
+    import doctest
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("_root_conftest", Path(__file__).parents[1] / "conftest.py")
+    root = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(root)
+    names = root.network_estimator_names()
+    assert {"PTRCNNRegressor", "PTRCNNClassifier", "SPTSeq2SeqRegressor"} <= set(names), names
+
+    def trains(obj):
+        examples = doctest.DocTestParser().get_examples(inspect.getdoc(obj) or "")
+        return root.trains_a_network("".join(example.source for example in examples), names)
+
+    import skmat.models
+
+    for name in names:
+        assert trains(getattr(skmat.models, name)), f"{name}'s example is not recognised as training a network"
+    for obj in (skmat.models.SPTInverseFitRegressor, skmat.MendeleevLineEncoder, skmat.load_pretrained):
+        assert not trains(obj), obj

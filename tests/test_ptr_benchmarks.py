@@ -65,6 +65,7 @@ def test_fixed_split_is_nested_and_disjoint():
     assert (test == test_again).all() and (train == train_again).all()
 
 
+@pytest.mark.slow
 def test_transfer_quick(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     module = load("ptr_transfer")

@@ -277,7 +277,7 @@ class PretrainedFeatures(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ndarray of float32, shape (n_samples, n_features_out_)
+        ndarray of float32, shape (n_samples, n_features_out)
 
         Raises
         ------
@@ -315,7 +315,7 @@ class PretrainedFeatures(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ndarray of str, shape (n_features_out_,)
+        ndarray of str, shape (n_features_out,)
         """
         check_is_fitted(self, "n_features_out_")
         _check_feature_names_in(self, input_features, generate_names=False)
