@@ -34,3 +34,16 @@ def test_fitting_a_network_does_not_load_dask_or_accelerate():
         print(sorted({m.split(".")[0] for m in sys.modules} & {"dask", "distributed", "accelerate"}))
     """)
     assert out == "[]"
+
+
+def test_encoding_formulas_loads_no_data_set_simulator_or_torch():
+    """Imports run downward: an encoder needs the element table, not skmat.datasets or the small punch simulator."""
+    out = _run("""
+        import sys
+        from skmat import PeriodicTableEncoder
+        PeriodicTableEncoder().fit_transform(["Fe2O3"])
+        loaded = sorted(m for m in sys.modules if m.startswith(("skmat.datasets", "skmat.models", "torch"))
+                        or m in ("skmat._small_punch._simulator", "skmat._small_punch._calibration"))
+        print(loaded)
+    """)
+    assert out == "[]"
