@@ -24,7 +24,10 @@ A data row is *covered* when one of its file's commands would write it:
   epochs, ``--n-train`` and ``--n-val`` the command's;
 * ``matbench.py``: task, model and fold in the command's lists, a network's
   epochs the script's rule for the command's ``--samples`` and
-  ``--min-epochs``;
+  ``--min-epochs``; its ``--out`` this file or, for the ensemble's
+  calibration rows, the ``_uncertainty.csv`` beside it;
+* ``ptr_collapse_study.py``: dataset, variant and fold in the command's
+  lists, epochs the script's rule for the command's options;
 * ``spt_fem.py``: the file's part is in ``--parts``, the row's model in
   ``--models`` (with the `` + rig augmentation`` suffix exactly when
   ``--rig-augment``), its k in ``--ks`` and repeat below ``--repeats``
@@ -144,11 +147,18 @@ def pretraining_study_row(module, args, row, targets):
 
 
 def matbench_row(module, args, row, targets):
-    ok = resolved(args.out) in targets and row.task in args.tasks and row.model in args.models
+    out = resolved(args.out)
+    uncertainty = out.with_name(out.stem + "_uncertainty.csv")  # the ensemble's calibration rows
+    ok = bool({out, uncertainty} & targets) and row.task in args.tasks and row.model in args.models
     ok = ok and int(row.fold) in args.folds
-    if row.model in module.NETWORKS:
+    if row.model in module.NETWORKS and hasattr(row, "epochs"):
         ok = ok and int(row.epochs) == module.n_epochs(int(row.n_train), args)
     return ok
+
+
+def collapse_study_row(module, args, row, targets):
+    return (resolved(args.out) in targets and row.dataset in args.datasets and row.variant in args.variants
+            and int(row.fold) in args.folds and int(row.epochs) == module.n_epochs(int(row.n_train), args))
 
 
 def scaling_out_row(module, args, row, targets):
@@ -160,6 +170,7 @@ MATCHERS = {
     "scaling_out": scaling_out_row,
     "ptr_pretraining_study": pretraining_study_row,
     "matbench": matbench_row,
+    "ptr_collapse_study": collapse_study_row,
     "spt_fem": spt_fem_row,
     "ptr_learning_curves": learning_curve_row,
     "ptr_other_learners": other_learners_row,
