@@ -34,8 +34,11 @@ Models:
   boosting model (500 iterations, learning rate 0.05);
 * ``ptr-features+magpie+rf``, ``ptr-features+magpie+hgb``: the same with the
   132 Magpie features beside the learned ones;
-* ``ptr-channels-scratch``: ``ptr-scratch`` on the 9-channel image (the
-  amount and eight element properties per cell,
+* ``ptr-scratch-combined``: ``ptr-scratch`` with the collapse study's best
+  variant (``benchmarks/ptr_collapse_study.py``): absent cells 0, Kaiming
+  initialisation, leaky ReLU;
+* ``ptr-channels-scratch``: ``ptr-scratch-combined`` on the 9-channel image
+  (the amount and eight element properties per cell,
   ``PeriodicTableEncoder(channels=...)``);
 * ``ptr-finetuned-ensemble``: five ``ptr-finetuned`` networks from different
   seeds (:class:`~skmat.models.DeepEnsembleRegressor`/``Classifier``); for
@@ -81,7 +84,8 @@ from benchmarks._common import magpie_features, read_results, run_fits, use_all_
 CACHE = _common.CACHE / "matbench"
 TASKS = ("expt_gap", "steels", "expt_is_metal", "glass")
 FEATURE_MODELS = ("ptr-features+rf", "ptr-features+hgb", "ptr-features+magpie+rf", "ptr-features+magpie+hgb")
-NETWORKS = ("ptr-scratch", "ptr-finetuned", "ptr-finetuned-frozen", "ptr-channels-scratch", "ptr-finetuned-ensemble")
+NETWORKS = ("ptr-scratch", "ptr-finetuned", "ptr-finetuned-frozen", "ptr-channels-scratch", "ptr-finetuned-ensemble",
+            "ptr-scratch-combined")
 MODELS = ("rf-magpie", "krr-magpie", *NETWORKS[:3], *FEATURE_MODELS, *NETWORKS[3:], "hgb-magpie")
 #: The element channels of ptr-channels-scratch.
 CHANNELS = ("amount", "electronegativity", "covalent_radius", "n_valence", "first_ionization_energy", "melting_point",
@@ -149,14 +153,18 @@ def network_model(name, classification, epochs, args):
     estimator = PTRCNNClassifier if classification else PTRCNNRegressor
     params = dict(max_epochs=epochs, batch_size=64, random_state=args.seed, verbose=0)
     pretrained = pretrained_pipeline(args.pretrained)
-    if name in ("ptr-scratch", "ptr-channels-scratch"):
+    if name in ("ptr-scratch", "ptr-scratch-combined", "ptr-channels-scratch"):
         # The pretrained network's architecture, from random weights.
         architecture = {
             f"module__{key}": value for key, value in pretrained[-1].module_.hparams.items()
             if key not in ("in_shape", "n_outputs")
         }
         channels = CHANNELS if name == "ptr-channels-scratch" else None
-        encoder = PeriodicTableEncoder(layout="full", amounts="fraction", channels=channels)
+        absent = -1.0
+        if name != "ptr-scratch":  # the collapse study's "combined" variant
+            architecture.update(module__init="kaiming", module__activation="leaky_relu")
+            absent = 0.0
+        encoder = PeriodicTableEncoder(layout="full", amounts="fraction", channels=channels, absent_value=absent)
         network = estimator(**architecture, **params)
     elif name == "ptr-finetuned-ensemble":
         encoder = clone(pretrained[0])
