@@ -171,7 +171,8 @@ def network_model(name, classification, epochs, args):
         member = estimator.from_regressor(pretrained[-1], **{**params, "random_state": None})
         ensemble = DeepEnsembleClassifier if classification else DeepEnsembleRegressor
         extra = {} if classification else {"calibration": "holdout"}
-        network = ensemble(member, n_estimators=5, random_state=args.seed, **extra)
+        # Members train on one thread each (the ensemble's rule), so two at a time use both cores.
+        network = ensemble(member, n_estimators=5, random_state=args.seed, n_jobs=1 if args.dask else -1, **extra)
     else:
         encoder = clone(pretrained[0])
         network = estimator.from_regressor(pretrained[-1], freeze_features=name.endswith("frozen"), **params)
