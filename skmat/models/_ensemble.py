@@ -26,10 +26,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, va
 from sklearn.utils.validation import check_is_fitted
 
 from ._allowed_classes import public_name, resolve_class
-from ._persistence import (
-    FORMAT, FORMAT_VERSION, SavableModel, SavableNetMixin, _check_finite_attribute, _require, check_fitted_entries,
-    skmat_version,
-)
+from ._persistence import SavableModel, SavableNetMixin, _require, check_fitted_entries
 from ._plain_data import check_decoded_object, decode_value, encode_value
 
 __all__ = ["DeepEnsembleClassifier", "DeepEnsembleRegressor", "member_seeds"]
@@ -105,9 +102,6 @@ class _BaseDeepEnsemble(MetaEstimatorMixin, SavableModel, BaseEstimator):
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
     }
-
-    #: Fitted attributes a loaded ensemble must have, besides ``estimators_``.
-    _required_fitted = ()
 
     def __init__(self, estimator=None, *, n_estimators=5, resample=None, random_state=None, n_jobs=None,
                  verbose=0):
@@ -313,10 +307,7 @@ class _BaseDeepEnsemble(MetaEstimatorMixin, SavableModel, BaseEstimator):
         fitted = {key: encode_value(value, key) for key, value in vars(self).items()
                   if key.endswith("_") and not key.startswith("_") and key != "estimators_"}
         return {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "estimator": public_name(type(self)),
-            "skmat_version": skmat_version(),
+            **self._payload_header(),
             "params": params,
             "template": None if template is None else {
                 "estimator": public_name(type(template)),
@@ -326,17 +317,6 @@ class _BaseDeepEnsemble(MetaEstimatorMixin, SavableModel, BaseEstimator):
             "fitted": fitted,
             "members": [member._payload() for member in self.estimators_],
         }
-
-    @classmethod
-    def _from_payload(cls, payload, source, params, trusted=()):
-        try:
-            return cls._build_from_payload(payload, source, params, trusted)
-        except ValueError:
-            raise
-        except Exception as error:  # noqa: BLE001 - a malformed file must not surface as a deep traceback
-            raise ValueError(
-                f"{source!r} is not a valid {cls.__name__} file: {type(error).__name__}: {error}"
-            ) from None
 
     @staticmethod
     def _network_class(name, where, source, trusted):
@@ -394,13 +374,7 @@ class _BaseDeepEnsemble(MetaEstimatorMixin, SavableModel, BaseEstimator):
                     "ensemble's estimator."
                 )
             ensemble.estimators_.append(network._from_payload(member, where, member_params, trusted))
-        for key, value in fitted.items():
-            value = decode_value(value, key, trusted=trusted)
-            _check_finite_attribute(key, value, source)
-            setattr(ensemble, key, value)
-        missing = [key for key in cls._required_fitted if not hasattr(ensemble, key)]
-        if missing:
-            raise ValueError(f"{source!r} lacks the fitted attributes {missing} that a {cls.__name__} predicts with.")
+        cls._set_fitted(ensemble, fitted, source, trusted)
         return ensemble
 
 
@@ -523,7 +497,9 @@ class DeepEnsembleRegressor(RegressorMixin, _BaseDeepEnsemble):
         "calibration": [StrOptions({"holdout"}), None],
         "calibration_fraction": [Interval(Real, 0, 1, closed="neither")],
     }
-    _required_fitted = ("std_scale_", "n_outputs_")
+    @classmethod
+    def _required_fitted_attributes(cls):
+        return ("std_scale_", "n_outputs_")
 
     def __init__(self, estimator=None, *, n_estimators=5, resample=None, calibration=None, calibration_fraction=0.2,
                  random_state=None, n_jobs=None, verbose=0):
@@ -672,7 +648,9 @@ class DeepEnsembleClassifier(ClassifierMixin, _BaseDeepEnsemble):
         **_BaseDeepEnsemble._parameter_constraints,
         "estimator": [HasMethods(["fit", "predict_proba"]), None],
     }
-    _required_fitted = ("classes_",)
+    @classmethod
+    def _required_fitted_attributes(cls):
+        return ("classes_",)
 
     def _default_estimator(self):
         from ._ptr_classifier import PTRCNNClassifier

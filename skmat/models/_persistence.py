@@ -225,12 +225,57 @@ class SavableModel:
         """Read an estimator written by :meth:`save` (see the subclass)."""
         return cls._from_payload(_read(path, cls, trusted), _shown(path), params, trusted)
 
+    def _payload_header(self):
+        """The entries every model file starts with: the format, the class's public name, skmat's version."""
+        return {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "estimator": public_name(type(self)),
+            "skmat_version": skmat_version(),
+        }
+
     def _payload(self):  # pragma: no cover - abstract
         raise NotImplementedError
 
     @classmethod
-    def _from_payload(cls, payload, source, params, trusted=()):  # pragma: no cover - abstract
+    def _check_payload(cls, payload, source):
+        """Checks on the payload's shape before anything is built (a subclass adds its own)."""
+
+    @classmethod
+    def _from_payload(cls, payload, source, params, trusted=()):
+        """The fitted estimator in ``payload``; any failure is a ``ValueError`` naming ``source``."""
+        cls._check_payload(payload, source)
+        try:
+            return cls._build_from_payload(payload, source, params, trusted)
+        except ValueError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a malformed file must not surface as a deep traceback
+            raise ValueError(
+                f"{source!r} is not a valid {cls.__name__} file: {type(error).__name__}: {error}"
+            ) from None
+
+    @classmethod
+    def _build_from_payload(cls, payload, source, params, trusted):  # pragma: no cover - abstract
         raise NotImplementedError
+
+    @classmethod
+    def _required_fitted_attributes(cls):
+        """Fitted attributes every loaded estimator of this class must have (``predict`` needs them)."""
+        return ()
+
+    @classmethod
+    def _set_fitted(cls, estimator, fitted, source, trusted):
+        """Decode the stored fitted attributes onto ``estimator`` (finite ones only), and require the needed ones."""
+        for key, value in fitted.items():
+            value = decode_value(value, key, trusted=trusted)
+            _check_finite_attribute(key, value, source)
+            setattr(estimator, key, value)
+        missing = [key for key in cls._required_fitted_attributes() if not hasattr(estimator, key)]
+        if missing:
+            raise ValueError(
+                f"{source!r} lacks the fitted attributes {missing} that a {cls.__name__} predicts with; "
+                "it is corrupted or holds another kind of model."
+            )
 
 
 class SavableNetMixin(SavableModel):
@@ -298,10 +343,7 @@ class SavableNetMixin(SavableModel):
             [{key: value for key, value in row.items() if key != "batches"} for row in self.history], "history"
         )
         payload = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "estimator": public_name(type(self)),
-            "skmat_version": skmat_version(),
+            **self._payload_header(),
             "params": params,
             "fitted": fitted,
             "state_dict": {key: value.detach().cpu().clone() for key, value in self.module_.state_dict().items()},
@@ -348,16 +390,8 @@ class SavableNetMixin(SavableModel):
         return cls._from_payload(_read(path, cls, trusted), source, params, trusted)
 
     @classmethod
-    def _from_payload(cls, payload, source, params, trusted=()):
+    def _check_payload(cls, payload, source):
         check_network_payload(payload, source)
-        try:
-            return cls._build_from_payload(payload, source, params, trusted)
-        except ValueError:
-            raise
-        except Exception as error:  # noqa: BLE001 - a malformed file must not surface as a deep traceback
-            raise ValueError(
-                f"{source!r} is not a valid {cls.__name__} file: {type(error).__name__}: {error}"
-            ) from None
 
     @classmethod
     def _from_params(cls, stored, source, params, trusted=()):
@@ -385,16 +419,7 @@ class SavableNetMixin(SavableModel):
     @classmethod
     def _build_from_payload(cls, payload, source, params, trusted):
         estimator = cls._from_params(payload["params"], source, params, trusted)
-        for key, value in payload["fitted"].items():
-            value = decode_value(value, key, trusted=trusted)
-            _check_finite_attribute(key, value, source)
-            setattr(estimator, key, value)
-        missing = [key for key in cls._required_fitted_attributes() if not hasattr(estimator, key)]
-        if missing:
-            raise ValueError(
-                f"{source!r} lacks the fitted attributes {missing} that a {cls.__name__} predicts with; "
-                "it is corrupted or holds another kind of model."
-            )
+        cls._set_fitted(estimator, payload["fitted"], source, trusted)
         device = str(estimator.device)
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise ValueError(
@@ -421,7 +446,6 @@ class SavableNetMixin(SavableModel):
 
     @classmethod
     def _required_fitted_attributes(cls):
-        """Fitted attributes every loaded estimator of this class must have (``predict`` needs them)."""
         return ("n_features_in_",)
 
     def _after_load(self):
