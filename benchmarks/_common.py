@@ -732,6 +732,16 @@ def run_fits(fits, on_result, *, dask=None, n_workers=None):
 # ---------------------------------------------------------------- features
 
 
+def scratch_architecture(network):
+    """A fitted skmat network's architecture as ``module__*`` parameters, less the sizes read from the data.
+
+    Training a network of these parameters from random weights is the
+    ``ptr-scratch`` models' "same network, no pretraining".
+    """
+    return {f"module__{key}": value for key, value in network.module_.hparams.items()
+            if key not in ("in_shape", "n_outputs")}
+
+
 def magpie_features(formulas, cache=None):
     """Matminer's 132 Magpie statistics for each formula (Ward et al., npj Comput. Mater. 2, 16028, 2016).
 

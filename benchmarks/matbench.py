@@ -79,7 +79,8 @@ import numpy as np
 
 from benchmarks import _common
 from benchmarks._common import RESULTS, Fit, add_dask_options, append_row, command_line, machine_description
-from benchmarks._common import magpie_features, read_results, run_fits, use_all_cores, utc_now
+from benchmarks._common import magpie_features, read_results, run_fits, scratch_architecture, use_all_cores, utc_now
+from benchmarks.ptr_collapse_study import VARIANTS as COLLAPSE_VARIANTS
 
 CACHE = _common.CACHE / "matbench"
 TASKS = ("expt_gap", "steels", "expt_is_metal", "glass")
@@ -154,18 +155,12 @@ def network_model(name, classification, epochs, args):
     params = dict(max_epochs=epochs, batch_size=64, random_state=args.seed, verbose=0)
     pretrained = pretrained_pipeline(args.pretrained)
     if name in ("ptr-scratch", "ptr-scratch-combined", "ptr-channels-scratch"):
-        # The pretrained network's architecture, from random weights.
-        architecture = {
-            f"module__{key}": value for key, value in pretrained[-1].module_.hparams.items()
-            if key not in ("in_shape", "n_outputs")
-        }
+        # The pretrained network's architecture, from random weights; but for ptr-scratch, with the
+        # collapse study's "combined" variant (absent cells 0, Kaiming initialisation, leaky ReLU).
+        encoder_params, network_params = COLLAPSE_VARIANTS["baseline" if name == "ptr-scratch" else "combined"]
         channels = CHANNELS if name == "ptr-channels-scratch" else None
-        absent = -1.0
-        if name != "ptr-scratch":  # the collapse study's "combined" variant
-            architecture.update(module__init="kaiming", module__activation="leaky_relu")
-            absent = 0.0
-        encoder = PeriodicTableEncoder(layout="full", amounts="fraction", channels=channels, absent_value=absent)
-        network = estimator(**architecture, **params)
+        encoder = PeriodicTableEncoder(layout="full", amounts="fraction", channels=channels, **encoder_params)
+        network = estimator(**{**scratch_architecture(pretrained[-1]), **network_params}, **params)
     elif name == "ptr-finetuned-ensemble":
         encoder = clone(pretrained[0])
         member = estimator.from_regressor(pretrained[-1], **{**params, "random_state": None})

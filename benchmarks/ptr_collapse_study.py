@@ -74,7 +74,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks._common import RESULTS, Fit, add_dask_options, append_row, command_line, machine_description
-from benchmarks._common import read_results, run_fits, use_all_cores, utc_now
+from benchmarks._common import read_results, run_fits, scratch_architecture, use_all_cores, utc_now
 
 MATBENCH = ("matbench_glass", "matbench_expt_is_metal", "matbench_expt_gap", "matbench_steels")
 DATASETS = (*MATBENCH, "oqmd_subset")
@@ -144,8 +144,7 @@ def architecture(name):
     """The shipped network's architecture as ``module__*`` parameters (as ``ptr-scratch`` of matbench.py)."""
     from skmat import load_pretrained
 
-    hparams = load_pretrained(name)[-1].module_.hparams
-    return {f"module__{key}": value for key, value in hparams.items() if key not in ("in_shape", "n_outputs")}
+    return scratch_architecture(load_pretrained(name)[-1])
 
 
 def pipeline(variant, classification, epochs, seed, args):
