@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks._common import RESULTS, command_line, header_lines, machine_description, read_results
-from benchmarks._common import use_all_cores, utc_now, write_table
+from benchmarks._common import PAPER_NETWORK, use_all_cores, utc_now, write_table
 
 VARIANTS = ("cnn-full-fraction", "cnn-full-count", "mlp-full-fraction", "mlp-wide-fraction")
 TASKS = ("formation_enthalpy", "volume_per_atom")
@@ -95,6 +95,7 @@ def pipeline(variant, args):
 
     amounts = "count" if variant.endswith("count") else "fraction"
     params = dict(
+        **PAPER_NETWORK,
         max_epochs=args.max_epochs,
         batch_size=args.batch_size,
         lr=args.lr,

@@ -62,7 +62,7 @@ import numpy as np
 
 from benchmarks._common import RESULTS, Fit, add_dask_options, append_row, command_line, dask_session
 from benchmarks._common import heusler_scores, machine_description, pyplot, read_results, run_fits
-from benchmarks._common import save_figure, use_all_cores, utc_now
+from benchmarks._common import PAPER_NETWORK, save_figure, use_all_cores, utc_now
 
 SIZES = (1000, 5000, 10000, 20000, 30000, 40000, 50000, 60000)
 KRR_SINGLE_THREAD_ABOVE = 10000  # see krr_blas_threads
@@ -179,6 +179,7 @@ def cnn_pipeline(config, n, args, target_scaling="whiten"):
     from skmat import PTRCNNRegressor
 
     model = PTRCNNRegressor(
+        **PAPER_NETWORK,
         lr=args.lr,
         batch_size=args.batch_size,
         max_epochs=epochs_for(n, args),

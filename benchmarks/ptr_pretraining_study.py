@@ -11,7 +11,15 @@ on the 9 x 18 fraction image in float32 with batches of 256:
 * ``cnn64-bf16``, ``cnn48-bf16``: fewer filters per convolution;
 * ``cnn96-bf16-b1024``: batches of 1,024 with twice the learning rate;
 * ``cnn96-bf16-count``: the paper's atom counts instead of fractions;
-* ``mlp512x4``: no convolutions, four hidden layers of 512.
+* ``mlp512x4``: no convolutions, four hidden layers of 512;
+* ``cnn48-bf16-combined``: ``cnn48-bf16`` with the collapse study's
+  ``combined`` recipe (absent cells 0, Kaiming initialisation, leaky ReLU;
+  ``benchmarks/ptr_collapse_study.py``);
+* ``cnn48-bf16-combined-channels``: that on the 9-channel image (the
+  amount and eight element properties per cell, as matbench.py's
+  ``ptr-channels-scratch``);
+* ``cnn48-bf16-combined-b128``: ``cnn48-bf16-combined`` with batches of 128
+  (twice the updates per epoch, fewer epochs).
 
 Each variant gets about the same CPU time: its number of epochs is set in
 ``VARIANTS`` from its measured throughput on this machine, and the fit
@@ -37,19 +45,34 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks._common import RESULTS, append_row, command_line, machine_description, read_results
-from benchmarks._common import use_all_cores, utc_now
+from benchmarks._common import PAPER_NETWORK, use_all_cores, utc_now
 
-CNN = {"module__n_filters": 96}
-MLP = {"module__kernel_sizes": (), "module__paddings": (), "module__hidden_units": 512, "module__n_hidden_layers": 4}
-#: name -> (network parameters, amounts, batch size, learning rate, epochs)
+CNN = {**PAPER_NETWORK, "module__n_filters": 96}
+CNN48 = {**PAPER_NETWORK, "module__n_filters": 48, "module__mixed_precision": True}
+COMBINED = {"module__init": "kaiming", "module__activation": "leaky_relu"}  # with absent cells 0 (ENCODERS)
+#: The 9-channel image of matbench.py's ptr-channels-scratch.
+CHANNELS = ["amount", "electronegativity", "covalent_radius", "n_valence", "first_ionization_energy", "melting_point",
+            "atomic_weight", "group", "period"]
+#: encoder name -> PeriodicTableEncoder parameters
+ENCODERS = {
+    "fraction": {"amounts": "fraction"},
+    "count": {"amounts": "count"},
+    "fraction-absent0": {"amounts": "fraction", "absent_value": 0.0},
+    "channels-absent0": {"amounts": "fraction", "absent_value": 0.0, "channels": CHANNELS},
+}
+MLP = {**PAPER_NETWORK, "module__kernel_sizes": (), "module__paddings": (), "module__hidden_units": 512, "module__n_hidden_layers": 4}
+#: name -> (network parameters, encoder (ENCODERS), batch size, learning rate, epochs)
 VARIANTS = {
     "cnn96": (CNN, "fraction", 256, 1e-3, 3),
     "cnn96-bf16": ({**CNN, "module__mixed_precision": True}, "fraction", 256, 1e-3, 6),
-    "cnn64-bf16": ({"module__n_filters": 64, "module__mixed_precision": True}, "fraction", 256, 1e-3, 12),
+    "cnn64-bf16": ({**PAPER_NETWORK, "module__n_filters": 64, "module__mixed_precision": True}, "fraction", 256, 1e-3, 12),
     "cnn48-bf16": ({"module__n_filters": 48, "module__mixed_precision": True}, "fraction", 256, 1e-3, 18),
     "cnn96-bf16-b1024": ({**CNN, "module__mixed_precision": True}, "fraction", 1024, 2e-3, 6),
     "cnn96-bf16-count": ({**CNN, "module__mixed_precision": True}, "count", 256, 1e-3, 6),
     "mlp512x4": (MLP, "fraction", 256, 1e-3, 40),
+    "cnn48-bf16-combined": ({**CNN48, **COMBINED}, "fraction-absent0", 256, 1e-3, 18),
+    "cnn48-bf16-combined-channels": ({**CNN48, **COMBINED}, "channels-absent0", 256, 1e-3, 15),
+    "cnn48-bf16-combined-b128": ({**CNN48, **COMBINED}, "fraction-absent0", 128, 1e-3, 16),
 }
 COLUMNS = [
     "variant",
@@ -81,9 +104,9 @@ def pipeline(variant, seed):
 
     from skmat import PeriodicTableEncoder, PTRCNNRegressor
 
-    params, amounts, batch_size, lr, epochs = VARIANTS[variant]
+    params, encoder, batch_size, lr, epochs = VARIANTS[variant]
     model = PTRCNNRegressor(max_epochs=epochs, batch_size=batch_size, lr=lr, random_state=seed, verbose=0, **params)
-    return Pipeline([("encode", PeriodicTableEncoder(layout="full", amounts=amounts)), ("model", model)])
+    return Pipeline([("encode", PeriodicTableEncoder(layout="full", **ENCODERS[encoder])), ("model", model)])
 
 
 def main(argv=None):

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks._common import CACHE, RESULTS, command_line, machine_description, pyplot, save_figure
-from benchmarks._common import use_all_cores, write_table
+from benchmarks._common import PAPER_NETWORK, use_all_cores, write_table
 
 
 def parse_args(argv=None):
@@ -90,7 +90,8 @@ def pretrained_regressor(args):
             (
                 "model",
                 PTRCNNRegressor(
-                    max_epochs=args.pretrain_epochs, batch_size=128, random_state=0, device=args.device
+                    **PAPER_NETWORK, max_epochs=args.pretrain_epochs, batch_size=128, random_state=0,
+                    device=args.device,
                 ),
             ),
         ]
@@ -125,7 +126,7 @@ def classifier(kind, regressor, n, args, seed):
     epochs = int(np.clip(-(-args.sample_budget // n), args.min_epochs, args.max_epochs))
     params = dict(max_epochs=epochs, batch_size=args.batch_size, random_state=seed, device=args.device)
     if kind == "scratch":
-        model = PTRCNNClassifier(**params)
+        model = PTRCNNClassifier(**PAPER_NETWORK, **params)
     else:
         model = PTRCNNClassifier.from_regressor(regressor, freeze_features=kind == "transfer, frozen", **params)
     return Pipeline([("encode", PeriodicTableEncoder()), ("model", model)]), epochs

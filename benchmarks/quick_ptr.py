@@ -54,7 +54,7 @@ from skmat.datasets import load_oqmd_heusler
 from skmat.models import paper_training_params
 
 from benchmarks._common import RESULTS, command_line, heusler_scores, machine_description, magpie_features
-from benchmarks._common import pyplot, save_figure, use_all_cores, write_table
+from benchmarks._common import PAPER_NETWORK, pyplot, save_figure, use_all_cores, write_table
 
 #: The committed reference results; written only when ``--out`` names this folder.
 REFERENCE = RESULTS
@@ -134,7 +134,8 @@ def random_forest_magpie(args, n_train):
 
 def cnn(args, n_train):
     """The periodic-table CNN, with AdamW (default) or the paper's SGD schedule and image values."""
-    params = dict(max_epochs=args.max_epochs, random_state=args.random_state, device=args.device, verbose=1)
+    params = dict(**PAPER_NETWORK, max_epochs=args.max_epochs, random_state=args.random_state, device=args.device,
+                  verbose=1)
     if args.optimizer == "paper":
         iterations = args.max_epochs * -(-n_train // 64)
         params.update(paper_training_params(n_train, iterations=iterations, step_size=iterations // 3))

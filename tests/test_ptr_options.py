@@ -52,7 +52,10 @@ def test_layers_of_each_option():
     def kinds(net):
         return [type(m).__name__ for m in [*net.features, *net.predictor]]
 
-    assert kinds(PTRCNN(**SMALL)) == ["Conv2d", "ReLU"] * 3 + ["Dropout", "Linear", "ReLU"] * 2 + ["Dropout", "Linear"]
+    assert kinds(PTRCNN(**SMALL)) == ["Conv2d", "LeakyReLU"] * 3 + ["Dropout", "Linear", "LeakyReLU"] * 2 \
+        + ["Dropout", "Linear"]
+    paper = kinds(PTRCNN(activation="relu", **SMALL))
+    assert paper == ["Conv2d", "ReLU"] * 3 + ["Dropout", "Linear", "ReLU"] * 2 + ["Dropout", "Linear"]
     batch = kinds(PTRCNN(norm="batch", activation="gelu", **SMALL))
     assert batch == ["Conv2d", "BatchNorm2d", "GELU"] * 3 + ["Dropout", "Linear", "BatchNorm1d", "GELU"] * 2 \
         + ["Dropout", "Linear"]
@@ -66,13 +69,28 @@ def test_layers_of_each_option():
 def test_default_network_keeps_its_parameter_names_and_seeded_weights():
     assert list(PTRCNN(in_shape=(1, 9, 18)).state_dict()) == DEFAULT_KEYS
     # Options that add no layer keep the names, so a network trained with them fits the same files.
+    assert list(PTRCNN(activation="relu", init="default").state_dict()) == DEFAULT_KEYS
     assert list(PTRCNN(activation="gelu", init="kaiming").state_dict()) == DEFAULT_KEYS
     torch.manual_seed(0)
     plain = PTRCNN(in_shape=(1, 9, 18)).state_dict()
     torch.manual_seed(0)
-    explicit = PTRCNN(in_shape=(1, 9, 18), activation="relu", norm=None, init="default").state_dict()
+    explicit = PTRCNN(in_shape=(1, 9, 18), activation="leaky_relu", norm=None, init="kaiming").state_dict()
     assert all(torch.equal(plain[key], explicit[key]) for key in DEFAULT_KEYS)
+    torch.manual_seed(0)
+    paper = PTRCNN(in_shape=(1, 9, 18), activation="relu", init="default").state_dict()
+    assert not torch.equal(paper["features.0.weight"], plain["features.0.weight"])
     assert list(PTRCNN(norm="batch").state_dict()) != DEFAULT_KEYS
+
+
+def test_the_changed_defaults_are_the_ones_the_class_declares():
+    # Loading restores changed_defaults for older files, so the table must name exactly what changed.
+    import inspect
+
+    defaults = {name: p.default for name, p in inspect.signature(PTRCNN).parameters.items()}
+    for since, old in PTRCNN.changed_defaults.items():
+        assert since >= 3
+        assert all(defaults[name] != value for name, value in old.items())
+    assert PTRCNN.changed_defaults[3] == {"activation": "relu", "init": "default"}
 
 
 def test_kaiming_init():
@@ -94,7 +112,7 @@ def test_seeded_default_fit_is_identical_with_the_options_spelled_out(estimator)
     common = dict(max_epochs=2, batch_size=16, random_state=0, verbose=0, n_threads=1,
                   module__n_filters=4, module__hidden_units=8, module__mixed_precision=True)
     plain = estimator(**common).fit(X, y)
-    explicit = estimator(module__activation="relu", module__norm=None, module__init="default", **common).fit(X, y)
+    explicit = estimator(module__activation="leaky_relu", module__norm=None, module__init="kaiming", **common).fit(X, y)
     assert np.array_equal(plain.predict(X), explicit.predict(X))
     state, other = plain.module_.state_dict(), explicit.module_.state_dict()
     assert list(state) == DEFAULT_KEYS and all(torch.equal(state[k], other[k]) for k in DEFAULT_KEYS)

@@ -52,6 +52,9 @@ DEFAULT_OUT = ROOT / "skmat" / "_weights"
 TASKS = ("formation_enthalpy", "volume_per_atom")
 UNITS = {"formation_enthalpy": "eV/atom", "volume_per_atom": "Å³/atom"}
 N_VAL = 20_000  # validation formulas scored after every epoch (the first ones of the shared split)
+#: The recipe settings as the first shipped network was trained (they were not options then): a run logged
+#: without them used these, so the same command still continues it.
+OLD_RECIPE = {"channels": None, "absent_value": -1.0, "activation": "relu", "init": "default"}
 
 
 def parse_args(argv=None):
@@ -64,8 +67,17 @@ def parse_args(argv=None):
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--amounts", choices=("fraction", "count"), default="fraction")
+    parser.add_argument("--channels", nargs="+", default=None,
+                        help="PeriodicTableEncoder channels (element properties per cell; default: the amount only)")
+    parser.add_argument("--absent-value", type=float, default=OLD_RECIPE["absent_value"],
+                        help="the image value of an absent element (the collapse study's recipe: 0)")
+    parser.add_argument("--activation", default=OLD_RECIPE["activation"],
+                        choices=("relu", "leaky_relu", "gelu", "silu"))
+    parser.add_argument("--init", default=OLD_RECIPE["init"], choices=("default", "kaiming"))
     parser.add_argument("--mixed-precision", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads (default: every core; 1 leaves a core to other work)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--n-train", type=int, default=None,
@@ -91,8 +103,12 @@ def new_model(args, elements):
 
     from skmat import PeriodicTableEncoder, PTRCNNRegressor
 
-    encoder = PeriodicTableEncoder(layout="full", amounts=args.amounts, elements=elements)
+    encoder = PeriodicTableEncoder(
+        layout="full", amounts=args.amounts, elements=elements, channels=args.channels, absent_value=args.absent_value
+    )
     network = PTRCNNRegressor(
+        module__activation=args.activation,
+        module__init=args.init,
         max_epochs=1,
         warm_start=True,
         callbacks__lr_schedule=None,
@@ -218,10 +234,7 @@ def ship(args, pipeline, log):
         "file": path.name,
         "sha256": sha256(path),
         "size_bytes": path.stat().st_size,
-        "description": (
-            "Multi-task periodic-table CNN (9 x 18 full-table image, atomic fractions) trained on the "
-            "full OQMD formation-enthalpy and volume-per-atom sets (formulas in CrabNet's training split of both)"
-        ),
+        "description": description(args),
         "targets": list(TASKS),
         "units": [UNITS[task] for task in TASKS],
         "n_train": log["n_train"],
@@ -241,6 +254,20 @@ def ship(args, pipeline, log):
     }
     write_manifest(args.out_dir, manifest)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) and its entry in {args.out_dir / 'manifest.json'}", flush=True)
+
+
+def description(args):
+    """The manifest's one-line description of the network ``args`` train."""
+    amounts = "atomic fractions" if args.amounts == "fraction" else "atom counts"
+    image = f"9 x 18 full-table image, {amounts}"
+    if args.channels:
+        image += f" and {len(args.channels) - ('amount' in args.channels)} element-property channels"
+    if (args.absent_value, args.activation, args.init) != (-1.0, "relu", "default"):
+        image += f"; absent elements {args.absent_value:g}, {args.activation}, {args.init} initialisation"
+    return (
+        f"Multi-task periodic-table CNN ({image}) trained on the full OQMD formation-enthalpy and "
+        "volume-per-atom sets (formulas in CrabNet's training split of both)"
+    )
 
 
 def start_or_resume(args, state_dir, settings, X, full_train):
@@ -279,11 +306,15 @@ def main(argv=None):
     from skmat.datasets import load_oqmd_multitask
 
     threads = use_all_cores()
+    if args.threads is not None:
+        import torch
+
+        torch.set_num_threads(threads := args.threads)
     state_dir = args.state_dir or ROOT / "tools" / "pretrain_state" / args.name
     command = command_line(argv)
     settings = {
         key: value for key, value in vars(args).items()
-        if key not in ("name", "hours", "out_dir", "state_dir", "resume_shipped", "device")
+        if key not in ("name", "hours", "out_dir", "state_dir", "resume_shipped", "device", "threads")
     }
     train = load_oqmd_multitask("train", outliers="drop")
     val = load_oqmd_multitask("val")
@@ -293,8 +324,9 @@ def main(argv=None):
     X_val, y_val = val.data[:N_VAL], val.target[:N_VAL]
 
     pipeline, log = start_or_resume(args, state_dir, settings, X, train.data)
-    if log["settings"] != settings:
-        changed = {key: (log["settings"].get(key), value) for key, value in settings.items() if log["settings"].get(key) != value}
+    logged = {**OLD_RECIPE, **log["settings"]}
+    if logged != settings:
+        changed = {key: (logged.get(key), value) for key, value in settings.items() if logged.get(key) != value}
         raise SystemExit(f"The run of --name {args.name} was started with other settings {changed}; use another --name.")
     if command not in log["commands"]:
         log["commands"].append(command)

@@ -23,6 +23,7 @@ their public name and stores the digest.
 
 from __future__ import annotations
 
+import inspect
 import math
 import os
 import warnings
@@ -42,7 +43,9 @@ __all__ = [
 
 FORMAT = "skmat-network"
 PIPELINE_FORMAT = "skmat-pipeline"
-FORMAT_VERSION = 2
+#: 3: networks' module defaults may change; a file states the version whose defaults it was written under
+#: (``changed_defaults`` on a module class). 2: content checksum. 1: first format.
+FORMAT_VERSION = 3
 CHECKSUM_KEY = "content_sha256"
 
 # Attributes skorch keeps at run time; rebuilt by ``initialize`` on load.
@@ -419,6 +422,7 @@ class SavableNetMixin(SavableModel):
     @classmethod
     def _build_from_payload(cls, payload, source, params, trusted):
         estimator = cls._from_params(payload["params"], source, params, trusted)
+        _restore_changed_defaults(estimator, payload, params)
         cls._set_fitted(estimator, payload["fitted"], source, trusted)
         device = str(estimator.device)
         if device.startswith("cuda") and not torch.cuda.is_available():
@@ -450,6 +454,33 @@ class SavableNetMixin(SavableModel):
 
     def _after_load(self):
         """Hook for state derived from the fitted attributes (e.g. frozen layers)."""
+
+
+def _restore_changed_defaults(estimator, payload, given):
+    """Set the module defaults an older file was written under where it does not name the parameter.
+
+    A module class lists its changed defaults as ``changed_defaults``
+    (``{format version of the change: {parameter: old default}}``); a file
+    of an earlier version that leaves such a parameter out was built with
+    the old value, so it is set as ``module__<parameter>`` (unless the
+    caller of ``load`` gives it). The oldest change after the file's
+    version wins for a parameter that changed more than once.
+    """
+    module = estimator.module
+    changed = getattr(module, "changed_defaults", None) if inspect.isclass(module) else None
+    if not changed:
+        return
+    version, stored = payload.get("format_version"), payload["params"]
+    restored = {}
+    for since in sorted(changed):
+        if version >= since:
+            continue
+        for name, value in changed[since].items():
+            key = f"module__{name}"
+            if key not in stored and key not in given:
+                restored.setdefault(key, value)
+    if restored:
+        estimator.set_params(**restored)
 
 
 def skmat_version():

@@ -72,7 +72,10 @@ class PretrainedPTRCNN(PretrainedNetwork):
     Parameters
     ----------
     hparams : dict
-        ``PTRCNN(**hparams)`` rebuilds the architecture.
+        ``PTRCNN(**hparams)`` rebuilds the architecture. A record without
+        an argument whose default has changed (``PTRCNN.changed_defaults``)
+        was made before that argument existed, by a network built with the
+        old value, which is filled in.
     state_dict : dict of str to torch.Tensor
         The trained weights (on the CPU).
 
@@ -83,7 +86,10 @@ class PretrainedPTRCNN(PretrainedNetwork):
     """
 
     def __init__(self, hparams, state_dict):
-        super().__init__(PTRCNN, hparams, state_dict)
+        old = {}
+        for since in sorted(PTRCNN.changed_defaults, reverse=True):  # the oldest change wins
+            old.update(PTRCNN.changed_defaults[since])
+        super().__init__(PTRCNN, {**old, **hparams}, state_dict)
 
     @property
     def in_shape(self):
