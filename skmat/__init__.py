@@ -81,6 +81,7 @@ _LAZY = {
     "PretrainedFeatures": "skmat.models",
     "DeepEnsembleRegressor": "skmat.models",
     "DeepEnsembleClassifier": "skmat.models",
+    "HurdleRegressor": "skmat.models",
     "SPTSeq2SeqRegressor": "skmat.models",
     "SPTInverseFitRegressor": "skmat.models",
     "CurveResampler": "skmat.preprocessing",

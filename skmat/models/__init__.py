@@ -13,6 +13,7 @@ from ._accelerated import AcceleratedPTRCNNClassifier, AcceleratedPTRCNNRegresso
 from ._allowed_classes import allowed_names
 from ._callbacks import CosineDecay, NonFiniteLossError, ProgressLog, StopOnNonFiniteLoss
 from ._ensemble import DeepEnsembleClassifier, DeepEnsembleRegressor
+from ._hurdle import HurdleRegressor
 from ._pipeline_file import load_pipeline, save_pipeline
 from ._ptr_classifier import PTRCNNClassifier
 from ._pretrained_features import PretrainedFeatures
@@ -34,6 +35,7 @@ __all__ = [
     "DeepEnsembleRegressor",
     "GAFSeq2Seq",
     "GRUSeq2Seq",
+    "HurdleRegressor",
     "NonFiniteLossError",
     "PTRCNN",
     "PTRCNNClassifier",
