@@ -130,7 +130,9 @@ def parse_args(argv=None):
     parser.add_argument("--folds", nargs="+", type=int, choices=range(5), default=list(range(5)))
     parser.add_argument("--samples", type=int, default=100_000, help="training samples seen per network fit")
     parser.add_argument("--min-epochs", type=int, default=20)
-    parser.add_argument("--pretrained", default="oqmd")
+    parser.add_argument("--pretrained", default="oqmd",
+                        help="the shipped network the ptr-* models start from or read features from; rows of another "
+                             "than 'oqmd' are named '<model>[<network>]'")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS / "matbench.csv")
     add_dask_options(parser)
@@ -145,13 +147,32 @@ def split_name(name):
     return name, ""
 
 
+def uses_pretrained(name):
+    """Whether the model reads the shipped network (weights, architecture or features)."""
+    base = split_name(name)[0]
+    return base in NETWORKS or base in FEATURE_MODELS
+
+
+def row_label(name, pretrained):
+    """The ``model`` column of a row: ``name``, with ``[<network>]`` for a network other than ``oqmd``."""
+    return f"{name}[{pretrained}]" if pretrained != "oqmd" and uses_pretrained(name) else name
+
+
+def parse_label(label):
+    """``(model, network)`` of a ``model`` column (``network`` is ``"oqmd"`` when none is named)."""
+    if label.endswith("]") and "[" in label:
+        name, network = label[:-1].split("[", 1)
+        return name, network
+    return label, "oqmd"
+
+
 def applies(name, classification):
     """Whether ``name`` is run on a task of this type (a wrapper applies to one type only)."""
     suffix = split_name(name)[1]
     return not suffix or WRAPPERS[suffix] == ("classification" if classification else "regression")
 
 
-def wrapped_model(name, classification, n_jobs):
+def wrapped_model(name, classification, n_jobs, pretrained="oqmd"):
     """The ``-hurdle`` / ``-tuned`` model: the base model inside its wrapper."""
     from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
 
@@ -161,7 +182,7 @@ def wrapped_model(name, classification, n_jobs):
 
     def build(as_classifier):
         if base in FEATURE_MODELS:
-            return feature_model(base, as_classifier, n_jobs=n_jobs)
+            return feature_model(base, as_classifier, n_jobs=n_jobs, pretrained=pretrained)
         return magpie_model(base, as_classifier, n_jobs=n_jobs)
 
     if suffix == "-hurdle":
@@ -214,7 +235,7 @@ def network_model(name, classification, epochs, args):
     return Pipeline([("encode", encoder), ("model", network)])
 
 
-def feature_model(name, classification, n_jobs=-1):
+def feature_model(name, classification, n_jobs=-1, pretrained="oqmd"):
     """The shipped network's learned features (alone or beside Magpie's) under a forest or gradient boosting."""
     from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import (
@@ -233,7 +254,7 @@ def feature_model(name, classification, n_jobs=-1):
     else:
         top = (HistGradientBoostingClassifier if classification else HistGradientBoostingRegressor)(
             max_iter=500, learning_rate=0.05, random_state=0)
-    features = PretrainedFeatures("oqmd", layer="hidden", n_threads=1 if n_jobs == 1 else None)
+    features = PretrainedFeatures(pretrained, layer="hidden", n_threads=1 if n_jobs == 1 else None)
     if "+magpie" not in name:
         return make_pipeline(features, top)
     joined = ColumnTransformer([("ptr", features, "formula")], remainder="passthrough")
@@ -329,9 +350,9 @@ def fit_one(task, model_name, fold, X_train, y_train, X_test, y_test, classifica
         epochs = n_epochs(len(X_train), args)
         model = network_model(model_name, classification, epochs, args)
     elif split_name(model_name)[1]:
-        model = wrapped_model(model_name, classification, n_jobs=1 if args.dask else -1)
+        model = wrapped_model(model_name, classification, n_jobs=1 if args.dask else -1, pretrained=args.pretrained)
     elif model_name in FEATURE_MODELS:
-        model = feature_model(model_name, classification, n_jobs=1 if args.dask else -1)
+        model = feature_model(model_name, classification, n_jobs=1 if args.dask else -1, pretrained=args.pretrained)
     else:
         # On Dask each worker is one core: the forest's trees then grow on one thread.
         model = magpie_model(model_name, classification, n_jobs=1 if args.dask else -1)
@@ -340,7 +361,7 @@ def fit_one(task, model_name, fold, X_train, y_train, X_test, y_test, classifica
     seconds = time.perf_counter() - start
     row = {
         "task": task,
-        "model": model_name,
+        "model": row_label(model_name, args.pretrained),
         "fold": fold,
         "mae": "",
         "roc_auc": "",
@@ -378,7 +399,7 @@ def main(argv=None):
                 continue
             base = split_name(model_name)[0]
             for fold in args.folds:
-                if is_done(results, task, model_name, fold):
+                if is_done(results, task, row_label(model_name, args.pretrained), fold):
                     print(f"skip {task} / {model_name} / fold {fold}: already in {args.out}")
                     continue
                 train, test = bench.folds[fold]

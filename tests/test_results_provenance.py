@@ -149,9 +149,10 @@ def pretraining_study_row(module, args, row, targets):
 def matbench_row(module, args, row, targets):
     out = resolved(args.out)
     uncertainty = out.with_name(out.stem + "_uncertainty.csv")  # the ensemble's calibration rows
-    ok = bool({out, uncertainty} & targets) and row.task in args.tasks and row.model in args.models
-    ok = ok and int(row.fold) in args.folds
-    if row.model in module.NETWORKS and hasattr(row, "epochs"):
+    model, network = module.parse_label(row.model)
+    ok = bool({out, uncertainty} & targets) and row.task in args.tasks and model in args.models
+    ok = ok and int(row.fold) in args.folds and module.row_label(model, args.pretrained) == row.model
+    if model in module.NETWORKS and hasattr(row, "epochs"):
         ok = ok and int(row.epochs) == module.n_epochs(int(row.n_train), args)
     return ok
 

@@ -1,0 +1,70 @@
+"""benchmarks/matbench.py's model names and wrappers, and matbench_ranks.py's leaderboard ranks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarks import matbench, matbench_ranks
+
+
+def test_wrapped_names_split_and_apply_to_one_task_type():
+    assert matbench.split_name("ptr-features+magpie+hgb-hurdle") == ("ptr-features+magpie+hgb", "-hurdle")
+    assert matbench.split_name("rf-magpie-tuned") == ("rf-magpie", "-tuned")
+    assert matbench.split_name("ptr-finetuned") == ("ptr-finetuned", "")
+    assert matbench.applies("hgb-magpie-hurdle", classification=False)
+    assert not matbench.applies("hgb-magpie-hurdle", classification=True)
+    assert matbench.applies("rf-magpie-tuned", classification=True)
+    assert not matbench.applies("rf-magpie-tuned", classification=False)
+    assert all(matbench.split_name(name)[0] in matbench.MODELS for name in matbench.WRAPPED_MODELS)
+
+
+def test_rows_of_another_network_are_labelled_with_it():
+    assert matbench.row_label("ptr-finetuned", "oqmd") == "ptr-finetuned"
+    assert matbench.row_label("ptr-finetuned", "oqmd-channels") == "ptr-finetuned[oqmd-channels]"
+    assert matbench.row_label("rf-magpie", "oqmd-channels") == "rf-magpie"  # reads no network
+    label = matbench.row_label("ptr-features+magpie+hgb-tuned", "oqmd-channels")
+    assert matbench.parse_label(label) == ("ptr-features+magpie+hgb-tuned", "oqmd-channels")
+    assert matbench.parse_label("rf-magpie") == ("rf-magpie", "oqmd")
+
+
+def test_tuned_and_hurdle_models_fit_and_score_on_magpie_like_features():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 6))
+    labels = X[:, 0] + 0.3 * rng.normal(size=120) > 0.8  # imbalanced, as glass
+    tuned = matbench.wrapped_model("hgb-magpie-tuned", True, n_jobs=1).set_params(estimator__max_iter=20)
+    tuned.fit(X, labels)
+    scores = matbench.scores(tuned, "hgb-magpie-tuned", True, X, labels)
+    assert 0.5 < scores["roc_auc_labels"] <= 1 and 0.5 < scores["roc_auc"] <= 1
+    assert 0 < tuned.best_threshold_ < 1
+    gap = np.where(X[:, 1] > 0, 1.0 + X[:, 2] ** 2, 0.0)
+    hurdle = matbench.wrapped_model("hgb-magpie-hurdle", False, n_jobs=1)
+    hurdle.set_params(classifier__max_iter=20, regressor__max_iter=20).fit(X, gap)
+    assert hurdle.zero_fraction_ == pytest.approx(np.mean(gap == 0))
+    assert matbench.scores(hurdle, "hgb-magpie-hurdle", False, X, gap)["mae"] < np.mean(np.abs(gap - gap.mean()))
+
+
+@pytest.mark.parametrize(
+    "task, score, expected",
+    [
+        ("expt_gap", 0.20, (1, "", "Darwin 0.2865")),
+        ("expt_gap", 0.34, (4, "MODNet 0.3327", "CrabNet 0.3463")),
+        ("expt_gap", 2.0, (9, "Dummy 1.1435", "")),
+        ("glass", 0.90, (2, "MODNet 0.9603", "AMMExpress 0.8607")),
+        ("glass", 0.8587, (3, "AMMExpress 0.8607", "RF-SCM/Magpie 0.8587")),  # a tie ranks above the entry
+        ("steels", 91.2, (5, "RF-Regex 90.6", "AMMExpress 97.5")),
+    ],
+)
+def test_rank_among_the_leaderboard(task, score, expected):
+    assert matbench_ranks.rank(task, score) == expected
+
+
+def test_ranks_need_all_five_folds_and_use_the_label_metric():
+    rows = [{"task": "glass", "model": "m", "fold": k, "mae": np.nan, "roc_auc": 0.99, "roc_auc_labels": 0.87}
+            for k in range(5)]
+    rows += [{"task": "steels", "model": "m", "fold": k, "mae": 100.0, "roc_auc": np.nan, "roc_auc_labels": np.nan}
+             for k in range(4)]
+    table = matbench_ranks.ranks(pd.DataFrame(rows))
+    assert list(table["task"]) == ["glass"]
+    assert table.iloc[0]["score"] == 0.87 and table.iloc[0]["rank"] == 2 and table.iloc[0]["entries"] == 6
