@@ -58,6 +58,9 @@ CACHE = HERE / "cache"
 #: The paper's network as releases before file format 3 built it by default (ReLU, torch's initialisation).
 #: Scripts whose rows were made with those defaults pass it, so their commands still make those rows.
 PAPER_NETWORK = {"module__activation": "relu", "module__init": "default"}
+#: The paper's image as releases before file format 3 encoded it by default (-1 in the cells of absent elements).
+#: Scripts whose rows were made with that default pass it to their encoders, so their commands still make those rows.
+PAPER_IMAGE = {"absent_value": -1.0}
 
 # ---------------------------------------------------------------- machine lines
 

@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks._common import RESULTS, command_line, header_lines, machine_description, read_results
-from benchmarks._common import PAPER_NETWORK, use_all_cores, utc_now, write_table
+from benchmarks._common import PAPER_IMAGE, PAPER_NETWORK, use_all_cores, utc_now, write_table
 
 VARIANTS = ("cnn-full-fraction", "cnn-full-count", "mlp-full-fraction", "mlp-wide-fraction")
 TASKS = ("formation_enthalpy", "volume_per_atom")
@@ -107,7 +107,7 @@ def pipeline(variant, args):
         params.update(module__kernel_sizes=(), module__paddings=(), module__hidden_units=384, module__n_hidden_layers=3)
     elif variant.startswith("mlp-wide"):
         params.update(module__kernel_sizes=(), module__paddings=(), module__hidden_units=512, module__n_hidden_layers=4)
-    encoder = PeriodicTableEncoder(layout="full", amounts=amounts)
+    encoder = PeriodicTableEncoder(layout="full", amounts=amounts, **PAPER_IMAGE)
     return Pipeline([("encode", encoder), ("model", PTRCNNRegressor(**params))])
 
 

@@ -23,8 +23,10 @@ All CNN rows use the same optimiser: AdamW at ``--lr`` with cosine decay,
 batches of ``--batch-size``, ``epochs = clip(ceil(--sample-budget / n),
 --min-epochs, --max-epochs)`` passes (a fixed number of updates at small
 sizes, at least ``--min-epochs`` passes at large ones). ``--encoding`` sets the
-cell values of the periodic-table image: the library default (absent −1,
-present the atom count), ``paper-x20`` (the same × 20, the paper's image) or
+cell values of the periodic-table image: ``default`` (absent −1, present
+the atom count: the library default before file format 3, which every
+encoder here still passes as ``absent_value=-1``, so that the committed rows
+stay reproducible), ``paper-x20`` (the same × 20, the paper's image) or
 ``authors-code`` (−0.1 and 1.4 × count, the authors' later code).
 
 The run is resumable: rows already in the CSV (same config, size, seed,
@@ -62,7 +64,7 @@ import numpy as np
 
 from benchmarks._common import RESULTS, Fit, add_dask_options, append_row, command_line, dask_session
 from benchmarks._common import heusler_scores, machine_description, pyplot, read_results, run_fits
-from benchmarks._common import PAPER_NETWORK, save_figure, use_all_cores, utc_now
+from benchmarks._common import PAPER_IMAGE, PAPER_NETWORK, save_figure, use_all_cores, utc_now
 
 SIZES = (1000, 5000, 10000, 20000, 30000, 40000, 50000, 60000)
 KRR_SINGLE_THREAD_ABOVE = 10000  # see krr_blas_threads
@@ -90,12 +92,13 @@ LABELS = {
     "random-line-2": "random line 2",
     "krr-line": "KRR, Mendeleev line",
 }
-# Cell values of the ptr-* images: the library default (absent -1, present the
-# atom count), the paper's image (the same x 20) and the authors' later code
-# (absent -0.1, present 1.4 x count).
+# Cell values of the ptr-* images: absent -1, present the atom count (the library
+# default before file format 3, passed explicitly since the default is 0), the
+# paper's image (the same x 20) and the authors' later code (absent -0.1,
+# present 1.4 x count).
 ENCODINGS = {
-    "default": {},
-    "paper-x20": {"scale": 20.0},
+    "default": dict(PAPER_IMAGE),
+    "paper-x20": {**PAPER_IMAGE, "scale": 20.0},
     "authors-code": {"absent_value": -0.1 / 1.4, "scale": 1.4},
 }
 COLUMNS = [
@@ -165,11 +168,11 @@ def encoder_for(config, encoding="default"):
     if config.startswith("ptr-"):
         return PeriodicTableEncoder(**ENCODINGS[encoding])
     if config.startswith("random-table-"):
-        return RandomTableEncoder(random_state=int(config.rsplit("-", 1)[1]))
+        return RandomTableEncoder(random_state=int(config.rsplit("-", 1)[1]), **PAPER_IMAGE)
     if config == "mendeleev-line":
-        return MendeleevLineEncoder()
+        return MendeleevLineEncoder(**PAPER_IMAGE)
     if config.startswith("random-line-"):
-        return MendeleevLineEncoder(order="random", random_state=int(config.rsplit("-", 1)[1]))
+        return MendeleevLineEncoder(order="random", random_state=int(config.rsplit("-", 1)[1]), **PAPER_IMAGE)
     raise ValueError(config)
 
 
@@ -202,7 +205,7 @@ def krr_pipeline(n, args, tuned):
     from skmat import MendeleevLineEncoder
 
     model = TransformedTargetRegressor(regressor=KernelRidge(kernel="laplacian"), transformer=StandardScaler())
-    pipeline = Pipeline([("encode", MendeleevLineEncoder(output="flat")), ("model", model)])
+    pipeline = Pipeline([("encode", MendeleevLineEncoder(output="flat", **PAPER_IMAGE)), ("model", model)])
     if n > args.krr_tune_max and tuned:
         return pipeline.set_params(**tuned), "hyperparameters tuned at the largest tuned size"
     grid = {

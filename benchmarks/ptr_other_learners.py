@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks._common import CACHE, RESULTS, append_row, command_line, heusler_scores, machine_description
-from benchmarks._common import magpie_features, read_results, utc_now
+from benchmarks._common import PAPER_IMAGE, magpie_features, read_results, utc_now
 
 LEARNERS = ("hgb-magpie", "hgb-ptr")
 
@@ -94,7 +94,7 @@ def main(argv=None):
                 features[learner] = (
                     magpie_features(X, args.cache)
                     if learner == "hgb-magpie"
-                    else PeriodicTableEncoder(output="flat").fit_transform(X)
+                    else PeriodicTableEncoder(output="flat", **PAPER_IMAGE).fit_transform(X)
                 )
             F = features[learner]
             fit_idx = train[:n]

@@ -53,10 +53,10 @@ COMBINED = {"module__init": "kaiming", "module__activation": "leaky_relu"}  # wi
 #: The 9-channel image of matbench.py's ptr-channels-scratch.
 CHANNELS = ["amount", "electronegativity", "covalent_radius", "n_valence", "first_ionization_energy", "melting_point",
             "atomic_weight", "group", "period"]
-#: encoder name -> PeriodicTableEncoder parameters
+#: encoder name -> PeriodicTableEncoder parameters (each names its absent value: the default changed in file format 3)
 ENCODERS = {
-    "fraction": {"amounts": "fraction"},
-    "count": {"amounts": "count"},
+    "fraction": {"amounts": "fraction", "absent_value": -1.0},
+    "count": {"amounts": "count", "absent_value": -1.0},
     "fraction-absent0": {"amounts": "fraction", "absent_value": 0.0},
     "channels-absent0": {"amounts": "fraction", "absent_value": 0.0, "channels": CHANNELS},
 }

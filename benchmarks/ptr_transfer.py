@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks._common import CACHE, RESULTS, command_line, machine_description, pyplot, save_figure
-from benchmarks._common import PAPER_NETWORK, use_all_cores, write_table
+from benchmarks._common import PAPER_IMAGE, PAPER_NETWORK, use_all_cores, write_table
 
 
 def parse_args(argv=None):
@@ -86,7 +86,7 @@ def pretrained_regressor(args):
     order = np.random.default_rng(0).permutation(len(X))[5000 : 5000 + args.pretrain_size]
     model = Pipeline(
         [
-            ("encode", PeriodicTableEncoder()),
+            ("encode", PeriodicTableEncoder(**PAPER_IMAGE)),
             (
                 "model",
                 PTRCNNRegressor(
@@ -122,14 +122,14 @@ def classifier(kind, regressor, n, args, seed):
         from sklearn.ensemble import RandomForestClassifier
 
         forest = RandomForestClassifier(n_estimators=500, n_jobs=-1, random_state=seed)
-        return Pipeline([("encode", PeriodicTableEncoder(output="flat")), ("model", forest)]), 0
+        return Pipeline([("encode", PeriodicTableEncoder(output="flat", **PAPER_IMAGE)), ("model", forest)]), 0
     epochs = int(np.clip(-(-args.sample_budget // n), args.min_epochs, args.max_epochs))
     params = dict(max_epochs=epochs, batch_size=args.batch_size, random_state=seed, device=args.device)
     if kind == "scratch":
         model = PTRCNNClassifier(**PAPER_NETWORK, **params)
     else:
         model = PTRCNNClassifier.from_regressor(regressor, freeze_features=kind == "transfer, frozen", **params)
-    return Pipeline([("encode", PeriodicTableEncoder()), ("model", model)]), epochs
+    return Pipeline([("encode", PeriodicTableEncoder(**PAPER_IMAGE)), ("model", model)]), epochs
 
 
 def scores(y_true, proba):

@@ -54,7 +54,7 @@ from skmat.datasets import load_oqmd_heusler
 from skmat.models import paper_training_params
 
 from benchmarks._common import RESULTS, command_line, heusler_scores, machine_description, magpie_features
-from benchmarks._common import PAPER_NETWORK, pyplot, save_figure, use_all_cores, write_table
+from benchmarks._common import PAPER_IMAGE, PAPER_NETWORK, pyplot, save_figure, use_all_cores, write_table
 
 #: The committed reference results; written only when ``--out`` names this folder.
 REFERENCE = RESULTS
@@ -122,7 +122,7 @@ def kernel_ridge(encoder):
 
 def kernel_ridge_line(args, n_train):
     """The paper's baseline: kernel ridge on the Mendeleev line."""
-    return kernel_ridge(MendeleevLineEncoder(output="flat"))
+    return kernel_ridge(MendeleevLineEncoder(output="flat", **PAPER_IMAGE))
 
 
 def random_forest_magpie(args, n_train):
@@ -139,8 +139,8 @@ def cnn(args, n_train):
     if args.optimizer == "paper":
         iterations = args.max_epochs * -(-n_train // 64)
         params.update(paper_training_params(n_train, iterations=iterations, step_size=iterations // 3))
-    # The paper's setting also uses the paper's image values (-20 / 0 / +20 / +40).
-    encoder = PeriodicTableEncoder(scale=20.0 if args.optimizer == "paper" else 1.0)
+    # The paper's image values: absent -1 (-20 / 0 / +20 / +40 with the paper's setting's scale of 20).
+    encoder = PeriodicTableEncoder(scale=20.0 if args.optimizer == "paper" else 1.0, **PAPER_IMAGE)
     return Pipeline([("encode", encoder), ("model", PTRCNNRegressor(**params))])
 
 

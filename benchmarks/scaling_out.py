@@ -44,7 +44,7 @@ from itertools import product
 from pathlib import Path
 
 from benchmarks._common import HERE, RESULTS, WORKER_CONFIG, append_row, command_line, local_cluster
-from benchmarks._common import PAPER_NETWORK, machine_description, read_results, utc_now
+from benchmarks._common import PAPER_IMAGE, PAPER_NETWORK, machine_description, read_results, utc_now
 
 WORKLOADS = ("grid-ptr", "grid-spt", "fanout-curves")
 ENGINES = ("sequential", "loky-2", "dask-1", "dask-2", "dask-1-tuned", "dask-2-tuned")
@@ -75,7 +75,7 @@ def search(workload, args):
 
         X, y = load_oqmd_heusler(subset="paper", outliers="drop", return_X_y=True)
         X, y = X[: args.n_formulas], y[: args.n_formulas]
-        model = make_pipeline(PeriodicTableEncoder(), PTRCNNRegressor(**PAPER_NETWORK, max_epochs=args.epochs, random_state=0, verbose=0))
+        model = make_pipeline(PeriodicTableEncoder(**PAPER_IMAGE), PTRCNNRegressor(**PAPER_NETWORK, max_epochs=args.epochs, random_state=0, verbose=0))
         grid = {"ptrcnnregressor__lr": [1e-3, 2e-3], "ptrcnnregressor__batch_size": [32, 64]}
     else:
         from skmat import GramianAngularFieldEncoder, SPTSeq2SeqRegressor

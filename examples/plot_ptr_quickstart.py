@@ -53,9 +53,11 @@ print(f"train: {len(X_train)} compounds, test: {len(X_test)} compounds")
 # ---------------------
 # :class:`~skmat.PeriodicTableEncoder` puts every element of the paper's
 # table (periods 2–6, groups 1–16, no f-block) in its own cell. A cell holds
-# the element's atom count if the element is in the compound, -1 if it is
-# not, and 0 if the cell holds no element at all. Here is Co\ :sub:`2`\ MnSi:
-# Co = 2, Mn = Si = 1.
+# the element's atom count if the element is in the compound and 0 if it is
+# not, as does a cell that holds no element at all (the paper marked absent
+# elements -1: ``PeriodicTableEncoder(absent_value=-1)``; 0 trains better,
+# see the collapse study in the docs). Here is Co\ :sub:`2`\ MnSi: Co = 2,
+# Mn = Si = 1.
 encoder = PeriodicTableEncoder().fit(X_train)
 image = encoder.transform(["Co2MnSi"])[0, 0]
 names = np.array(encoder.layout_.cell_names()).reshape(image.shape)

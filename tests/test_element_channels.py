@@ -145,10 +145,14 @@ def test_amount_channel_alone_is_the_default_image(cls):
 
 
 def test_default_paper_encoder_unchanged_values():
-    # The docstring values of the paper's Co2MnSi image, as before channels.
+    # The docstring values of the Co2MnSi image, as before channels: absent elements 0 by default
+    # (since file format 3), the paper's -1 with absent_value=-1.
     images = PeriodicTableEncoder(scale=20).fit_transform(["Co2MnSi", "Fe2TiAl"])
     assert images.shape == (2, 1, 5, 16)
-    np.testing.assert_array_equal(images[0, 0, 2, 6:9], [20.0, -20.0, 40.0])
+    np.testing.assert_array_equal(images[0, 0, 2, 6:9], [20.0, 0.0, 40.0])
+    paper = PeriodicTableEncoder(scale=20, absent_value=-1).fit_transform(["Co2MnSi", "Fe2TiAl"])
+    assert paper.shape == (2, 1, 5, 16)
+    np.testing.assert_array_equal(paper[0, 0, 2, 6:9], [20.0, -20.0, 40.0])
 
 
 # -- shapes and values ---------------------------------------------------------------

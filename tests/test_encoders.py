@@ -91,7 +91,8 @@ def test_paper_layout_details(paper):
 
 
 def test_paper_values_for_co2mnsi_scale_20():
-    image = PeriodicTableEncoder(scale=20).fit_transform(["Co2MnSi"])
+    # The paper's image: absent_value=-1 (the default is 0 since file format 3).
+    image = PeriodicTableEncoder(scale=20, absent_value=-1).fit_transform(["Co2MnSi"])
     assert image.shape == (1, 1, 5, 16) and image.dtype == np.float32
     img = image[0, 0]
     assert img[2, 8] == 40.0  # Co, X site
@@ -105,11 +106,24 @@ def test_paper_values_for_co2mnsi_scale_20():
     assert dict(zip(values.tolist(), counts.tolist())) == {-20.0: 55, 0.0: 22, 20.0: 2, 40.0: 1}
 
 
+def test_default_values_for_co2mnsi_scale_20():
+    img = PeriodicTableEncoder(scale=20).fit_transform(["Co2MnSi"])[0, 0]
+    assert img[2, 8] == 40.0 and img[2, 6] == 20.0 and img[1, 13] == 20.0  # Co, Mn, Si
+    assert img[2, 7] == 0.0 and img[0, 0] == 0.0 and img[4, 14] == 0.0  # Fe, Li, Bi absent
+    values, counts = np.unique(img, return_counts=True)
+    assert dict(zip(values.tolist(), counts.tolist())) == {0.0: 55 + 22, 20.0: 2, 40.0: 1}
+
+
 def test_docstring_example_values():
     images = PeriodicTableEncoder(scale=20).fit_transform(["Co2MnSi", "Fe2TiAl"])
-    np.testing.assert_array_equal(images[0, 0, 2, 6:9], [20.0, -20.0, 40.0])
-    np.testing.assert_array_equal(images[1, 0, 2, 6:9], [-20.0, 40.0, -20.0])
+    np.testing.assert_array_equal(images[0, 0, 2, 6:9], [20.0, 0.0, 40.0])
+    np.testing.assert_array_equal(images[1, 0, 2, 6:9], [0.0, 40.0, 0.0])
     assert images[1, 0, 2, 3] == 20.0 and images[1, 0, 1, 12] == 20.0  # Ti, Al
+    paper = PeriodicTableEncoder(scale=20, absent_value=-1).fit_transform(["Co2MnSi", "Fe2TiAl"])
+    np.testing.assert_array_equal(paper[0, 0, 2, 6:9], [20.0, -20.0, 40.0])
+    np.testing.assert_array_equal(paper[1, 0, 2, 6:9], [-20.0, 40.0, -20.0])
+    assert sorted(set(paper[0].ravel().tolist())) == [-20.0, 0.0, 20.0, 40.0]
+    assert sorted(set(images[0].ravel().tolist())) == [0.0, 20.0, 40.0]
 
 
 def test_absent_blank_values_and_scale():
@@ -118,6 +132,34 @@ def test_absent_blank_values_and_scale():
     assert img[2, 8] == pytest.approx(4.0)
     assert img[2, 7] == pytest.approx(-0.2)
     assert img[0, 5] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("cls", ENCODER_CLASSES)
+@pytest.mark.parametrize("layout", ["paper", "full"])
+def test_default_absent_cells_are_0_and_absent_value_minus_1_gives_the_papers_image(cls, layout):
+    # Since file format 3 absent elements are 0 by default; absent_value=-1 is the paper's image.
+    widen = {} if layout == "paper" else {WIDENING[cls][0]: WIDENING[cls][1]}
+    assert make(cls).get_params()["absent_value"] == 0.0
+    formulas = ["Co2MnSi", "Fe2TiAl", "Li0.5Ni0.5O"]
+    default = make(cls, output="flat", scale=20, **widen).fit(formulas)
+    paper = make(cls, output="flat", scale=20, absent_value=-1, **widen).fit(formulas)
+    assert default.layout_.cell_names() == paper.layout_.cell_names()  # same seed, same cells
+    new, old = default.transform(formulas), paper.transform(formulas)
+    names = list(default.get_feature_names_out())
+    element_cells = default.layout_.element_cells
+    for i, formula in enumerate(formulas):
+        amounts = parse_formula(formula)
+        present = np.zeros(len(names), dtype=bool)
+        present[[names.index(symbol) for symbol in amounts]] = True
+        absent = element_cells & ~present
+        assert absent.sum() == len(default.layout_.elements) - len(amounts) > 0
+        assert (new[i, absent] == 0.0).all()
+        assert (old[i, absent] == -20.0).all()  # the paper's -1, times the scale
+        for symbol, amount in amounts.items():  # present and blank cells do not depend on absent_value
+            assert new[i, names.index(symbol)] == old[i, names.index(symbol)] == pytest.approx(20 * amount)
+        assert (new[i, ~element_cells] == 0.0).all() and (old[i, ~element_cells] == 0.0).all()
+    # The images differ exactly in the cells of absent elements.
+    np.testing.assert_array_equal(new != old, element_cells & (new == 0.0))
 
 
 # --------------------------------------------------------------------------
@@ -209,15 +251,17 @@ def test_count_mode_uses_parsed_amounts():
 
 
 @pytest.mark.parametrize("cls", ENCODER_CLASSES)
-def test_values_other_than_present_are_absent_or_blank(cls):
-    enc = make(cls, output="flat").fit(FORMULAS)
+@pytest.mark.parametrize("params, absent", [({}, 0.0), ({"absent_value": -1}, -1.0)], ids=["default", "paper"])
+def test_values_other_than_present_are_absent_or_blank(cls, params, absent):
+    enc = make(cls, output="flat", **params).fit(FORMULAS)
     out = enc.transform(FORMULAS)
     element_cells = enc.layout_.element_cells
     for i, formula in enumerate(FORMULAS):
         present = [int(enc.layout_.cell_of_z[TABLE.z_of_symbol[s]]) for s in parse_formula(formula)]
         rest = np.ones(out.shape[1], dtype=bool)
         rest[present] = False
-        assert (out[i, rest & element_cells] == -1.0).all()
+        assert (out[i, present] > 0).all()
+        assert (out[i, rest & element_cells] == absent).all()
         assert (out[i, rest & ~element_cells] == 0.0).all()
 
 
@@ -300,7 +344,7 @@ def test_parameter_named_by_the_error_encodes_the_formula(cls, formula, element)
     for symbol, amount in parse_formula(formula).items():
         assert out[0, names.index(symbol)] == amount, symbol
     n_present = len(parse_formula(formula))
-    assert (out[0][enc.layout_.element_cells] == -1.0).sum() == len(enc.layout_.elements) - n_present
+    assert (out[0][enc.layout_.element_cells] == 0.0).sum() == len(enc.layout_.elements) - n_present
 
 
 def test_custom_element_list_error_suggests_all_or_adding_symbols():
@@ -337,7 +381,7 @@ def test_handle_unknown_ignore_warns_once_per_call(cls):
         f'{cls.__name__}({name}="{value}"), which ' + message.split(", which ", 1)[1]
     )
     element_cells = enc.layout_.element_cells
-    assert (out[[0, 3]][:, element_cells] == -1.0).all()  # empty rows, as the warning says
+    assert (out[[0, 3]][:, element_cells] == 0.0).all()  # empty rows, as the warning says
     assert (out[2][element_cells] == 1.0).sum() == 0 and (out[2] == 3.0).sum() == 1  # O3 kept
     with pytest.warns(UserWarning, match=r"from 1 of 1 formulas: 'HCl' \(row 0: H, Cl\)"):
         enc.fit_transform(["HCl"])
@@ -378,7 +422,11 @@ def test_handle_unknown_ignore_leaves_element_out(cls):
     without = enc.transform(["O3", "CoSi", "Co"])
     np.testing.assert_array_equal(with_la[:2], without[:2])
     # A compound with no element in the layout: every element cell absent.
-    assert (with_la[2][enc.layout_.element_cells] == -1.0).all()
+    assert (with_la[2][enc.layout_.element_cells] == 0.0).all()
+    paper = make(cls, handle_unknown="ignore", output="flat", absent_value=-1).fit(["Fe"])
+    with pytest.warns(UserWarning, match="came out empty"):
+        empty = paper.transform(["HHe"])
+    assert (empty[0][paper.layout_.element_cells] == -1.0).all()
 
 
 @pytest.mark.parametrize("cls", ENCODER_CLASSES)
@@ -566,8 +614,10 @@ def test_feature_names_blank_format(paper):
 
 
 def test_float32_is_exact_for_paper_values():
-    out = PeriodicTableEncoder(scale=20, output="flat").fit_transform(["Co2MnSi"])
+    out = PeriodicTableEncoder(scale=20, absent_value=-1, output="flat").fit_transform(["Co2MnSi"])
     assert set(np.unique(out).tolist()) == {-20.0, 0.0, 20.0, 40.0}
+    out = PeriodicTableEncoder(scale=20, output="flat").fit_transform(["Co2MnSi"])
+    assert set(np.unique(out).tolist()) == {0.0, 20.0, 40.0}
 
 
 # --------------------------------------------------------------------------
@@ -673,7 +723,9 @@ def test_mendeleev_line_values():
     out = enc.fit_transform(["Fe2O3", "NaO"])
     names = list(enc.get_feature_names_out())
     assert names == ["O", "Fe", "Na"]  # descending Mendeleev number
-    np.testing.assert_array_equal(out, [[30.0, 20.0, -10.0], [10.0, -10.0, 10.0]])
+    np.testing.assert_array_equal(out, [[30.0, 20.0, 0.0], [10.0, 0.0, 10.0]])
+    paper = MendeleevLineEncoder(elements=["Fe", "O", "Na"], output="flat", scale=10, absent_value=-1)
+    np.testing.assert_array_equal(paper.fit_transform(["Fe2O3", "NaO"]), [[30.0, 20.0, -10.0], [10.0, -10.0, 10.0]])
 
 
 def test_mendeleev_random_order_deterministic_per_seed():
@@ -868,5 +920,8 @@ def test_amount_times_scale_beyond_float32_is_an_error_not_inf(encoder_cls):
     with pytest.raises(FormulaError, match=r"'Fe30+' at row 1 .*scale=20"):
         encoder_cls(amounts="count", scale=20.0).fit_transform(["Fe2O3", big])
     with pytest.raises(ValueError, match="absent_value=-1.0 .*scale=1e\\+300"):
+        encoder_cls(absent_value=-1.0, scale=1e300).fit_transform(["Fe2O3"])
+    # With the default absent value 0 the empty cells fit; the amounts times the scale do not.
+    with pytest.raises(FormulaError, match=r"'Fe2O3' at row 0 has an amount of 2, .*scale=1e\+300"):
         encoder_cls(scale=1e300).fit_transform(["Fe2O3"])
     assert np.isfinite(encoder_cls(amounts="count").fit_transform(["Fe2O3", big])).all()

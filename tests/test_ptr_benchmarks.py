@@ -149,6 +149,37 @@ def test_learning_curve_encodings_give_the_documented_cell_values(encoding, valu
     np.testing.assert_allclose(np.unique(image), sorted(values), rtol=1e-6)
 
 
+def _absent_values(pipeline):
+    """The absent_value of every encoder step in ``pipeline`` (a GridSearchCV's estimator included)."""
+    pipeline = getattr(pipeline, "estimator", pipeline)
+    return {step.absent_value for _, step in pipeline.steps if hasattr(step, "absent_value")}
+
+
+def test_scripts_that_reproduce_earlier_rows_keep_the_papers_absent_value(tmp_path):
+    # The encoders' default absent_value is 0 since file format 3; these scripts made their committed rows
+    # with -1, so they pass it and still build what they built.
+    curves = load("ptr_learning_curves")
+    args = curves.parse_args(["--out", str(tmp_path / "c.csv")])
+    for config in curves.CNN_CONFIGS:
+        assert curves.encoder_for(config).absent_value == -1.0, config
+        assert _absent_values(curves.cnn_pipeline(config, 100, args)) == {-1.0}, config
+    assert _absent_values(curves.krr_pipeline(100, args, tuned=None)[0]) == {-1.0}
+
+    study = load("ptr_pretraining_study")
+    for variant, (_, encoder, *_) in study.VARIANTS.items():
+        expected = 0.0 if encoder.endswith("absent0") else -1.0
+        assert _absent_values(study.pipeline(variant, 0)) == {expected}, variant
+
+    full = load("oqmd_full")
+    for variant in full.VARIANTS:
+        assert _absent_values(full.pipeline(variant, full.parse_args([]))) == {-1.0}, variant
+
+    transfer = load("ptr_transfer")
+    args = transfer.parse_args(["--quick"])
+    for kind in ("random forest", "scratch"):
+        assert _absent_values(transfer.classifier(kind, None, 100, args, 0)[0]) == {-1.0}, kind
+
+
 def test_other_learners_write_rows_and_resume(tmp_path, capsys):
     module = load("ptr_other_learners")
     out = tmp_path / "other.csv"

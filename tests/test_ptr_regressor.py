@@ -285,6 +285,9 @@ def test_regressor_has_no_predict_proba():
     assert not hasattr(tiny(), "predict_proba")
 
 
+# Only the learning rates are checked: at lr=0.1 the 4-filter network on the default images (absent elements 0)
+# may collapse to a constant, which its warning says; that is not what this test is about.
+@pytest.mark.filterwarnings("ignore:PTRCNNRegressor gives the same output:UserWarning")
 def test_default_cosine_schedule_decays_to_zero_and_can_be_switched_off(images):
     Z, y = images
     net = tiny(max_epochs=4, lr=0.1).fit(Z, y)

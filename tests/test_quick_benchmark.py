@@ -43,6 +43,20 @@ def test_the_default_models_are_the_three_rows():
     assert [module.MODELS[key][0] for key in args.models] == ROWS
 
 
+@pytest.mark.parametrize(("optimizer", "values"), [("adamw", {-1.0, 0.0, 1.0, 2.0}), ("paper", {-20.0, 0.0, 20.0, 40.0})])
+def test_the_models_keep_the_papers_image(optimizer, values, tmp_path):
+    """The committed reference was made with absent elements -1, the encoders' default before file format 3."""
+    import numpy as np
+
+    module = load_benchmark("quick_ptr")
+    args = module.parse_args(["--optimizer", optimizer, "--out", str(tmp_path)])
+    encoder = module.cnn(args, 240).steps[0][1]
+    assert encoder.absent_value == -1.0
+    assert set(np.unique(encoder.fit_transform(["Co2MnSi"])).tolist()) == values
+    line = module.kernel_ridge_line(args, 240).estimator.steps[0][1]
+    assert line.absent_value == -1.0 and -1.0 in line.fit_transform(["Co2MnSi"])
+
+
 @pytest.mark.parametrize("where", ["root", "benchmarks", "elsewhere"])
 def test_the_default_out_is_never_the_committed_reference(where, tmp_path, monkeypatch):
     """The README's main job must not modify tracked files: benchmarks/results/ is written only on request."""

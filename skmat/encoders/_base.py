@@ -100,7 +100,7 @@ class CompositionImageEncoder(TransformerMixin, BaseEstimator, auto_wrap_output_
         self,
         *,
         amounts="count",
-        absent_value=-1.0,
+        absent_value=0.0,
         blank_value=0.0,
         scale=1.0,
         handle_unknown="error",

@@ -36,7 +36,13 @@ class MendeleevLineEncoder(CompositionImageEncoder):
         ``(n, 1, 1, L)`` for a CNN, or ``(n, L)`` with one named column per
         element for kernel ridge; with ``channels``, ``(n, C, 1, L)`` or
         ``(n, C * L)``.
-    amounts, absent_value, blank_value, scale, handle_unknown, channels
+    absent_value : float, default=0.0
+        Value, before scaling, of cells whose element is not in the compound:
+        0 since file format 3; the paper (Zheng et al. 2018) used -1, so pass
+        ``absent_value=-1`` for the paper's line image. Why the default
+        changed: ``benchmarks/ptr_collapse_study.py`` (and
+        :class:`PeriodicTableEncoder`).
+    amounts, blank_value, scale, handle_unknown, channels
         As in :class:`PeriodicTableEncoder` (a line has no blank cells).
 
     Attributes
@@ -79,6 +85,11 @@ class MendeleevLineEncoder(CompositionImageEncoder):
     (1, 58)
     >>> list(encoder.get_feature_names_out()[:4])
     ['Te', 'Se', 'S', 'O']
+    >>> int((X == 0).sum()), int((X > 0).sum())  # 55 absent elements, 3 present
+    (55, 3)
+    >>> paper = MendeleevLineEncoder(output="flat", absent_value=-1).fit(["Co2MnSi"])
+    >>> int((paper.transform(["Co2MnSi"]) == -1).sum())
+    55
     """
 
     _parameter_constraints = {
@@ -96,7 +107,7 @@ class MendeleevLineEncoder(CompositionImageEncoder):
         elements="paper",
         random_state=None,
         amounts="count",
-        absent_value=-1.0,
+        absent_value=0.0,
         blank_value=0.0,
         scale=1.0,
         handle_unknown="error",

@@ -26,7 +26,13 @@ class RandomTableEncoder(CompositionImageEncoder):
         The table whose element cells are shuffled.
     random_state : int, RandomState instance or None, default=None
         Seeds the permutation; an int gives the same table every fit.
-    amounts, absent_value, blank_value, scale, handle_unknown, output, channels
+    absent_value : float, default=0.0
+        Value, before scaling, of cells whose element is not in the compound:
+        0 since file format 3; the paper (Zheng et al. 2018) used -1, so pass
+        ``absent_value=-1`` for the paper's control image. Why the default
+        changed: ``benchmarks/ptr_collapse_study.py`` (and
+        :class:`PeriodicTableEncoder`).
+    amounts, blank_value, scale, handle_unknown, output, channels
         As in :class:`PeriodicTableEncoder`. Element property channels go
         with the element wherever the shuffle puts it.
 
@@ -67,6 +73,11 @@ class RandomTableEncoder(CompositionImageEncoder):
     (1, 1, 5, 16)
     >>> encoder.layout_.elements[:3] != ["Li", "Be", "B"]
     True
+    >>> sorted(set(encoder.transform(["Co2MnSi"]).ravel().tolist()))
+    [0.0, 1.0, 2.0]
+    >>> paper = RandomTableEncoder(random_state=0, absent_value=-1).fit(["Co2MnSi"])
+    >>> sorted(set(paper.transform(["Co2MnSi"]).ravel().tolist()))
+    [-1.0, 0.0, 1.0, 2.0]
     """
 
     _parameter_constraints = {
@@ -81,7 +92,7 @@ class RandomTableEncoder(CompositionImageEncoder):
         *,
         random_state=None,
         amounts="count",
-        absent_value=-1.0,
+        absent_value=0.0,
         blank_value=0.0,
         scale=1.0,
         handle_unknown="error",
