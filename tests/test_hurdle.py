@@ -107,3 +107,26 @@ def test_input_is_not_mutated():
     HurdleRegressor(LogisticRegression(), LinearRegression()).fit(X, y).predict(X)
     np.testing.assert_array_equal(X, X0)
     np.testing.assert_array_equal(y, y0)
+
+
+def test_saved_and_loaded_in_a_pipeline_file(tmp_path):
+    from skmat import load_pipeline, save_pipeline
+
+    X, y = zero_inflated()
+    model = make_pipeline(StandardScaler(), HurdleRegressor(LogisticRegression(), Ridge())).fit(X, y)
+    save_pipeline(model, tmp_path / "hurdle.skmat")
+    loaded = load_pipeline(tmp_path / "hurdle.skmat")
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    assert loaded[-1].zero_fraction_ == model[-1].zero_fraction_
+
+
+def test_a_part_that_cannot_be_stored_is_named_at_save(tmp_path):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from skmat import save_pipeline
+
+    X, y = zero_inflated()
+    model = make_pipeline(HurdleRegressor(HistGradientBoostingClassifier(max_iter=3), Ridge())).fit(X, y)
+    with pytest.raises(TypeError, match=r"classifier_.*HistGradientBoostingClassifier|classifier_.*cannot be stored"):
+        save_pipeline(model, tmp_path / "no.skmat")
+    assert not (tmp_path / "no.skmat").exists()

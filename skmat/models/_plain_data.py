@@ -127,7 +127,17 @@ def encode_state(obj, where):
     except _Unstorable:
         params = set()
     hook = getattr(type(obj), "_state_to_save", None)
-    state = hook(obj) if hook is not None else vars(obj)
+    if hook is not None:
+        state = hook(obj)
+    else:
+        try:
+            state = vars(obj)
+        except TypeError:
+            raise TypeError(
+                f"{where}: a fitted {type(obj).__module__}.{type(obj).__qualname__} cannot be stored without "
+                "pickle (its fitted state is not plain attributes); skmat files hold the estimators listed by "
+                "skmat.models.allowed_names()."
+            ) from None
     return {
         key: encode_value(v, f"{where}.{key}", with_state=True) for key, v in state.items()
         if key not in params
