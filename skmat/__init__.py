@@ -84,6 +84,7 @@ _LAZY = {
     "HurdleRegressor": "skmat.models",
     "SPTSeq2SeqRegressor": "skmat.models",
     "SPTInverseFitRegressor": "skmat.models",
+    "SPTCorrelationRegressor": "skmat.models",
     "CurveResampler": "skmat.preprocessing",
     "NonFiniteLossError": "skmat.models",
     "FormulaError": "skmat._formula",

@@ -1,5 +1,6 @@
 """Errors of predicted curves, curve by curve, scorers built on them, and curve interpolation."""
 
+from .._small_punch._tensile import tensile_properties
 from ._curves import (
     curve_mae,
     curve_mape,
@@ -26,4 +27,5 @@ __all__ = [
     "median_curve_r2_scorer",
     "min_curve_r2_scorer",
     "summarize_curve_errors",
+    "tensile_properties",
 ]

@@ -53,7 +53,7 @@ _ALLOWED = {
     "estimator": {
         "skmat": [
             "PeriodicTableEncoder", "RandomTableEncoder", "MendeleevLineEncoder", "GramianAngularFieldEncoder",
-            "CurveResampler", "SPTInverseFitRegressor", "HurdleRegressor",
+            "CurveResampler", "SPTInverseFitRegressor", "SPTCorrelationRegressor", "HurdleRegressor",
         ],
         "skmat.models": ["PretrainedFeatures"],
         "sklearn.preprocessing": [
