@@ -53,8 +53,9 @@ def test_shipped_file_is_read_without_pickle():
     assert payload["format"].startswith("skmat")
 
 
-def test_predicts_from_formulas_with_physical_values():
-    model = skmat.load_pretrained("oqmd")
+@pytest.mark.parametrize("name", sorted(manifest()))
+def test_predicts_from_formulas_with_physical_values(name):
+    model = skmat.load_pretrained(name)
     assert isinstance(model, Pipeline)
     predicted = model.predict(["Fe2O3", "NaCl", "Co2MnSi", "Cu"])
     assert predicted.shape == (4, 2) and np.isfinite(predicted).all()
@@ -63,6 +64,15 @@ def test_predicts_from_formulas_with_physical_values():
     assert enthalpy[0] < -1.0 and enthalpy[1] < -1.0 and abs(enthalpy[3]) < 0.3
     # Cu: 11.8 Å³/atom; Co2MnSi: 11.06 in OQMD; NaCl: ~22.
     assert 9 < volume[3] < 15 and 9 < volume[2] < 14 and 15 < volume[1] < 30
+
+
+@pytest.mark.parametrize("name", sorted(manifest()))
+def test_every_shipped_network_is_documented_with_its_training(name):
+    info = skmat.pretrained_info(name)
+    assert info["training"]["commands"][0].startswith("python tools/pretrain.py")
+    assert info["training"]["epochs_done"] == len(info["training"]["epochs"]) >= 1
+    assert set(info["test_MAE"]) == set(info["targets"]) and all(v > 0 for v in info["test_MAE"].values())
+    assert info["description"]
 
 
 def test_unknown_name_lists_the_available_ones():
