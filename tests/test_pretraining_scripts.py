@@ -53,6 +53,24 @@ def test_pretraining_resumes_and_ships_a_checksummed_pipeline(tmp_path, monkeypa
         run_tool([*common[:2], "--epochs", "3", *common[4:]], monkeypatch)
 
 
+def test_recipe_options_reach_the_encoder_and_the_network():
+    tool = load_benchmark("pretrain", package="tools")
+    default = tool.new_model(tool.parse_args([]), ["Fe", "O", "Na", "Cl"])
+    # Without options, the recipe the first shipped network was trained with (so its command still resumes it).
+    assert default[0].absent_value == -1.0 and default[0].channels is None
+    params = default[-1].get_params()
+    assert (params["module__activation"], params["module__init"], params["module__channels_last"]) == \
+        ("relu", "default", False)
+    args = tool.parse_args(["--absent-value", "0", "--activation", "leaky_relu", "--init", "kaiming",
+                            "--channels", "amount", "electronegativity", "--channels-last"])
+    recipe = tool.new_model(args, ["Fe", "O", "Na", "Cl"])
+    assert recipe[0].absent_value == 0.0 and list(recipe[0].channels) == ["amount", "electronegativity"]
+    params = recipe[-1].get_params()
+    assert (params["module__activation"], params["module__init"], params["module__channels_last"]) == \
+        ("leaky_relu", "kaiming", True)
+    assert "element-property channels" in tool.description(args) and "leaky_relu" in tool.description(args)
+
+
 def test_cosine_learning_rate():
     cosine_lr = load_benchmark("pretrain", package="tools").cosine_lr
     assert cosine_lr(1e-3, 0, 10) == pytest.approx(1e-3)

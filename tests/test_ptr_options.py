@@ -197,3 +197,29 @@ def test_study_verdict_names_a_variant_better_on_both(study):
     assert table.loc["baseline", "matbench_glass"] == "0.5000 (1/1 collapsed)"
     assert text.splitlines()[0].endswith("gelu; best: gelu")
     assert "kaiming: OQMD gain -25.0%" in text
+
+
+def test_channels_last_is_the_same_network_in_another_memory_layout():
+    torch.manual_seed(0)
+    plain = PTRCNN(in_shape=(1, 9, 18), n_outputs=2, **SMALL)
+    torch.manual_seed(0)
+    fast = PTRCNN(in_shape=(1, 9, 18), n_outputs=2, channels_last=True, **SMALL)
+    assert list(fast.state_dict()) == list(plain.state_dict())
+    assert all(torch.equal(fast.state_dict()[k], plain.state_dict()[k]) for k in plain.state_dict())
+    assert fast.features[0].weight.is_contiguous(memory_format=torch.channels_last)
+    X = torch.rand(7, 1, 9, 18)
+    torch.testing.assert_close(fast.eval()(X), plain.eval()(X), rtol=1e-5, atol=1e-6)
+    assert PTRCNN(**fast.hparams).hparams["channels_last"] is True
+
+
+def test_channels_last_trains_saves_and_loads(tmp_path):
+    X, y = images()
+    model = PTRCNNRegressor(max_epochs=2, batch_size=16, random_state=0, verbose=0, n_threads=1,
+                            module__n_filters=4, module__hidden_units=8, module__mixed_precision=True,
+                            module__channels_last=True).fit(X, y)
+    again = PTRCNNRegressor(**model.get_params()).fit(X, y)
+    np.testing.assert_array_equal(model.predict(X), again.predict(X))  # seeded: identical run to run
+    model.save(tmp_path / "fast.skmat")
+    loaded = PTRCNNRegressor.load(tmp_path / "fast.skmat")
+    assert loaded.module_.hparams["channels_last"]
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))

@@ -122,6 +122,14 @@ class PTRCNN(nn.Module):
         ``activation``; linear gain for the output layer) with zero biases,
         or torch's default for each layer (``"default"``, the default of
         earlier releases).
+    channels_last : bool, default=False
+        Keep the convolution weights and their input images in torch's
+        channels-last memory layout. On a 2-core AVX-512 CPU that trains
+        1.2–1.3 times faster in bfloat16 and 1.07–1.13 times in float32
+        (``benchmarks/ptr_throughput.py``); the parameters, their names and
+        a seeded initialisation are the same, and results differ from the
+        default layout only in float rounding. ``tools/pretrain.py`` uses
+        it.
 
     Attributes
     ----------
@@ -186,6 +194,7 @@ class PTRCNN(nn.Module):
         activation="leaky_relu",
         norm=None,
         init="kaiming",
+        channels_last=False,
     ):
         super().__init__()
         _check_option("activation", activation, tuple(_ACTIVATIONS))
@@ -204,6 +213,7 @@ class PTRCNN(nn.Module):
             "activation": activation,
             "norm": norm,
             "init": init,
+            "channels_last": bool(channels_last),
         }
         if len(in_shape) != 3:
             raise ValueError(f"in_shape must be (channels, height, width), got {in_shape!r}.")
@@ -240,11 +250,15 @@ class PTRCNN(nn.Module):
         self.predictor = nn.Sequential(*fc)
         if init == "kaiming":
             _kaiming_init(self, activation)
+        if channels_last:
+            self.features.to(memory_format=torch.channels_last)
 
     #: Submodules kept fixed by ``freeze_features=True`` of the estimators.
     feature_modules = ("features",)
 
     def forward(self, X):
+        if self.hparams.get("channels_last") and X.dim() == 4:
+            X = X.contiguous(memory_format=torch.channels_last)
         if self.training and self.hparams["mixed_precision"]:
             with torch.autocast(device_type=X.device.type, dtype=torch.bfloat16):
                 out = self.predictor(torch.flatten(self.features(X), start_dim=1))
