@@ -82,6 +82,7 @@ _LAZY = {
     "DeepEnsembleRegressor": "skmat.models",
     "DeepEnsembleClassifier": "skmat.models",
     "HurdleRegressor": "skmat.models",
+    "fine_tune": "skmat.models",
     "SPTSeq2SeqRegressor": "skmat.models",
     "SPTInverseFitRegressor": "skmat.models",
     "SPTCorrelationRegressor": "skmat.models",

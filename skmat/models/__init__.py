@@ -13,6 +13,7 @@ from ._accelerated import AcceleratedPTRCNNClassifier, AcceleratedPTRCNNRegresso
 from ._allowed_classes import allowed_names
 from ._callbacks import CosineDecay, NonFiniteLossError, ProgressLog, StopOnNonFiniteLoss
 from ._ensemble import DeepEnsembleClassifier, DeepEnsembleRegressor
+from ._fine_tune import fine_tune
 from ._hurdle import HurdleRegressor
 from ._pipeline_file import load_pipeline, save_pipeline
 from ._ptr_classifier import PTRCNNClassifier
@@ -51,6 +52,7 @@ __all__ = [
     "StopOnNonFiniteLoss",
     "TransformerSeq2Seq",
     "allowed_names",
+    "fine_tune",
     "load_pipeline",
     "paper_training_params",
     "pretrained_network",
