@@ -11,7 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
 
-from ._ensemble import DeepEnsembleRegressor
+from ._ensemble import DeepEnsembleRegressor, _n_rows, _take_rows
 from ._network_base import SkmatNet
 
 __all__ = ["fine_tune"]
@@ -30,20 +30,6 @@ class _HoldoutError(Callback):
 
 def _mae(predicted, y):
     return float(np.mean(np.abs(np.asarray(predicted, dtype=float) - np.asarray(y, dtype=float))))
-
-
-def _rows(X, rows):
-    if isinstance(X, dict):
-        return type(X)({key: np.asarray(value)[rows] for key, value in X.items()})
-    if hasattr(X, "iloc"):
-        return X.iloc[rows]
-    return np.asarray(X)[rows] if not isinstance(X, list) else [X[i] for i in rows]
-
-
-def _n_rows(X):
-    if isinstance(X, dict):
-        return len(next(iter(X.values())))
-    return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
 def _networks(final):
@@ -171,11 +157,11 @@ def fine_tune(model, X, y, *, max_epochs=30, lr_factor=0.05, batch_size=8, holdo
         order = np.random.default_rng(random_state).permutation(n)
         n_held = max(1, int(round(holdout * n)))
         held, kept = np.sort(order[:n_held]), np.sort(order[n_held:])
-        X_held, y_held = _rows(inputs, held), y[held]
+        X_held, y_held = _take_rows(inputs, held), y[held]
         curves = []
         for network in _networks(copy.deepcopy(final)):
             before = _mae(network.predict(X_held), y_held)
-            _train(network, _rows(inputs, kept), y[kept], max_epochs, lr_factor, batch_size,
+            _train(network, _take_rows(inputs, kept), y[kept], max_epochs, lr_factor, batch_size,
                    callbacks=[("holdout_error", _HoldoutError(X_held, y_held))])
             curves.append([before, *network.history[-int(max_epochs):, "holdout_mae"]])
         mean_curve = np.mean(curves, axis=0)
