@@ -9,7 +9,8 @@ from sklearn.utils import check_random_state
 
 from .._curve_checks import first_decrease, first_non_finite, first_true
 from ._mechanics import GEOMETRIES
-from ._simulator import MAX_NOISE, _as_float
+from ._arrays import _as_float, _per_curve
+from ._simulator import MAX_NOISE
 from ._simulator import _reject as _reject_item
 
 __all__ = ["perturb_small_punch"]
@@ -17,19 +18,6 @@ __all__ = ["perturb_small_punch"]
 #: The rig's displacement error, |displacement_offset| and compliance * force, may
 #: shift a curve by at most this fraction of the displacement grid's span.
 MAX_SHIFT_FRACTION = 0.5
-
-
-def _per_curve(name, value, n):
-    values = _as_float(name, value, "a number or one number per curve")
-    if values.ndim == 0:
-        values = np.full(n, float(values))
-    if values.shape != (n,):
-        raise ValueError(f"{name} must be a scalar or one value per curve ({n}); got shape {np.shape(value)}.")
-    bad = first_non_finite(values)
-    if bad is not None:
-        (i,) = bad
-        raise ValueError(f"{name} must be finite; got {float(values[i])!r} for curve {i}.")
-    return values
 
 
 _reject = partial(_reject_item, item="curve")  # the simulator's check, naming the curve

@@ -17,12 +17,11 @@ Torch-free and light: numpy only (the default grid is read from
 
 from __future__ import annotations
 
-import reprlib
-
 import numpy as np
 
 from .._curve_checks import first_decrease, first_non_finite, first_true, non_finite_text
 from .._validation import check_range
+from ._arrays import _as_float, _per_curve
 
 __all__ = ["correct_rig", "estimate_displacement_offset"]
 
@@ -33,17 +32,6 @@ DEFAULT_FIT_RANGE = (0.01, 0.04)
 # ----------------------------------------------------------------------
 # Input
 # ----------------------------------------------------------------------
-
-
-def _as_float(name, value, what):
-    """``value`` as a float array, or ValueError naming ``name`` for text, booleans, complex or ragged input."""
-    try:
-        array = np.asarray(value)
-        if array.dtype.kind not in "iufO":
-            raise TypeError
-        return array.astype(np.float64)  # a copy: nothing passed in is shared or changed
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be {what}, got {reprlib.repr(value)}.") from None
 
 
 def _is_pair(item):
@@ -161,20 +149,6 @@ def _check_increasing(name, values):
             f"{name} must be strictly increasing; point {j} ({values[j]:.6g} mm) does not exceed point {j - 1} "
             f"({values[j - 1]:.6g} mm)."
         )
-
-
-def _per_curve(name, value, n, unit):
-    """One finite float per curve from a scalar or an (n,) array, as in perturb_small_punch."""
-    values = _as_float(name, value, "a number or one number per curve")
-    if values.ndim == 0:
-        values = np.full(n, float(values))
-    if values.shape != (n,):
-        raise ValueError(f"{name} must be a scalar or one value per curve ({n}); got shape {np.shape(value)}.")
-    bad = first_non_finite(values)
-    if bad is not None:
-        (i,) = bad
-        raise ValueError(f"{name} must be finite; got {float(values[i])!r}{unit} for curve {i}.")
-    return values
 
 
 def _compliance(value, n):

@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
 from .._curve_checks import first_decrease, first_true
+from ._arrays import _as_float
 from ._mechanics import (
     DEFAULT_CONSTANTS,
     GEOMETRIES,
@@ -52,17 +53,6 @@ PAPER_STRENGTH_COEFFICIENT = (
     PAPER_YIELD_STRESS[0] / 0.01 ** PAPER_HARDENING_EXPONENT[1],
     PAPER_YIELD_STRESS[1] / 0.01 ** PAPER_HARDENING_EXPONENT[0],
 )
-
-
-def _as_float(name, value, what):
-    """``value`` as a float array, or ValueError naming ``name`` for text, booleans, complex or ragged input."""
-    try:
-        array = np.asarray(value)
-        if array.dtype.kind not in "iufO":
-            raise TypeError
-        return array.astype(float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be {what}, got {reprlib.repr(value)}.") from None
 
 
 def _column(name, value):

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._curve_checks import first_non_finite, first_true, interpolate_linear, non_finite_text
-from .._small_punch._curve_input import read_curve_dict
 from .._small_punch._mechanics import GEOMETRIES
 from .._small_punch._simulator import _increasing_grid
-from .._validation import IntegerInterval, check_feature_names
+from .._validation import IntegerInterval
+from ._spt_curve_table import CurveTableInputMixin
 
 __all__ = ["SPTCorrelationRegressor"]
 
-_INPUT_KEYS = ("sequence", "conditions")
 # Points with 0 < u <= range a bilinear fit needs: one on each line and one more to tell them apart.
 _MIN_FIT_POINTS = 3
 _NAMED = 10
@@ -139,7 +137,7 @@ def bilinear_transition(displacement, forces, limit):
     return found, force, (found <= first_point) & ~straight, (found >= before_last) | straight
 
 
-class SPTCorrelationRegressor(RegressorMixin, BaseEstimator):
+class SPTCorrelationRegressor(CurveTableInputMixin, RegressorMixin, BaseEstimator):
     """Yield and tensile strength from small punch curves by the EN 10371 correlations, with fitted factors.
 
     The practitioners' classical method, as a baseline regressor::
@@ -451,81 +449,7 @@ class SPTCorrelationRegressor(RegressorMixin, BaseEstimator):
     # ---------------------------------------------------------- checks
 
     def _check_params(self):
-        if self.thickness is not None and self.n_conditions:  # None or 0 is fine
-            raise ValueError(
-                f"thickness={self.thickness!r} and n_conditions={self.n_conditions} would both give the "
-                "thickness; set n_conditions=0 for curves without condition columns, or thickness=None to read "
-                f"it from them ({type(self).__name__})."
-            )
-
-    def _read(self, X, *, reset):
-        """Forces (n, m) float64 and thickness (n,) from ``X``, with every input check; ``X`` is not modified."""
-        name = type(self).__name__
-        m = self.sequence_length_
-        if isinstance(X, Mapping):
-            check_feature_names(self, X, reset=reset)  # a dict has none: drops stale names at fit
-            forces, conditions = self._read_dict(X)
-            k = conditions.shape[1]
-            if reset:
-                self.n_features_in_ = m + k
-                self.n_conditions_ = k
-            elif k != self.n_conditions_:
-                raise ValueError(f"X['conditions'] has {k} columns, but {name} was fitted with {self.n_conditions_}.")
-        else:
-            table = validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite=False,
-                                  ensure_min_features=1)
-            if reset:
-                self.n_conditions_ = self.n_conditions if self.n_conditions is not None else int(
-                    self.thickness is None)
-            if table.shape[1] != m + self.n_conditions_:
-                raise ValueError(
-                    f"X has {table.shape[1]} columns, but {name} expects {m + self.n_conditions_}: {m} forces (N) "
-                    f"at the {m} points of displacement, then n_conditions={self.n_conditions_} condition column(s) "
-                    "(the thickness in mm first). Set displacement= to the curves' grid, or resample them onto it "
-                    "(skmat.preprocessing.CurveResampler)."
-                )
-            found = first_non_finite(table)
-            if found is not None:
-                i, j = found
-                where = f"point {j}" if j < m else f"condition column {j - m}"
-                raise ValueError(f"X contains NaN or infinity: curve {i} has {table[i, j]} at {where}.")
-            forces, conditions = table[:, :m], table[:, m:]
-        if self.thickness is not None:
-            thickness = np.full(len(forces), float(self.thickness))
-        else:
-            if conditions.shape[1] == 0:
-                raise ValueError(
-                    f"{name} needs each curve's disc thickness: as the first condition column (n_conditions >= 1, "
-                    "or X['conditions']), or one value for all curves as thickness= (with n_conditions=0)."
-                )
-            thickness = conditions[:, 0]
-        self._check_curves(forces, thickness)
-        return forces, thickness
-
-    def _read_dict(self, X):
-        name = type(self).__name__
-        if X.get("image") is not None:
-            raise ValueError(
-                f"{name} got a GAF encoding (key 'image'): its 'sequence' is the encoder's scaled "
-                "piecewise-aggregate curve, not the forces (N) on the displacement grid. Give the raw curves: X of "
-                "shape (n, m + n_conditions) with the thickness column, or {'sequence': forces, 'conditions': "
-                "thickness}."
-            )
-        entries = {key: value for key, value in X.items() if key != "image"}
-        curves = read_curve_dict(entries, name, dtype=np.float64, keys=_INPUT_KEYS,
-                                 sequence_entry="(n, m): the forces in N")
-        forces = curves["sequence"]
-        if forces.shape[1] != self.sequence_length_:
-            raise ValueError(
-                f"X['sequence'] has {forces.shape[1]} points per curve, but displacement has {self.sequence_length_}: "
-                "give the forces on the displacement grid (or set displacement= to theirs)."
-            )
-        conditions = curves.get("conditions", np.zeros((len(forces), 0)))
-        if self.thickness is not None and conditions.shape[1]:
-            raise ValueError(
-                f"thickness={self.thickness!r} and X['conditions'] would both give the thickness; drop one of them."
-            )
-        return forces, conditions
+        self._check_thickness_source()
 
     def _check_curves(self, forces, thickness):
         u = self.displacement_

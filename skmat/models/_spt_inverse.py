@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted
 
-from .._curve_checks import first_non_finite, first_true
-from .._small_punch._curve_input import read_curve_dict
+from .._curve_checks import first_true
 from .._small_punch._mechanics import GEOMETRIES, LAWS, flow_stress, max_thickness
 from .._small_punch._simulator import (
     DEFAULT_STRAIN,
@@ -27,12 +25,12 @@ from .._small_punch._simulator import (
     simulate_small_punch,
 )
 from .._small_punch._solver import at_bound as _at_bound, levenberg_marquardt
-from .._validation import IntegerInterval, check_feature_names, check_range
+from .._validation import IntegerInterval, check_range
+from ._spt_curve_table import CurveTableInputMixin
 
 __all__ = ["SPTInverseFitRegressor"]
 
 # The dict input this estimator reads: the raw forces and the conditions (a GAF image is refused).
-_INPUT_KEYS = ("sequence", "conditions")
 # Thickness-to-clearance ratios t / (b - a) of the paper's 1-4 mm discs, where
 # the simulator's constants were calibrated (b clamp radius, a punch radius).
 _CALIBRATED_RATIO = (1.0 / 3.75, 4.0 / 3.75)
@@ -44,7 +42,7 @@ _OUT_OF_REACH = 10.0
 _NAMES_SHOWN = 10
 
 
-class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
+class SPTInverseFitRegressor(CurveTableInputMixin, RegressorMixin, BaseEstimator):
     """True stress–strain curves from small punch curves by a least-squares fit of the simulator.
 
     The classical inverse method, as practitioners apply it to small punch
@@ -397,14 +395,8 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
 
     def _check_params(self):
         """What ``_parameter_constraints`` cannot say; return the searched ranges of ``K`` (capped) and ``n``."""
-        name = type(self).__name__
         _check_constants(self.constants)
-        if self.thickness is not None and self.n_conditions:  # None or 0 is fine
-            raise ValueError(
-                f"thickness={self.thickness!r} and n_conditions={self.n_conditions} would both give the "
-                f"thickness; set n_conditions=0 for curves without condition columns, or thickness=None "
-                f"to read it from them ({name})."
-            )
+        self._check_thickness_source()
         k_low, k_high = check_range("strength_coefficient_bounds", self.strength_coefficient_bounds)
         n_low, n_high = check_range("hardening_exponent_bounds", self.hardening_exponent_bounds)
         if not k_low >= MIN_STRENGTH:
@@ -425,77 +417,6 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
                 f"{cap:.6g} MPa (elastic_modulus / {1 / IDEAL_STRENGTH_FRACTION:g} at plastic strain 1)."
             )
         return (k_low, min(k_high, cap * (1.0 - 1e-9))), (n_low, n_high)
-
-    def _read(self, X, *, reset):
-        """Forces (n, m) float64 and thickness (n,) from ``X``, with every input check; ``X`` is not modified."""
-        name = type(self).__name__
-        m = self.sequence_length_
-        if isinstance(X, Mapping):
-            check_feature_names(self, X, reset=reset)  # a dict has none: drops stale names at fit
-            forces, conditions = self._read_dict(X)
-            k = conditions.shape[1]
-            if reset:
-                self.n_features_in_ = m + k
-                self.n_conditions_ = k
-            elif k != self.n_conditions_:
-                raise ValueError(f"X['conditions'] has {k} columns, but {name} was fitted with {self.n_conditions_}.")
-        else:
-            if reset:
-                table = validate_data(self, X, reset=True, dtype=np.float64, ensure_all_finite=False,
-                                      ensure_min_features=1)
-                self.n_conditions_ = (
-                    self.n_conditions if self.n_conditions is not None else int(self.thickness is None)
-                )
-            else:
-                table = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=False)
-            if table.shape[1] != m + self.n_conditions_:
-                raise ValueError(
-                    f"X has {table.shape[1]} columns, but {name} expects {m + self.n_conditions_}: {m} forces "
-                    f"(N) at the {m} points of displacement, then n_conditions={self.n_conditions_} condition "
-                    "column(s) (the thickness in mm first). Set displacement= to the curves' grid, or resample "
-                    "them onto it (skmat.preprocessing.CurveResampler)."
-                )
-            _check_finite(table, "X", m)
-            forces, conditions = table[:, :m], table[:, m:]
-        if self.thickness is not None:
-            thickness = np.full(len(forces), float(self.thickness))
-        else:
-            if conditions.shape[1] == 0:
-                raise ValueError(
-                    f"{name} needs each curve's disc thickness: as the first condition column "
-                    "(n_conditions >= 1, or X['conditions']), or one value for all curves as thickness= "
-                    "(with n_conditions=0)."
-                )
-            thickness = conditions[:, 0]
-        self._check_curves(forces, thickness)
-        return forces, thickness
-
-    def _read_dict(self, X):
-        name = type(self).__name__
-        if X.get("image") is not None:
-            raise ValueError(
-                f"{name} got a GAF encoding (key 'image'): its 'sequence' is the encoder's scaled "
-                "piecewise-aggregate curve, not the forces (N) on the displacement grid that the simulator "
-                f"is fitted to. Give {name} the raw curves: X of shape (n, m + n_conditions) with the "
-                "thickness column, or {'sequence': forces, 'conditions': thickness}."
-            )
-        entries = {key: value for key, value in X.items() if key != "image"}  # an image of None is no image
-        curves = read_curve_dict(entries, name, dtype=np.float64, keys=_INPUT_KEYS,
-                                 sequence_entry="(n, m): the forces in N")
-        forces = curves["sequence"]
-        m = self.sequence_length_
-        if forces.shape[1] != m:
-            raise ValueError(
-                f"X['sequence'] has {forces.shape[1]} points per curve, but displacement has {m}: give the "
-                "forces on the displacement grid (or set displacement= to theirs)."
-            )
-        conditions = curves.get("conditions", np.zeros((len(forces), 0)))
-        if self.thickness is not None and conditions.shape[1]:
-            raise ValueError(
-                f"thickness={self.thickness!r} and X['conditions'] would both give the thickness; "
-                "drop one of them."
-            )
-        return forces, conditions
 
     def _check_curves(self, forces, thickness):
         negative = first_true(forces < 0)
@@ -657,14 +578,6 @@ class SPTInverseFitRegressor(RegressorMixin, BaseEstimator):
             text + " Their predictions are the best fits found; fit_parameters(X) flags them fit_ok=False.",
             UserWarning, stacklevel=4,
         )
-
-
-def _check_finite(table, name, m):
-    bad = first_non_finite(table)
-    if bad is not None:
-        i, j = bad
-        where = f"point {j}" if j < m else f"condition column {j - m}"
-        raise ValueError(f"{name} contains NaN or infinity: curve {i} has {table[i, j]} at {where}.")
 
 
 def _list(values, fmt="{}"):
