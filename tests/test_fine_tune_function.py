@@ -114,3 +114,18 @@ def test_bad_arguments_are_named(base):
 
     with pytest.raises(NotFittedError):
         fine_tune(PTRCNNRegressor(), X_new, y_new)
+
+
+def test_a_model_fitted_here_and_the_same_model_loaded_fine_tune_alike(tmp_path):
+    from skmat import load_pipeline, save_pipeline
+
+    X, y = line_data(300, 0.0, 0)
+    fitted = make_pipeline(StandardScaler(), PTRCNNRegressor(max_epochs=10, **SMALL)).fit(X, y)
+    save_pipeline(fitted, tmp_path / "model.skmat")
+    loaded = load_pipeline(tmp_path / "model.skmat")
+    assert len(fitted[-1].optimizer_.state_dict()["state"]) > len(loaded[-1].optimizer_.state_dict()["state"])
+    X_new, y_new = line_data(40, 3.0, 1)
+    a, report_a = fine_tune(fitted, X_new, y_new, max_epochs=4, return_report=True)
+    b, report_b = fine_tune(loaded, X_new, y_new, max_epochs=4, return_report=True)
+    assert report_a == report_b
+    np.testing.assert_array_equal(a.predict(X_new), b.predict(X_new))

@@ -59,6 +59,9 @@ def _train(network, X, y, epochs, lr_factor, batch_size, callbacks=None):
     own = {key: value for key, value in network.get_params(deep=False).items() if key in params}
     network.set_params(**params)
     network.initialize_callbacks()  # set_params alone does not rebuild the callbacks of a fitted network
+    # A fresh optimizer, always: a network fitted in this process still holds its optimizer's state (Adam's
+    # moments from the large set), a loaded one does not, and the two would fine-tune differently.
+    network.initialize_optimizer()
     network.fit(X, y)
     network.set_params(**own)
     network.initialize_callbacks()
@@ -87,7 +90,9 @@ def fine_tune(model, X, y, *, max_epochs=30, lr_factor=0.05, batch_size=8, holdo
        a warning);
     3. a fresh copy of the model trains on all rows for that many epochs.
 
-    The model passed in is never changed. In a Pipeline only the last step
+    Every training starts a fresh optimizer at the lowered learning rate, so
+    a model fitted in this session and the same model saved and loaded
+    fine-tune alike. The model passed in is never changed. In a Pipeline only the last step
     trains, on what the fitted steps before it make of ``X`` (an encoder or
     a resampler keeps what it learned on the large set); an ensemble trains
     every member the same way (its spread keeps the calibration it was
