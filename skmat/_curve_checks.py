@@ -24,6 +24,7 @@ __all__ = [
     "first_non_finite",
     "first_bad_row",
     "non_finite_text",
+    "curves_named",
     "first_decrease",
     "interpolate_linear",
 ]
@@ -56,6 +57,23 @@ def first_bad_row(array):
 def non_finite_text(value):
     """``"NaN"`` or ``"an infinite value (inf)"``: how messages name a non-finite ``value``."""
     return "NaN" if np.isnan(value) else f"an infinite value ({value})"
+
+
+def curves_named(rows, values=None, fmt="{:.4g}", limit=10):
+    """``"curves 2 (5.1), 7 (6) and 3 more"``: the first ``limit`` curve numbers, then a count of the rest.
+
+    With ``values`` (indexed by curve), each number is followed by its value
+    formatted with ``fmt``; one curve reads ``"curve 2"``.
+
+    >>> curves_named([2, 7], values={2: 5.1, 7: 6.0})
+    'curves 2 (5.1), 7 (6)'
+    >>> curves_named(range(12), limit=2)
+    'curves 0, 1 and 10 more'
+    """
+    rows = [int(row) for row in rows]
+    shown = ", ".join(str(row) if values is None else f"{row} ({fmt.format(values[row])})" for row in rows[:limit])
+    more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
+    return f"curve{'s' if len(rows) > 1 else ''} {shown}{more}"
 
 
 def first_decrease(grid):

@@ -28,7 +28,7 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
 
-from .._curve_checks import first_non_finite, first_true
+from .._curve_checks import curves_named, first_non_finite, first_true
 
 __all__ = ["CURVE_INPUT_KEYS", "CurveBatch", "as_curve_input", "read_curve_dict", "curve_input_layout",
            "check_curve_layout", "n_curves", "check_nonnegative_curves", "curve_peaks", "warn_outside_range",
@@ -278,13 +278,6 @@ def check_curve_layout(estimator, X):
         raise ValueError(f"{name} was fitted on GAF images, but X has none: encode X as at fit.")
 
 
-def _curves_named(rows, values):
-    """``"curves 2 (5.1), 7 (6)"``: the first few ``rows`` with their ``values``, then a count of the rest."""
-    shown = ", ".join(f"{row} ({values[row]:.4g})" for row in rows[:_N_NAMED])
-    more = f" and {len(rows) - _N_NAMED} more" if len(rows) > _N_NAMED else ""
-    return f"curve{'s' if len(rows) > 1 else ''} {shown}{more}"
-
-
 def warn_outside_range(conditions, value_range, owner, tolerance=0.02):
     """Warn, naming the curves, when test conditions fall outside the range seen at fit.
 
@@ -317,10 +310,8 @@ def warn_outside_range(conditions, value_range, owner, tolerance=0.02):
     parts = []
     for column in np.flatnonzero(outside.any(axis=0)):
         lo, hi = value_range[column]
-        parts.append(
-            f"condition {column} of {_curves_named(np.flatnonzero(outside[:, column]), conditions[:, column])} "
-            f"lies outside the range seen at fit [{lo:.4g}, {hi:.4g}]"
-        )
+        named = curves_named(np.flatnonzero(outside[:, column]), conditions[:, column], limit=_N_NAMED)
+        parts.append(f"condition {column} of {named} lies outside the range seen at fit [{lo:.4g}, {hi:.4g}]")
     warnings.warn(f"{owner}: {'; '.join(parts)}; the prediction there is an extrapolation.", UserWarning,
                   stacklevel=4)
 
@@ -364,7 +355,7 @@ def warn_peaks_outside_range(sequence, peak_range, owner, factor=PEAK_FACTOR):
     if not len(rows):
         return
     warnings.warn(
-        f"{owner}: the peak of {_curves_named(rows, peaks)} lies more than a factor "
+        f"{owner}: the peak of {curves_named(rows, peaks, limit=_N_NAMED)} lies more than a factor "
         f"{factor:g} outside the peaks seen at fit [{low:.4g}, {high:.4g}] (peaks of X['sequence'], as the "
         "network reads the curves): are the forces in other units than at fit (mN for N)? The prediction "
         "there is an extrapolation.",

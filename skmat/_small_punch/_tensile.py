@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from .._curve_checks import curves_named as _curves
 from .._curve_checks import first_decrease, first_non_finite, first_true, non_finite_text
 
 __all__ = ["tensile_properties", "TENSILE_COLUMNS"]
@@ -30,15 +31,6 @@ TENSILE_COLUMNS = (
 # origin, say) means the grid has no point near yield: the crossing is an
 # artefact of the straight line drawn between two distant points.
 _RESOLVED_FRACTION = 0.5
-_NAMED = 10
-
-
-def _curves(rows):
-    """``"curves 2, 7"`` / ``"curve 3"``: the first few curve numbers, then a count of the rest."""
-    rows = [int(row) for row in rows]
-    shown = ", ".join(str(row) for row in rows[:_NAMED])
-    more = f" and {len(rows) - _NAMED} more" if len(rows) > _NAMED else ""
-    return f"curve{'s' if len(rows) > 1 else ''} {shown}{more}"
 
 
 def _as_float(name, values):

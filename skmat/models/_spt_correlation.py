@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted
 
+from .._curve_checks import curves_named as _curves
 from .._curve_checks import first_non_finite, first_true, interpolate_linear, non_finite_text
 from .._small_punch._mechanics import GEOMETRIES
 from .._small_punch._simulator import _increasing_grid
@@ -20,16 +21,7 @@ __all__ = ["SPTCorrelationRegressor"]
 
 # Points with 0 < u <= range a bilinear fit needs: one on each line and one more to tell them apart.
 _MIN_FIT_POINTS = 3
-_NAMED = 10
 _TARGETS = ("R_p0.2", "R_m")
-
-
-def _curves(rows, values=None, fmt="{:.4g}"):
-    """``"curves 2 (5.1), 7 (6)"``: the first few curve numbers (with a value each), then a count of the rest."""
-    rows = [int(row) for row in rows]
-    shown = ", ".join(str(row) if values is None else f"{row} ({fmt.format(values[row])})" for row in rows[:_NAMED])
-    more = f" and {len(rows) - _NAMED} more" if len(rows) > _NAMED else ""
-    return f"curve{'s' if len(rows) > 1 else ''} {shown}{more}"
 
 
 def bilinear_transition(displacement, forces, limit):
