@@ -28,6 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._allowed_classes import public_name, resolve_class
 from ._persistence import SavableModel, SavableNetMixin, _require, check_fitted_entries
 from ._plain_data import check_decoded_object, decode_value, encode_value
+from ._rows import n_rows, take_rows
 
 __all__ = ["DeepEnsembleClassifier", "DeepEnsembleRegressor", "member_seeds"]
 
@@ -66,29 +67,9 @@ def member_seeds(random_state, n_estimators):
     return [int(child.generate_state(1)[0]) for child in members], np.random.default_rng(rows)
 
 
-def _take_rows(X, rows):
-    """Rows ``rows`` of ``X``: an array, a DataFrame, a CurveBatch, a dict of arrays or a list."""
-    if rows is None:
-        return X
-    if hasattr(X, "iloc"):
-        return X.iloc[rows]
-    if type(X) is dict:  # a plain dict of per-row arrays (a CurveBatch indexes its rows itself)
-        return {key: _take_rows(value, rows) for key, value in X.items()}
-    if isinstance(X, (list, tuple)):
-        return [X[index] for index in rows]
-    return X[rows]
-
-
-def _n_rows(X):
-    if type(X) is dict:
-        return len(next(iter(X.values()))) if X else 0
-    shape = getattr(X, "shape", None)
-    return int(shape[0]) if shape is not None else len(X)
-
-
 def _fit_member(member, X, y, rows, fit_params):
     """Fit one member on rows ``rows`` (None: all); run in joblib's workers."""
-    return member.fit(_take_rows(X, rows), _take_rows(y, rows), **fit_params)
+    return member.fit(take_rows(X, rows), take_rows(y, rows), **fit_params)
 
 
 class _BaseDeepEnsemble(MetaEstimatorMixin, SavableModel, BaseEstimator):
@@ -164,7 +145,7 @@ class _BaseDeepEnsemble(MetaEstimatorMixin, SavableModel, BaseEstimator):
                 f"n_estimators={n} folds; it needs at least one row per fold."
             )
         seed = int(rng.integers(np.iinfo(np.int32).max))
-        folds = self._folds(_take_rows(y, available), n, seed)
+        folds = self._folds(take_rows(y, available), n, seed)
         return [np.sort(available[train]) for train, _ in folds]
 
     def _member_threads(self, template):
@@ -195,8 +176,8 @@ class _BaseDeepEnsemble(MetaEstimatorMixin, SavableModel, BaseEstimator):
 
         template = self._check_params()
         y_rows = y if hasattr(y, "iloc") else np.asarray(y)
-        if _n_rows(X) != len(y_rows):
-            raise ValueError(f"X has {_n_rows(X)} samples but y has {len(y_rows)}.")
+        if n_rows(X) != len(y_rows):
+            raise ValueError(f"X has {n_rows(X)} samples but y has {len(y_rows)}.")
         seeds, rng = member_seeds(self.random_state, self.n_estimators)
         held_out = self._holdout_rows(y_rows, rng)
         rows = None if held_out is None else np.setdiff1d(np.arange(len(y_rows)), held_out)
@@ -535,7 +516,7 @@ class DeepEnsembleRegressor(RegressorMixin, _BaseDeepEnsemble):
         self.std_scale_ = np.ones(self.n_outputs_)
         if held_out is None:
             return
-        mean, std = self._members_mean_std(_take_rows(X, held_out))
+        mean, std = self._members_mean_std(take_rows(X, held_out))
         errors = (y[held_out] - mean).reshape(len(held_out), -1)
         std = std.reshape(len(held_out), -1)
         scale = np.empty(self.n_outputs_)

@@ -11,8 +11,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
 
-from ._ensemble import DeepEnsembleRegressor, _n_rows, _take_rows
+from ._ensemble import DeepEnsembleRegressor
 from ._network_base import SkmatNet
+from ._rows import n_rows, take_rows
 
 __all__ = ["fine_tune"]
 
@@ -153,7 +154,7 @@ def fine_tune(model, X, y, *, max_epochs=30, lr_factor=0.05, batch_size=8, holdo
     _networks(final)  # checks the kind and that it is fitted
     inputs = model[:-1].transform(X) if isinstance(model, Pipeline) else X
     y = np.asarray(y)
-    n = _n_rows(inputs)
+    n = n_rows(inputs)
     if len(y) != n:
         raise ValueError(f"X has {n} samples but y has {len(y)}.")
 
@@ -162,11 +163,11 @@ def fine_tune(model, X, y, *, max_epochs=30, lr_factor=0.05, batch_size=8, holdo
         order = np.random.default_rng(random_state).permutation(n)
         n_held = max(1, int(round(holdout * n)))
         held, kept = np.sort(order[:n_held]), np.sort(order[n_held:])
-        X_held, y_held = _take_rows(inputs, held), y[held]
+        X_held, y_held = take_rows(inputs, held), y[held]
         curves = []
         for network in _networks(copy.deepcopy(final)):
             before = _mae(network.predict(X_held), y_held)
-            _train(network, _take_rows(inputs, kept), y[kept], max_epochs, lr_factor, batch_size,
+            _train(network, take_rows(inputs, kept), y[kept], max_epochs, lr_factor, batch_size,
                    callbacks=[("holdout_error", _HoldoutError(X_held, y_held))])
             curves.append([before, *network.history[-int(max_epochs):, "holdout_mae"]])
         mean_curve = np.mean(curves, axis=0)

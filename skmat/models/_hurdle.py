@@ -7,9 +7,10 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone, is_classifier
 from sklearn.base import is_regressor
-from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from ._rows import n_rows, take_rows
 
 __all__ = ["HurdleRegressor"]
 
@@ -111,7 +112,7 @@ class HurdleRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         if not is_regressor(self.regressor):
             raise ValueError(f"HurdleRegressor's regressor must be a regressor, got {self.regressor!r}.")
         y = column_or_1d(np.asarray(y, dtype=float), warn=True)
-        n_samples = _n_samples(X)
+        n_samples = n_rows(X)
         if n_samples == 0:
             raise ValueError("HurdleRegressor got 0 samples; fitting needs at least one.")
         if len(y) != n_samples:
@@ -127,7 +128,7 @@ class HurdleRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             self.classifier_ = clone(self.classifier).fit(X, nonzero, **fit_params)
         if nonzero.any():
             rows = np.flatnonzero(nonzero)
-            self.regressor_ = clone(self.regressor).fit(_rows(X, rows), y[rows], **fit_params)
+            self.regressor_ = clone(self.regressor).fit(take_rows(X, rows), y[rows], **fit_params)
         fitted = self.regressor_ if self.regressor_ is not None else self.classifier_
         if hasattr(fitted, "n_features_in_"):
             self.n_features_in_ = fitted.n_features_in_
@@ -150,7 +151,7 @@ class HurdleRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self, "zero_fraction_")
         if self.classifier_ is None:
-            return np.full(_n_samples(X), 0.0 if self.regressor_ is None else 1.0)
+            return np.full(n_rows(X), 0.0 if self.regressor_ is None else 1.0)
         classes = list(self.classifier_.classes_)
         return np.asarray(self.classifier_.predict_proba(X))[:, classes.index(True)]
 
@@ -169,7 +170,7 @@ class HurdleRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         predicted = np.full(len(proba), float(self.zero))
         rows = np.flatnonzero(proba >= self.threshold)
         if rows.size:
-            predicted[rows] = np.ravel(self.regressor_.predict(_rows(X, rows)))
+            predicted[rows] = np.ravel(self.regressor_.predict(take_rows(X, rows)))
         return predicted
 
     def __sklearn_tags__(self):
@@ -180,20 +181,3 @@ class HurdleRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         tags.input_tags.sparse = all(part.input_tags.sparse for part in parts)
         tags.input_tags.allow_nan = all(part.input_tags.allow_nan for part in parts)
         return tags
-
-
-def _rows(X, rows):
-    """The rows ``rows`` of ``X`` (array, sparse matrix, DataFrame, list), in the same kind of container."""
-    import scipy.sparse
-
-    if scipy.sparse.issparse(X):
-        return X.tocsr()[rows]
-    if not hasattr(X, "iloc") and not isinstance(X, (list, tuple)) and hasattr(X, "__array__"):
-        return np.asarray(X)[rows]
-    return _safe_indexing(X, rows)
-
-
-def _n_samples(X):
-    from sklearn.utils.validation import _num_samples
-
-    return _num_samples(X)
