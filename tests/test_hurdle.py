@@ -130,3 +130,27 @@ def test_a_part_that_cannot_be_stored_is_named_at_save(tmp_path):
     with pytest.raises(TypeError, match=r"classifier_.*HistGradientBoostingClassifier|classifier_.*cannot be stored"):
         save_pipeline(model, tmp_path / "no.skmat")
     assert not (tmp_path / "no.skmat").exists()
+
+
+def test_a_crafted_file_cannot_put_code_inside_the_hurdle(tmp_path):
+    """An attacker who re-signs the file and names a function as the classifier gets a refusal, not a call."""
+    import io
+
+    import torch
+
+    from skmat import load_pipeline, save_pipeline
+    from skmat.models._persistence import write_payload
+
+    X, y = zero_inflated()
+    save_pipeline(make_pipeline(HurdleRegressor(LogisticRegression(), Ridge())).fit(X, y), tmp_path / "h.skmat")
+    payload = torch.load(tmp_path / "h.skmat", weights_only=True)
+    payload.pop("content_sha256")
+    step = payload["steps"][0]["object"]
+    assert step["params"]["classifier"]["__object__"] == "sklearn.linear_model.LogisticRegression"
+    step["params"]["classifier"] = {"__object__": "os:system", "params": {"command": "touch " + str(tmp_path / "x")}}
+    buffer = io.BytesIO()
+    write_payload(payload, buffer)  # a valid checksum, as an attacker who read the format would write it
+    buffer.seek(0)
+    with pytest.raises(ValueError, match="os:system"):
+        load_pipeline(buffer)
+    assert not (tmp_path / "x").exists()
