@@ -54,7 +54,10 @@ UNITS = {"formation_enthalpy": "eV/atom", "volume_per_atom": "Å³/atom"}
 N_VAL = 20_000  # validation formulas scored after every epoch (the first ones of the shared split)
 #: The recipe settings as the first shipped network was trained (they were not options then): a run logged
 #: without them used these, so the same command still continues it.
-OLD_RECIPE = {"channels": None, "absent_value": -1.0, "activation": "relu", "init": "default", "channels_last": False}
+OLD_RECIPE = {
+    "channels": None, "absent_value": -1.0, "activation": "relu", "init": "default", "channels_last": False,
+    "dropout": 0.0, "weight_decay": 0.01,
+}
 
 
 def parse_args(argv=None):
@@ -77,6 +80,10 @@ def parse_args(argv=None):
     parser.add_argument("--channels-last", action=argparse.BooleanOptionalAction, default=OLD_RECIPE["channels_last"],
                         help="PTRCNN(channels_last=True): 1.2-1.3x faster bfloat16 training on a CPU "
                              "(benchmarks/ptr_throughput.py); use it for new runs")
+    parser.add_argument("--dropout", type=float, default=OLD_RECIPE["dropout"],
+                        help="dropout before each dense layer (the old recipe: none)")
+    parser.add_argument("--weight-decay", type=float, default=OLD_RECIPE["weight_decay"],
+                        help="AdamW's decoupled weight decay (the old recipe: AdamW's 0.01)")
     parser.add_argument("--mixed-precision", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=None,
@@ -113,6 +120,8 @@ def new_model(args, elements):
         module__activation=args.activation,
         module__init=args.init,
         module__channels_last=args.channels_last,
+        module__dropout=args.dropout,
+        optimizer__weight_decay=args.weight_decay,
         max_epochs=1,
         warm_start=True,
         callbacks__lr_schedule=None,
@@ -268,6 +277,8 @@ def description(args):
         image += f" and {len(args.channels) - ('amount' in args.channels)} element-property channels"
     if (args.absent_value, args.activation, args.init) != (-1.0, "relu", "default"):
         image += f"; absent elements {args.absent_value:g}, {args.activation}, {args.init} initialisation"
+    if (args.dropout, args.weight_decay) != (OLD_RECIPE["dropout"], OLD_RECIPE["weight_decay"]):
+        image += f"; dropout {args.dropout:g}, weight decay {args.weight_decay:g}"
     return (
         f"Multi-task periodic-table CNN ({image}) trained on the full OQMD formation-enthalpy and "
         "volume-per-atom sets (formulas in CrabNet's training split of both)"
