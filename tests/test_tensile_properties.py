@@ -187,3 +187,16 @@ def test_pandas_input_and_other_offsets(fem):
 def test_bad_input_is_named(strain, stress, kwargs, message):
     with pytest.raises(ValueError, match=message):
         tensile_properties(strain, stress, **kwargs)
+
+
+def test_a_hair_below_zero_at_zero_strain_is_read_as_zero_and_the_input_is_kept():
+    strain, stress = law_curves([300.0], [0.2], [70_000.0])
+    exact = tensile_properties(strain, stress)
+    dipped = stress.copy()
+    dipped[0, 0] = -1e-4 * dipped.max()  # a network's rounding at the origin
+    kept = dipped.copy()
+    pd.testing.assert_frame_equal(tensile_properties(strain, dipped), exact)
+    assert np.array_equal(dipped, kept)
+    dipped[0, 0] = -2e-3 * dipped.max()  # beyond the tolerance: a real error
+    with pytest.raises(ValueError, match=r"stress of curve 0 is .* MPa at point 0: .* 0\.001 times the curve's peak"):
+        tensile_properties(strain, dipped)

@@ -31,6 +31,8 @@ TENSILE_COLUMNS = (
 # origin, say) means the grid has no point near yield: the crossing is an
 # artefact of the straight line drawn between two distant points.
 _RESOLVED_FRACTION = 0.5
+#: Stress this far below 0, as a fraction of the curve's peak, is read as 0 (a predicted curve's rounding at zero strain).
+NEGATIVE_TOLERANCE = 1e-3
 
 
 def _as_float(name, values):
@@ -88,11 +90,16 @@ def _read_curves(strain, stress):
             f"{where} must increase strictly, but point {j + 1} ({strain[i, j + 1]:g}) follows point {j} "
             f"({strain[i, j]:g})."
         )
+    # A predicted curve may dip a hair below 0 at zero strain (a network's rounding): read as 0, on a copy.
+    slightly = (stress < 0) & (stress >= -NEGATIVE_TOLERANCE * np.abs(stress).max(axis=1, keepdims=True))
+    if slightly.any():
+        stress = np.where(slightly, 0.0, stress)
     found = first_true(stress < 0)
     if found is not None:
         i, j = found
         raise ValueError(
-            f"stress of curve {i} is {stress[i, j]:g} MPa at point {j}: tensile true stress curves are >= 0."
+            f"stress of curve {i} is {stress[i, j]:g} MPa at point {j}: tensile true stress curves are >= 0 "
+            f"(values down to {NEGATIVE_TOLERANCE:g} times the curve's peak below 0 are read as 0)."
         )
     found = first_true(~(stress.max(axis=1) > 0))
     if found is not None:
