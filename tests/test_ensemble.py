@@ -2,6 +2,8 @@
 
 import io
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -355,6 +357,30 @@ def test_curve_outputs_get_a_std_per_point_and_round_trip(tmp_path):
     save_pipeline(model, tmp_path / "curves.pt")
     for a, b in zip(load_pipeline(tmp_path / "curves.pt").predict(spt.data[:4], return_std=True), (mean, std)):
         np.testing.assert_array_equal(a, b)
+
+
+class WarnsOnPredict(SeedShift):
+    """A SeedShift that warns about its input (the same message from every member) and about itself (its own)."""
+
+    def predict(self, X):
+        warnings.warn("curve 3 lies outside the range seen at fit", UserWarning)
+        warnings.warn(f"member with z = {self.z_:.3f}", RuntimeWarning)
+        return super().predict(X)
+
+
+def test_a_warning_every_member_gives_is_given_once_and_member_specific_ones_each():
+    X, y = synthetic(50, [1.0], seed=0)
+    ensemble = DeepEnsembleRegressor(WarnsOnPredict(), n_estimators=4, random_state=0).fit(X, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ensemble.predict(X[:3], return_std=True)
+    messages = [str(w.message) for w in caught]
+    assert messages.count("curve 3 lies outside the range seen at fit") == 1
+    assert sum(m.startswith("member with z") for m in messages) == len({m.z_ for m in ensemble.estimators_}) == 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # the user's filter still applies to what is passed on
+        with pytest.raises(UserWarning, match="curve 3 lies outside"):
+            ensemble.predict(X[:3])
 
 
 # ------------------------------------------------------------------ errors

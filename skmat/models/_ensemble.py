@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -65,6 +66,25 @@ def member_seeds(random_state, n_estimators):
         entropy = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
     rows, *members = np.random.SeedSequence(entropy).spawn(n_estimators + 1)
     return [int(child.generate_state(1)[0]) for child in members], np.random.default_rng(rows)
+
+
+def members_output(members, method, X):
+    """``getattr(member, method)(X)`` of every member, stacked (float64); each distinct warning they give, once.
+
+    The members read the same input, so an input warning (a thickness
+    outside the range seen at fit, forces in other units) comes from each;
+    the user sees it once, unchanged, not once per member.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        outputs = np.stack([np.asarray(getattr(member, method)(X), dtype=np.float64) for member in members])
+    seen = set()
+    for warning in caught:
+        key = (warning.category, str(warning.message))
+        if key not in seen:
+            seen.add(key)
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    return outputs
 
 
 def _fit_member(member, X, y, rows, fit_params):
@@ -531,7 +551,7 @@ class DeepEnsembleRegressor(RegressorMixin, _BaseDeepEnsemble):
         self.std_scale_ = scale
 
     def _members_mean_std(self, X):
-        predictions = np.stack([np.asarray(member.predict(X), dtype=np.float64) for member in self.estimators_])
+        predictions = members_output(self.estimators_, "predict", X)
         return predictions.mean(axis=0), predictions.std(axis=0)
 
     def predict(self, X, return_std=False):
@@ -668,7 +688,7 @@ class DeepEnsembleClassifier(ClassifierMixin, _BaseDeepEnsemble):
             Each row sums to 1.
         """
         check_is_fitted(self, "estimators_")
-        return np.stack([np.asarray(m.predict_proba(X), dtype=np.float64) for m in self.estimators_]).mean(axis=0)
+        return members_output(self.estimators_, "predict_proba", X).mean(axis=0)
 
     def predict(self, X):
         """The class with the highest mean probability.
