@@ -25,6 +25,10 @@ def manifest():
     return json.loads((WEIGHTS / "manifest.json").read_text(encoding="utf-8"))
 
 
+def composition_names():
+    return sorted(name for name, entry in manifest().items() if entry.get("task", "composition") == "composition")
+
+
 def test_oqmd_is_available_and_documented():
     assert "oqmd" in skmat.available_pretrained()
     info = skmat.pretrained_info("oqmd")
@@ -53,7 +57,7 @@ def test_shipped_file_is_read_without_pickle():
     assert payload["format"].startswith("skmat")
 
 
-@pytest.mark.parametrize("name", sorted(manifest()))
+@pytest.mark.parametrize("name", composition_names())
 def test_predicts_from_formulas_with_physical_values(name):
     model = skmat.load_pretrained(name)
     assert isinstance(model, Pipeline)
@@ -66,13 +70,22 @@ def test_predicts_from_formulas_with_physical_values(name):
     assert 9 < volume[3] < 15 and 9 < volume[2] < 14 and 15 < volume[1] < 30
 
 
-@pytest.mark.parametrize("name", sorted(manifest()))
+@pytest.mark.parametrize("name", composition_names())
 def test_every_shipped_network_is_documented_with_its_training(name):
     info = skmat.pretrained_info(name)
     assert info["training"]["commands"][0].startswith("python tools/pretrain.py")
     assert info["training"]["epochs_done"] == len(info["training"]["epochs"]) >= 1
     assert set(info["test_MAE"]) == set(info["targets"]) and all(v > 0 for v in info["test_MAE"].values())
     assert info["description"]
+
+
+def test_available_names_by_task():
+    every = skmat.available_pretrained()
+    composition, small_punch = skmat.available_pretrained("composition"), skmat.available_pretrained("small_punch")
+    assert composition == composition_names() and "oqmd" in composition and "oqmd" not in small_punch
+    assert sorted(composition + small_punch) == every
+    with pytest.raises(ValueError, match="task='curves' is not one of 'composition', 'small_punch' or None"):
+        skmat.available_pretrained("curves")
 
 
 def test_unknown_name_lists_the_available_ones():

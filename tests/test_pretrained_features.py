@@ -86,7 +86,7 @@ def test_bad_layer_names_the_value():
 
 
 def test_bad_network():
-    with pytest.raises(ValueError, match=r"network='nope' is not a shipped network .*'oqmd'"):
+    with pytest.raises(ValueError, match=r"network='nope' is not a shipped composition network .*'oqmd'"):
         PretrainedFeatures(network="nope").fit(FORMULAS)
     with pytest.raises(ValueError, match="must be a fitted skmat network"):
         PretrainedFeatures(network=make_pipeline(StandardScaler())).fit(FORMULAS)

@@ -85,6 +85,10 @@ class CurveBatch(dict):
     ('CurveBatch', [[0.0, 1.0, 2.0], [6.0, 7.0, 8.0]])
     """
 
+    #: What ``"sequence"`` was divided by (the encoder's ``sequence_scale_``), so that a message about the
+    #: curves can quote them in the units they were given in; 1.0 for curves given as they are.
+    sequence_scale = 1.0
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         lengths = {key: len(value) for key, value in self.items()}
@@ -113,7 +117,9 @@ class CurveBatch(dict):
             return {name: value[key] for name, value in self.items()}
         if isinstance(key, list):
             key = np.asarray(key)
-        return CurveBatch({name: value[key] for name, value in self.items()})
+        part = CurveBatch({name: value[key] for name, value in self.items()})
+        part.sequence_scale = self.sequence_scale
+        return part
 
     def __repr__(self):
         entries = ", ".join(f"{key}: {tuple(np.shape(value))}" for key, value in self.items())
@@ -321,7 +327,7 @@ def curve_peaks(sequence):
     return np.abs(np.asarray(sequence, dtype=np.float64)).max(axis=1)
 
 
-def warn_peaks_outside_range(sequence, peak_range, owner, factor=PEAK_FACTOR):
+def warn_peaks_outside_range(sequence, peak_range, owner, factor=PEAK_FACTOR, scale=1.0):
     """Warn, naming the curves, when a curve's peak lies far outside the peaks seen at fit.
 
     A curve is reported when its peak (:func:`curve_peaks`) is below
@@ -337,6 +343,10 @@ def warn_peaks_outside_range(sequence, peak_range, owner, factor=PEAK_FACTOR):
     owner : str
         Estimator name for the message.
     factor : float, default=2.0
+    scale : float, default=1.0
+        What the curves were divided by before the network read them
+        (:attr:`CurveBatch.sequence_scale`): the message quotes the peaks
+        times ``scale``, in the units the curves were given in.
 
     Examples
     --------
@@ -347,18 +357,22 @@ def warn_peaks_outside_range(sequence, peak_range, owner, factor=PEAK_FACTOR):
     >>> print(caught[0].message)  # doctest: +NORMALIZE_WHITESPACE
     Model: the peak of curve 1 (3000) lies more than a factor 2 outside the peaks seen at fit [1, 4]
     (peaks of X['sequence'], as the network reads the curves): are the forces in other units than at
-    fit (mN for N)? The prediction there is an extrapolation.
+    fit (mN for N, kN for N)? The prediction there is an extrapolation.
     """
     peaks = curve_peaks(sequence)
     low, high = peak_range
     rows = np.flatnonzero((peaks < low / factor) | (peaks > high * factor))
     if not len(rows):
         return
+    if scale == 1.0:
+        read = "peaks of X['sequence'], as the network reads the curves"
+    else:  # quoted in the units of the curves the encoder was given
+        peaks, low, high = peaks * scale, low * scale, high * scale
+        read = "peaks of the encoder's PAA curves, in the units of its input"
     warnings.warn(
         f"{owner}: the peak of {curves_named(rows, peaks, limit=_N_NAMED)} lies more than a factor "
-        f"{factor:g} outside the peaks seen at fit [{low:.4g}, {high:.4g}] (peaks of X['sequence'], as the "
-        "network reads the curves): are the forces in other units than at fit (mN for N)? The prediction "
-        "there is an extrapolation.",
+        f"{factor:g} outside the peaks seen at fit [{low:.4g}, {high:.4g}] ({read}): are the forces in other "
+        "units than at fit (mN for N, kN for N)? The prediction there is an extrapolation.",
         UserWarning,
         stacklevel=4,
     )

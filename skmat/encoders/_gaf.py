@@ -322,6 +322,7 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
         if sequences is None:
             return out
         result = CurveBatch(image=out, sequence=sequences)
+        result.sequence_scale = float(self.sequence_scale_)
         if k:
             result["conditions"] = conditions
         return result

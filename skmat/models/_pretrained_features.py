@@ -14,7 +14,7 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 from .._validation import IntegerInterval, check_feature_names, formula_column
 from ._fit_context import limited_threads
 from ._persistence import SavableNetMixin
-from ._shipped import _manifest, read_shipped
+from ._shipped import available_pretrained, read_shipped
 
 __all__ = ["PretrainedFeatures"]
 
@@ -23,10 +23,12 @@ _LAYER_NAMES = ("hidden", "conv")
 
 def _load_shipped(name, owner):
     """The shipped network ``name`` as ``skmat.load_pretrained(name)`` returns it, and its file's SHA-256."""
-    if not isinstance(name, str) or name not in _manifest():
-        available = ", ".join(repr(n) for n in sorted(_manifest())) or "none"
+    names = available_pretrained("composition")
+    if not isinstance(name, str) or name not in names:
+        available = ", ".join(repr(n) for n in names) or "none"
         raise ValueError(
-            f"{owner}: network={name!r} is not a shipped network (skmat.available_pretrained(): {available}); "
+            f"{owner}: network={name!r} is not a shipped composition network "
+            f"(skmat.available_pretrained('composition'): {available}); "
             "pass one of those names or a fitted Pipeline (encoder + skmat network)."
         )
     return read_shipped(name)
@@ -48,7 +50,8 @@ class PretrainedFeatures(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     network : str or Pipeline, default="oqmd"
-        A shipped network (one of :func:`skmat.available_pretrained`), or a
+        A shipped composition network (one of
+        ``skmat.available_pretrained("composition")``), or a
         fitted Pipeline of an encoder and a skmat network with a
         :class:`~skmat.models.PTRCNN` module (e.g. a fine-tuned
         ``load_pretrained("oqmd")``). A Pipeline is copied at ``fit`` and

@@ -37,8 +37,25 @@ def _manifest():
     return manifest
 
 
-def available_pretrained():
+#: What a shipped model reads: ``pretrained_info(name)["task"]`` (entries written before it was recorded are
+#: composition networks).
+TASKS = ("composition", "small_punch")
+
+
+def task_of(entry):
+    """The task of a manifest entry: ``"composition"`` (formulas in) or ``"small_punch"`` (curves in)."""
+    return entry.get("task", "composition")
+
+
+def available_pretrained(task=None):
     """Names accepted by :func:`load_pretrained`.
+
+    Parameters
+    ----------
+    task : {"composition", "small_punch"} or None, default=None
+        Only the models of this task: ``"composition"`` networks read
+        formulas, ``"small_punch"`` models read small punch load curves.
+        ``None``: all.
 
     Returns
     -------
@@ -47,10 +64,14 @@ def available_pretrained():
     Examples
     --------
     >>> from skmat import available_pretrained
-    >>> "oqmd" in available_pretrained()
+    >>> "oqmd" in available_pretrained("composition")
+    True
+    >>> "small-punch-flat5.5" in available_pretrained("small_punch")
     True
     """
-    return sorted(_manifest())
+    if task is not None and task not in TASKS:
+        raise ValueError(f"task={task!r} is not one of {', '.join(repr(t) for t in TASKS)} or None.")
+    return sorted(name for name, entry in _manifest().items() if task is None or task_of(entry) == task)
 
 
 def _entry(name):
@@ -162,17 +183,33 @@ def load_pretrained(name):
     Parameters
     ----------
     name : str
-        One of :func:`available_pretrained`: ``"oqmd"``, the multi-task
-        network for the DFT formation enthalpy (eV/atom) and volume per atom
-        (Å³/atom) of any composition of the elements in OQMD.
+        One of :func:`available_pretrained`. Composition networks
+        (``available_pretrained("composition")``): ``"oqmd"`` and
+        ``"oqmd-channels"``, multi-task networks for the DFT formation
+        enthalpy (eV/atom) and volume per atom (Å³/atom) of any composition
+        of the elements in OQMD. Small punch models
+        (``available_pretrained("small_punch")``):
+        ``"small-punch-flat5.5"``, an ensemble of 1D LSTMs that maps a small
+        punch load curve of the paper's geometry (flat punch Ø 5.5 mm; 181
+        forces in N at 0–4.5 mm, then the disc thickness in mm) to the true
+        stress–strain curve in MPa at ``pretrained_info(name)["strain"]``,
+        with ``predict(X, return_std=True)`` for a calibrated band; and
+        ``"small-punch-flat5.5-gaf-seq2seq"``, the same recipe with the
+        paper's GAF-Seq2Seq. ``pretrained_info(name)["validity"]`` is the
+        range each was made for.
 
     Returns
     -------
     sklearn.pipeline.Pipeline
-        Steps ``"encode"`` (:class:`~skmat.PeriodicTableEncoder`, accepting
-        only the elements the network was trained on) and ``"model"``.
-        ``predict`` returns one column per target of
-        ``pretrained_info(name)["targets"]``.
+        Composition networks: steps ``"encode"``
+        (:class:`~skmat.PeriodicTableEncoder`, accepting only the elements
+        the network was trained on) and ``"model"``; ``predict`` returns one
+        column per target of ``pretrained_info(name)["targets"]``. Small
+        punch models: steps ``"gaf"``
+        (:class:`~skmat.GramianAngularFieldEncoder`) and ``"ensemble"``
+        (:class:`~skmat.models.DeepEnsembleRegressor`), which warns, naming
+        the curves, for a thickness outside the range of validity or forces
+        far from the training range (kN given for N).
 
     Raises
     ------

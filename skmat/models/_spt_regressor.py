@@ -23,6 +23,12 @@ from ._seq2seq import GAFSeq2Seq
 __all__ = ["SPTSeq2SeqRegressor"]
 
 
+
+class _ScaledCurves(dict):
+    """The checked curve dict, with what the encoder divided ``"sequence"`` by (``sequence_scale``)."""
+
+    sequence_scale = 1.0
+
 class SPTSeq2SeqRegressor(ScaledNetRegressor):
     """Seq2Seq regressor from load–displacement curves to true stress–strain curves.
 
@@ -227,8 +233,18 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
                 "input_scale_", "nonnegative_input_", "condition_offset_", "condition_scale_", "condition_range_")
 
     def _as_input(self, X):
-        """The checked dict of float32 arrays (see :func:`~skmat.models.as_curve_input`)."""
-        return as_curve_input(X, type(self).__name__)
+        """The checked dict of float32 arrays (see :func:`~skmat.models.as_curve_input`).
+
+        It keeps the encoder's ``sequence_scale`` of a :class:`CurveBatch`,
+        so that a warning about the curves quotes them in the units given.
+        """
+        checked = as_curve_input(X, type(self).__name__)
+        scale = getattr(X, "sequence_scale", 1.0)
+        if scale == 1.0:
+            return checked
+        scaled = _ScaledCurves(checked)
+        scaled.sequence_scale = scale
+        return scaled
 
     def _n_samples(self, X):
         return n_curves(X)
@@ -277,7 +293,8 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
         if self.n_conditions_:
             warn_outside_range(X["conditions"], self.condition_range_, type(self).__name__)
         if hasattr(self, "peak_range_"):  # absent from models saved before it was recorded
-            warn_peaks_outside_range(X["sequence"], self.peak_range_, type(self).__name__)
+            warn_peaks_outside_range(X["sequence"], self.peak_range_, type(self).__name__,
+                                     scale=getattr(X, "sequence_scale", 1.0))
 
     def _inferred_module_kwargs(self):
         inferred = {

@@ -1,0 +1,121 @@
+"""The shipped small punch models: loading, the band, the range of validity, fine-tuning in one call."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.pipeline import Pipeline
+
+import skmat
+from skmat.datasets import DEFAULT_STRAIN, load_small_punch_fem
+from skmat.models import DeepEnsembleRegressor, PretrainedFeatures
+
+NAMES = skmat.available_pretrained("small_punch")
+DEFAULT = "small-punch-flat5.5"
+
+
+@pytest.fixture(scope="module")
+def fem():
+    data = load_small_punch_fem(strain_grid="default")
+    X = np.column_stack([data.data, data.params["thickness"].to_numpy()])
+    return X, data.target
+
+
+def messages(caught):
+    return [str(w.message) for w in caught]
+
+
+def test_the_default_is_shipped():
+    assert DEFAULT in NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_predicts_curves_with_a_band_close_to_the_fe_runs(name, fem):
+    X, y = fem
+    model = skmat.load_pretrained(name)
+    assert isinstance(model, Pipeline) and isinstance(model[-1], DeepEnsembleRegressor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the bundled runs are inside the range of validity: no warning
+        mean, std = model.predict(X[:12], return_std=True)
+    assert mean.shape == std.shape == (12, len(DEFAULT_STRAIN))
+    assert np.isfinite(mean).all() and (std[:, 1:] > 0).all()
+    # Fine-tuned on these runs: within a few percent of them (plastic points).
+    error = np.median(np.abs(mean[:, 2:] / y[:12, 2:] - 1))
+    assert error < 0.03
+    # The band is the members' spread times the factor the manifest records.
+    info = skmat.pretrained_info(name)
+    assert np.allclose(model[-1].std_scale_, info["std_scale"])
+    _, raw = model[-1]._members_mean_std(model[:-1].transform(X[:12]))
+    assert np.allclose(std, raw * info["std_scale"])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_info_records_recipe_scores_and_range_of_validity(name):
+    info = skmat.pretrained_info(name)
+    assert info["task"] == "small_punch" and info["units"] == "MPa"
+    assert np.allclose(info["strain"], DEFAULT_STRAIN, rtol=0, atol=1e-6)  # recorded to 6 decimals
+    assert info["training"]["commands"][0].startswith("python tools/train_small_punch.py")
+    assert info["training"]["fine_tune"]["lr_factor"] == 0.05
+    validity = info["validity"]
+    assert validity["thickness_mm"] == pytest.approx([1.0, 4.0], abs=0.01)  # the simulated range
+    assert validity["finite_element"]["hardening_exponent"] == [0.1, 0.48]
+    assert validity["geometry"]["clamp_radius_mm"] == 6.5
+    scores = info["scores"]
+    assert 0 < scores["mape_median_pct"] < 5
+    assert 0.8 < scores["coverage_2sigma"] <= 1.0
+    assert set(scores["figures_median_ape_pct"]) == {"yield_strength", "tensile_strength", "strength_coefficient",
+                                                     "hardening_exponent"}
+    assert (skmat.models._shipped._DEFAULT_ESTIMATOR != info["estimator"]
+            and info["estimator"].endswith("DeepEnsembleRegressor"))
+
+
+def test_forces_in_kilonewtons_are_a_warning_naming_the_curves(fem):
+    X, _ = fem
+    model = skmat.load_pretrained(DEFAULT)
+    in_kn = X[:3].copy()
+    in_kn[:, :-1] /= 1000.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.predict(in_kn)
+    text = " ".join(messages(caught))
+    assert "curves 0 (" in text and ", 2 (" in text and "other units than at fit" in text
+    # Quoted in the units the curves were given in (kN here), against the training peaks in N.
+    peaks = np.abs(in_kn[:, :-1]).max(axis=1)
+    quoted = [float(v) for v in re.findall(r"curves 0 \(([0-9.e+-]+)\), 1 \(([0-9.e+-]+)\)", text)[0]]
+    assert quoted == pytest.approx(peaks[:2], rel=0.1)
+    low, high = (float(v) for v in re.search(r"seen at fit \[([0-9.e+-]+), ([0-9.e+-]+)\]", text).groups())
+    assert 500 < low < 5_000 and 20_000 < high < 200_000
+    # Every member reads the same curves: the ensemble says it once, not once per member.
+    assert sum("other units than at fit" in m for m in messages(caught)) == 1
+
+
+def test_thickness_outside_the_range_is_a_warning_naming_the_curve(fem):
+    X, _ = fem
+    model = skmat.load_pretrained(DEFAULT)
+    thick = X[:2].copy()
+    thick[1, -1] = 6.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.predict(thick)
+    text = " ".join(messages(caught))
+    assert "condition 0 of curve 1 (6)" in text and "extrapolation" in text
+    assert "curve 0" not in text
+
+
+def test_fine_tuning_on_a_labs_runs_is_one_call_and_leaves_the_shipped_model_alone(fem):
+    X, y = fem
+    model = skmat.load_pretrained(DEFAULT)
+    before = model.predict(X[30:])
+    tuned, report = skmat.fine_tune(model, X[:6], y[:6], max_epochs=2, return_report=True)
+    assert report["epochs"] in (0, 1, 2)
+    assert np.array_equal(model.predict(X[30:]), before)
+    assert np.allclose(tuned[-1].std_scale_, model[-1].std_scale_)  # the band keeps its calibration
+    assert tuned.predict(X[30:]).shape == before.shape
+
+
+def test_composition_features_refuse_a_small_punch_model():
+    with pytest.raises(ValueError, match=f"network='{DEFAULT}' is not a shipped composition network"):
+        PretrainedFeatures(network=DEFAULT).fit(["Fe2O3"])
