@@ -440,6 +440,10 @@ def test_table_errors(label, frame, message):
 
 BAD_ARGUMENTS = [
     ({"layout": "wide"}, r"layout must be one of \('auto', 'rows', 'columns'\), got 'wide'"),
+    ({"comment": ""}, "comment must be None or a non-empty string"),
+    ({"comment": " #"}, r"comment must be None or a non-empty string without blanks at its ends or quotes, got ' #'"),
+    ({"comment": '"'}, "comment must be None or a non-empty string"),
+    ({"comment": 3}, "comment must be None or a non-empty string"),
     ({"x": ""}, "x must be a non-empty column-name prefix"),
     ({"y": 3}, "y must be a non-empty column-name prefix, got 3"),
     ({"x": "dis", "y": "DIS"}, "x and y must be different prefixes"),
@@ -461,3 +465,404 @@ def test_unknown_suffix_and_source(tmp_path):
         read_curve_table(path)
     with pytest.raises(ValueError, match="Expected a path, a file-like object or a DataFrame, got dict"):
         read_curve_table({"Dis1": [0, 1], "Force1": [0, 1]})
+
+
+
+# --------------------------------------------------------------------------
+# One curve in unnumbered columns (a rig's export of one test)
+# --------------------------------------------------------------------------
+
+RIG_CURVE = CURVES[0]
+
+
+def rig_text(x_name="Dis (mm)", y_name="Force (kN)", header=(), between=()):
+    """A single test as a rig exports it: unnumbered columns, optional note lines."""
+    lines = [*header, f"{x_name},{y_name}"]
+    for k, (u, force) in enumerate(zip(*RIG_CURVE, strict=True)):
+        lines.append(f"{float(u)!r},{float(force)!r}")
+        if k == 1:
+            lines.extend(between)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "x_name, y_name, units",
+    [("Dis", "Force", (None, None)), ("dis (mm)", "force (N)", ("mm", "N")),
+     ("DIS [mm]", "FORCE [kN]", ("mm", "kN")), (" Dis(mm) ", "Force ( kN )", ("mm", "kN"))],
+)
+def test_unnumbered_columns_are_one_curve(x_name, y_name, units):
+    data = read_curve_table(io.StringIO(rig_text(x_name, y_name)))
+    assert data.layout == "columns"
+    assert data.names == [f"{x_name}/{y_name}"]
+    assert data.units == [units]
+    assert_curves_equal(data.curves, [RIG_CURVE])
+
+
+def test_unnumbered_columns_from_a_path_a_byte_buffer_and_a_frame(tmp_path):
+    path = tmp_path / "S-17.csv"
+    path.write_text(rig_text())
+    for source in (path, str(path), io.BytesIO(path.read_bytes())):
+        data = read_curve_table(source)
+        assert data.names == ["Dis (mm)/Force (kN)"] and data.units == [("mm", "kN")]
+        assert_curves_equal(data.curves, [RIG_CURVE])
+    frame = pd.DataFrame({"time (s)": [0.0, 1.0, 2.0, 3.0], "Force (kN)": RIG_CURVE[1], "Dis (mm)": RIG_CURVE[0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = read_curve_table(frame)  # y before x, other columns ignored
+    assert data.layout == "columns" and data.names == ["Dis (mm)/Force (kN)"]
+    assert_curves_equal(data.curves, [RIG_CURVE])
+    assert data.comments == []
+
+
+def test_unnumbered_columns_errors_name_the_cell(tmp_path):
+    path = tmp_path / "S-17.csv"
+    path.write_text(rig_text().replace("0.05,", "0.01,"))
+    message = (
+        r"Curve in columns 'Dis \(mm\)' and 'Force \(kN\)': x must be strictly increasing, but 0.01 at "
+        r"row 2, column 'Dis \(mm\)' \(cell A4\) does not exceed 0.025"
+    )
+    with pytest.raises(ValueError, match=message):
+        read_curve_table(path)
+
+
+def test_unnumbered_columns_cannot_be_read_as_rows():
+    with pytest.raises(ValueError, match=r"Columns 'Dis \(mm\)' and 'Force \(kN\)' have no number: they hold one "
+                                         r"curve down the rows, which layout='rows' cannot read"):
+        read_curve_table(io.StringIO(rig_text()), layout="rows")
+    data = read_curve_table(io.StringIO(rig_text()), layout="columns")
+    assert_curves_equal(data.curves, [RIG_CURVE])
+
+
+UNNUMBERED_ERRORS = [
+    ("unnumbered x, numbered y", ["Dis", "Force1"],
+     r"The table mixes columns without a number, \['Dis'\], with numbered ones, \['Force1'\]. Number every Dis "
+     r"and Force column"),
+    ("numbered pair and an unnumbered y", ["Dis1", "Force1", "Force (kN)"],
+     r"mixes columns without a number, \['Force \(kN\)'\], with numbered ones, \['Dis1', 'Force1'\]"),
+    ("two unnumbered x", ["Dis", "DIS [mm]", "Force"],
+     r"Columns \['Dis', 'DIS \[mm\]'\] are all x columns without a number; a table without numbers holds one "
+     r"curve"),
+    ("two unnumbered y", ["Dis", "Force (N)", "force (kN)"], r"Columns \['Force \(N\)', 'force \(kN\)'\] are all y"),
+    ("repeated name, renamed by pandas", ["Dis", "Dis.1", "Force"],
+     r"Column 'Dis.1' looks like a second x column without a number, like 'Dis' \(pandas renames"),
+    ("repeated numbered name with a unit", ["Dis1 (mm)", "Dis1 (mm).1", "Force1"],
+     r"Column 'Dis1 \(mm\).1' looks like a second x column of the same number"),
+    ("unnumbered x without y", ["Dis (mm)", "F (kN)"],
+     r"No y column named Force<number> \(e.g. 'Force1'\) in the table; its columns are \['Dis \(mm\)', 'F \(kN\)'\]. "
+     r"Pass y= the prefix of the y column names \(a table of one curve may leave the number out: 'Force', "),
+]
+
+
+@pytest.mark.parametrize("label, columns, message", UNNUMBERED_ERRORS, ids=[e[0] for e in UNNUMBERED_ERRORS])
+def test_unnumbered_column_errors(label, columns, message):
+    frame = pd.DataFrame([[0.0] * len(columns), [1.0] * len(columns)], columns=columns)
+    with pytest.raises(ValueError, match=message):
+        read_curve_table(frame)
+
+
+def test_a_longer_name_is_not_an_unnumbered_column():
+    frame = pd.DataFrame({"Displacement (mm)": [0.0, 1.0], "Force (kN)": [0.0, 1.0]})
+    with pytest.raises(ValueError, match=r"No x column named Dis<number>"):
+        read_curve_table(frame)
+    data = read_curve_table(frame, x="displacement")
+    assert data.names == ["Displacement (mm)/Force (kN)"] and data.units == [("mm", "kN")]
+
+
+# --------------------------------------------------------------------------
+# Header lines and comments
+# --------------------------------------------------------------------------
+
+HEADER = (
+    "# rig: SPT-2 small punch rig, flat punch 5.5 mm",
+    "# specimen: S-17, thickness 1.00 mm",
+    "# machine stiffness: 50 kN/mm",
+)
+
+
+def test_header_lines_are_skipped_and_returned(tmp_path):
+    path = tmp_path / "S-17.csv"
+    path.write_text(rig_text(header=HEADER))
+    data = read_curve_table(path)
+    assert data.comments == list(HEADER)
+    assert data.names == ["Dis (mm)/Force (kN)"] and data.units == [("mm", "kN")]
+    assert_curves_equal(data.curves, [RIG_CURVE])
+    assert list(data.frame.columns) == ["Dis (mm)", "Force (kN)"] and len(data.frame) == 4
+
+
+def test_comment_and_blank_lines_among_the_rows_are_skipped_and_errors_count_file_lines(tmp_path):
+    # lines: 1-3 header, 4 blank, 5 names, 6-7 rows 0-1, 8 comment, 9 blank, 10-11 rows 2-3
+    text = rig_text(header=(*HEADER, ""), between=("  # the load cell was re-zeroed here", ""))
+    data = read_curve_table(io.StringIO(text))
+    assert data.comments == [*HEADER, "  # the load cell was re-zeroed here"]
+    assert_curves_equal(data.curves, [RIG_CURVE])
+    path = tmp_path / "bad.csv"
+    path.write_text(text.replace("477.0", "abc"))
+    message = r"The cell at row 3, column 'Force \(kN\)' \(cell B11\) holds 'abc', which is not a number\.$"
+    with pytest.raises(ValueError, match=message):
+        read_curve_table(path)
+
+
+def test_header_lines_with_numbered_columns_and_rows_layout(tmp_path):
+    path = tmp_path / "series.csv"
+    with open(path, "w") as handle:
+        handle.write("\n".join(HEADER) + "\n")
+        rows_frame().to_csv(handle, index=False)
+    data = read_curve_table(path)
+    assert data.layout == "rows" and data.comments == list(HEADER)
+    assert_curves_equal(data.curves, CURVES)
+
+
+def test_a_hash_after_a_value_is_not_a_comment(tmp_path):
+    # pandas' comment="#" would silently read "1.2#3" as 1.2
+    path = tmp_path / "S-17.csv"
+    path.write_text(rig_text(header=HEADER).replace("142.0", "142.0#3"))
+    message = (
+        r"The cell at row 1, column 'Force \(kN\)' \(cell B6\) holds '142.0#3', which is not a number. "
+        r"Only a whole row can be a comment"
+    )
+    with pytest.raises(ValueError, match=message):
+        read_curve_table(path)
+    path.write_text(rig_text(header=HEADER).replace("142.0", "142.0 # peak?"))
+    with pytest.raises(ValueError, match=r"holds '142.0 # peak\?', which is not a number"):
+        read_curve_table(path)
+
+
+def test_a_hash_inside_other_cells_is_kept():
+    text = (
+        "# series 2024-11-05\n"
+        'Dis (mm),Force (kN),note\n'
+        '0.0,0.0,"specimen #17, seated"\n'
+        "0.5,1.5,#18 # not a comment\n"
+        '1.0,2.5,""\n'
+    )
+    data = read_curve_table(io.StringIO(text))
+    assert data.comments == ["# series 2024-11-05"]
+    assert data.frame["note"].tolist()[:2] == ["specimen #17, seated", "#18 # not a comment"]
+    assert_curves_equal(data.curves, [(np.array([0.0, 0.5, 1.0]), np.array([0.0, 1.5, 2.5]))])
+
+
+def test_a_quoted_first_cell_that_starts_with_the_comment_is_a_comment():
+    # Excel writes a note with a comma in quotes when it saves a sheet as CSV.
+    text = '"# specimen: S-17, thickness 1.00 mm",,\n' + rig_text()
+    data = read_curve_table(io.StringIO(text))
+    assert data.comments == ['"# specimen: S-17, thickness 1.00 mm",,']
+    assert_curves_equal(data.curves, [RIG_CURVE])
+
+
+def test_a_line_inside_a_quoted_cell_is_not_a_comment_and_lines_are_still_counted():
+    text = (
+        "Dis,Force,note\n"
+        '0.0,0.0,"two lines:\n'
+        '# this one is still the note"\n'
+        "0.5,1.0,\n"
+        "1.0,x,\n"
+    )
+    with pytest.raises(ValueError, match=r"row 2, column 'Force' \(cell B5\) holds 'x'"):
+        read_curve_table(io.BytesIO(text.encode()))
+    data = read_curve_table(io.StringIO(text.replace("1.0,x,", "1.0,2.0,")))
+    assert data.comments == []
+    assert data.frame["note"][0] == "two lines:\n# this one is still the note"
+
+
+def test_comment_none_reads_labels_that_start_with_the_comment_string():
+    labelled = rows_frame()
+    labelled.insert(0, "specimen", ["#1", "S-2", "#3"])
+    text = labelled.to_csv(index=False)
+    data = read_curve_table(io.StringIO(text), layout="rows")  # rows whose first cell starts with "#" are notes
+    assert [c.split(",")[0] for c in data.comments] == ["#1", "#3"]
+    assert_curves_equal(data.curves, CURVES[1:2])
+    data = read_curve_table(io.StringIO(text), layout="rows", comment=None)
+    assert data.comments == []
+    assert_curves_equal(data.curves, CURVES)
+
+
+@pytest.mark.parametrize("comment", ["%", "//"])
+def test_other_comment_strings(comment):
+    text = rig_text(header=(f"{comment} rig: SPT-2", f"  {comment}specimen S-17"), between=(f"{comment} re-zeroed",))
+    data = read_curve_table(io.StringIO(text), comment=comment)
+    assert data.comments == [f"{comment} rig: SPT-2", f"  {comment}specimen S-17", f"{comment} re-zeroed"]
+    assert_curves_equal(data.curves, [RIG_CURVE])
+
+
+def test_comment_is_ignored_for_a_frame():
+    frame = pd.DataFrame({"note": ["# a", "# b"], "Dis": [0.0, 1.0], "Force": [0.0, 2.0]})
+    data = read_curve_table(frame)
+    assert data.comments == [] and len(data.curves[0][0]) == 2
+
+
+# --------------------------------------------------------------------------
+# Files that cannot be read as a table
+# --------------------------------------------------------------------------
+
+
+def test_header_lines_without_the_comment_string_name_the_file_and_line(tmp_path):
+    # two notes, one with a comma, then the table: pandas alone says
+    # "ParserError: Expected 1 fields in line 3, saw 2"
+    path = tmp_path / "S-17.csv"
+    path.write_text(rig_text(header=("rig: SPT-2", "machine stiffness: 50 kN/mm", "specimen: S-17, thickness 1.00 mm")))
+    message = (
+        r"Cannot read the file '.*S-17\.csv': line 3 has 2 cells where the column names \(line 1: 'rig: SPT-2'\) "
+        r"have 1\. If the lines above the column names are notes, start each with '#', or read the file with "
+        r"pandas\.read_csv and pass the DataFrame\."
+    )
+    with pytest.raises(ValueError, match=message):
+        read_curve_table(path)
+    path.write_text(rig_text(header=HEADER))
+    with pytest.raises(ValueError, match=r"its columns are \['# rig: SPT-2 small punch rig', ' flat punch 5.5 mm'\] "
+                                         r"\(the names on line 1 of the file .* start each with '#' and pass comment='#'"):
+        read_curve_table(path, comment=None)
+
+
+def test_a_row_with_too_many_cells_names_its_line():
+    text = rig_text(header=HEADER).replace("0.05,378.0", "0.05,378.0,1")
+    with pytest.raises(ValueError, match=r"Cannot read the CSV data: line 7 has 3 cells where the column names "
+                                         r"\(line 4: 'Dis \(mm\),Force \(kN\)'\) have 2"):
+        read_curve_table(io.StringIO(text))
+    # In the first row, pandas would take the extra cell for an index column and shift the others.
+    text = rig_text(header=HEADER).replace("0.0,0.0", "0.0,0.0,1")
+    with pytest.raises(ValueError, match=r"line 5 has 3 cells where the column names \(line 4: .*\) have 2"):
+        read_curve_table(io.StringIO(text))
+
+
+def test_an_unclosed_quote_names_its_line(tmp_path):
+    path = tmp_path / "S-17.tsv"
+    path.write_text("# rig: SPT-2\nDis\tForce\n0.0\t0.0\n0.5\t\"1.0\n1.0\t2.0\n")
+    with pytest.raises(ValueError, match=r"Cannot read the file '.*S-17\.tsv': the quoted cell that opens on line 4 "
+                                         r"is never closed"):
+        read_curve_table(path)
+
+
+def test_text_that_is_not_utf8_names_its_line(tmp_path):
+    path = tmp_path / "S-17.csv"
+    path.write_bytes("# Prüfung 17\nDis (mm),Force (kN)\n0,0\n1,2\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"Cannot read the file '.*S-17\.csv': line 1 holds b'\\xfc', which is not "
+                                         r"UTF-8 text\. Open the file in its encoding"):
+        read_curve_table(path)
+    with open(path, encoding="latin-1") as handle:  # as the message says
+        assert read_curve_table(handle).comments == ["# Prüfung 17"]
+    path.write_bytes("# Prüfung 17\nDis (mm),Force (µN)\n0,0\n1,2\n".encode("utf-16"))  # with a byte-order mark
+    data = read_curve_table(path)
+    assert data.comments == ["# Prüfung 17"] and data.units == [("mm", "µN")]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [("", r"Cannot read the CSV data: it holds no table\.$"),
+     ("\n  \n", r"Cannot read the CSV data: it holds no table\.$"),
+     ("# rig: SPT-2\n# no test\n", r"it holds no table, only 2 comment line\(s\) \(starting with '#'\)")],
+)
+def test_files_without_a_table(text, message):
+    with pytest.raises(ValueError, match=message):
+        read_curve_table(io.StringIO(text))
+
+
+def test_a_note_read_as_the_column_names_is_pointed_at(tmp_path):
+    path = tmp_path / "S-17.csv"
+    path.write_text("rig SPT-2\n" + rig_text())  # pandas would take the first column for the index
+    with pytest.raises(ValueError, match=r"line 2 has 2 cells where the column names \(line 1: 'rig SPT-2'\) have 1"):
+        read_curve_table(path)
+    path.write_text("rig,SPT-2\n" + rig_text())
+    message = (
+        r"No x column named Dis<number> \(e.g. 'Dis1'\) in the table; its columns are \['rig', 'SPT-2'\] \(the names "
+        r"on line 1 of the file '.*S-17\.csv'\)\. .* If the lines above the column names are notes, start each "
+        r"with '#'\."
+    )
+    with pytest.raises(ValueError, match=message):
+        read_curve_table(path)
+
+
+def test_compressed_files_and_buffers_with_header_lines(tmp_path):
+    text = rig_text(header=HEADER)
+    path = tmp_path / "S-17.csv.gz"
+    path.write_bytes(gzip.compress(text.encode()))
+    for source in (path, io.BytesIO(path.read_bytes())):  # a buffer without a name: gzip told by its bytes
+        data = read_curve_table(source)
+        assert data.comments == list(HEADER)
+        assert_curves_equal(data.curves, [RIG_CURVE])
+    path.write_bytes(b"Dis,Force\n0,0\n1,1\n")
+    with pytest.raises(ValueError, match=r"Cannot read the file '.*S-17\.csv\.gz' as gz-compressed data"):
+        read_curve_table(path)
+
+
+# --------------------------------------------------------------------------
+# Units
+# --------------------------------------------------------------------------
+
+
+def test_units_per_curve_in_the_columns_layout():
+    frame = columns_frame()
+    frame.columns = ["Dis1 (mm)", "Force1 (kN)", "Dis2 (mm)", "Force2 [N]", "Dis3", "Force3"]
+    data = read_curve_table(frame)
+    assert data.layout == "columns"
+    assert data.units == [("mm", "kN"), ("mm", "N"), (None, None)]
+    assert_curves_equal(data.curves, CURVES)  # the numbers of the table: units are never converted
+    kept = frame.copy()
+    kept[["Dis2 (mm)", "Force2 [N]"]] = np.nan
+    assert read_curve_table(kept).units == [("mm", "kN"), (None, None)]  # follows the curves kept
+
+
+def test_units_in_the_rows_layout_are_those_all_columns_give():
+    frame = rows_frame()
+    frame.columns = [f"Dis{k} (mm)" for k in range(1, 5)] + ["Force1 (kN)"] + [f"Force{k}" for k in range(2, 5)]
+    data = read_curve_table(frame)
+    assert data.layout == "rows" and data.units == [("mm", "kN")] * 3
+    frame = frame.rename(columns={"Dis3 (mm)": "Dis3 (µm)"})
+    with pytest.raises(ValueError, match=r"The x columns give different units, 'mm' \('Dis1 \(mm\)'\) and 'µm' "
+                                         r"\('Dis3 \(µm\)'\); read as one curve per row, the points of a curve must"):
+        read_curve_table(frame, layout="rows")
+
+
+def test_units_that_differ_between_column_pairs_tell_the_layout():
+    frame = pd.DataFrame({"Dis1 (mm)": [0.0, 0.5], "Force1 (kN)": [0.0, 1.0], "Dis2 (mm)": [1.0, 1.5],
+                          "Force2 (N)": [2.0, 3.0]})
+    frame = frame[["Dis1 (mm)", "Dis2 (mm)", "Force1 (kN)", "Force2 (N)"]]  # not alternating: rows preferred
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = read_curve_table(frame)
+    assert data.layout == "columns" and data.units == [("mm", "kN"), ("mm", "N")]
+
+
+# --------------------------------------------------------------------------
+# Excel: comment rows
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rig_workbook(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [
+        ["# rig: SPT-2"],
+        ["# specimen", "S-17", 1.0],  # a note over several cells
+        [None],  # blank above the column names
+        ["Dis (mm)", "Force (kN)"],
+        *[[u, f] for u, f in zip(*RIG_CURVE[:2], strict=True)][:2],
+        ["  # re-zeroed"],
+        *[[u, f] for u, f in zip(*RIG_CURVE[:2], strict=True)][2:],
+    ]:
+        sheet.append(row)
+    path = tmp_path / "S-17.xlsx"
+    book.save(path)
+    return path
+
+
+def test_excel_comment_rows(rig_workbook):
+    for source in (rig_workbook, io.BytesIO(rig_workbook.read_bytes())):
+        data = read_curve_table(source)
+        assert data.comments == ["# rig: SPT-2", "# specimen,S-17,1.0", "  # re-zeroed"]
+        assert data.names == ["Dis (mm)/Force (kN)"] and data.units == [("mm", "kN")]
+        assert_curves_equal(data.curves, [RIG_CURVE])
+
+
+def test_excel_errors_after_comment_rows_give_the_sheet_cell(rig_workbook):
+    import openpyxl
+
+    book = openpyxl.load_workbook(rig_workbook)
+    book.active["B9"] = "abc"  # the last point, below the comment row 7
+    book.save(rig_workbook)
+    with pytest.raises(ValueError, match=r"row 3, column 'Force \(kN\)' \(cell B9\) holds 'abc'"):
+        read_curve_table(rig_workbook)
+    with pytest.raises(ValueError, match=r"its columns are \['# rig: SPT-2', 'Unnamed: 1', 'Unnamed: 2'\] \(the names "
+                                         r"on row 1 of the sheet\)"):
+        read_curve_table(rig_workbook, comment=None)
