@@ -59,6 +59,8 @@ from tools.pretrain import read_manifest, sha256, write_manifest
 DEFAULT_OUT = ROOT / "skmat" / "_weights"
 DEFAULT_NAME = "small-punch-flat5.5"
 MODELS = ("1D LSTM", "GAF-Seq2Seq")
+#: --model choices: one network kind, or both (``--members`` of each in one ensemble).
+CHOICES = (*MODELS, "both")
 RESULT_COLUMNS = ["name", "model", "members", "n_sim", "epochs", "fine_tune_epochs", "cv_mape_median_pct",
                   "cv_mape_max_pct", "coverage_1sigma", "coverage_2sigma", "coverage_2sigma_min_fold",
                   "coverage_2sigma_max_fold", "std_scale", "yield_ape_median_pct", "tensile_ape_median_pct",
@@ -68,8 +70,9 @@ RESULT_COLUMNS = ["name", "model", "members", "n_sim", "epochs", "fine_tune_epoc
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--name", default=DEFAULT_NAME, help="name for skmat.load_pretrained")
-    parser.add_argument("--model", choices=MODELS, default="1D LSTM")
-    parser.add_argument("--members", type=int, default=5)
+    parser.add_argument("--model", choices=CHOICES, default="both",
+                        help="the networks: 1D LSTMs, GAF-Seq2Seqs, or both in one ensemble (default)")
+    parser.add_argument("--members", type=int, default=5, help="networks of each kind")
     parser.add_argument("--n-sim", type=int, default=4500, help="simulated training curves")
     parser.add_argument("--epochs", type=int, default=40, help="epochs of the training on simulated curves")
     parser.add_argument("--folds", type=int, default=5, help="folds of the out-of-fold scores and band")
@@ -92,6 +95,33 @@ def fe_inputs():
     return X, default.target, own, default
 
 
+def sim_trained(args):
+    """The simulator-trained ensemble pipeline of ``--model`` and the seconds its training took (0 if cached).
+
+    ``both``: the two ensembles of ``benchmarks/spt_ensemble.py`` (each cached
+    there) joined into one, their members side by side. They read the same
+    encoder (fitted on the same simulated curves), which is checked.
+    """
+    from benchmarks import spt_ensemble
+
+    def one(model):
+        return spt_ensemble.sim_ensemble(argparse.Namespace(
+            model=model, members=args.members, n_sim=args.n_sim, epochs=args.epochs, random_state=args.random_state))
+
+    if args.model != "both":
+        return one(args.model)
+    (lstm, lstm_seconds), (gaf, gaf_seconds) = one("1D LSTM"), one("GAF-Seq2Seq")
+    same = (lstm[0].get_params() == gaf[0].get_params()
+            and all(np.array_equal(getattr(lstm[0], key), getattr(gaf[0], key))
+                    for key in vars(lstm[0]) if key.endswith("_") and not key.startswith("_")))
+    if not same:
+        raise SystemExit("The 1D LSTM and GAF-Seq2Seq ensembles read different encoders; they cannot be joined.")
+    ensemble = gaf[-1]
+    ensemble.estimators_ = [*lstm[-1].estimators_, *gaf[-1].estimators_]
+    ensemble.set_params(n_estimators=len(ensemble.estimators_))
+    return gaf, lstm_seconds + gaf_seconds
+
+
 def out_of_fold(args, model, X, y, folds, state_dir):
     """Each run's mean and raw spread from the recipe fine-tuned without its fold, and the epochs chosen."""
     from skmat import fine_tune
@@ -105,14 +135,20 @@ def out_of_fold(args, model, X, y, folds, state_dir):
             tuned, report = fine_tune(model, X[train], y[train], return_report=True, random_state=args.random_state)
             m, s = tuned.predict(X[test], return_std=True)
             state_dir.mkdir(parents=True, exist_ok=True)
-            np.savez(path, test=test, mean=m, std=s, epochs=report["epochs"])
+            np.savez(path, test=test, mean=m, std=s, epochs=report["epochs"], recipe=recipe(args))
             print(f"fold {k}: fine-tuned {report['epochs']} epochs", flush=True)
         saved = np.load(path)
-        if not np.array_equal(saved["test"], test):
-            raise SystemExit(f"{path} holds another fold; delete {state_dir} and rerun.")
+        if not np.array_equal(saved["test"], test) or str(saved["recipe"]) != recipe(args):
+            raise SystemExit(f"{path} holds another fold or recipe; delete {state_dir} and rerun.")
         mean[test], std[test] = saved["mean"], saved["std"]
         epochs.append(int(saved["epochs"]))
     return mean, std, epochs
+
+
+def recipe(args):
+    """What a fold's saved predictions depend on, as one string."""
+    return (f"model={args.model} members={args.members} n_sim={args.n_sim} epochs={args.epochs} "
+            f"random_state={args.random_state}")
 
 
 def z_scores(y, mean, std):
@@ -223,11 +259,13 @@ def validity(encoder, network, own):
 
 
 def description(args):
-    net = "1D LSTM (no image)" if args.model == "1D LSTM" else "GAF-Seq2Seq (the paper's model)"
+    nets = {"1D LSTM": f"{args.members} 1D LSTM (no image)",
+            "GAF-Seq2Seq": f"{args.members} GAF-Seq2Seq (the paper's model)",
+            "both": f"{args.members} 1D LSTM and {args.members} GAF-Seq2Seq (the paper's model)"}[args.model]
     return (
         f"Small punch test, paper geometry (flat punch Ø 5.5 mm, clamp r 6.5 mm; 0-4.5 mm in 181 points, force in "
         f"N, then the disc thickness in mm) to the true stress-strain curve (MPa at skmat.datasets.DEFAULT_STRAIN): "
-        f"an ensemble of {args.members} {net} networks trained on {args.n_sim} simulated curves with rig effects, "
+        f"an ensemble of {nets} networks trained on {args.n_sim} simulated curves with rig effects, "
         "fine-tuned on 40 published LS-DYNA runs (E = 70 GPa, K 200-550 MPa, n 0.10-0.48); "
         "predict(X, return_std=True) gives a band scaled to hold 95 % of held-out FE points within ±2σ"
     )
@@ -237,7 +275,7 @@ def main(argv=None):
     args = parse_args(argv)
     from sklearn.pipeline import Pipeline
 
-    from benchmarks import spt_calibration, spt_ensemble, spt_fem
+    from benchmarks import spt_calibration, spt_fem
     from benchmarks._common import use_all_cores
     from skmat import fine_tune, save_pipeline
     from skmat.datasets import DEFAULT_STRAIN
@@ -247,9 +285,7 @@ def main(argv=None):
     state_dir = args.state_dir or ROOT / "tools" / "pretrain_state" / args.name
     start = time.perf_counter()
     X, y, own, default = fe_inputs()
-    ensemble_args = argparse.Namespace(model=args.model, members=args.members, n_sim=args.n_sim, epochs=args.epochs,
-                                       random_state=args.random_state)
-    model, sim_seconds = spt_ensemble.sim_ensemble(ensemble_args)
+    model, sim_seconds = sim_trained(args)
     folds = spt_calibration.folds(own, "5-fold", args.folds, args.random_state)
     mean, std, fold_epochs = out_of_fold(args, model, X, y, folds, state_dir)
 
