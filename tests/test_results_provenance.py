@@ -3,7 +3,7 @@
 A results CSV starts with ``#`` lines; each names a command that wrote rows
 (``# made by: python benchmarks/<script>.py <args> (...) | ...``, or the
 older ``# python benchmarks/<script>.py <args> | ...``). The command is the
-text from ``python benchmarks/`` up to the first `` (`` or `` |``.
+text from ``python benchmarks/`` (or ``python tools/``) up to the first `` (`` or `` |``.
 
 A data row is *covered* when one of its file's commands would write it:
 
@@ -35,6 +35,10 @@ A data row is *covered* when one of its file's commands would write it:
   (sim-only), and ``--out`` the file's folder;
 * ``scaling_out.py``: workload in ``--workloads``, engine in
   ``--engines``, repeat below ``--repeats``, ``--out`` this file;
+* ``spt_ensemble.py``: model, members, simulated-set size and epochs the
+  command's, fold below ``--folds``, ``--out`` this file;
+* ``tools/train_small_punch.py``: name, model, members, simulated-set size
+  and epochs the command's, ``--results`` this file;
 * any other script rewrites its file whole, so the file must name exactly
   one command, and that command covers every row.
 
@@ -58,7 +62,7 @@ from conftest import load_benchmark as load
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = BENCHMARKS / "results"
 CSVS = sorted(RESULTS.glob("*.csv"))
-COMMAND = re.compile(r"python (benchmarks/\S+\.py)(.*?)(?= \(| \||$)")
+COMMAND = re.compile(r"python ((?:benchmarks|tools)/\S+\.py)(.*?)(?= \(| \||$)")
 
 
 def commands(text):
@@ -162,6 +166,16 @@ def collapse_study_row(module, args, row, targets):
             and int(row.fold) in args.folds and int(row.epochs) == module.n_epochs(int(row.n_train), args))
 
 
+def spt_ensemble_row(module, args, row, targets):
+    return (resolved(args.out) in targets and row.model == args.model and int(row.members) == args.members
+            and int(row.n_sim) == args.n_sim and int(row.epochs) == args.epochs and int(row.fold) < args.folds)
+
+
+def train_small_punch_row(module, args, row, targets):
+    return (resolved(args.results) in targets and row.name == args.name and row.model == args.model
+            and int(row.members) == args.members and int(row.n_sim) == args.n_sim and int(row.epochs) == args.epochs)
+
+
 def scaling_out_row(module, args, row, targets):
     return (resolved(args.out) in targets and row.workload in args.workloads and row.engine in args.engines
             and int(row.repeat) < args.repeats)
@@ -169,6 +183,8 @@ def scaling_out_row(module, args, row, targets):
 
 MATCHERS = {
     "scaling_out": scaling_out_row,
+    "spt_ensemble": spt_ensemble_row,
+    "train_small_punch": train_small_punch_row,
     "ptr_pretraining_study": pretraining_study_row,
     "matbench": matbench_row,
     "ptr_collapse_study": collapse_study_row,
@@ -186,7 +202,7 @@ def parsed_commands(path):
     for script, argv in commands(path.read_text()):
         assert (ROOT / script).is_file(), f"{path.name} names {script}, which does not exist"
         name = Path(script).stem
-        module = load(name)
+        module = load(name, package=Path(script).parent.name)
         found.append((name, module, parsed(module, argv)))
     return found
 

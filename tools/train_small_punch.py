@@ -82,6 +82,8 @@ def parse_args(argv=None):
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--results", type=Path, default=RESULTS / "small_punch_shipped.csv")
     parser.add_argument("--state-dir", type=Path, default=None, help="default: tools/pretrain_state/<name>")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads (default: every core; 1 beside another training run)")
     return parser.parse_args(argv)
 
 
@@ -282,6 +284,10 @@ def main(argv=None):
     from skmat.models._allowed_classes import public_name
 
     use_all_cores()
+    if args.threads is not None:
+        import torch
+
+        torch.set_num_threads(args.threads)
     state_dir = args.state_dir or ROOT / "tools" / "pretrain_state" / args.name
     start = time.perf_counter()
     X, y, own, default = fe_inputs()
@@ -360,8 +366,8 @@ def main(argv=None):
         "size_mb": round(path.stat().st_size / 1e6, 2), "seconds": round(seconds, 1),
         "machine": machine_description(), "finished_utc": utc_now(),
     }
-    header = ("# made by: python tools/train_small_punch.py [--name NAME --model MODEL] (one row per run; each "
-              "model's command in its manifest entry) | shipped small punch models, out of fold on the 40 FE runs")
+    header = (f"# made by: {command_line(argv)} (one row per model; its manifest entry has the same scores) | "
+              "shipped small punch models, out of fold on the 40 FE runs")
     append_row(args.results, row, RESULT_COLUMNS, header)
     print(json.dumps(row, indent=1, ensure_ascii=False))
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) and its entry in {args.out_dir / 'manifest.json'}")
