@@ -28,8 +28,13 @@ def messages(caught):
     return [str(w.message) for w in caught]
 
 
-def test_the_default_is_shipped():
-    assert DEFAULT in NAMES
+def test_the_default_and_the_papers_model_are_shipped():
+    assert DEFAULT in NAMES and f"{DEFAULT}-gaf-seq2seq" in NAMES
+    # The default joins five networks of each kind; the paper's model is all GAF-Seq2Seq.
+    uses_image = [member.uses_image_ for member in skmat.load_pretrained(DEFAULT)[-1].estimators_]
+    assert sorted(uses_image) == [False] * 5 + [True] * 5
+    paper = skmat.load_pretrained(f"{DEFAULT}-gaf-seq2seq")[-1].estimators_
+    assert [member.uses_image_ for member in paper] == [True] * 5
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -47,9 +52,9 @@ def test_predicts_curves_with_a_band_close_to_the_fe_runs(name, fem):
     assert error < 0.03
     # The band is the members' spread times the factor the manifest records.
     info = skmat.pretrained_info(name)
-    assert np.allclose(model[-1].std_scale_, info["std_scale"])
+    assert np.allclose(model[-1].std_scale_, info["std_scale"], rtol=1e-4)  # recorded to 4 decimals
     _, raw = model[-1]._members_mean_std(model[:-1].transform(X[:12]))
-    assert np.allclose(std, raw * info["std_scale"])
+    assert np.allclose(std, raw * model[-1].std_scale_)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -105,6 +110,7 @@ def test_thickness_outside_the_range_is_a_warning_naming_the_curve(fem):
     assert "curve 0" not in text
 
 
+@pytest.mark.filterwarnings("ignore:fine_tune. no epoch improved:UserWarning")  # 2 epochs on 5 rows may not
 def test_fine_tuning_on_a_labs_runs_is_one_call_and_leaves_the_shipped_model_alone(fem):
     X, y = fem
     model = skmat.load_pretrained(DEFAULT)
