@@ -44,6 +44,9 @@ def test_oqmd_is_available_and_documented():
 def test_every_shipped_file_matches_the_manifest_and_all_fit_in_25_mb():
     total = 0
     for name, entry in manifest().items():
+        if "members" in entry:  # an average of shipped networks: no file of its own
+            assert all(manifest()[member]["sha256"] == digest for member, digest in entry["members"].items()), name
+            continue
         data = (WEIGHTS / entry["file"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
         assert len(data) == entry["size_bytes"]
@@ -73,6 +76,11 @@ def test_predicts_from_formulas_with_physical_values(name):
 @pytest.mark.parametrize("name", composition_names())
 def test_every_shipped_network_is_documented_with_its_training(name):
     info = skmat.pretrained_info(name)
+    if "members" in info:
+        assert info["training"]["commands"][0].startswith("python tools/ship_average.py")
+        assert set(info["training"]["members"]) == set(info["members"]) and len(info["members"]) >= 2
+        assert set(info["test_MAE"]) == set(info["targets"]) and all(v > 0 for v in info["test_MAE"].values())
+        return
     assert info["training"]["commands"][0].startswith("python tools/pretrain.py")
     assert info["training"]["epochs_done"] == len(info["training"]["epochs"]) >= 1
     assert set(info["test_MAE"]) == set(info["targets"]) and all(v > 0 for v in info["test_MAE"].values())
@@ -238,3 +246,60 @@ def test_an_entry_without_a_class_is_a_ptrcnn_regressor(monkeypatch):
     del changed["oqmd"]["estimator"]
     monkeypatch.setattr(module, "_manifest", lambda: changed)
     assert type(skmat.load_pretrained("oqmd")[-1]) is PTRCNNRegressor
+
+
+# ------------------------------------------------------------------ the average of shipped networks
+
+
+def test_the_average_is_the_mean_of_its_members_and_closer_than_each():
+    from skmat.models import PretrainedAverage
+
+    info = skmat.pretrained_info("oqmd-average")
+    members = list(info["members"])
+    assert members == ["oqmd", "oqmd-channels"]
+    formulas = ["Fe2O3", "NaCl", "Co2MnSi"]
+    model = skmat.load_pretrained("oqmd-average")
+    assert isinstance(model[-1], PretrainedAverage)
+    alone = np.stack([skmat.load_pretrained(m).predict(formulas) for m in members])
+    mean, std = model.predict(formulas, return_std=True)
+    np.testing.assert_allclose(mean, alone.mean(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(std, alone.std(axis=0), rtol=1e-5, atol=1e-7)
+    for task in info["targets"]:
+        assert info["test_MAE"][task] < min(info["training"]["members"][m]["test_MAE"][task] for m in members)
+        assert info["training"]["members"][members[0]]["test_MAE"][task] == pytest.approx(
+            skmat.pretrained_info(members[0])["test_MAE"][task], abs=2e-4)  # scored as pretrain.py scores
+
+
+def test_the_average_refuses_a_changed_member(monkeypatch):
+    import skmat.models._shipped as module
+
+    changed = {name: dict(entry) for name, entry in manifest().items()}
+    changed["oqmd-channels"]["sha256"] = "0" * 64  # as if the file had been replaced after scoring
+    monkeypatch.setattr(module, "_manifest", lambda: changed)
+    with pytest.raises(ValueError, match="average 'oqmd-average' was scored with the network 'oqmd-channels'"):
+        skmat.load_pretrained("oqmd-average")
+
+
+def test_the_average_keeps_formula_errors_and_is_not_a_feature_network():
+    from skmat.models import PretrainedFeatures
+
+    with pytest.raises(FormulaError, match="NeO2"):
+        skmat.load_pretrained("oqmd-average").predict(["NeO2"])
+    with pytest.raises(ValueError, match="'oqmd-average' is the mean of the shipped networks 'oqmd', 'oqmd-channels'"):
+        PretrainedFeatures(network="oqmd-average").fit(["Fe2O3"])
+
+
+def test_pretrained_average_of_pipelines_and_its_errors():
+    from skmat.models import PretrainedAverage
+
+    oqmd = skmat.load_pretrained("oqmd")
+    model = PretrainedAverage(networks=[oqmd, "oqmd"]).fit()
+    assert model.network_sha256_[0] is None and model.network_sha256_[1] == manifest()["oqmd"]["sha256"]
+    np.testing.assert_allclose(model.predict(["NaCl"]), oqmd.predict(["NaCl"]), rtol=1e-6)
+    assert clone(model).networks[0] is oqmd  # fixed: not unfitted by clone
+    with pytest.raises(ValueError, match="at least two networks; got 'oqmd'"):
+        PretrainedAverage(networks="oqmd").fit()
+    with pytest.raises(TypeError, match=r"networks\[1\] is a int"):
+        PretrainedAverage(networks=["oqmd", 3]).fit()
+    with pytest.raises(ValueError, match="is not a shipped composition network"):
+        PretrainedAverage(networks=["oqmd", "small-punch-flat5.5"]).fit()

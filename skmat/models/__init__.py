@@ -17,6 +17,7 @@ from ._fine_tune import fine_tune
 from ._hurdle import HurdleRegressor
 from ._pipeline_file import load_pipeline, save_pipeline
 from ._ptr_classifier import PTRCNNClassifier
+from ._pretrained_average import PretrainedAverage
 from ._pretrained_features import PretrainedFeatures
 from ._ptr_cnn import PTRCNN
 from ._ptr_regressor import PTRCNNRegressor, paper_training_params
@@ -42,6 +43,7 @@ __all__ = [
     "PTRCNN",
     "PTRCNNClassifier",
     "PTRCNNRegressor",
+    "PretrainedAverage",
     "PretrainedFeatures",
     "PretrainedNetwork",
     "PretrainedPTRCNN",

@@ -14,7 +14,7 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 from .._validation import IntegerInterval, check_feature_names, formula_column
 from ._fit_context import limited_threads
 from ._persistence import SavableNetMixin
-from ._shipped import available_pretrained, read_shipped
+from ._shipped import available_pretrained, is_average, pretrained_info, read_shipped
 
 __all__ = ["PretrainedFeatures"]
 
@@ -30,6 +30,11 @@ def _load_shipped(name, owner):
             f"{owner}: network={name!r} is not a shipped composition network "
             f"(skmat.available_pretrained('composition'): {available}); "
             "pass one of those names or a fitted Pipeline (encoder + skmat network)."
+        )
+    if is_average(name):
+        raise ValueError(
+            f"{owner}: network={name!r} is the mean of the shipped networks "
+            f"{', '.join(repr(m) for m in pretrained_info(name)['members'])}, not one network; pass one of those."
         )
     return read_shipped(name)
 

@@ -136,6 +136,8 @@ def read_shipped(name):
     from ._pipeline_file import load_pipeline
 
     entry = _entry(name)
+    if "members" in entry:
+        return _read_average(name, entry), None
     network_class = _network_class(name, entry)
     path = resources.files("skmat._weights") / entry["file"]
     if not path.is_file():
@@ -160,6 +162,34 @@ def read_shipped(name):
     if "encode" in pipeline.named_steps:
         pipeline.named_steps["encode"]._pretrained_name = name
     return pipeline, actual
+
+
+def is_average(name):
+    """Whether the shipped model ``name`` is the mean of other shipped networks (it has no file of its own)."""
+    return "members" in _entry(name)
+
+
+def _read_average(name, entry):
+    """The shipped average ``name``: a Pipeline of one fitted PretrainedAverage of its member networks.
+
+    Each member must still be the file the average was scored with (its
+    SHA-256 recorded in the entry), so that the recorded errors are this
+    model's.
+    """
+    from ._pretrained_average import PretrainedAverage
+
+    members = entry["members"]
+    manifest = _manifest()
+    for member, digest in members.items():
+        if member not in manifest or manifest[member].get("sha256") != digest:
+            raise ValueError(
+                f"The pretrained average {name!r} was scored with the network {member!r} of SHA-256 "
+                f"{str(digest)[:12]}…, which is not the installed one; reinstall skmat."
+            )
+    average = PretrainedAverage(networks=tuple(members)).fit()
+    from sklearn.pipeline import Pipeline
+
+    return Pipeline([("average", average)])
 
 
 def load_pretrained(name):
