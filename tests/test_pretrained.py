@@ -303,3 +303,27 @@ def test_pretrained_average_of_pipelines_and_its_errors():
         PretrainedAverage(networks=["oqmd", 3]).fit()
     with pytest.raises(ValueError, match="is not a shipped composition network"):
         PretrainedAverage(networks=["oqmd", "small-punch-flat5.5"]).fit()
+
+
+def test_the_average_saves_by_name_and_refuses_a_changed_member_at_load(tmp_path):
+    import io
+
+    from skmat import load_pipeline, save_pipeline
+    from skmat.models import PretrainedAverage
+
+    model = skmat.load_pretrained("oqmd-average")
+    buffer = io.BytesIO()
+    save_pipeline(model, buffer)
+    assert buffer.tell() < 100_000  # the names, not the weights
+    buffer.seek(0)
+    loaded = load_pipeline(buffer)
+    np.testing.assert_array_equal(loaded.predict(["CuO", "NaCl"]), model.predict(["CuO", "NaCl"]))
+    stale = PretrainedAverage().fit()
+    stale.network_sha256_ = ["0" * 64, stale.network_sha256_[1]]
+    buffer = io.BytesIO()
+    save_pipeline(Pipeline([("average", stale)]), buffer)
+    buffer.seek(0)
+    with pytest.raises(ValueError, match=r"fitted with the shipped network 'oqmd' of SHA-256 000000000000"):
+        load_pipeline(buffer)
+    with pytest.raises(TypeError, match="network given as a Pipeline cannot be saved"):
+        save_pipeline(Pipeline([("average", PretrainedAverage([model, "oqmd"]).fit())]), io.BytesIO())

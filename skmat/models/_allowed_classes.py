@@ -55,7 +55,7 @@ _ALLOWED = {
             "PeriodicTableEncoder", "RandomTableEncoder", "MendeleevLineEncoder", "GramianAngularFieldEncoder",
             "CurveResampler", "SPTInverseFitRegressor", "SPTCorrelationRegressor", "HurdleRegressor",
         ],
-        "skmat.models": ["PretrainedFeatures"],
+        "skmat.models": ["PretrainedFeatures", "PretrainedAverage"],
         "sklearn.preprocessing": [
             "StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustScaler", "Normalizer", "Binarizer",
             "PowerTransformer", "QuantileTransformer", "PolynomialFeatures", "SplineTransformer",

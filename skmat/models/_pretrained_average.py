@@ -139,6 +139,31 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         mean = predictions.mean(axis=0)
         return (mean, predictions.std(axis=0)) if return_std else mean
 
+    # -- saving (skmat.models.save_pipeline) -----------------------------------
+
+    def _state_to_save(self):
+        """The fitted attributes a file holds: all but the networks, which are re-read by name at load."""
+        if not all(isinstance(network, str) for network in self.networks):
+            raise TypeError(
+                f"{type(self).__name__} with a network given as a Pipeline cannot be saved: a skmat file stores a "
+                "network inside it only by a shipped network's name."
+            )
+        return {key: value for key, value in vars(self).items() if key != "networks_"}
+
+    def _state_loaded(self):
+        """Re-read the shipped networks after loading; refuse if an installed file is not the one fitted with."""
+        if "n_outputs_" not in vars(self):
+            return
+        stored = list(self.network_sha256_)
+        self.fit()
+        for name, before, now in zip(self.networks, stored, self.network_sha256_):
+            if before != now:
+                raise ValueError(
+                    f"{type(self).__name__} was fitted with the shipped network {name!r} of SHA-256 "
+                    f"{str(before)[:12]}…, but the installed one is {str(now)[:12]}…: it would predict otherwise. "
+                    "Fit it again with this skmat."
+                )
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.requires_fit = True
