@@ -256,7 +256,7 @@ def test_the_average_is_the_mean_of_its_members_and_closer_than_each():
 
     info = skmat.pretrained_info("oqmd-average")
     members = list(info["members"])
-    assert members == ["oqmd", "oqmd-channels"]
+    assert members == ["oqmd", "oqmd-channels", "oqmd-reg"]
     formulas = ["Fe2O3", "NaCl", "Co2MnSi"]
     model = skmat.load_pretrained("oqmd-average")
     assert isinstance(model[-1], PretrainedAverage)
@@ -285,7 +285,7 @@ def test_the_average_keeps_formula_errors_and_is_not_a_feature_network():
 
     with pytest.raises(FormulaError, match="NeO2"):
         skmat.load_pretrained("oqmd-average").predict(["NeO2"])
-    with pytest.raises(ValueError, match="'oqmd-average' is the mean of the shipped networks 'oqmd', 'oqmd-channels'"):
+    with pytest.raises(ValueError, match="'oqmd-average' is the mean of the shipped networks 'oqmd', 'oqmd-channels', 'oqmd-reg'"):
         PretrainedFeatures(network="oqmd-average").fit(["Fe2O3"])
 
 
@@ -319,7 +319,7 @@ def test_the_average_saves_by_name_and_refuses_a_changed_member_at_load(tmp_path
     loaded = load_pipeline(buffer)
     np.testing.assert_array_equal(loaded.predict(["CuO", "NaCl"]), model.predict(["CuO", "NaCl"]))
     stale = PretrainedAverage().fit()
-    stale.network_sha256_ = ["0" * 64, stale.network_sha256_[1]]
+    stale.network_sha256_ = ["0" * 64, *stale.network_sha256_[1:]]
     buffer = io.BytesIO()
     save_pipeline(Pipeline([("average", stale)]), buffer)
     buffer.seek(0)

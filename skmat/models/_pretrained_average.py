@@ -18,11 +18,11 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
     """The mean prediction of several pretrained networks for the same targets, and their spread.
 
     Networks trained differently (another image, other defaults) err
-    differently, so their mean is closer than each: the two shipped OQMD
-    networks average to 0.0567 eV/atom and 0.432 Å³/atom on CrabNet's test
-    splits, against 0.0669/0.498 and 0.0640/0.481 alone
+    differently, so their mean is closer than each: the three shipped OQMD
+    networks average to 0.0522 eV/atom and 0.406 Å³/atom on CrabNet's test
+    splits, against 0.0573/0.448 for the best of them alone
     (``tools/ship_average.py``). ``skmat.load_pretrained("oqmd-average")``
-    is such an average, ready to predict.
+    is that average, ready to predict.
 
     Like :class:`~skmat.models.PretrainedFeatures`, nothing is trained:
     ``fit`` loads the shipped networks (each file checked against its
@@ -31,7 +31,7 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    networks : sequence of str or fitted Pipeline, default=("oqmd", "oqmd-channels")
+    networks : sequence of str or fitted Pipeline, default=("oqmd", "oqmd-channels", "oqmd-reg")
         Names of shipped composition networks
         (``skmat.available_pretrained("composition")``), or fitted
         pipelines (encoder + skmat network) that predict from formulas. At
@@ -63,7 +63,7 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
     ((2, 2), (2, 2))
     """
 
-    def __init__(self, networks=("oqmd", "oqmd-channels")):
+    def __init__(self, networks=("oqmd", "oqmd-channels", "oqmd-reg")):
         self.networks = networks
 
     # The networks are fixed: not cloned (an unfitted copy has no weights), as in PretrainedFeatures.
