@@ -22,9 +22,13 @@ Periodic-table CNN (Zheng, Zheng & Zhang, Chem. Sci. 2018)
     PretrainedFeatures
         A pretrained network's learned representation (a hidden layer) as
         features for any scikit-learn model: cross-property transfer.
+    PretrainedAverage
+        The mean prediction of several shipped networks, and their spread
+        (load_pretrained("oqmd-average")).
     load_pretrained, pretrained_info, available_pretrained
         Networks trained on OQMD, shipped in the package as fitted pipelines
-        that predict from formulas: load_pretrained("oqmd").predict(["Fe2O3"]).
+        that predict from formulas: load_pretrained("oqmd").predict(["Fe2O3"]);
+        and small punch models: load_pretrained("small-punch-flat5.5").
     parse_formula, parse_formulas, element_table
         The strict formula parser behind the encoders, and its element table.
     FormulaError
@@ -79,6 +83,7 @@ _LAZY = {
     "PTRCNNClassifier": "skmat.models",
     "PTRCNN": "skmat.models",
     "PretrainedFeatures": "skmat.models",
+    "PretrainedAverage": "skmat.models",
     "DeepEnsembleRegressor": "skmat.models",
     "DeepEnsembleClassifier": "skmat.models",
     "HurdleRegressor": "skmat.models",

@@ -1,7 +1,7 @@
 """The built HTML docs work offline, fold their "Made by" lines, and navigate; the install page matches the README.
 
 The build test needs the ``docs`` extra (Sphinx, sphinx-gallery, the theme) and
-is skipped without it, as in CI, whose environment installs ``.[tests]`` only.
+is skipped without it; ``.ci/run`` installs it before the slow set, so CI builds the docs.
 It builds a copy of ``docs/`` with the gallery not executed
 (``-D plot_gallery=0``), so it takes about a minute rather than the full build's
 few minutes and leaves ``docs/`` (``auto_examples/``, ``generated/``) untouched.

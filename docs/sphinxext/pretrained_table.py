@@ -32,7 +32,18 @@ def table_rows(manifest):
     """Header and rows: one per shipped network, then one per published model."""
     rows = [["model", "ΔHf test MAE (eV/atom)", "V test MAE (Å³/atom)", "epochs", "wall hours", "CPU hours", "machine"]]
     for name, entry in sorted(manifest.items()):
+        if entry.get("task", "composition") != "composition":
+            continue  # the small punch models: their own page
         training = entry["training"]
+        if "members" in entry:  # an average of shipped networks: trained as they were
+            rows.append([
+                f"skmat ``{name}`` (measured)",
+                f"{entry['test_MAE']['formation_enthalpy']:.4f}",
+                f"{entry['test_MAE']['volume_per_atom']:.4f}",
+                "mean of " + ", ".join(f"``{member}``" for member in entry["members"]),
+                "", "", training["machine"],
+            ])
+            continue
         machines = sorted({row["machine"] for row in training["epochs"]})
         rows.append([
             f"skmat ``{name}`` (measured)",
@@ -58,7 +69,8 @@ class PretrainedTable(Directive):
         if not path.exists():
             return [nodes.paragraph(text=f"(No pretrained networks yet: {self.arguments[0]} does not exist.)")]
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        commands = [(name, command) for name, entry in sorted(manifest.items()) for command in entry["training"]["commands"]]
+        commands = [(name, command) for name, entry in sorted(manifest.items())
+                    if entry.get("task", "composition") == "composition" for command in entry["training"]["commands"]]
         notes = [f"*Trained by* (``{name}``): ``{command}``" for name, command in commands]
         summary = provenance_summary_text("Trained by", [command for _, command in commands], machines=False)
         return render_table(self, table_rows(manifest), notes, path, summary=summary)
