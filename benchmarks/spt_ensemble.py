@@ -93,6 +93,16 @@ def sim_ensemble(args):
     return model, seconds
 
 
+def fe_data():
+    """The 40 FE runs as the models read them and their targets: ``X`` (181 forces in N, then the thickness in
+    mm), ``y`` (true stress on ``DEFAULT_STRAIN``), and the two loaded sets (own strain grid, default grid)."""
+    from skmat.datasets import load_small_punch_fem
+
+    own = load_small_punch_fem(strain_grid="own")
+    default = load_small_punch_fem(strain_grid="default")
+    return np.column_stack([own.data, own.params["thickness"].to_numpy()]), default.target, own, default
+
+
 def coverage(y, mean, std, scale=1.0):
     z = np.abs(y - mean) / np.maximum(std * scale, np.finfo(float).tiny)
     return float(np.mean(z <= 1)), float(np.mean(z <= 2)), z
@@ -107,14 +117,10 @@ def main(argv=None):
     args = parse_args(argv)
     from benchmarks import spt_calibration, spt_fem
     from skmat import fine_tune
-    from skmat.datasets import load_small_punch_fem
 
     _common.use_all_cores()
     header = f"# made by: {command_line(argv)} (resumable; machine per row) | fine-tuned ensemble on held-out FE runs"
-    own = load_small_punch_fem(strain_grid="own")
-    default = load_small_punch_fem(strain_grid="default")
-    X = np.column_stack([own.data, own.params["thickness"].to_numpy()])
-    y = default.target
+    X, y, own, default = fe_data()
     done = read_results(args.out, COLUMNS)
     model, sim_seconds = sim_ensemble(args)
     plastic = spt_fem.PLASTIC

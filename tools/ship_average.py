@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks._common import command_line, machine_description, utc_now
-from tools.pretrain import DEFAULT_OUT, N_VAL, TASKS, UNITS, read_manifest, write_manifest
+from tools.pretrain import DEFAULT_OUT, N_VAL, TASKS, UNITS, evaluate, read_manifest, write_manifest
 
 
 def parse_args(argv=None):
@@ -40,18 +40,12 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def scores(predict, split, n=None):
-    """MAE per task of ``predict`` (formulas -> (n, 2)) on a split of the OQMD sets (its first ``n`` rows)."""
-    from skmat.datasets import load_oqmd, load_oqmd_multitask
+def val_scores(model):
+    """MAE per task of ``model`` on the first ``N_VAL`` validation formulas (``tools/pretrain.py``'s score)."""
+    from skmat.datasets import load_oqmd_multitask
 
-    if split == "test":
-        found = {}
-        for column, task in enumerate(TASKS):
-            test = load_oqmd(task, "test")
-            found[task] = round(float(np.mean(np.abs(predict(test.data)[:, column] - test.target))), 4)
-        return found
     val = load_oqmd_multitask("val")
-    error = np.mean(np.abs(predict(val.data[:n]) - val.target[:n]), axis=0)
+    error = np.mean(np.abs(model.predict(val.data[:N_VAL]) - val.target[:N_VAL]), axis=0)
     return {task: round(float(value), 4) for task, value in zip(TASKS, error)}
 
 
@@ -59,7 +53,6 @@ def main(argv=None):
     args = parse_args(argv)
     import torch
 
-    from skmat import load_pretrained
     from skmat.models import PretrainedAverage
 
     torch.set_num_threads(args.threads)
@@ -69,9 +62,8 @@ def main(argv=None):
         raise SystemExit(f"--members must name at least two shipped networks of {args.out_dir}; not: {missing}")
     average = PretrainedAverage(networks=tuple(args.members)).fit()
     members = {}
-    for name in args.members:
-        network = load_pretrained(name)
-        members[name] = {"test_MAE": scores(network.predict, "test"), "val_MAE": scores(network.predict, "val", N_VAL)}
+    for name, network in zip(args.members, average.networks_):  # the networks the average loaded
+        members[name] = {"test_MAE": evaluate(network), "val_MAE": val_scores(network)}
         print(name, members[name], flush=True)
     entry = {
         "task": "composition",
@@ -84,8 +76,8 @@ def main(argv=None):
         "elements": [e for e in manifest[args.members[0]]["elements"]
                      if all(e in manifest[m]["elements"] for m in args.members)],
         "n_train": manifest[args.members[0]]["n_train"],
-        "test_MAE": scores(average.predict, "test"),
-        "val_MAE": scores(average.predict, "val", N_VAL),
+        "test_MAE": evaluate(average),
+        "val_MAE": val_scores(average),
         "training": {
             "commands": [command_line(argv)],
             "members": members,

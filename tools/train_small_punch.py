@@ -87,16 +87,6 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def fe_inputs():
-    """The 40 FE runs as the model reads them (181 forces in N, then the thickness in mm), targets, and data."""
-    from skmat.datasets import load_small_punch_fem
-
-    own = load_small_punch_fem(strain_grid="own")
-    default = load_small_punch_fem(strain_grid="default")
-    X = np.column_stack([own.data, own.params["thickness"].to_numpy()])
-    return X, default.target, own, default
-
-
 def sim_trained(args):
     """The simulator-trained ensemble pipeline of ``--model`` and the seconds its training took (0 if cached).
 
@@ -155,27 +145,26 @@ def recipe(args):
 
 def z_scores(y, mean, std):
     """|error| / spread at the plastic points (2 onwards: strain 0 and the yield point are not plastic)."""
+    from benchmarks.spt_ensemble import coverage
     from benchmarks.spt_fem import PLASTIC
 
-    return np.abs(y[:, PLASTIC] - mean[:, PLASTIC]) / np.maximum(std[:, PLASTIC], np.finfo(float).tiny)
-
-
-def spread_factor(z, coverage):
-    """The factor on the spread that puts ``coverage`` of the z-scores ``z`` within 2."""
-    return float(max(np.quantile(z, coverage) / 2.0, 1e-6))
+    return coverage(y[:, PLASTIC], mean[:, PLASTIC], std[:, PLASTIC])[2]
 
 
 def band_scores(z, folds, coverage):
-    """±1σ/±2σ coverage per fold, each fold's band scaled by the factor of the other folds' z-scores."""
-    rows = []
+    """±1σ/±2σ coverage of the runs' z-scores ``z``, each fold's band scaled by the factor of the other folds'.
+
+    Returns the share of all points within 1 and 2 (scaled) σ, and the
+    share within 2σ per fold.
+    """
+    from benchmarks.spt_ensemble import scale_for_2sigma
+
+    scale = np.empty(len(z))
     for k, test in enumerate(folds):
-        others = np.concatenate([z[f].ravel() for j, f in enumerate(folds) if j != k])
-        scale = spread_factor(others, coverage)
-        rows.append((float(np.mean(z[test] <= scale)), float(np.mean(z[test] <= 2 * scale)), len(test)))
-    weights = np.array([n for *_, n in rows], dtype=float)
-    one = float(np.average([r[0] for r in rows], weights=weights))
-    two = float(np.average([r[1] for r in rows], weights=weights))
-    return one, two, [r[1] for r in rows]
+        others = np.concatenate([z[fold].ravel() for j, fold in enumerate(folds) if j != k])
+        scale[test] = scale_for_2sigma(others, coverage)
+    within_1, within_2 = z <= scale[:, None], z <= 2 * scale[:, None]
+    return float(within_1.mean()), float(within_2.mean()), [float(within_2[test].mean()) for test in folds]
 
 
 def figure_errors(mean, own):
@@ -275,10 +264,10 @@ def description(args):
 
 def main(argv=None):
     args = parse_args(argv)
-    from sklearn.pipeline import Pipeline
 
     from benchmarks import spt_calibration, spt_fem
     from benchmarks._common import use_all_cores
+    from benchmarks.spt_ensemble import fe_data, scale_for_2sigma
     from skmat import fine_tune, save_pipeline
     from skmat.datasets import DEFAULT_STRAIN
     from skmat.models._allowed_classes import public_name
@@ -290,24 +279,23 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     state_dir = args.state_dir or ROOT / "tools" / "pretrain_state" / args.name
     start = time.perf_counter()
-    X, y, own, default = fe_inputs()
+    X, y, own, default = fe_data()
     model, sim_seconds = sim_trained(args)
     folds = spt_calibration.folds(own, "5-fold", args.folds, args.random_state)
     mean, std, fold_epochs = out_of_fold(args, model, X, y, folds, state_dir)
 
     mape = 100 * spt_fem.fe_mape(mean, own.target, own.strain, default.strain)
     z = z_scores(y, mean, std)
-    scale = spread_factor(z.ravel(), args.coverage)
+    scale = scale_for_2sigma(z.ravel(), args.coverage)
     one, two, per_fold = band_scores(z, folds, args.coverage)
     figures = figure_errors(mean, own)
 
     final, report = fine_tune(model, X, y, return_report=True, random_state=args.random_state)
     ensemble = final[-1]
     ensemble.std_scale_ = np.full_like(ensemble.std_scale_, scale)  # the out-of-fold band factor, for every point
-    shipped = Pipeline(list(final.steps))
     args.out_dir.mkdir(parents=True, exist_ok=True)
     path = args.out_dir / f"{args.name}.skmat"
-    save_pipeline(shipped, path)
+    save_pipeline(final, path)
     seconds = time.perf_counter() - start + sim_seconds
     scores = {
         "evaluation": f"{args.folds}-fold cross-validation over the 40 bundled FE runs (stratified by thickness, "
