@@ -176,6 +176,8 @@ def _read_average(name, entry):
     SHA-256 recorded in the entry), so that the recorded errors are this
     model's.
     """
+    from sklearn.pipeline import Pipeline
+
     from ._pretrained_average import PretrainedAverage
 
     members = entry["members"]
@@ -186,10 +188,7 @@ def _read_average(name, entry):
                 f"The pretrained average {name!r} was scored with the network {member!r} of SHA-256 "
                 f"{str(digest)[:12]}…, which is not the installed one; reinstall skmat."
             )
-    average = PretrainedAverage(networks=tuple(members)).fit()
-    from sklearn.pipeline import Pipeline
-
-    return Pipeline([("average", average)])
+    return Pipeline([("average", PretrainedAverage(networks=tuple(members)).fit())])
 
 
 def load_pretrained(name):
@@ -214,18 +213,20 @@ def load_pretrained(name):
     ----------
     name : str
         One of :func:`available_pretrained`. Composition networks
-        (``available_pretrained("composition")``): ``"oqmd"`` and
-        ``"oqmd-channels"``, multi-task networks for the DFT formation
-        enthalpy (eV/atom) and volume per atom (Å³/atom) of any composition
-        of the elements in OQMD. Small punch models
-        (``available_pretrained("small_punch")``):
-        ``"small-punch-flat5.5"``, an ensemble of 1D LSTMs that maps a small
+        (``available_pretrained("composition")``): ``"oqmd"``,
+        ``"oqmd-channels"`` and ``"oqmd-reg"``, multi-task networks for the
+        DFT formation enthalpy (eV/atom) and volume per atom (Å³/atom) of
+        any composition of the elements in OQMD, and ``"oqmd-average"``,
+        the mean of the three (:class:`~skmat.models.PretrainedAverage`).
+        Small punch models (``available_pretrained("small_punch")``):
+        ``"small-punch-flat5.5"``, an ensemble of five 1D LSTMs and five
+        GAF-Seq2Seqs that maps a small
         punch load curve of the paper's geometry (flat punch Ø 5.5 mm; 181
         forces in N at 0–4.5 mm, then the disc thickness in mm) to the true
         stress–strain curve in MPa at ``pretrained_info(name)["strain"]``,
         with ``predict(X, return_std=True)`` for a calibrated band; and
-        ``"small-punch-flat5.5-gaf-seq2seq"``, the same recipe with the
-        paper's GAF-Seq2Seq. ``pretrained_info(name)["validity"]`` is the
+        ``"small-punch-flat5.5-gaf-seq2seq"``, the same recipe with five of
+        the paper's GAF-Seq2Seq only. ``pretrained_info(name)["validity"]`` is the
         range each was made for.
 
     Returns
@@ -233,8 +234,9 @@ def load_pretrained(name):
     sklearn.pipeline.Pipeline
         Composition networks: steps ``"encode"``
         (:class:`~skmat.PeriodicTableEncoder`, accepting only the elements
-        the network was trained on) and ``"model"``; ``predict`` returns one
-        column per target of ``pretrained_info(name)["targets"]``. Small
+        the network was trained on) and ``"model"`` (``"oqmd-average"``: one
+        step, ``"average"``); ``predict`` returns one column per target of
+        ``pretrained_info(name)["targets"]``. Small
         punch models: steps ``"gaf"``
         (:class:`~skmat.GramianAngularFieldEncoder`) and ``"ensemble"``
         (:class:`~skmat.models.DeepEnsembleRegressor`), which warns, naming

@@ -23,11 +23,11 @@ from ._seq2seq import GAFSeq2Seq
 __all__ = ["SPTSeq2SeqRegressor"]
 
 
-
 class _ScaledCurves(dict):
     """The checked curve dict, with what the encoder divided ``"sequence"`` by (``sequence_scale``)."""
 
     sequence_scale = 1.0
+
 
 class SPTSeq2SeqRegressor(ScaledNetRegressor):
     """Seq2Seq regressor from load–displacement curves to true stress–strain curves.
