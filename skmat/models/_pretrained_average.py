@@ -19,8 +19,8 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
 
     Networks trained differently (another image, other defaults) err
     differently, so their mean is closer than each: the three shipped OQMD
-    networks average to 0.0522 eV/atom and 0.406 Å³/atom on CrabNet's test
-    splits, against 0.0573/0.448 for the best of them alone
+    networks average to 0.0521 eV/atom and 0.406 Å³/atom on CrabNet's test
+    splits, against 0.0569/0.446 for the best of them alone
     (``tools/ship_average.py``). ``skmat.load_pretrained("oqmd-average")``
     is that average, ready to predict.
 
