@@ -44,6 +44,13 @@ Models:
   hard-label ROC AUC) by 5-fold cross-validation inside the training rows,
   never on the test fold (``rf-magpie-tuned``, ``hgb-magpie-tuned``,
   ``ptr-features+magpie+hgb-tuned``);
+* ``ptr-vote`` (with ``-tuned`` for classification, ``-hurdle`` for
+  regression): the mean of ``rf-magpie``'s and
+  ``ptr-features+magpie+hgb``'s predictions (scikit-learn's soft
+  ``VotingClassifier`` / ``VotingRegressor``): the leaderboard's forest and
+  the booster on the learned features err differently, so their mean is
+  closer than each. Both members and the combination are fixed in advance,
+  nothing is chosen on the test folds;
 * ``ptr-scratch-combined``: ``ptr-scratch`` with the collapse study's best
   variant (``benchmarks/ptr_collapse_study.py``): absent cells 0, Kaiming
   initialisation, leaky ReLU;
@@ -101,9 +108,12 @@ NETWORKS = ("ptr-scratch", "ptr-finetuned", "ptr-finetuned-frozen", "ptr-channel
 #: "is the target 0", the model on the nonzero rows), "-tuned" in a TunedThresholdClassifierCV that picks the
 #: decision threshold maximising balanced accuracy (the leaderboard's label metric) by 5-fold CV on the training rows.
 WRAPPERS = {"-hurdle": "regression", "-tuned": "classification"}
+#: The soft vote of rf-magpie and ptr-features+magpie+hgb (the mean of their probabilities or predictions).
+VOTE_MODELS = ("ptr-vote",)
 WRAPPED_MODELS = ("hgb-magpie-hurdle", "ptr-features+magpie+hgb-hurdle", "rf-magpie-tuned", "hgb-magpie-tuned",
-                  "ptr-features+magpie+hgb-tuned")
-MODELS = ("rf-magpie", "krr-magpie", *NETWORKS[:3], *FEATURE_MODELS, *NETWORKS[3:], "hgb-magpie", *WRAPPED_MODELS)
+                  "ptr-features+magpie+hgb-tuned", "ptr-vote-tuned", "ptr-vote-hurdle")
+MODELS = ("rf-magpie", "krr-magpie", *NETWORKS[:3], *FEATURE_MODELS, *NETWORKS[3:], "hgb-magpie", *VOTE_MODELS,
+          *WRAPPED_MODELS)
 #: The element channels of ptr-channels-scratch.
 CHANNELS = ("amount", "electronegativity", "covalent_radius", "n_valence", "first_ionization_energy", "melting_point",
             "atomic_weight", "group", "period")
@@ -134,6 +144,8 @@ def parse_args(argv=None):
                         help="the shipped network the ptr-* models start from or read features from; rows of another "
                              "than 'oqmd' are named '<model>[<network>]'")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads and forest jobs (default: every core; 1 beside another heavy job)")
     parser.add_argument("--out", type=Path, default=RESULTS / "matbench.csv")
     add_dask_options(parser)
     return parser.parse_args(argv)
@@ -150,7 +162,7 @@ def split_name(name):
 def uses_pretrained(name):
     """Whether the model reads the shipped network (weights, architecture or features)."""
     base = split_name(name)[0]
-    return base in NETWORKS or base in FEATURE_MODELS
+    return base in NETWORKS or base in FEATURE_MODELS or base in VOTE_MODELS
 
 
 def row_label(name, pretrained):
@@ -183,12 +195,19 @@ def wrapped_model(name, classification, n_jobs, pretrained="oqmd"):
     def build(as_classifier):
         if base in FEATURE_MODELS:
             return feature_model(base, as_classifier, n_jobs=n_jobs, pretrained=pretrained)
+        if base in VOTE_MODELS:
+            return vote_model(base, as_classifier, n_jobs=n_jobs, pretrained=pretrained)
         return magpie_model(base, as_classifier, n_jobs=n_jobs)
 
     if suffix == "-hurdle":
         return HurdleRegressor(build(True), build(False))
     return TunedThresholdClassifierCV(build(True), scoring="balanced_accuracy",
                                       cv=StratifiedKFold(5, shuffle=True, random_state=0), random_state=0)
+
+
+def jobs(args):
+    """``n_jobs`` of the forests: 1 per Dask worker (one core each), else ``--threads`` (every core by default)."""
+    return 1 if args.dask else (args.threads or -1)
 
 
 def n_epochs(n_train, args):
@@ -228,7 +247,7 @@ def network_model(name, classification, epochs, args):
         ensemble = DeepEnsembleClassifier if classification else DeepEnsembleRegressor
         extra = {} if classification else {"calibration": "holdout"}
         # Members train on one thread each (the ensemble's rule), so two at a time use both cores.
-        network = ensemble(member, n_estimators=5, random_state=args.seed, n_jobs=1 if args.dask else -1, **extra)
+        network = ensemble(member, n_estimators=5, random_state=args.seed, n_jobs=jobs(args), **extra)
     else:
         encoder = clone(pretrained[0])
         network = estimator.from_regressor(pretrained[-1], freeze_features=name.endswith("frozen"), **params)
@@ -259,6 +278,26 @@ def feature_model(name, classification, n_jobs=-1, pretrained="oqmd"):
         return make_pipeline(features, top)
     joined = ColumnTransformer([("ptr", features, "formula")], remainder="passthrough")
     return make_pipeline(joined, top)
+
+
+def vote_model(name, classification, n_jobs=-1, pretrained="oqmd"):
+    """``ptr-vote``: the mean of rf-magpie's and ptr-features+magpie+hgb's probabilities (or predictions).
+
+    Both read the frame of :func:`with_magpie`; the forest sees only its Magpie columns.
+    """
+    from sklearn.compose import ColumnTransformer, make_column_selector
+    from sklearn.ensemble import VotingClassifier, VotingRegressor
+    from sklearn.pipeline import make_pipeline
+
+    if name != "ptr-vote":
+        raise ValueError(f"unknown vote model {name!r}")
+    magpie_only = ColumnTransformer([("magpie", "passthrough", make_column_selector(pattern="^magpie_"))])
+    members = [
+        ("rf-magpie", make_pipeline(magpie_only, magpie_model("rf-magpie", classification, n_jobs=n_jobs))),
+        ("ptr-features+magpie+hgb", feature_model("ptr-features+magpie+hgb", classification, n_jobs=n_jobs,
+                                                  pretrained=pretrained)),
+    ]
+    return VotingClassifier(members, voting="soft") if classification else VotingRegressor(members)
 
 
 def with_magpie(formulas, magpie):
@@ -350,12 +389,14 @@ def fit_one(task, model_name, fold, X_train, y_train, X_test, y_test, classifica
         epochs = n_epochs(len(X_train), args)
         model = network_model(model_name, classification, epochs, args)
     elif split_name(model_name)[1]:
-        model = wrapped_model(model_name, classification, n_jobs=1 if args.dask else -1, pretrained=args.pretrained)
+        model = wrapped_model(model_name, classification, n_jobs=jobs(args), pretrained=args.pretrained)
+    elif model_name in VOTE_MODELS:
+        model = vote_model(model_name, classification, n_jobs=jobs(args), pretrained=args.pretrained)
     elif model_name in FEATURE_MODELS:
-        model = feature_model(model_name, classification, n_jobs=1 if args.dask else -1, pretrained=args.pretrained)
+        model = feature_model(model_name, classification, n_jobs=jobs(args), pretrained=args.pretrained)
     else:
         # On Dask each worker is one core: the forest's trees then grow on one thread.
-        model = magpie_model(model_name, classification, n_jobs=1 if args.dask else -1)
+        model = magpie_model(model_name, classification, n_jobs=jobs(args))
     start = time.perf_counter()
     model.fit(X_train, y_train)
     seconds = time.perf_counter() - start
@@ -383,7 +424,12 @@ def main(argv=None):
     args = parse_args(argv)
     from skmat.datasets import load_matbench
 
-    use_all_cores()
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    else:
+        use_all_cores()
     header = f"# made by: {command_line(argv)} (resumable; machine per row) | Matbench v0.1 official folds, one row per fold"
     results = read_results(args.out, COLUMNS)
     fits = []
@@ -405,7 +451,7 @@ def main(argv=None):
                 train, test = bench.folds[fold]
                 if base in NETWORKS or base in FEATURE_MODELS and "+magpie" not in base:
                     X_train, X_test = X[train], X[test]
-                elif base in FEATURE_MODELS:
+                elif base in FEATURE_MODELS or base in VOTE_MODELS:
                     if features is None:
                         features = magpie_features(X, cache=CACHE / f"{task}_magpie.npz")
                     joined = with_magpie(X, features)

@@ -33,6 +33,7 @@ DATA_FILES = [
     "mp_heusler_stability.csv.gz",
     "oqmd_formation_enthalpy.csv.gz",
     "oqmd_volume_per_atom.csv.gz",
+    "oqmd_band_gap.csv.gz",  # tests/test_oqmd.py
     "spt_fem.csv.gz",  # tests/test_small_punch_fem.py
     "matbench_expt_gap.csv.gz",  # tests/test_matbench.py
     "matbench_steels.csv.gz",

@@ -45,6 +45,26 @@ def test_tuned_and_hurdle_models_fit_and_score_on_magpie_like_features():
     assert matbench.scores(hurdle, "hgb-magpie-hurdle", False, X, gap)["mae"] < np.mean(np.abs(gap - gap.mean()))
 
 
+def test_the_vote_averages_the_forest_on_magpie_and_the_booster_on_learned_features():
+    rng = np.random.default_rng(1)
+    formulas = rng.choice(["Fe2O3", "NaCl", "CuZr", "Al2O3", "MgO", "TiO2", "ZrCu2", "LiF"], size=80)
+    magpie = rng.normal(size=(80, 4))
+    frame = matbench.with_magpie(formulas, magpie)
+    labels = magpie[:, 0] + 0.3 * rng.normal(size=80) > 0
+    vote = matbench.wrapped_model("ptr-vote-tuned", True, n_jobs=1)
+    vote.set_params(**{"estimator__rf-magpie__randomforestclassifier__n_estimators": 20,
+                       "estimator__ptr-features+magpie+hgb__histgradientboostingclassifier__max_iter": 20})
+    vote.fit(frame, labels)
+    fitted = vote.estimator_
+    forest, booster = fitted.named_estimators_["rf-magpie"], fitted.named_estimators_["ptr-features+magpie+hgb"]
+    assert forest[-1].n_features_in_ == 4  # the forest reads the Magpie columns only
+    assert booster[-1].n_features_in_ == 4 + 192  # the booster adds the network's 192 learned features
+    mean = (forest.predict_proba(frame) + booster.predict_proba(frame)) / 2
+    np.testing.assert_allclose(fitted.predict_proba(frame), mean)
+    assert list(vote.predict(frame)) == list(mean[:, 1] >= vote.best_threshold_)
+    assert matbench.row_label("ptr-vote-tuned", "oqmd-reg") == "ptr-vote-tuned[oqmd-reg]"
+
+
 @pytest.mark.parametrize(
     "task, score, expected",
     [

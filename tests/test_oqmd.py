@@ -99,7 +99,7 @@ def test_outlier_threshold():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"task": "band_gap"}, "task must be one of"),
+        ({"task": "bandgap"}, "task must be one of"),
         ({"split": "training"}, "split must be one of"),
         ({"split": None}, "split must be one of"),
         ({"outliers": "remove"}, "outliers must be one of"),
@@ -158,3 +158,29 @@ def test_multitask_drops_a_row_when_either_target_is_an_outlier():
 def test_multitask_rejects_a_bad_split():
     with pytest.raises(ValueError, match="split must be one of"):
         load_oqmd_multitask("all")
+
+
+BAND_GAP_SIZES = {"train": 239_125, "val": 51_241, "test": 51_242}
+
+
+@pytest.mark.parametrize("split", list(BAND_GAP_SIZES))
+def test_band_gap_split_sizes_units_and_values(split):
+    bunch = load_oqmd("band_gap", split)
+    assert bunch.data.shape == bunch.target.shape == (BAND_GAP_SIZES[split],)
+    assert bunch.units == "eV" and bunch.target_names == ["band_gap"]
+    assert (bunch.target >= 0).all() and bunch.target.max() < 11
+    assert 0.92 < np.mean(bunch.target == 0) < 0.94  # mostly metals, as OQMD's hypothetical compounds are
+    assert not bunch.frame["is_outlier"].any()
+
+
+def test_band_gap_known_rows_and_its_own_split():
+    frame = load_oqmd("band_gap", "all").frame.set_index("formula")
+    assert len(frame) == 341_608 and frame.index.is_unique
+    assert frame.loc["Mg1O1", "band_gap"] == pytest.approx(4.972)
+    assert frame.loc["Fe2O3", "band_gap"] == pytest.approx(1.093)
+    assert frame.loc["Co2Mn1Si1", "band_gap"] == 0.0  # the Heusler half-metal
+    assert frame.loc["Mg1O1", "split"] == "val" and frame.loc["Fe2O3", "split"] == "test"
+
+
+def test_the_multitask_loader_keeps_its_two_targets():
+    assert load_oqmd_multitask("val").target_names == ["formation_enthalpy", "volume_per_atom"]

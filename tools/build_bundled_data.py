@@ -53,6 +53,12 @@ It writes, byte-for-byte reproducibly (gzip with a fixed mtime):
   and pymatgen) and rewrites its line of ``SHA256SUMS``. Their SHA-256
   is checked against ``MATBENCH_WHEELS``. Without ``--wheels`` the Matbench
   files already in ``skmat/_data`` are kept.
+* ``oqmd_band_gap.csv.gz`` (``--wheels DIR`` only): CrabNet's OQMD band-gap
+  benchmark set (``crabnet/data/benchmark_data/OQMD_Bandgap/`` of the same
+  ``crabnet`` 2.0.8 wheel: 341,608 compositions, DFT band gap in eV), rows
+  in CrabNet's order with their split, formulas and targets unchanged.
+  ``--matbench-only`` rebuilds it too: it rebuilds every file made from the
+  wheels.
 * ``SHA256SUMS``: checksums verified by :mod:`skmat.datasets` on load.
 
 Sources and licences are listed in ``skmat/datasets/_heusler.py``,
@@ -363,6 +369,42 @@ def build_matbench(wheels):
     return frames
 
 
+#: OQMD sets read from the crabnet wheel (``crabnet/data/benchmark_data/<folder>/{train,val,test}.csv``).
+OQMD_WHEEL_TASKS = {"band_gap": ("OQMD_Bandgap", 341_608)}
+
+
+def build_oqmd_wheel_task(wheels, task):
+    """One of CrabNet's OQMD sets that ``../shared`` lacks, from the wheel: formula, target, split."""
+    folder, n_rows = OQMD_WHEEL_TASKS[task]
+    frames = []
+    with open_wheel(wheels, "crabnet-2.0.8-py3-none-any.whl") as wheel:
+        for split in SPLITS:
+            raw = wheel.read(f"crabnet/data/benchmark_data/{folder}/{split}.csv")
+            # keep_default_na=False: the formula "NaN" (sodium nitride) is not missing
+            # targets kept as their text (some carry 16 digits, 0.8009999999999999), so they are copied unchanged
+            frame = pd.read_csv(io.BytesIO(raw), keep_default_na=False, na_values=[], dtype=str)
+            assert frame.columns.tolist() == ["formula", "target"], (task, split)
+            frame["split"] = split
+            frames.append(frame)
+    frame = pd.concat(frames, ignore_index=True)
+    assert len(frame) == n_rows and frame["formula"].is_unique, task
+    assert np.isfinite(frame["target"].astype(float)).all(), task
+    return frame
+
+
+def write_oqmd_wheel_tasks(wheels):
+    names = []
+    for task in OQMD_WHEEL_TASKS:
+        frame = build_oqmd_wheel_task(wheels, task)
+        name = f"oqmd_{task}.csv.gz"
+        write_csv_gz(frame, OUT / name)
+        back = pd.read_csv(OUT / name, keep_default_na=False, na_values=[], dtype=str)
+        assert back.equals(frame), f"{name} does not read back as the wheel's text"
+        names.append(name)
+        print(f"OQMD {task}: {len(frame)} rows from the crabnet wheel")
+    return names
+
+
 def write_matbench(frames):
     names = []
     for task, frame in frames.items():
@@ -390,7 +432,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--wheels", type=Path, help="folder with the crabnet 2.0.8 and matbench 0.6 wheels")
-    parser.add_argument("--matbench-only", action="store_true", help="rebuild only the Matbench files")
+    parser.add_argument("--matbench-only", action="store_true",
+                        help="rebuild only the files made from the wheels (Matbench, OQMD band gaps)")
     parser.add_argument("--elements-only", action="store_true",
                         help="rebuild only elements.csv (needs matminer and pymatgen, not --shared)")
     args = parser.parse_args(argv)
@@ -400,8 +443,9 @@ def main(argv=None):
         write_sums([line.split("  ", 1)[1] for line in (OUT / "SHA256SUMS").read_text().splitlines()])
         return
     matbench_names = [f"matbench_{task}.csv.gz" for task in MATBENCH_TASKS]
+    matbench_names += [f"oqmd_{task}.csv.gz" for task in OQMD_WHEEL_TASKS]
     if args.wheels is not None:
-        matbench_names = write_matbench(build_matbench(args.wheels))
+        matbench_names = write_matbench(build_matbench(args.wheels)) + write_oqmd_wheel_tasks(args.wheels)
     if args.matbench_only:
         if args.wheels is None:
             parser.error("--matbench-only needs --wheels")
