@@ -53,6 +53,27 @@ def test_pretraining_resumes_and_ships_a_checksummed_pipeline(tmp_path, monkeypa
         run_tool([*common[:2], "--epochs", "3", *common[4:]], monkeypatch)
 
 
+def test_a_band_gap_network_trains_on_its_own_set_and_predicts_one_column(tmp_path, monkeypatch):
+    out = tmp_path / "weights"
+    run_tool(["--name", "gap", "--targets", "band_gap", "--epochs", "1", "--n-train", "300", "--n-filters", "4",
+              "--hidden-units", "8", "--out-dir", str(out), "--state-dir", str(tmp_path / "state"), "--threads", "1"],
+             monkeypatch)
+    entry = json.loads((out / "manifest.json").read_text())["gap"]
+    assert entry["targets"] == ["band_gap"] and entry["units"] == ["eV"]
+    assert set(entry["test_MAE"]) == set(entry["val_MAE"]) == {"band_gap"}
+    assert 0 < entry["test_MAE"]["band_gap"] < 2 and "band-gap set" in entry["description"]
+    assert entry["training"]["settings"]["targets"] == ["band_gap"]
+    shipped = load_pipeline(out / "gap.skmat")
+    assert shipped.predict(["NaCl", "Fe2O3"]).shape == (2,)
+
+
+def test_targets_other_than_the_pair_or_one_are_refused():
+    tool = load_benchmark("pretrain", package="tools")
+    with pytest.raises(SystemExit, match="or one target alone"):
+        tool.training_data(["band_gap", "formation_enthalpy"])
+    assert tool.parse_args([]).targets == list(tool.TASKS)  # the shipped networks' runs resume unchanged
+
+
 def test_recipe_options_reach_the_encoder_and_the_network():
     tool = load_benchmark("pretrain", package="tools")
     default = tool.new_model(tool.parse_args([]), ["Fe", "O", "Na", "Cl"])

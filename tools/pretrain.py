@@ -3,9 +3,11 @@
 Trains one multi-task :class:`~skmat.PTRCNNRegressor` on the full OQMD sets
 bundled with the package (formation enthalpy and volume per atom of the
 formulas in CrabNet's training split of both tasks; outliers left out, see
-:func:`skmat.datasets.load_oqmd_multitask`), with a cosine learning-rate
-decay over ``--epochs`` epochs, then scores it on each task's full CrabNet
-test split and writes
+:func:`skmat.datasets.load_oqmd_multitask`), or with ``--targets band_gap``
+a single-task one on CrabNet's OQMD band-gap set (its own training split;
+for cross-property transfer to band-gap and metal/insulator tasks), with a
+cosine learning-rate decay over ``--epochs`` epochs, then scores it on each
+target's full CrabNet test split and writes
 
 * ``skmat/_weights/<name>.skmat``: the fitted encoder + network Pipeline,
   written with :func:`skmat.save_pipeline` (readable with
@@ -30,6 +32,7 @@ Run::
     python tools/pretrain.py --name oqmd --epochs 40 --hours 1.3        # 2 CPU cores; resumable
     python tools/pretrain.py --name oqmd --epochs 40 --device cuda      # on a GPU
     python tools/pretrain.py --name smoke --epochs 2 --n-train 2000 --out-dir /tmp/w   # a quick check
+    python tools/pretrain.py --name oqmd-gap --targets band_gap --epochs 60 --threads 1  # the band-gap network
 """
 
 from __future__ import annotations
@@ -50,13 +53,15 @@ from benchmarks._common import ROOT, command_line, machine_description, use_all_
 
 DEFAULT_OUT = ROOT / "skmat" / "_weights"
 TASKS = ("formation_enthalpy", "volume_per_atom")
-UNITS = {"formation_enthalpy": "eV/atom", "volume_per_atom": "Å³/atom"}
+#: What --targets may name: the multi-task pair (in this order) or one of these alone.
+TARGETS = (*TASKS, "band_gap")
+UNITS = {"formation_enthalpy": "eV/atom", "volume_per_atom": "Å³/atom", "band_gap": "eV"}
 N_VAL = 20_000  # validation formulas scored after every epoch (the first ones of the shared split)
 #: The recipe settings as the first shipped network was trained (they were not options then): a run logged
 #: without them used these, so the same command still continues it.
 OLD_RECIPE = {
     "channels": None, "absent_value": -1.0, "activation": "relu", "init": "default", "channels_last": False,
-    "dropout": 0.0, "weight_decay": 0.01,
+    "dropout": 0.0, "weight_decay": 0.01, "targets": list(TASKS),
 }
 
 
@@ -89,6 +94,9 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=None,
                         help="torch threads (default: every core; 1 leaves a core to other work)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--targets", nargs="+", choices=TARGETS, default=list(TASKS),
+                        help="what the network predicts: formation_enthalpy volume_per_atom (default, multi-task) "
+                             "or one target alone (band_gap: CrabNet's OQMD band-gap set)")
     parser.add_argument(
         "--n-train", type=int, default=None,
         help="first N training formulas only (smoke runs; the encoder still accepts the whole split's elements)",
@@ -215,14 +223,37 @@ def for_users(network, args):
     )
 
 
-def evaluate(pipeline, n_test=None):
-    """Test MAE on each task's full CrabNet test split (every row, as CrabNet scored it; the first ``n_test``)."""
+def training_data(targets, n_train=None):
+    """``(X, y, X_val, y_val, all training formulas)`` for ``targets``; ``y`` has one column per target.
+
+    The multi-task pair reads the formulas in the same split for both tasks
+    (:func:`~skmat.datasets.load_oqmd_multitask`), one target its own set's
+    split; outliers are left out of training, the first ``N_VAL``
+    validation formulas are scored after every epoch.
+    """
+    from skmat.datasets import load_oqmd, load_oqmd_multitask
+
+    targets = list(targets)
+    if targets == list(TASKS):
+        train, val = load_oqmd_multitask("train", outliers="drop"), load_oqmd_multitask("val")
+    elif len(targets) == 1:
+        train, val = load_oqmd(targets[0], "train", outliers="drop"), load_oqmd(targets[0], "val")
+    else:
+        raise SystemExit(f"--targets must be {' '.join(TASKS)} (together) or one target alone, not {targets}")
+    X, y = train.data, train.target.reshape(len(train.data), -1)
+    if n_train is not None:
+        X, y = X[:n_train], y[:n_train]
+    return X, y, val.data[:N_VAL], val.target[:N_VAL].reshape(-1, len(targets)), train.data
+
+
+def evaluate(pipeline, n_test=None, targets=TASKS):
+    """Test MAE on each target's full CrabNet test split (every row, as CrabNet scored it; the first ``n_test``)."""
     from skmat.datasets import load_oqmd
 
     scores = {}
-    for column, task in enumerate(TASKS):
+    for column, task in enumerate(targets):
         test = load_oqmd(task, "test")
-        predicted = pipeline.predict(test.data[:n_test])[:, column]
+        predicted = pipeline.predict(test.data[:n_test]).reshape(len(test.data[:n_test]), -1)[:, column]
         scores[task] = round(float(np.mean(np.abs(predicted - test.target[:n_test]))), 4)
     return scores
 
@@ -235,7 +266,7 @@ def ship(args, pipeline, log):
     from skmat.models._allowed_classes import public_name
 
     shipped = Pipeline([("encode", pipeline[0]), ("model", for_users(pipeline[-1], args))])
-    test_mae = evaluate(shipped)
+    test_mae = evaluate(shipped, targets=args.targets)
     print(f"test MAE after {len(log['epochs'])} epochs: {test_mae}", flush=True)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     path = args.out_dir / f"{args.name}.skmat"
@@ -248,8 +279,8 @@ def ship(args, pipeline, log):
         "sha256": sha256(path),
         "size_bytes": path.stat().st_size,
         "description": description(args),
-        "targets": list(TASKS),
-        "units": [UNITS[task] for task in TASKS],
+        "targets": list(args.targets),
+        "units": [UNITS[task] for task in args.targets],
         "n_train": log["n_train"],
         "elements": list(pipeline[0].elements),
         "test_MAE": test_mae,
@@ -279,6 +310,10 @@ def description(args):
         image += f"; absent elements {args.absent_value:g}, {args.activation}, {args.init} initialisation"
     if (args.dropout, args.weight_decay) != (OLD_RECIPE["dropout"], OLD_RECIPE["weight_decay"]):
         image += f"; dropout {args.dropout:g}, weight decay {args.weight_decay:g}"
+    if list(args.targets) != list(TASKS):
+        target = args.targets[0].replace("_", "-")
+        return (f"Periodic-table CNN ({image}) trained on the full OQMD {target} set (formulas in CrabNet's "
+                "training split)")
     return (
         f"Multi-task periodic-table CNN ({image}) trained on the full OQMD formation-enthalpy and "
         "volume-per-atom sets (formulas in CrabNet's training split of both)"
@@ -318,8 +353,6 @@ def start_or_resume(args, state_dir, settings, X, full_train):
 
 def main(argv=None):
     args = parse_args(argv)
-    from skmat.datasets import load_oqmd_multitask
-
     threads = use_all_cores()
     if args.threads is not None:
         import torch
@@ -331,14 +364,11 @@ def main(argv=None):
         key: value for key, value in vars(args).items()
         if key not in ("name", "hours", "out_dir", "state_dir", "resume_shipped", "device", "threads")
     }
-    train = load_oqmd_multitask("train", outliers="drop")
-    val = load_oqmd_multitask("val")
-    X, y = train.data, train.target
-    if args.n_train is not None:
-        X, y = X[: args.n_train], y[: args.n_train]
-    X_val, y_val = val.data[:N_VAL], val.target[:N_VAL]
+    X, y, X_val, y_val, all_train = training_data(args.targets, args.n_train)
+    if y.shape[1] == 1:
+        y = y[:, 0]  # one target: the network predicts shape (n,), as any single-output regressor
 
-    pipeline, log = start_or_resume(args, state_dir, settings, X, train.data)
+    pipeline, log = start_or_resume(args, state_dir, settings, X, all_train)
     logged = {**OLD_RECIPE, **log["settings"]}
     if logged != settings:
         changed = {key: (logged.get(key), value) for key, value in settings.items() if logged.get(key) != value}
@@ -355,13 +385,13 @@ def main(argv=None):
         start = time.perf_counter()
         network.fit(images, y)
         seconds = time.perf_counter() - start
-        val_mae = np.mean(np.abs(network.predict(val_images) - y_val), axis=0)
+        val_mae = np.mean(np.abs(network.predict(val_images).reshape(y_val.shape) - y_val), axis=0)
         row = {
             "epoch": epoch + 1,
             "seconds": round(seconds, 1),
             "threads": threads if args.device == "cpu" else 1,
             "train_loss": round(float(network.history[-1, "train_loss"]), 5),
-            "val_MAE": {task: round(float(value), 4) for task, value in zip(TASKS, val_mae)},
+            "val_MAE": {task: round(float(value), 4) for task, value in zip(args.targets, val_mae)},
             "machine": machine_description(args.device, show_device=True),
             "finished_utc": utc_now(),
         }
