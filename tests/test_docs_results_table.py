@@ -100,11 +100,16 @@ def test_pretrained_table_reads_the_manifest(tmp_path, monkeypatch):
         "test_MAE": {"formation_enthalpy": 0.06123, "volume_per_atom": 0.5012},
         "training": {"epochs_done": 2, "epochs_planned": 3, "wall_hours": 0.5, "cpu_hours": 1.0,
                      "epochs": epochs, "commands": ["python tools/pretrain.py --epochs 3"]},
+    }, "oqmd-gap": {  # a single-target network: its own column, the others blank
+        "test_MAE": {"band_gap": 0.04321},
+        "training": {"epochs_done": 3, "epochs_planned": 3, "wall_hours": 0.7, "cpu_hours": 0.7,
+                     "epochs": epochs, "commands": ["python tools/pretrain.py --targets band_gap"]},
     }}
     (tmp_path / "manifest.json").write_text(__import__("json").dumps(manifest))
     text = render(tmp_path, ".. pretrained-table:: manifest.json\n")
     assert "0.0612" in text and "0.5012" in text and "2 of 3" in text and "x86_64 2 cores" in text
     assert "python tools/pretrain.py --epochs 3" in text
+    assert "0.0432" in text and "python tools/pretrain.py --targets band_gap" in text
     assert "ElemNet (reported, Wang et al. 2021)" in text and "0.049" in text and "0.442" in text
     assert "No pretrained networks yet" in render(tmp_path, ".. pretrained-table:: missing.json\n")
 
