@@ -216,8 +216,11 @@ def load_pretrained(name):
         (``available_pretrained("composition")``): ``"oqmd"``,
         ``"oqmd-channels"`` and ``"oqmd-reg"``, multi-task networks for the
         DFT formation enthalpy (eV/atom) and volume per atom (Å³/atom) of
-        any composition of the elements in OQMD, and ``"oqmd-average"``,
-        the mean of the three (:class:`~skmat.models.PretrainedAverage`).
+        any composition of the elements in OQMD, ``"oqmd-average"``,
+        the mean of the three (:class:`~skmat.models.PretrainedAverage`),
+        and ``"oqmd-gap"``, a single-target network for the DFT band gap
+        (eV; its ``predict`` returns shape (n,)), whose learned features
+        carry over to band-gap and metal/insulator tasks.
         Small punch models (``available_pretrained("small_punch")``):
         ``"small-punch-flat5.5"``, an ensemble of five 1D LSTMs and five
         GAF-Seq2Seqs that maps a small
@@ -236,7 +239,7 @@ def load_pretrained(name):
         (:class:`~skmat.PeriodicTableEncoder`, accepting only the elements
         the network was trained on) and ``"model"`` (``"oqmd-average"``: one
         step, ``"average"``); ``predict`` returns one column per target of
-        ``pretrained_info(name)["targets"]``. Small
+        ``pretrained_info(name)["targets"]`` (shape (n,) for one target). Small
         punch models: steps ``"gaf"``
         (:class:`~skmat.GramianAngularFieldEncoder`) and ``"ensemble"``
         (:class:`~skmat.models.DeepEnsembleRegressor`), which warns, naming
