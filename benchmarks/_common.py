@@ -586,17 +586,20 @@ def call(module, function, *args):
     return getattr(importlib.import_module(module), function)(*args)
 
 
-def positive_int(text):
-    """``argparse`` type: an int of at least 1 (the error names the value)."""
+def positive_count(what):
+    """``argparse`` type: an int of at least 1, the error naming the value and ``what`` it counts."""
     import argparse
 
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive number of workers, got {text!r}")
-    return value
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"must be a positive number of {what}, got {text!r}")
+        return value
+
+    return parse
 
 
 def add_dask_options(parser):
@@ -607,7 +610,7 @@ def add_dask_options(parser):
              "(tcp://host:8786); each row is written as its fit finishes",
     )
     parser.add_argument(
-        "--dask-workers", type=positive_int, default=None,
+        "--dask-workers", type=positive_count("workers"), default=None,
         help="worker processes of --dask local (one thread each; default: one per core)",
     )
 

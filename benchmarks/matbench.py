@@ -144,7 +144,7 @@ def parse_args(argv=None):
                         help="the shipped network the ptr-* models start from or read features from; rows of another "
                              "than 'oqmd' are named '<model>[<network>]'")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=None,
+    parser.add_argument("--threads", type=_common.positive_count("threads"), default=None,
                         help="torch threads and forest jobs (default: every core; 1 beside another heavy job)")
     parser.add_argument("--out", type=Path, default=RESULTS / "matbench.csv")
     add_dask_options(parser)

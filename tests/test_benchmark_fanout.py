@@ -125,6 +125,15 @@ def test_a_failing_fit_is_reported_and_the_others_are_written(capsys):
 
 
 @pytest.mark.parametrize("bad", ["0", "-2", "two"])
+def test_bad_thread_counts_are_refused_naming_the_value(bad, capsys):
+    module = load_benchmark("matbench")
+    with pytest.raises(SystemExit):
+        module.parse_args(["--threads", bad])
+    assert f"--threads: must be a positive number of threads, got '{bad}'" in capsys.readouterr().err
+    assert module.parse_args(["--threads", "1"]).threads == 1
+
+
+@pytest.mark.parametrize("bad", ["0", "-2", "two"])
 def test_bad_worker_counts_are_refused_naming_the_value(bad, capsys):
     module = load_benchmark("matbench")
     with pytest.raises(SystemExit):

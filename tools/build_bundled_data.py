@@ -442,15 +442,16 @@ def main(argv=None):
         write_elements()
         write_sums([line.split("  ", 1)[1] for line in (OUT / "SHA256SUMS").read_text().splitlines()])
         return
-    matbench_names = [f"matbench_{task}.csv.gz" for task in MATBENCH_TASKS]
-    matbench_names += [f"oqmd_{task}.csv.gz" for task in OQMD_WHEEL_TASKS]
+    # the files made from the wheels (Matbench, OQMD band gaps)
+    wheel_names = [f"matbench_{task}.csv.gz" for task in MATBENCH_TASKS]
+    wheel_names += [f"oqmd_{task}.csv.gz" for task in OQMD_WHEEL_TASKS]
     if args.wheels is not None:
-        matbench_names = write_matbench(build_matbench(args.wheels)) + write_oqmd_wheel_tasks(args.wheels)
+        wheel_names = write_matbench(build_matbench(args.wheels)) + write_oqmd_wheel_tasks(args.wheels)
     if args.matbench_only:
         if args.wheels is None:
             parser.error("--matbench-only needs --wheels")
         others = [line.split("  ", 1)[1] for line in (OUT / "SHA256SUMS").read_text().splitlines()]
-        write_sums([name for name in others if name not in matbench_names] + matbench_names)
+        write_sums([name for name in others if name not in wheel_names] + wheel_names)
         return
 
     # The formula parser (imported from here on) reads the element table just written.
@@ -471,7 +472,7 @@ def main(argv=None):
     write_csv_gz(spt_fem, OUT / "spt_fem.csv.gz", float_format="%.15g")
     names.append("spt_fem.csv.gz")
     print(f"SPT finite-element runs: {len(spt_fem)}")
-    names += [name for name in matbench_names if (OUT / name).exists()]
+    names += [name for name in wheel_names if (OUT / name).exists()]
     write_sums(names)
 
 

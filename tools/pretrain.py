@@ -224,7 +224,9 @@ def for_users(network, args):
 
 
 def training_data(targets, n_train=None):
-    """``(X, y, X_val, y_val, all training formulas)`` for ``targets``; ``y`` has one column per target.
+    """``(X, y, X_val, y_val, all training formulas)`` for ``targets``; ``y`` shaped as the network predicts.
+
+    ``y`` and ``y_val`` are (n, 2) for the pair and (n,) for one target.
 
     The multi-task pair reads the formulas in the same split for both tasks
     (:func:`~skmat.datasets.load_oqmd_multitask`), one target its own set's
@@ -240,10 +242,7 @@ def training_data(targets, n_train=None):
         train, val = load_oqmd(targets[0], "train", outliers="drop"), load_oqmd(targets[0], "val")
     else:
         raise SystemExit(f"--targets must be {' '.join(TASKS)} (together) or one target alone, not {targets}")
-    X, y = train.data, train.target.reshape(len(train.data), -1)
-    if n_train is not None:
-        X, y = X[:n_train], y[:n_train]
-    return X, y, val.data[:N_VAL], val.target[:N_VAL].reshape(-1, len(targets)), train.data
+    return train.data[:n_train], train.target[:n_train], val.data[:N_VAL], val.target[:N_VAL], train.data
 
 
 def evaluate(pipeline, n_test=None, targets=TASKS):
@@ -253,7 +252,8 @@ def evaluate(pipeline, n_test=None, targets=TASKS):
     scores = {}
     for column, task in enumerate(targets):
         test = load_oqmd(task, "test")
-        predicted = pipeline.predict(test.data[:n_test]).reshape(len(test.data[:n_test]), -1)[:, column]
+        formulas = test.data[:n_test]
+        predicted = pipeline.predict(formulas).reshape(len(formulas), -1)[:, column]  # (n,) for one target
         scores[task] = round(float(np.mean(np.abs(predicted - test.target[:n_test]))), 4)
     return scores
 
@@ -365,9 +365,6 @@ def main(argv=None):
         if key not in ("name", "hours", "out_dir", "state_dir", "resume_shipped", "device", "threads")
     }
     X, y, X_val, y_val, all_train = training_data(args.targets, args.n_train)
-    if y.shape[1] == 1:
-        y = y[:, 0]  # one target: the network predicts shape (n,), as any single-output regressor
-
     pipeline, log = start_or_resume(args, state_dir, settings, X, all_train)
     logged = {**OLD_RECIPE, **log["settings"]}
     if logged != settings:
@@ -385,7 +382,7 @@ def main(argv=None):
         start = time.perf_counter()
         network.fit(images, y)
         seconds = time.perf_counter() - start
-        val_mae = np.mean(np.abs(network.predict(val_images).reshape(y_val.shape) - y_val), axis=0)
+        val_mae = np.atleast_1d(np.mean(np.abs(network.predict(val_images) - y_val), axis=0))
         row = {
             "epoch": epoch + 1,
             "seconds": round(seconds, 1),
