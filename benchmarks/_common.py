@@ -1,4 +1,4 @@
-"""What the benchmark scripts share: machine lines, the command line, scores, result CSVs, fan-out, Magpie features.
+"""What the benchmark scripts share: machine lines, the command line, scores, result CSVs, fan-out, Magpie and ionic features.
 
 * **Machine lines**: :func:`machine_description` (the short line of every
   results CSV and row) and :func:`processor_description` (the detailed one
@@ -13,6 +13,8 @@
   whole, :func:`speed_report` for the speed benchmarks' markdown.
 * **Fan-out**: :class:`Fit` and :func:`run_fits` run a benchmark's
   independent fits here or as Dask futures (``--dask``).
+* **Composition features**: :func:`magpie_features` and
+  :func:`ionic_features` (matminer's, cached by :func:`cached_features`).
 
 Every results CSV starts with a ``#`` line naming the command that made it
 (one per command that wrote rows), then the column names, then one row per
@@ -28,6 +30,7 @@ The scripts import this module as ``benchmarks._common``; run as
 from __future__ import annotations
 
 import contextlib
+import functools
 import csv
 import hashlib
 import importlib
@@ -751,26 +754,51 @@ def scratch_architecture(network):
             if key not in ("in_shape", "n_outputs")}
 
 
-def magpie_features(formulas, cache=None):
-    """Matminer's 132 Magpie statistics for each formula (Ward et al., npj Comput. Mater. 2, 16028, 2016).
+def cached_features(formulas, cache, compute):
+    """``compute(formulas)`` as a float array, kept in ``cache`` (a ``.npz`` path, or None) with its formulas.
 
-    With a ``cache`` path the features are stored there with the formulas
-    they belong to, and read back only for the same formulas.
+    A cache is read back only for the same formulas in the same order.
     """
     formulas = np.asarray(formulas, dtype=str)
     if cache is not None and cache.exists():
         with np.load(cache) as saved:
             if np.array_equal(saved["formulas"], formulas):
                 return saved["features"]
-    from matminer.featurizers.composition import ElementProperty
-    from pymatgen.core import Composition
-
-    featurizer = ElementProperty.from_preset("magpie")
-    featurizer.set_n_jobs(1)
-    features = np.asarray(
-        featurizer.featurize_many([Composition(f) for f in formulas], pbar=False), dtype=float
-    )
+    features = np.asarray(compute(formulas), dtype=float)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.savez(cache, features=features, formulas=formulas)
     return features
+
+
+def _matminer_features(featurizer, formulas):
+    from pymatgen.core import Composition
+
+    featurizer.set_n_jobs(1)
+    return featurizer.featurize_many([Composition(f) for f in formulas], pbar=False)
+
+
+def magpie_features(formulas, cache=None):
+    """Matminer's 132 Magpie statistics for each formula (Ward et al., npj Comput. Mater. 2, 16028, 2016).
+
+    With a ``cache`` path the features are stored there with the formulas
+    they belong to, and read back only for the same formulas.
+    """
+    from matminer.featurizers.composition import ElementProperty
+
+    return cached_features(formulas, cache, functools.partial(_matminer_features, ElementProperty.from_preset("magpie")))
+
+
+def ionic_features(formulas, cache=None):
+    """Matminer's three ionic-character features for each formula (Ward et al. 2016), cached like Magpie's.
+
+    The columns are "compound possible" (1 when the common oxidation states
+    of the elements can add up to a neutral compound, from pymatgen's
+    oxidation-state guesses with one state per element), and the largest and
+    the fraction-weighted mean ionic character of the element pairs
+    (``1 - exp(-(chi_a - chi_b)**2 / 4)``). A metal is rarely charge balanced,
+    so the first column carries what Magpie's element statistics do not.
+    """
+    from matminer.featurizers.composition import IonProperty
+
+    return cached_features(formulas, cache, functools.partial(_matminer_features, IonProperty(fast=True)))

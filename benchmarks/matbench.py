@@ -51,6 +51,14 @@ Models:
   the booster on the learned features err differently, so their mean is
   closer than each. Both members and the combination are fixed in advance,
   nothing is chosen on the test folds;
+* ``+ion`` (``rf-magpie+ion``, ``hgb-magpie+ion``,
+  ``ptr-features+magpie+ion+hgb``, ``ptr-vote+ion`` and their ``-tuned`` /
+  ``-hurdle`` forms): the same model with matminer's three ionic-character
+  features beside Magpie's (:func:`~benchmarks._common.ionic_features`:
+  whether common oxidation states can balance the charge, the largest and
+  the mean ionic character). A metal is rarely charge balanced; Magpie's
+  element statistics do not say so. ``rf-magpie+ion`` and ``hgb-magpie+ion``
+  are the controls without the network;
 * ``ptr-scratch-combined``: ``ptr-scratch`` with the collapse study's best
   variant (``benchmarks/ptr_collapse_study.py``): absent cells 0, Kaiming
   initialisation, leaky ReLU;
@@ -96,12 +104,13 @@ import numpy as np
 
 from benchmarks import _common
 from benchmarks._common import RESULTS, Fit, add_dask_options, append_row, command_line, machine_description
-from benchmarks._common import magpie_features, read_results, run_fits, scratch_architecture, use_all_cores, utc_now
+from benchmarks._common import read_results, run_fits, scratch_architecture, use_all_cores, utc_now
 from benchmarks.ptr_collapse_study import VARIANTS as COLLAPSE_VARIANTS
 
 CACHE = _common.CACHE / "matbench"
 TASKS = ("expt_gap", "steels", "expt_is_metal", "glass")
-FEATURE_MODELS = ("ptr-features+rf", "ptr-features+hgb", "ptr-features+magpie+rf", "ptr-features+magpie+hgb")
+FEATURE_MODELS = ("ptr-features+rf", "ptr-features+hgb", "ptr-features+magpie+rf", "ptr-features+magpie+hgb",
+                  "ptr-features+magpie+ion+hgb")
 NETWORKS = ("ptr-scratch", "ptr-finetuned", "ptr-finetuned-frozen", "ptr-channels-scratch", "ptr-finetuned-ensemble",
             "ptr-scratch-combined")
 #: suffix -> the task type it applies to: "-hurdle" wraps the model in a HurdleRegressor (a classifier for
@@ -109,11 +118,14 @@ NETWORKS = ("ptr-scratch", "ptr-finetuned", "ptr-finetuned-frozen", "ptr-channel
 #: decision threshold maximising balanced accuracy (the leaderboard's label metric) by 5-fold CV on the training rows.
 WRAPPERS = {"-hurdle": "regression", "-tuned": "classification"}
 #: The soft vote of rf-magpie and ptr-features+magpie+hgb (the mean of their probabilities or predictions).
-VOTE_MODELS = ("ptr-vote",)
+VOTE_MODELS = ("ptr-vote", "ptr-vote+ion")
+#: The Magpie baselines with the ionic features beside (the "+ion" controls without the network).
+ION_MAGPIE_MODELS = ("rf-magpie+ion", "hgb-magpie+ion")
 WRAPPED_MODELS = ("hgb-magpie-hurdle", "ptr-features+magpie+hgb-hurdle", "rf-magpie-tuned", "hgb-magpie-tuned",
-                  "ptr-features+magpie+hgb-tuned", "ptr-vote-tuned", "ptr-vote-hurdle")
+                  "ptr-features+magpie+hgb-tuned", "ptr-vote-tuned", "ptr-vote-hurdle", "hgb-magpie+ion-tuned",
+                  "hgb-magpie+ion-hurdle", "ptr-vote+ion-tuned", "ptr-vote+ion-hurdle")
 MODELS = ("rf-magpie", "krr-magpie", *NETWORKS[:3], *FEATURE_MODELS, *NETWORKS[3:], "hgb-magpie", *VOTE_MODELS,
-          *WRAPPED_MODELS)
+          *ION_MAGPIE_MODELS, *WRAPPED_MODELS)
 #: The element channels of ptr-channels-scratch.
 CHANNELS = ("amount", "electronegativity", "covalent_radius", "n_valence", "first_ionization_energy", "melting_point",
             "atomic_weight", "group", "period")
@@ -280,31 +292,42 @@ def feature_model(name, classification, n_jobs=-1, pretrained="oqmd"):
     return make_pipeline(joined, top)
 
 
+def reads_ionic(name):
+    """Whether the model reads the ionic features beside Magpie's (its name holds ``+ion``)."""
+    return "+ion" in name
+
+
 def vote_model(name, classification, n_jobs=-1, pretrained="oqmd"):
     """``ptr-vote``: the mean of rf-magpie's and ptr-features+magpie+hgb's probabilities (or predictions).
 
     Both read the frame of :func:`with_magpie`; the forest sees only its Magpie columns.
+    ``ptr-vote+ion`` is the same vote with the ionic columns given to both members.
     """
     from sklearn.compose import ColumnTransformer, make_column_selector
     from sklearn.ensemble import VotingClassifier, VotingRegressor
     from sklearn.pipeline import make_pipeline
 
-    if name != "ptr-vote":
+    if name not in VOTE_MODELS:
         raise ValueError(f"unknown vote model {name!r}")
-    magpie_only = ColumnTransformer([("magpie", "passthrough", make_column_selector(pattern="^magpie_"))])
+    ion = "+ion" if reads_ionic(name) else ""
+    pattern = "^(?:magpie|ion)_" if ion else "^magpie_"
+    magpie_only = ColumnTransformer([("magpie", "passthrough", make_column_selector(pattern=pattern))])
     members = [
-        ("rf-magpie", make_pipeline(magpie_only, magpie_model("rf-magpie", classification, n_jobs=n_jobs))),
-        ("ptr-features+magpie+hgb", feature_model("ptr-features+magpie+hgb", classification, n_jobs=n_jobs,
-                                                  pretrained=pretrained)),
+        (f"rf-magpie{ion}", make_pipeline(magpie_only, magpie_model("rf-magpie", classification, n_jobs=n_jobs))),
+        (f"ptr-features+magpie{ion}+hgb", feature_model(f"ptr-features+magpie{ion}+hgb", classification,
+                                                        n_jobs=n_jobs, pretrained=pretrained)),
     ]
     return VotingClassifier(members, voting="soft") if classification else VotingRegressor(members)
 
 
-def with_magpie(formulas, magpie):
-    """A DataFrame of the formulas (column "formula") and their Magpie features (magpie_0, ...)."""
+def with_magpie(formulas, magpie, ionic=None):
+    """A DataFrame of the formulas (column "formula"), their Magpie features (magpie_0, ...) and, when
+    given, their ionic features (ion_0, ...)."""
     import pandas as pd
 
-    frame = pd.DataFrame(np.asarray(magpie, dtype=float), columns=[f"magpie_{i}" for i in range(magpie.shape[1])])
+    blocks = [("magpie", magpie)] + ([("ion", ionic)] if ionic is not None else [])
+    frame = pd.concat([pd.DataFrame(np.asarray(values, dtype=float), columns=[f"{prefix}_{i}" for i in range(values.shape[1])])
+                       for prefix, values in blocks], axis=1)
     frame.insert(0, "formula", np.asarray(formulas, dtype=object))
     return frame
 
@@ -344,6 +367,7 @@ def magpie_model(name, classification, n_jobs=-1):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
+    name = name.removesuffix("+ion")  # the ionic columns are in the array it is given
     if name == "rf-magpie":
         forest = RandomForestClassifier if classification else RandomForestRegressor
         return forest(n_estimators=500, n_jobs=n_jobs, random_state=0)
@@ -438,7 +462,15 @@ def main(argv=None):
         classification = bench.task_type == "classification"
         X = np.asarray(bench.data, dtype=object)
         y = np.asarray(bench.target)
-        features = None
+        features = {}
+
+        def read(kind):
+            """The task's Magpie or ionic features, computed (or read from the cache) once."""
+            if kind not in features:
+                featurize = _common.magpie_features if kind == "magpie" else _common.ionic_features
+                features[kind] = featurize(X, cache=CACHE / f"{task}_{kind}.npz")
+            return features[kind]
+
         for model_name in args.models:
             if not applies(model_name, classification):
                 print(f"skip {task} / {model_name}: the wrapper applies to the other task type")
@@ -452,14 +484,11 @@ def main(argv=None):
                 if base in NETWORKS or base in FEATURE_MODELS and "+magpie" not in base:
                     X_train, X_test = X[train], X[test]
                 elif base in FEATURE_MODELS or base in VOTE_MODELS:
-                    if features is None:
-                        features = magpie_features(X, cache=CACHE / f"{task}_magpie.npz")
-                    joined = with_magpie(X, features)
+                    joined = with_magpie(X, read("magpie"), read("ionic") if reads_ionic(base) else None)
                     X_train, X_test = joined.iloc[train], joined.iloc[test]
                 else:
-                    if features is None:
-                        features = magpie_features(X, cache=CACHE / f"{task}_magpie.npz")
-                    X_train, X_test = features[train], features[test]
+                    table = np.hstack([read("magpie"), read("ionic")]) if reads_ionic(base) else read("magpie")
+                    X_train, X_test = table[train], table[test]
                 y_train = y[train].astype(float) if model_name == "krr-magpie" else y[train]
                 fits.append(Fit(f"{task} / {model_name} / fold {fold}", fit_one,
                                 (task, model_name, fold, X_train, y_train, X_test, y[test], classification, args)))

@@ -88,3 +88,38 @@ def test_ranks_need_all_five_folds_and_use_the_label_metric():
     table = matbench_ranks.ranks(pd.DataFrame(rows))
     assert list(table["task"]) == ["glass"]
     assert table.iloc[0]["score"] == 0.87 and table.iloc[0]["rank"] == 2 and table.iloc[0]["entries"] == 6
+
+
+def test_the_ionic_vote_gives_both_members_the_ionic_columns():
+    rng = np.random.default_rng(2)
+    formulas = rng.choice(["Fe2O3", "NaCl", "CuZr", "Al2O3", "MgO", "TiO2", "ZrCu2", "LiF"], size=60)
+    magpie, ionic = rng.normal(size=(60, 4)), rng.normal(size=(60, 3))
+    frame = matbench.with_magpie(formulas, magpie, ionic)
+    assert list(frame.columns[-4:]) == ["magpie_3", "ion_0", "ion_1", "ion_2"]
+    np.testing.assert_array_equal(frame[["ion_0", "ion_1", "ion_2"]].to_numpy(), ionic)
+    labels = ionic[:, 0] + 0.3 * rng.normal(size=60) > 0
+    vote = matbench.vote_model("ptr-vote+ion", True, n_jobs=1)
+    vote.set_params(**{"rf-magpie+ion__randomforestclassifier__n_estimators": 10,
+                       "ptr-features+magpie+ion+hgb__histgradientboostingclassifier__max_iter": 10})
+    vote.fit(frame, labels)
+    forest, booster = vote.named_estimators_["rf-magpie+ion"], vote.named_estimators_["ptr-features+magpie+ion+hgb"]
+    assert forest[-1].n_features_in_ == 4 + 3
+    assert booster[-1].n_features_in_ == 192 + 4 + 3
+    # The control without the network reads the same Magpie and ionic columns as one array.
+    control = matbench.magpie_model("hgb-magpie+ion", True, n_jobs=1).set_params(max_iter=10)
+    assert control.fit(np.hstack([magpie, ionic]), labels).n_features_in_ == 7
+    assert matbench.reads_ionic("ptr-vote+ion-tuned") and not matbench.reads_ionic("ptr-vote-tuned")
+    assert matbench.row_label("hgb-magpie+ion-tuned", "oqmd-gap") == "hgb-magpie+ion-tuned"
+    with pytest.raises(ValueError, match="'ptr-vote\\+magpie'"):
+        matbench.vote_model("ptr-vote+magpie", True)
+
+
+def test_ionic_features_say_whether_the_charge_can_balance(tmp_path):
+    pytest.importorskip("matminer")
+    cache = tmp_path / "ionic.npz"
+    features = matbench._common.ionic_features(np.array(["NaCl", "Fe2O3", "CuZr", "NaCl2"]), cache)
+    assert features.shape == (4, 3) and np.isfinite(features).all()
+    assert list(features[:, 0]) == [1, 1, 0, 0]  # compound possible
+    assert features[0, 1] > features[2, 1] > 0  # Na-Cl is more ionic than Cu-Zr
+    again = matbench._common.ionic_features(np.array(["NaCl", "Fe2O3", "CuZr", "NaCl2"]), cache)
+    np.testing.assert_array_equal(again, features)

@@ -261,7 +261,7 @@ def test_the_average_is_the_mean_of_its_members_and_closer_than_each():
 
     info = skmat.pretrained_info("oqmd-average")
     members = list(info["members"])
-    assert members == ["oqmd", "oqmd-channels", "oqmd-reg"]
+    assert members == ["oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2"]
     formulas = ["Fe2O3", "NaCl", "Co2MnSi"]
     model = skmat.load_pretrained("oqmd-average")
     assert isinstance(model[-1], PretrainedAverage)
@@ -290,7 +290,7 @@ def test_the_average_keeps_formula_errors_and_is_not_a_feature_network():
 
     with pytest.raises(FormulaError, match="NeO2"):
         skmat.load_pretrained("oqmd-average").predict(["NeO2"])
-    with pytest.raises(ValueError, match="'oqmd-average' is the mean of the shipped networks 'oqmd', 'oqmd-channels', 'oqmd-reg'"):
+    with pytest.raises(ValueError, match="'oqmd-average' is the mean of the shipped networks 'oqmd', 'oqmd-channels', 'oqmd-reg', 'oqmd-reg2'"):
         PretrainedFeatures(network="oqmd-average").fit(["Fe2O3"])
 
 
