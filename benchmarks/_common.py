@@ -30,8 +30,8 @@ The scripts import this module as ``benchmarks._common``; run as
 from __future__ import annotations
 
 import contextlib
-import functools
 import csv
+import functools
 import hashlib
 import importlib
 import io

@@ -311,9 +311,9 @@ def vote_model(name, classification, n_jobs=-1, pretrained="oqmd"):
         raise ValueError(f"unknown vote model {name!r}")
     ion = "+ion" if reads_ionic(name) else ""
     pattern = "^(?:magpie|ion)_" if ion else "^magpie_"
-    magpie_only = ColumnTransformer([("magpie", "passthrough", make_column_selector(pattern=pattern))])
+    forest_columns = ColumnTransformer([("magpie", "passthrough", make_column_selector(pattern=pattern))])
     members = [
-        (f"rf-magpie{ion}", make_pipeline(magpie_only, magpie_model("rf-magpie", classification, n_jobs=n_jobs))),
+        (f"rf-magpie{ion}", make_pipeline(forest_columns, magpie_model("rf-magpie", classification, n_jobs=n_jobs))),
         (f"ptr-features+magpie{ion}+hgb", feature_model(f"ptr-features+magpie{ion}+hgb", classification,
                                                         n_jobs=n_jobs, pretrained=pretrained)),
     ]
@@ -326,7 +326,8 @@ def with_magpie(formulas, magpie, ionic=None):
     import pandas as pd
 
     blocks = [("magpie", magpie)] + ([("ion", ionic)] if ionic is not None else [])
-    frame = pd.concat([pd.DataFrame(np.asarray(values, dtype=float), columns=[f"{prefix}_{i}" for i in range(values.shape[1])])
+    frame = pd.concat([pd.DataFrame(np.asarray(values, dtype=float),
+                                    columns=[f"{prefix}_{i}" for i in range(np.shape(values)[1])])
                        for prefix, values in blocks], axis=1)
     frame.insert(0, "formula", np.asarray(formulas, dtype=object))
     return frame
