@@ -18,6 +18,7 @@ SLOW = {
     "plot_ptr_representations.py",  # trains a network per encoding
     "plot_ptr_transfer.py",  # pretrain, then a 200-epoch fine-tune
     "plot_matbench_steels.py",  # fine-tunes the pretrained network per fold
+    "plot_matbench_metals.py",  # matminer featurizes 4,921 formulas
     "plot_ptr_quickstart.py",  # PTR-CNN on the paper's Heusler subset
     "plot_scaling_out.py",  # starts a Dask LocalCluster
 }
