@@ -123,3 +123,34 @@ def test_ionic_features_say_whether_the_charge_can_balance(tmp_path):
     assert features[0, 1] > features[2, 1] > 0  # Na-Cl is more ionic than Cu-Zr
     again = matbench._common.ionic_features(np.array(["NaCl", "Fe2O3", "CuZr", "NaCl2"]), cache)
     np.testing.assert_array_equal(again, features)
+
+
+@pytest.mark.parametrize("classification", [True, False])
+def test_the_stack_learns_weights_for_the_vote_members_and_the_network(classification):
+    from argparse import Namespace
+
+    rng = np.random.default_rng(3)
+    formulas = rng.choice(["Fe2O3", "NaCl", "CuZr", "Al2O3", "MgO", "TiO2", "ZrCu2", "LiF"], size=50)
+    frame = matbench.with_magpie(formulas, rng.normal(size=(50, 4)), rng.normal(size=(50, 3)))
+    y = frame["magpie_0"].to_numpy() > 0 if classification else 100 * frame["magpie_0"].to_numpy()
+    args = Namespace(pretrained="oqmd", seed=0, threads=1, dask=False)
+    stack = matbench.stack_model("ptr-stack+ion", classification, epochs=2, args=args)
+    small = {"rf-magpie+ion__randomforest": {"n_estimators": 10},
+             "ptr-features+magpie+ion+hgb__histgradientboosting": {"max_iter": 10}}
+    for step, params in small.items():
+        stack.set_params(**{f"{step}{'classifier' if classification else 'regressor'}__{key}": value
+                            for key, value in params.items()})
+    stack.fit(frame, y)
+    assert [name for name, _ in stack.estimators] == ["rf-magpie+ion", "ptr-features+magpie+ion+hgb",
+                                                      "ptr-scratch-combined"]
+    weights = stack.final_estimator_.coef_
+    assert np.size(weights) == 3  # one weight per member (for a binary task, its P(class 1))
+    if classification:
+        assert stack.final_estimator_.class_weight == "balanced"
+        assert set(stack.predict(frame)) <= {False, True}
+        assert stack.predict_proba(frame).shape == (50, 2)
+    else:
+        assert stack.predict(frame).shape == (50,)
+    network = stack.named_estimators_["ptr-scratch-combined"]
+    np.testing.assert_array_equal(network[0].transform(frame), formulas)  # the network reads the formulas only
+    assert matbench.row_label("ptr-stack+ion", "oqmd-gap") == "ptr-stack+ion[oqmd-gap]"
