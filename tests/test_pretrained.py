@@ -41,7 +41,9 @@ def test_oqmd_is_available_and_documented():
     assert skmat.pretrained_info("oqmd")["targets"] == ["formation_enthalpy", "volume_per_atom"]
 
 
-def test_every_shipped_file_matches_the_manifest_and_all_fit_in_25_mb():
+def test_every_shipped_file_matches_the_manifest_and_all_fit_in_30_mb():
+    """The package's weights stay small (30 MB: eight files of 3-6 MB; the budget was 25 MB until a fifth
+    OQMD member of the average, 3.1 MB for 0.0008 eV/atom, was weighed against it and shipped)."""
     total = 0
     for name, entry in manifest().items():
         if "members" in entry:  # an average of shipped networks: no file of its own
@@ -51,7 +53,7 @@ def test_every_shipped_file_matches_the_manifest_and_all_fit_in_25_mb():
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
         assert len(data) == entry["size_bytes"]
         total += len(data)
-    assert total <= 25e6
+    assert total <= 30e6
 
 
 def test_shipped_file_is_read_without_pickle():
@@ -261,7 +263,7 @@ def test_the_average_is_the_mean_of_its_members_and_closer_than_each():
 
     info = skmat.pretrained_info("oqmd-average")
     members = list(info["members"])
-    assert members == ["oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2"]
+    assert members == ["oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2", "oqmd-reg3"]
     formulas = ["Fe2O3", "NaCl", "Co2MnSi"]
     model = skmat.load_pretrained("oqmd-average")
     assert isinstance(model[-1], PretrainedAverage)
@@ -290,7 +292,7 @@ def test_the_average_keeps_formula_errors_and_is_not_a_feature_network():
 
     with pytest.raises(FormulaError, match="NeO2"):
         skmat.load_pretrained("oqmd-average").predict(["NeO2"])
-    with pytest.raises(ValueError, match="'oqmd-average' is the mean of the shipped networks 'oqmd', 'oqmd-channels', 'oqmd-reg', 'oqmd-reg2'"):
+    with pytest.raises(ValueError, match="'oqmd-average' is the mean of the shipped networks 'oqmd', 'oqmd-channels', 'oqmd-reg', 'oqmd-reg2', 'oqmd-reg3'"):
         PretrainedFeatures(network="oqmd-average").fit(["Fe2O3"])
 
 

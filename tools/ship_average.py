@@ -13,7 +13,7 @@ of the average and of each member. Takes a few minutes on one CPU core.
 
 Run::
 
-    python tools/ship_average.py --name oqmd-average --members oqmd oqmd-channels oqmd-reg oqmd-reg2 --threads 1
+    python tools/ship_average.py --name oqmd-average --members oqmd oqmd-channels oqmd-reg oqmd-reg2 oqmd-reg3 --threads 1
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from tools.pretrain import DEFAULT_OUT, N_VAL, TASKS, UNITS, evaluate, read_mani
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--name", default="oqmd-average", help="name for skmat.load_pretrained")
-    parser.add_argument("--members", nargs="+", default=["oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2"],
+    parser.add_argument("--members", nargs="+", default=["oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2", "oqmd-reg3"],
                         help="shipped composition networks to average (at least two)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT)

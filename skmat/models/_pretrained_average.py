@@ -18,8 +18,8 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
     """The mean prediction of several pretrained networks for the same targets, and their spread.
 
     Networks trained differently (another image, other defaults) err
-    differently, so their mean is closer than each: the four shipped OQMD
-    networks average to 0.0503 eV/atom and 0.395 Å³/atom on CrabNet's test
+    differently, so their mean is closer than each: the five shipped OQMD
+    networks average to 0.0495 eV/atom and 0.391 Å³/atom on CrabNet's test
     splits, against 0.0569/0.445 for the best of them alone
     (``tools/ship_average.py``). ``skmat.load_pretrained("oqmd-average")``
     is that average, ready to predict.
@@ -31,7 +31,7 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    networks : sequence of str or fitted Pipeline, default=("oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2")
+    networks : sequence of str or fitted Pipeline, default=("oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2", "oqmd-reg3")
         Names of shipped composition networks
         (``skmat.available_pretrained("composition")``), or fitted
         pipelines (encoder + skmat network) that predict from formulas. At
@@ -63,7 +63,7 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
     ((2, 2), (2, 2))
     """
 
-    def __init__(self, networks=("oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2")):
+    def __init__(self, networks=("oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2", "oqmd-reg3")):
         self.networks = networks
 
     # The networks are fixed: not cloned (an unfitted copy has no weights), as in PretrainedFeatures.

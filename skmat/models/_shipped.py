@@ -214,11 +214,11 @@ def load_pretrained(name):
     name : str
         One of :func:`available_pretrained`. Composition networks
         (``available_pretrained("composition")``): ``"oqmd"``,
-        ``"oqmd-channels"``, ``"oqmd-reg"`` and ``"oqmd-reg2"`` (``"oqmd-reg"``'s
-        recipe from another seed), multi-task networks for the
+        ``"oqmd-channels"``, ``"oqmd-reg"``, ``"oqmd-reg2"`` and ``"oqmd-reg3"``
+        (``"oqmd-reg"``'s recipe from other seeds), multi-task networks for the
         DFT formation enthalpy (eV/atom) and volume per atom (Å³/atom) of
         any composition of the elements in OQMD, ``"oqmd-average"``,
-        the mean of the four (:class:`~skmat.models.PretrainedAverage`),
+        the mean of the five (:class:`~skmat.models.PretrainedAverage`),
         and ``"oqmd-gap"``, a single-target network for the DFT band gap
         (eV; its ``predict`` returns shape (n,)), whose learned features
         carry over to band-gap and metal/insulator tasks.
