@@ -315,8 +315,15 @@ def vote_model(name, classification, n_jobs=-1, pretrained="oqmd"):
     Both read the frame of :func:`with_magpie`; the forest sees only its Magpie columns.
     ``ptr-vote+ion`` is the same vote with the ionic columns given to both members.
     """
-    from sklearn.compose import ColumnTransformer, make_column_selector
     from sklearn.ensemble import VotingClassifier, VotingRegressor
+
+    members = vote_members(name, classification, n_jobs=n_jobs, pretrained=pretrained)
+    return VotingClassifier(members, voting="soft") if classification else VotingRegressor(members)
+
+
+def vote_members(name, classification, n_jobs=-1, pretrained="oqmd"):
+    """The ``(name, estimator)`` members of the vote ``name`` (:func:`vote_model`; also :func:`stack_model`'s)."""
+    from sklearn.compose import ColumnTransformer, make_column_selector
     from sklearn.pipeline import make_pipeline
 
     if name not in VOTE_MODELS:
@@ -324,12 +331,11 @@ def vote_model(name, classification, n_jobs=-1, pretrained="oqmd"):
     ion = "+ion" if reads_ionic(name) else ""
     pattern = "^(?:magpie|ion)_" if ion else "^magpie_"
     forest_columns = ColumnTransformer([("magpie", "passthrough", make_column_selector(pattern=pattern))])
-    members = [
+    return [
         (f"rf-magpie{ion}", make_pipeline(forest_columns, magpie_model("rf-magpie", classification, n_jobs=n_jobs))),
         (f"ptr-features+magpie{ion}+hgb", feature_model(f"ptr-features+magpie{ion}+hgb", classification,
                                                         n_jobs=n_jobs, pretrained=pretrained)),
     ]
-    return VotingClassifier(members, voting="soft") if classification else VotingRegressor(members)
 
 
 def formula_column(frame):
@@ -350,10 +356,10 @@ def stack_model(name, classification, epochs, args):
 
     if name not in STACK_MODELS:
         raise ValueError(f"unknown stack model {name!r}")
-    vote = vote_model("ptr-vote+ion", classification, n_jobs=jobs(args), pretrained=args.pretrained)
     network = make_pipeline(FunctionTransformer(formula_column),
                             network_model("ptr-scratch-combined", classification, epochs, args))
-    members = [*vote.estimators, ("ptr-scratch-combined", network)]
+    members = [*vote_members("ptr-vote+ion", classification, n_jobs=jobs(args), pretrained=args.pretrained),
+               ("ptr-scratch-combined", network)]
     if classification:
         return StackingClassifier(members, final_estimator=LogisticRegression(class_weight="balanced"),
                                   cv=StratifiedKFold(5, shuffle=True, random_state=0))

@@ -264,6 +264,7 @@ def test_the_average_is_the_mean_of_its_members_and_closer_than_each():
     info = skmat.pretrained_info("oqmd-average")
     members = list(info["members"])
     assert members == ["oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2", "oqmd-reg3"]
+    assert list(PretrainedAverage().networks) == members  # the class's default is the shipped average
     formulas = ["Fe2O3", "NaCl", "Co2MnSi"]
     model = skmat.load_pretrained("oqmd-average")
     assert isinstance(model[-1], PretrainedAverage)

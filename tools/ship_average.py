@@ -31,10 +31,12 @@ from tools.pretrain import DEFAULT_OUT, N_VAL, TASKS, UNITS, evaluate, read_mani
 
 
 def parse_args(argv=None):
+    from skmat.models import PretrainedAverage
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--name", default="oqmd-average", help="name for skmat.load_pretrained")
-    parser.add_argument("--members", nargs="+", default=["oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2", "oqmd-reg3"],
-                        help="shipped composition networks to average (at least two)")
+    parser.add_argument("--members", nargs="+", default=list(PretrainedAverage().networks),
+                        help="shipped composition networks to average (at least two; default: PretrainedAverage's)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT)
     return parser.parse_args(argv)
