@@ -130,3 +130,32 @@ def test_matbench_classification_scores_probabilities_and_hard_labels(tmp_path):
     assert row["epochs"] == 5
     assert 0.6 < row["roc_auc"] <= 1 and 0.5 <= row["roc_auc_labels"] <= 1
     assert np.isnan(row["mae"])
+
+
+def test_a_second_cycle_starts_from_a_shipped_network_and_records_it(tmp_path, monkeypatch):
+    out = tmp_path / "weights"
+    shape = ["--n-filters", "4", "--hidden-units", "8", "--n-train", "300", "--out-dir", str(out), "--threads", "1"]
+    run_tool(["--name", "parent", "--epochs", "1", "--state-dir", str(tmp_path / "p"), *shape], monkeypatch)
+    parent = load_pipeline(out / "parent.skmat")
+    run_tool(["--name", "child", "--epochs", "1", "--lr", "0", "--init-from", "parent", "--dropout", "0.1",
+              "--state-dir", str(tmp_path / "c"), *shape], monkeypatch)
+    manifest = json.loads((out / "manifest.json").read_text())
+    child, record = load_pipeline(out / "child.skmat"), manifest["child"]["training"]
+    # At learning rate 0 an epoch changes nothing: the child is the parent's network, with its own dropout.
+    np.testing.assert_allclose(child.predict(["NaCl", "Fe2O3"]), parent.predict(["NaCl", "Fe2O3"]), rtol=1e-5)
+    assert child[-1].get_params()["module__dropout"] == 0.1
+    assert record["initialised_from"]["name"] == "parent"
+    assert record["initialised_from"]["sha256"] == manifest["parent"]["sha256"]
+    assert "second cosine cycle from the weights of 'parent'" in manifest["child"]["description"]
+    assert "initialised_from" not in manifest["parent"]["training"]
+    # Another architecture cannot start from it, and a parent changed on disk is refused.
+    with pytest.raises(SystemExit, match=r"other architecture settings \{'n_filters': \(4, 6\)\}"):
+        run_tool(["--name", "wide", "--epochs", "1", "--init-from", "parent", "--state-dir", str(tmp_path / "w"),
+                  *shape[:1], "6", *shape[2:]], monkeypatch)
+    (out / "parent.skmat").write_bytes((out / "parent.skmat").read_bytes() + b"\0")
+    with pytest.raises(SystemExit, match="does not match the SHA-256"):
+        run_tool(["--name", "again", "--epochs", "1", "--init-from", "parent", "--state-dir", str(tmp_path / "a"),
+                  *shape], monkeypatch)
+    with pytest.raises(SystemExit, match="is not a network trained by this tool"):
+        run_tool(["--name", "none", "--epochs", "1", "--init-from", "missing", "--state-dir", str(tmp_path / "n"),
+                  *shape], monkeypatch)

@@ -61,8 +61,11 @@ N_VAL = 20_000  # validation formulas scored after every epoch (the first ones o
 #: without them used these, so the same command still continues it.
 OLD_RECIPE = {
     "channels": None, "absent_value": -1.0, "activation": "relu", "init": "default", "channels_last": False,
-    "dropout": 0.0, "weight_decay": 0.01, "targets": list(TASKS),
+    "dropout": 0.0, "weight_decay": 0.01, "targets": list(TASKS), "init_from": None,
 }
+#: The settings that fix a network's shape and inputs: a run started ``--init-from`` a shipped network must
+#: repeat that network's (the rest -- learning rate, epochs, batch size, regularisation -- may change).
+ARCHITECTURE = ("n_filters", "hidden_units", "amounts", "channels", "absent_value", "activation", "init", "targets")
 
 
 def parse_args(argv=None):
@@ -102,6 +105,11 @@ def parse_args(argv=None):
         help="first N training formulas only (smoke runs; the encoder still accepts the whole split's elements)",
     )
     parser.add_argument("--resume-shipped", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument(
+        "--init-from", default=None, metavar="SHIPPED",
+        help="start a new run from the weights of this shipped network (same architecture settings) instead of "
+             "at random: a second cosine cycle (warm restart) under a new --name; the parent stays as it is",
+    )
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--state-dir", type=Path, default=None, help="default: tools/pretrain_state/<name>")
     return parser.parse_args(argv)
@@ -296,6 +304,8 @@ def ship(args, pipeline, log):
             "epochs": epochs,
         },
     }
+    if log.get("initialised_from"):
+        manifest[args.name]["training"]["initialised_from"] = log["initialised_from"]
     write_manifest(args.out_dir, manifest)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) and its entry in {args.out_dir / 'manifest.json'}", flush=True)
 
@@ -310,6 +320,8 @@ def description(args):
         image += f"; absent elements {args.absent_value:g}, {args.activation}, {args.init} initialisation"
     if (args.dropout, args.weight_decay) != (OLD_RECIPE["dropout"], OLD_RECIPE["weight_decay"]):
         image += f"; dropout {args.dropout:g}, weight decay {args.weight_decay:g}"
+    if args.init_from is not None:
+        image += f"; a second cosine cycle from the weights of {args.init_from!r}"
     if list(args.targets) != list(TASKS):
         target = args.targets[0].replace("_", "-")
         return (f"Periodic-table CNN ({image}) trained on the full OQMD {target} set (formulas in CrabNet's "
@@ -340,14 +352,46 @@ def start_or_resume(args, state_dir, settings, X, full_train):
             "n_train": entry["n_train"],
             "epochs": training["epochs"],
             "optimizer_restarts": [*training["optimizer_restarts_at_epoch"], training["epochs_done"]],
+            "initialised_from": training.get("initialised_from"),
         }
         print(f"continuing the shipped {shipped.name} after epoch {len(log['epochs'])} with a fresh optimizer", flush=True)
         return pipeline, log
+    if args.init_from is not None:
+        return initialised_from(args, settings, X)
     # The elements of the whole training split, also for a --n-train smoke run, so that
     # its validation and test formulas fit the encoder.
     pipeline = new_model(args, training_elements(full_train))
     pipeline[0].fit(X)
     log = {"commands": [], "settings": settings, "n_train": int(len(X)), "epochs": [], "optimizer_restarts": []}
+    return pipeline, log
+
+
+def initialised_from(args, settings, X):
+    """The pipeline and a new log of a run that starts from the shipped ``--init-from`` network's weights."""
+    from skmat import load_pipeline
+
+    entry = read_manifest(args.out_dir).get(args.init_from)
+    if entry is None or "file" not in entry or entry.get("training", {}).get("settings") is None:
+        raise SystemExit(f"--init-from {args.init_from!r} is not a network trained by this tool in {args.out_dir}.")
+    parent_settings = {**OLD_RECIPE, **entry["training"]["settings"]}
+    differ = {key: (parent_settings.get(key), settings[key]) for key in ARCHITECTURE
+              if parent_settings.get(key) != settings[key]}
+    if differ:
+        raise SystemExit(f"--init-from {args.init_from!r} was trained with other architecture settings {differ} "
+                         "(as (its value, this run's)); repeat its settings.")
+    path = args.out_dir / entry["file"]
+    if sha256(path) != entry["sha256"]:
+        raise SystemExit(f"{path} does not match the SHA-256 its manifest entry records; not starting from it.")
+    pipeline = load_pipeline(path)
+    pipeline.steps[-1] = ("model", rebuilt(
+        pipeline[-1], warm_start=True, max_epochs=1, callbacks__lr_schedule=None, device=args.device, verbose=0,
+        batch_size=args.batch_size, module__dropout=args.dropout, module__channels_last=args.channels_last,
+        module__mixed_precision=args.mixed_precision, optimizer__weight_decay=args.weight_decay,
+    ))
+    log = {"commands": [], "settings": settings, "n_train": int(len(X)), "epochs": [], "optimizer_restarts": [],
+           "initialised_from": {"name": args.init_from, "sha256": entry["sha256"],
+                                "epochs_done": entry["training"]["epochs_done"], "test_MAE": entry["test_MAE"]}}
+    print(f"starting from the shipped {path.name} ({entry['training']['epochs_done']} epochs)", flush=True)
     return pipeline, log
 
 
