@@ -459,3 +459,22 @@ def test_transformed_target_pipeline_still_round_trips(tmp_path):
     model.fit(X, X[:, :2])
     save_pipeline(model, tmp_path / "krr.pt")
     np.testing.assert_array_equal(load_pipeline(tmp_path / "krr.pt").predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        # A fitted attribute named like a method would replace it: predict would print the user's data.
+        ("transform", {"__named__": "print"}, "'transform' of periodictableencoder, which is a method of PeriodicTableEncoder"),
+        ("get_feature_names_out", {"__named__": "skorch.utils.noop"}, "which is a method of"),
+        ("_validate_params", {"__named__": "print"}, "which is a method of"),
+        # A method the class lacks (an allowed class or a named function as a value) is code too.
+        ("predict_proba", {"__class__": "sklearn.preprocessing.StandardScaler"}, "never a class or a function"),
+        ("elements_", {"__named__": "print"}, "never a class or a function"),
+    ],
+)
+def test_a_file_cannot_put_code_in_place_of_fitted_data(key, value, message, saved, tmp_path):
+    payload = read(saved)
+    payload["steps"][0]["fitted"][key] = value
+    with pytest.raises(ValueError, match=message):
+        load_pipeline(resigned(payload, tmp_path / "evil.pt"))

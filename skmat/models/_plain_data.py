@@ -178,14 +178,23 @@ def _decode_items(items, where, trusted):
 def set_decoded_state(obj, state, where, trusted=()):
     """Decode the stored attributes ``state`` of ``obj`` and set them, refusing any that is not plain.
 
-    Keys must be plain attribute names: no dunders, and nothing the class
-    computes (properties and other descriptors).
+    Keys must be plain attribute names: no dunders, nothing the class
+    defines as code (methods, properties and other descriptors: a file that
+    set ``transform`` would replace the method), and no value that is
+    itself code (a class or a function): fitted state is data.
     """
     for key, value in _decode_items(state, where, trusted).items():
         if not (key.isidentifier() and not key.startswith("__")):
             raise ValueError(f"The file sets attribute {key!r} of {where}, which is not a plain attribute name.")
-        if hasattr(inspect.getattr_static(type(obj), key, None), "__set__"):
+        defined = inspect.getattr_static(type(obj), key, None)
+        if hasattr(defined, "__set__"):
             raise ValueError(f"The file sets attribute {key!r} of {where}, which {type(obj).__name__} computes.")
+        if callable(defined) or hasattr(defined, "__get__"):
+            raise ValueError(f"The file sets attribute {key!r} of {where}, which is a method of "
+                             f"{type(obj).__name__}; a file holds fitted data, never code.")
+        if inspect.isclass(value) or inspect.isroutine(value):
+            raise ValueError(f"The file sets attribute {key!r} of {where} to {value!r}; a fitted attribute is data, "
+                             "never a class or a function.")
         setattr(obj, key, value)
     hook = getattr(type(obj), "_state_loaded", None)  # the class's, never an attribute the file set
     if hook is not None:
