@@ -129,3 +129,54 @@ def test_a_model_fitted_here_and_the_same_model_loaded_fine_tune_alike(tmp_path)
     b, report_b = fine_tune(loaded, X_new, y_new, max_epochs=4, return_report=True)
     assert report_a == report_b
     np.testing.assert_array_equal(a.predict(X_new), b.predict(X_new))
+
+
+@pytest.mark.parametrize("name", ["batch_size", "max_epochs"])
+@pytest.mark.parametrize("flag", [True, np.True_])
+def test_a_bool_is_not_an_integer(base, name, flag):
+    """batch_size=True passed the check and failed later inside torch."""
+    X_new, y_new = line_data(40, 3.0, 1)
+    with pytest.raises(ValueError, match=rf"{name} must be an integer >= 1, got (np\.)?True"):
+        fine_tune(base, X_new, y_new, **{name: flag})
+
+
+def held_out_rows(n, holdout=0.2, random_state=0):
+    """The rows fine_tune holds out (its draw, repeated here so that no training is needed to know them)."""
+    return np.sort(np.random.default_rng(random_state).permutation(n)[:max(1, round(holdout * n))])
+
+
+def test_a_bad_target_is_named_by_its_row_before_rows_are_held_out(base):
+    """A NaN in a held-out row came back as "no epoch improved (nan before ...)"; in a kept row as its subset row."""
+    X_new, y_new = line_data(40, 3.0, 1)
+    held = held_out_rows(40)
+    kept = np.setdiff1d(np.arange(40), held)
+    for row, value, text in [(held[0], np.nan, "NaN"), (kept[5], np.nan, "NaN"),
+                             (kept[-1], np.inf, r"an infinite value \(inf\)")]:
+        y_bad = y_new.copy()
+        y_bad[row] = value
+        with pytest.raises(ValueError, match=rf"fine_tune: y has {text} at row {row};"):
+            fine_tune(base, X_new, y_bad, max_epochs=1)
+    with pytest.raises(ValueError, match=r"y must be numeric"):
+        fine_tune(base, X_new, np.array(["a"] * 40), max_epochs=1)
+    with pytest.raises(ValueError, match=r"y has 2 target\(s\) per row \(shape \(40, 2\)\), but the model was fitted"):
+        fine_tune(base, X_new, np.column_stack([y_new, y_new]), max_epochs=1)
+
+
+def test_a_column_target_of_a_one_target_model_is_scored_row_by_row(base):
+    """y of shape (n, 1) against predictions of shape (n,) broadcast to an (n, n) error that chose the epochs."""
+    X_new, y_new = line_data(40, 3.0, 1)
+    held = held_out_rows(40)
+    tuned_column, report_column = fine_tune(base, X_new, y_new[:, None], max_epochs=3, return_report=True)
+    tuned, report = fine_tune(base, X_new, y_new, max_epochs=3, return_report=True)
+    assert report_column["holdout_mae"][0] == pytest.approx(np.mean(np.abs(base.predict(X_new[held]) - y_new[held])))
+    assert report_column == report
+    np.testing.assert_array_equal(tuned_column.predict(X_new), tuned.predict(X_new))
+    assert tuned_column.predict(X_new).shape == (40,)
+
+
+def test_the_holdout_error_never_broadcasts():
+    from skmat.models._fine_tune import _mae
+
+    assert _mae(np.zeros(3), np.ones((3, 1))) == 1.0
+    with pytest.raises(ValueError, match=r"predictions have shape \(3, 1\) but the targets \(3, 2\)"):
+        _mae(np.zeros(3), np.ones((3, 2)))

@@ -231,6 +231,25 @@ def test_a_compliance_that_runs_the_displacement_backwards_names_the_curve_and_i
         correct_rig(force, u, compliance=[0.0, 1.01 * limit])
 
 
+def test_a_sign_flipped_curve_names_the_curve_and_point(spt):
+    """correct_rig(-F, compliance=2e-5) returned negative forces, the compliance applied the wrong way, silently."""
+    force = spt.data[:3].copy()
+    force[2] *= -1.0
+    j = int(np.argmax(spt.data[2]))
+    message = rf"force of curve 2 is {-spt.data[2, j]:.6g} N at point {j}, while its largest force is 0 N: .*flipped"
+    for compliance in (2e-5, 0.0):
+        with pytest.raises(ValueError, match=message):
+            correct_rig(force, spt.displacement, compliance=compliance)
+    with pytest.raises(ValueError, match=r"force of curve 1 is .* N at point \d+, .*sign-flipped"):
+        correct_rig([(spt.displacement, spt.data[0]), (spt.displacement, -spt.data[1])], compliance=2e-5)
+    # Noisy, mostly negative: still flipped. A load cell's small negative zero on a real curve is fine.
+    noisy = -spt.data[0] + 0.01 * spt.data[0].max()
+    with pytest.raises(ValueError, match=r"force of curve 0 is .* sign-flipped"):
+        correct_rig(noisy, spt.displacement)
+    baseline = spt.data[0] - 0.01 * spt.data[0].max()
+    np.testing.assert_array_equal(correct_rig(baseline, spt.displacement), baseline)
+
+
 def test_an_offset_beyond_the_curve_names_it(spt):
     with pytest.raises(ValueError, match=r"displacement_offset=5.0 mm leaves curve 1 no point after first contact"):
         correct_rig(spt.data[:2], spt.displacement, displacement_offset=[0.0, 5.0])

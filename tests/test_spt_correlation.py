@@ -1,5 +1,8 @@
 """SPTCorrelationRegressor: the EN 10371 correlations R_p0.2 = β_e F_e / t², R_m = β_m F_m / (u_m t)."""
 
+import re
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -217,6 +220,7 @@ def test_predict_checks_layout_and_fit(synthetic):
 
 
 @pytest.mark.filterwarnings("ignore:SPTCorrelationRegressor.*still rises")
+@pytest.mark.filterwarnings("ignore:SPTCorrelationRegressor.*the thickness of")  # a fold without the 4 mm discs
 @pytest.mark.filterwarnings("ignore:SPTInverseFitRegressor")
 def test_cross_validated_beside_the_inverse_fit(fem):
     """Both classical methods take the same X; only their targets differ (strengths here, curves there)."""
@@ -256,3 +260,53 @@ def test_saved_and_loaded_in_a_pipeline_file(synthetic, tmp_path):
     loaded = skmat.load_pipeline(tmp_path / "correlation.skmat")
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     assert loaded[-1].beta_yield_ == model[-1].beta_yield_
+
+
+@pytest.fixture(scope="module")
+def fem_model(fem):
+    X, y, _ = fem
+    with pytest.warns(UserWarning, match="curve 12"):
+        return SPTCorrelationRegressor().fit(X, y)
+
+
+def test_the_training_ranges_are_stored(fem, fem_model):
+    X, _, _ = fem
+    np.testing.assert_array_equal(fem_model.peak_force_range_, [X[:, :-1].max(axis=1).min(), X[:, :-1].max()])
+    np.testing.assert_array_equal(fem_model.thickness_range_, [1.0, 4.0])
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda X: X[:, :-1].__itruediv__(1000.0),
+     r"maximum force of curves 0 \(1\.93\), 1 \(13\.24\) lies more than a factor 2 below the maximum forces seen "
+     r"at fit \[1872, 3\.328e\+04\] N: are the forces in other units than at fit \(kN for N\)\?"),
+    (lambda X: X[:, :-1].__imul__(1000.0),
+     r"maximum force of curves 0 \(1\.93e\+06\), 1 \(1\.324e\+07\) lies more than a factor 2 above .*\(N for kN"),
+    (lambda X: X[:, -1].__imul__(1000.0),
+     r"thickness of curves 0 \(1000\), 1 \(3500\) lies outside the thicknesses seen at fit \[1, 4\] mm"),
+    (lambda X: X[:, -1].__setitem__(slice(None), 40.0),
+     r"thickness of curves 0 \(40\), 1 \(40\) lies outside the thicknesses seen at fit \[1, 4\] mm"),
+])
+def test_predict_warns_for_curves_outside_the_training_ranges(fem, fem_model, change, message):
+    """Forces in kN or mN, or a thickness in µm, gave strengths 1000 times off without a word."""
+    X, _, _ = fem
+    attack = X[:2].copy()
+    change(attack)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fem_model.predict(attack)
+    messages = [str(w.message) for w in caught]
+    assert any(re.search(message, text) for text in messages), messages
+    # Within the ranges: no such warning.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fem_model.predict(X[:2])
+    assert not [w for w in caught if "seen at fit" in str(w.message)]
+
+
+@pytest.mark.parametrize("thickness", [0.0, -1.0])
+def test_predict_raises_for_a_thickness_that_is_not_positive(fem, fem_model, thickness):
+    X, _, _ = fem
+    attack = X[:3].copy()
+    attack[2, -1] = thickness
+    with pytest.raises(ValueError, match=rf"thickness of curve 2 is {thickness:g} mm; it must be > 0"):
+        fem_model.predict(attack)

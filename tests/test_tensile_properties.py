@@ -173,8 +173,8 @@ def test_pandas_input_and_other_offsets(fem):
     ([0.0, 0.1], [[0.0, 1.0]], {}, r"at least 3 points"),
     ([0.0, 0.1, 0.2], [[0.0, 1.0, 2.0], [0.0, -1.0, 2.0]], {}, r"stress of curve 1 is -1 MPa at point 1"),
     ([0.0, 0.1, 0.2], [[0.0, 1.0, 2.0], [0.0, 0.0, 0.0]], {}, r"stress of curve 1 is zero everywhere"),
-    ([0.0, 0.1, 0.2], [[0.0, 1.0, 2.0], [5.0, 5.0, 6.0]], {},
-     r"elastic modulus of curve 1 cannot be estimated from its first segment: the stress goes from 5 to 5 MPa"),
+    ([0.0, 0.1, 0.2], [[0.0, 1.0, 2.0], [0.0, 0.0, 6.0]], {},
+     r"elastic modulus of curve 1 cannot be estimated from its first segment: the stress goes from 0 to 0 MPa"),
     ([0.0, 0.1, 0.2], [[0.0, 1.0, 2.0]] * 2, {"elastic_modulus": [70_000.0, 0.0]},
      r"elastic_modulus must be > 0 MPa \(or inf\), but curve 1 has 0\.$"),
     ([0.0, 0.1, 0.2], [[0.0, 1.0, 2.0]] * 2, {"elastic_modulus": [1.0, 2.0, 3.0]},
@@ -200,3 +200,53 @@ def test_a_hair_below_zero_at_zero_strain_is_read_as_zero_and_the_input_is_kept(
     dipped[0, 0] = -2e-3 * dipped.max()  # beyond the tolerance: a real error
     with pytest.raises(ValueError, match=r"stress of curve 0 is .* MPa at point 0: .* 0\.001 times the curve's peak"):
         tensile_properties(strain, dipped)
+
+
+def fem_run_0(fem):
+    """Run 0 on its own strain points: K = 200 MPa, n = 0.1, yield 127.2 MPa (as the docstring reads it)."""
+    return fem.strain[0], fem.target[0]
+
+
+@pytest.mark.parametrize("attack, message", [
+    (lambda s, S: (s[2:], S[2:]), r"^strain starts at 0\.032\d*, not 0: tensile_properties reads each curve"),
+    (lambda s, S: (np.vstack([s, s + 0.01]), np.vstack([S, S])), r"^strain of curve 1 starts at 0\.01, not 0"),
+    (lambda s, S: (s, np.vstack([S, S + 5.0])), r"^stress of curve 1 is 5 MPa at zero strain \(point 0\)"),
+])
+def test_a_curve_that_does_not_start_at_the_origin_is_named(fem, attack, message):
+    """Cut or shifted curves gave E = 335 MPa, n = 0.022 and a yield of 189 MPa (true: 70 GPa, 0.1, 127) silently."""
+    strain, stress = attack(*fem_run_0(fem))
+    with pytest.raises(ValueError, match=message):
+        tensile_properties(strain, stress)
+
+
+def test_a_rounding_at_zero_strain_within_the_tolerance_is_still_read_as_zero(fem):
+    strain, stress = fem_run_0(fem)
+    raised = stress.copy()
+    raised[0] = 0.5e-3 * stress.max()  # a network's rounding, above zero this time
+    np.testing.assert_allclose(tensile_properties(strain, raised)["strength_coefficient"], 200.0, rtol=1e-5)
+
+
+@pytest.mark.parametrize("attack, kwargs, message", [
+    (lambda s, S: (100.0 * s, S), {}, r"^strain reaches 99\.29, beyond a true strain of 5 .*is it in percent\?"),
+    (lambda s, S: (np.vstack([s, 100.0 * s]), np.vstack([S, S])), {}, r"^strain of curve 1 reaches 99\.29"),
+    (lambda s, S: (s, np.vstack([S, 1e6 * S])), {}, r"^stress of curve 1 reaches 1\.998e\+08 MPa, beyond 100000 MPa"
+                                                     r" .*is it in Pa or kPa\?"),
+    (lambda s, S: (s, 1e3 * S), {}, r"^stress of curve 0 reaches 1\.998e\+05 MPa"),
+    (lambda s, S: (s, S), {"elastic_modulus": 7e10}, r"^elastic_modulus of curve 0 is 7e\+10 MPa, .*is it in Pa\?"),
+])
+def test_units_that_cannot_be_right_are_named(fem, attack, kwargs, message):
+    """Strain in % gave E = 700 MPa and R_m = 105 (true 143); stress in Pa gave E = 7e10 "MPa"; both silently."""
+    strain, stress = attack(*fem_run_0(fem))
+    with pytest.raises(ValueError, match=message):
+        tensile_properties(strain, stress, **kwargs)
+
+
+def test_stiff_metals_and_rigid_plastic_curves_are_still_read():
+    strain, stress = law_curves([900.0], [0.25], [1.2e6])  # as stiff as diamond
+    props = tensile_properties(strain, stress, elastic_modulus=1.2e6)
+    assert props.loc[0, "strength_coefficient"] == pytest.approx(900.0, rel=1e-10)
+    grid = np.linspace(0.0, 4.9, 50)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        props = tensile_properties(grid, 500.0 * grid**0.2, elastic_modulus=np.inf)
+    assert props.loc[0, "hardening_exponent"] == pytest.approx(0.2, abs=1e-12)

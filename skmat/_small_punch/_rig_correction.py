@@ -160,6 +160,26 @@ def _compliance(value, n):
     return compliance
 
 
+def _check_sign(curves):
+    """ValueError naming the first curve whose forces are mostly negative (a sign-flipped curve) and its point.
+
+    A load curve's forces are ``> 0`` after first contact; a load cell's
+    zero or noise may put a few small forces below 0, but a curve whose
+    most negative force outweighs its largest (one with no force > 0
+    included) was recorded with the opposite sign, and correcting it would
+    apply the compliance the wrong way round.
+    """
+    for i, f in enumerate(curves.fs):
+        j = int(np.argmin(f))
+        largest = float(f.max()) + 0.0  # + 0.0: a negated curve's -0 reads as 0
+        if -f[j] > largest:
+            raise ValueError(
+                f"force of curve {i} is {f[j]:.6g} N at point {j}, while its largest force is {largest:.6g} N: "
+                "the curve looks sign-flipped (compression recorded as negative). Load curves must have "
+                "forces > 0 after first contact: pass -force."
+            )
+
+
 def _check_grid(grid):
     grid = _as_float("grid", grid, "a 1-D array of displacements in mm")
     if grid.ndim != 1 or len(grid) < 1:
@@ -211,7 +231,9 @@ def correct_rig(force, displacement=None, *, compliance=0.0, displacement_offset
     Parameters
     ----------
     force : array-like of shape (n, m) or (m,), or list of (displacement, force) pairs
-        Recorded forces in N, finite. Either on one displacement grid shared
+        Recorded forces in N, finite, positive in compression (a few small
+        negative forces, a load cell's zero or noise, are fine; a curve
+        mostly below 0 is an error). Either on one displacement grid shared
         by all curves, ``displacement`` (a 1-D array for one curve), or, with
         ``displacement=None``, a list of ``(displacement, force)`` pairs of
         1-D arrays, each curve on its own grid and of its own length, as
@@ -253,10 +275,12 @@ def correct_rig(force, displacement=None, *, compliance=0.0, displacement_offset
     ------
     ValueError
         For NaN or infinite values, a displacement (or ``grid``) that is
-        not strictly increasing, a negative compliance, a compliance so
-        large that a corrected displacement would decrease, or an offset
-        that leaves no point after first contact, each naming the curve
-        (its position in ``force``), and the point or the value.
+        not strictly increasing, a sign-flipped curve (one whose most
+        negative force outweighs its largest: compression recorded as
+        negative), a negative compliance, a compliance so large that a
+        corrected displacement would decrease, or an offset that leaves no
+        point after first contact, each naming the curve (its position in
+        ``force``), and the point or the value.
 
     See Also
     --------
@@ -317,6 +341,7 @@ def correct_rig(force, displacement=None, *, compliance=0.0, displacement_offset
     array([  0., 150., 300.])
     """
     curves = _Curves.parse(force, displacement)
+    _check_sign(curves)
     n = len(curves)
     compliance = _compliance(compliance, n)
     offset = _per_curve("displacement_offset", displacement_offset, n, " mm")

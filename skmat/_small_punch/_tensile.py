@@ -33,6 +33,14 @@ TENSILE_COLUMNS = (
 _RESOLVED_FRACTION = 0.5
 #: Stress this far below 0, as a fraction of the curve's peak, is read as 0 (a predicted curve's rounding at zero strain).
 NEGATIVE_TOLERANCE = 1e-3
+#: The largest true strain read as a fraction: a metal's true strain in a small punch test stays far below it
+#: (the finite-element runs end at 1); a strain beyond it is in percent.
+MAX_STRAIN = 5.0
+#: The largest true stress (MPa) read as MPa: 100 GPa, above the theoretical strength of any metal; beyond it the
+#: stress is in Pa (or kPa).
+MAX_STRESS = 1e5
+#: The largest finite elastic modulus (MPa) read as MPa: 2 TPa, above diamond's (1.2 TPa); beyond it, Pa.
+MAX_MODULUS = 2e6
 
 
 def _as_float(name, values):
@@ -104,7 +112,55 @@ def _read_curves(strain, stress):
     found = first_true(~(stress.max(axis=1) > 0))
     if found is not None:
         raise ValueError(f"stress of curve {found[0]} is zero everywhere: there is nothing to measure.")
+    _check_origin(strain, stress)
+    _check_units(strain, stress)
     return strain, stress
+
+
+def _strain_name(strain, i):
+    """How a message names the strain of curve ``i``: ``"strain"`` for one grid shared by all curves."""
+    return f"strain of curve {i}" if len(strain) > 1 else "strain"
+
+
+def _check_origin(strain, stress):
+    """ValueError naming the first curve that does not start at zero strain and (within the tolerance) stress."""
+    found = first_true(np.abs(strain[:, 0]) > 1e-9 * np.abs(strain).max(axis=1))
+    if found is not None:
+        (i,) = found
+        raise ValueError(
+            f"{_strain_name(strain, i)} starts at {strain[i, 0]:g}, not 0: tensile_properties reads each curve "
+            "from the origin (zero strain and stress, where the elastic line starts). Give the curve from its "
+            "origin, or offset-correct it first."
+        )
+    peak = stress.max(axis=1)
+    found = first_true(stress[:, 0] > NEGATIVE_TOLERANCE * peak)
+    if found is not None:
+        (i,) = found
+        raise ValueError(
+            f"stress of curve {i} is {stress[i, 0]:g} MPa at zero strain (point 0), {stress[i, 0] / peak[i]:.3g} "
+            f"times its peak: tensile_properties reads each curve from the origin (values within "
+            f"{NEGATIVE_TOLERANCE:g} times the peak of 0 are read as 0). Offset-correct the curve first."
+        )
+
+
+def _check_units(strain, stress):
+    """ValueError naming the first curve whose strain looks like percent or whose stress looks like Pa."""
+    found = first_true(strain[:, -1] > MAX_STRAIN)
+    if found is not None:
+        (i,) = found
+        raise ValueError(
+            f"{_strain_name(strain, i)} reaches {strain[i, -1]:.4g}, beyond a true strain of {MAX_STRAIN:g} "
+            f"({MAX_STRAIN:.0%}), which no metal reaches in a small punch test: is it in percent? Give the strain "
+            "as a fraction (divide by 100)."
+        )
+    peak = stress.max(axis=1)
+    found = first_true(peak > MAX_STRESS)
+    if found is not None:
+        (i,) = found
+        raise ValueError(
+            f"stress of curve {i} reaches {peak[i]:.4g} MPa, beyond {MAX_STRESS:g} MPa (100 GPa), which no metal "
+            "reaches: is it in Pa or kPa? Give the stress in MPa (divide Pa by 1e6)."
+        )
 
 
 def _moduli(elastic_modulus, strain, stress):
@@ -131,6 +187,13 @@ def _moduli(elastic_modulus, strain, stress):
     if bad is not None:
         (i,) = bad
         raise ValueError(f"elastic_modulus must be > 0 MPa (or inf), but curve {i} has {modulus[i]:g}.")
+    bad = first_true(np.isfinite(modulus) & (modulus > MAX_MODULUS))
+    if bad is not None:
+        (i,) = bad
+        raise ValueError(
+            f"elastic_modulus of curve {i} is {modulus[i]:g} MPa, beyond {MAX_MODULUS:g} MPa (2 TPa, stiffer than "
+            "diamond): is it in Pa? Give it in MPa (divide Pa by 1e6), or inf for a rigid-plastic curve."
+        )
     return modulus
 
 
@@ -208,17 +271,26 @@ def tensile_properties(strain, stress, *, elastic_modulus=None, min_plastic_stra
     Parameters
     ----------
     strain : array-like of shape (n_points,) or (n_curves, n_points)
-        Total true strains of the points: one grid for all curves, or one
-        row per curve (the "own" grid of
-        :func:`~skmat.datasets.load_small_punch_fem`). Strictly increasing.
+        Total true strains of the points, as fractions (0.1, not 10 %):
+        one grid for all curves, or one row per curve (the "own" grid of
+        :func:`~skmat.datasets.load_small_punch_fem`). Strictly increasing
+        from 0, and at most ``MAX_STRAIN`` = 5 (a true strain of 500 %,
+        which no metal reaches in a small punch test: a strain beyond it
+        is read as one in percent, an error).
     stress : array-like of shape (n_curves, n_points)
-        True stress in MPa, ``>= 0``; a 1-D array is one curve. At least
-        3 points. Curves are read as starting from zero strain and stress
-        (the elastic line passes through the origin), as those of the
-        finite-element runs and of the simulator do; offset-correct
-        measured curves first.
+        True stress in MPa (not Pa), ``>= 0`` and at most ``MAX_STRESS`` =
+        1e5 MPa (100 GPa, above the strength of any metal: a stress beyond
+        it is read as one in Pa or kPa, an error); a 1-D array is one
+        curve. At least 3 points. Each curve must start at the origin:
+        zero strain, and a stress within ``NEGATIVE_TOLERANCE`` = 1e-3
+        times the curve's peak of zero (read as zero: a network's rounding
+        there), as the curves of the finite-element runs, of the simulator
+        and of the shipped networks do; offset-correct measured curves
+        first.
     elastic_modulus : float, array-like of shape (n_curves,) or None, default=None
-        Young's modulus E in MPa (``inf`` for a rigid-plastic curve). None:
+        Young's modulus E in MPa, at most ``MAX_MODULUS`` = 2e6 MPa (2 TPa,
+        stiffer than diamond: a larger finite value is read as one in Pa,
+        an error), or ``inf`` for a rigid-plastic curve. None:
         each curve's slope between its first two points, right for curves
         whose second point is on the elastic line, as the finite-element
         runs' own grids (strain 0, then the yield point) and finely sampled
@@ -267,8 +339,12 @@ def tensile_properties(strain, stress, *, elastic_modulus=None, min_plastic_stra
         For NaN or infinite values, a strain grid that does not increase
         strictly, negative stress, a curve of zeros, shapes that do not fit
         together, or an elastic modulus that is not > 0 (the curve and the
-        point are named); and, with ``elastic_modulus=None``, for a curve
-        whose stress does not rise between its first two points.
+        point are named); for a curve that does not start at zero strain
+        and stress; for units that cannot be right (naming the curve): a
+        strain above ``MAX_STRAIN`` (percent?), a stress above
+        ``MAX_STRESS`` or a finite modulus above ``MAX_MODULUS`` MPa (Pa?);
+        and, with ``elastic_modulus=None``, for a curve whose stress does
+        not rise between its first two points.
 
     Warns
     -----

@@ -11,6 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
 
+from .._curve_checks import first_non_finite, non_finite_text
 from ._ensemble import DeepEnsembleRegressor
 from ._network_base import SkmatNet
 from ._rows import n_rows, take_rows
@@ -30,7 +31,63 @@ class _HoldoutError(Callback):
 
 
 def _mae(predicted, y):
-    return float(np.mean(np.abs(np.asarray(predicted, dtype=float) - np.asarray(y, dtype=float))))
+    """Mean absolute error of ``predicted`` against ``y``, row by row; ValueError if their shapes differ.
+
+    Both are read as (n, outputs), so that (n,) and (n, 1) agree; any other
+    difference raises instead of broadcasting to an (n, n) error.
+    """
+    predicted = np.asarray(predicted, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    predicted, y = predicted.reshape(len(predicted), -1), y.reshape(len(y), -1)
+    if predicted.shape != y.shape:
+        raise ValueError(
+            f"fine_tune: the predictions have shape {predicted.shape} but the targets {y.shape}; they cannot be "
+            "compared."
+        )
+    return float(np.mean(np.abs(predicted - y)))
+
+
+def _check_integer(name, value, low):
+    """``value`` as int, or ValueError: an integer ``>= low``, not a bool (numpy's included)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}.")
+    return int(value)
+
+
+def _check_target(network, y, n):
+    """``y`` as float64 in the shape ``network`` was fitted on; ValueError naming the row of ``y`` at fault.
+
+    Checked before any row is held out, so that an error names the row as
+    the caller counts it. A one-target model fitted on (n,) targets takes
+    (n, 1) too, and the other way round: both are reshaped to the fitted
+    shape, so that predictions and targets compare row by row.
+    """
+    try:
+        values = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"fine_tune: y must be numeric: {error}") from None
+    if values.ndim == 0 or len(values) != n:
+        raise ValueError(f"X has {n} samples but y has {len(values) if values.ndim else 'a single value'}.")
+    if n == 0:
+        raise ValueError("fine_tune needs at least one sample; X and y have none.")
+    rows = values.reshape(n, -1)
+    found = first_non_finite(rows)
+    if found is not None:
+        row, column = found
+        where = f"row {row}" if values.ndim == 1 else f"row {row} (target {column})"
+        raise ValueError(
+            f"fine_tune: y has {non_finite_text(rows[row, column])} at {where}; every target must be a finite number."
+        )
+    outputs, ndim = getattr(network, "n_outputs_", None), getattr(network, "target_ndim_", None)
+    if outputs is None or ndim is None:
+        return values
+    per_row = rows.shape[1]
+    if per_row != outputs:
+        raise ValueError(
+            f"fine_tune: y has {per_row} target(s) per row (shape {values.shape}), but the model was fitted on "
+            f"{outputs}."
+        )
+    return values.reshape(n) if ndim == 1 else values.reshape(n, outputs)
 
 
 def _networks(final):
@@ -107,6 +164,9 @@ def fine_tune(model, X, y, *, max_epochs=30, lr_factor=0.05, batch_size=8, holdo
     X : array-like, dict or list of length n_samples
         The new inputs, as the model's ``predict`` takes them.
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Finite numbers, as many targets per row as the model was fitted
+        on; they are read in the shape of the model's fitted targets (for
+        a one-target model, (n, 1) and (n,) alike).
     max_epochs : int, default=30
         The most epochs trained.
     lr_factor : float, default=0.05
@@ -130,6 +190,17 @@ def fine_tune(model, X, y, *, max_epochs=30, lr_factor=0.05, batch_size=8, holdo
     report : dict
         Only with ``return_report=True``.
 
+    Raises
+    ------
+    ValueError
+        For settings out of range (a bool is no integer), a ``y`` that is
+        not numeric, has another number of rows than ``X``, holds NaN or
+        infinity (naming its row, as counted in ``y``) or another number of
+        targets per row than the model was fitted on.
+    TypeError
+        For a model that is no skmat network, ensemble of them or Pipeline
+        ending in one.
+
     Examples
     --------
     >>> import numpy as np
@@ -142,21 +213,17 @@ def fine_tune(model, X, y, *, max_epochs=30, lr_factor=0.05, batch_size=8, holdo
     >>> 0 <= report["epochs"] <= 5 and tuned is not base
     True
     """
-    if not isinstance(max_epochs, numbers.Integral) or isinstance(max_epochs, bool) or max_epochs < 1:
-        raise ValueError(f"max_epochs must be an integer >= 1, got {max_epochs!r}.")
+    max_epochs = _check_integer("max_epochs", max_epochs, 1)
     if not isinstance(lr_factor, numbers.Real) or not 0 < lr_factor <= 1:
         raise ValueError(f"lr_factor must be a number in (0, 1], got {lr_factor!r}.")
-    if not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}.")
+    batch_size = _check_integer("batch_size", batch_size, 1)
     if not isinstance(holdout, numbers.Real) or not 0 <= holdout < 1:
         raise ValueError(f"holdout must be a number in [0, 1), got {holdout!r}.")
     final = model[-1] if isinstance(model, Pipeline) else model
-    _networks(final)  # checks the kind and that it is fitted
+    networks = _networks(final)  # checks the kind and that it is fitted
     inputs = model[:-1].transform(X) if isinstance(model, Pipeline) else X
-    y = np.asarray(y)
-    n = n_rows(inputs)
-    if len(y) != n:
-        raise ValueError(f"X has {n} samples but y has {len(y)}.")
+    y = _check_target(networks[0], y, n_rows(inputs))
+    n = len(y)
 
     report = {"epochs": int(max_epochs), "holdout_mae": None, "holdout_rows": None}
     if holdout > 0 and n >= 5:

@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._curve_checks import curves_named as _curves
 from .._curve_checks import first_non_finite, first_true, interpolate_linear, non_finite_text
+from .._small_punch._curve_input import PEAK_FACTOR
 from .._small_punch._mechanics import GEOMETRIES
 from .._small_punch._simulator import _increasing_grid
 from .._validation import IntegerInterval
@@ -22,6 +23,10 @@ __all__ = ["SPTCorrelationRegressor"]
 # Points with 0 < u <= range a bilinear fit needs: one on each line and one more to tell them apart.
 _MIN_FIT_POINTS = 3
 _TARGETS = ("R_p0.2", "R_m")
+#: A thickness is reported when it lies outside the training range by more than this share of the range's span.
+_THICKNESS_TOLERANCE = 0.02
+#: Curves a warning names before it only counts the rest.
+_N_NAMED = 5
 
 
 def bilinear_transition(displacement, forces, limit):
@@ -185,6 +190,16 @@ class SPTCorrelationRegressor(CurveTableInputMixin, RegressorMixin, BaseEstimato
         Condition columns of ``X`` (or columns of ``X["conditions"]``).
     displacement_ : ndarray of shape (m,)
         Displacement grid of the curves (mm).
+    peak_force_range_ : ndarray of shape (2,)
+        The smallest and largest maximum force ``F_m`` (N) of the training
+        curves. :meth:`predict` warns, naming them, for curves whose
+        maximum force lies more than a factor 2 outside it (forces in kN
+        or mN given to a model fitted in N are 1000 times off).
+    thickness_range_ : ndarray of shape (2,)
+        The smallest and largest training thickness (mm). :meth:`predict`
+        warns, naming them, for curves whose thickness lies outside it (by
+        more than 2 % of its span): the factors are fitted to these discs,
+        and a thickness in µm or m is far outside.
 
     See Also
     --------
@@ -361,6 +376,9 @@ class SPTCorrelationRegressor(CurveTableInputMixin, RegressorMixin, BaseEstimato
         ratios = self._ratios(forces, thickness)["ratios"]
         beta = (ratios * target).sum(axis=0) / (ratios * ratios).sum(axis=0)
         self.beta_yield_, self.beta_tensile_ = float(beta[0]), float(beta[1])
+        peaks = forces.max(axis=1)
+        self.peak_force_range_ = np.array([peaks.min(), peaks.max()])
+        self.thickness_range_ = np.array([thickness.min(), thickness.max()])
         return self
 
     def predict(self, X):
@@ -386,10 +404,16 @@ class SPTCorrelationRegressor(CurveTableInputMixin, RegressorMixin, BaseEstimato
         UserWarning
             Naming the curves whose force still rises at their last point,
             or whose bilinear fit puts the transition at the first point
-            after the origin or in the last step of its range.
+            after the origin or in the last step of its range; and the
+            curves outside what the model was fitted on: a maximum force
+            more than a factor 2 outside ``peak_force_range_`` (forces in
+            other units than at fit?) or a thickness outside
+            ``thickness_range_``. The prediction there is an extrapolation.
         """
         check_is_fitted(self, "beta_yield_")
-        ratios = self._ratios(*self._read(X, reset=False))["ratios"]
+        forces, thickness = self._read(X, reset=False)
+        self._warn_outside_training(forces, thickness)
+        ratios = self._ratios(forces, thickness)["ratios"]
         return ratios * np.array([self.beta_yield_, self.beta_tensile_])
 
     def transition_forces(self, X):
@@ -471,6 +495,36 @@ class SPTCorrelationRegressor(CurveTableInputMixin, RegressorMixin, BaseEstimato
                 f"Curve {i} has {points[i]} point(s) with 0 < u <= bilinear_range * t = {self.bilinear_range:g} * "
                 f"{thickness[i]:g} mm, but the bilinear fit for F_e needs at least {_MIN_FIT_POINTS}: raise "
                 "bilinear_range or give a finer displacement grid."
+            )
+
+    def _warn_outside_training(self, forces, thickness):
+        """Warn, naming the curves, whose maximum force or thickness lies outside what the model was fitted on."""
+        if not hasattr(self, "peak_force_range_"):  # fitted by a version that did not store the ranges
+            return
+        name = type(self).__name__
+        peaks = forces.max(axis=1)
+        low, high = self.peak_force_range_
+        for rows, side, units in (
+            (np.flatnonzero(peaks < low / PEAK_FACTOR), "below", "kN for N"),
+            (np.flatnonzero(peaks > high * PEAK_FACTOR), "above", "N for kN, or mN for N"),
+        ):
+            if len(rows):
+                warnings.warn(
+                    f"{name}: the maximum force of {_curves(rows, peaks, limit=_N_NAMED)} lies more "
+                    f"than a factor {PEAK_FACTOR:g} {side} the maximum forces seen at fit [{low:.4g}, {high:.4g}] N: "
+                    f"are the forces in other units than at fit ({units})? The prediction there is an "
+                    "extrapolation.",
+                    UserWarning, stacklevel=3,
+                )
+        low, high = self.thickness_range_
+        slack = max(_THICKNESS_TOLERANCE * (high - low), 1e-6 * high)
+        outside = np.flatnonzero((thickness < low - slack) | (thickness > high + slack))
+        if len(outside):
+            warnings.warn(
+                f"{name}: the thickness of {_curves(outside, thickness, limit=_N_NAMED)} lies outside "
+                f"the thicknesses seen at fit [{low:.4g}, {high:.4g}] mm (is it in mm, not µm or m?); the factors "
+                "were fitted to those discs, so the prediction there is an extrapolation.",
+                UserWarning, stacklevel=3,
             )
 
     # ---------------------------------------------------------- the correlations
