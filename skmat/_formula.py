@@ -51,6 +51,7 @@ is a :class:`skmat.FormulaError` rather than an ``inf`` or ``0`` image cell.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import string
@@ -102,6 +103,7 @@ _UNIT_MULTIPLIER = re.compile(rf"\s*({_AMOUNT})")
 _NUMERIC_RUN = re.compile(r"[0-9.]+")
 _SYMBOL = re.compile(r"[A-Z][a-z]?")
 _UNIT_START = frozenset(string.ascii_uppercase + "([")
+_SPACES = re.compile(r"\s*")
 _COUNT_BEFORE = frozenset(string.ascii_letters + ")]")
 
 # The encoders store amounts as float32: totals must stay in its normal range.
@@ -152,8 +154,57 @@ class FormulaError(ValueError):
     __module__ = "skmat"
 
 
+# Error messages show at most this many characters of a formula (or of an
+# amount), then how long it is: a message must stay readable for any input.
+_SHOWN_CHARS = 100
+
+
+def _quoted(text):
+    """``repr(text)``, cut after ``_SHOWN_CHARS`` characters with the total length when longer.
+
+    Examples
+    --------
+    >>> _quoted("Fe2O3")
+    "'Fe2O3'"
+    >>> _quoted("Fe" * 150)  # doctest: +ELLIPSIS
+    "'FeFe...FeFe'… (300 characters)"
+    """
+    if isinstance(text, str) and len(text) > _SHOWN_CHARS:
+        return f"{text[:_SHOWN_CHARS]!r}… ({len(text):,} characters)"
+    shown = repr(text)
+    if len(shown) > _SHOWN_CHARS:  # a long non-string (a list, an array) given as a formula
+        return f"{shown[:_SHOWN_CHARS]}… ({len(shown):,} characters of repr)"
+    return shown
+
+
+def _index_labels(X, n):
+    """The index labels of a pandas ``X`` of ``n`` rows, or None when they are the positions 0 … n-1.
+
+    Error messages name a row by its position and, when the input has an
+    index of its own (a filtered DataFrame, a Series indexed by material
+    id), by its label too.
+    """
+    index = getattr(X, "index", None)
+    if index is None or callable(index) or len(index) != n:  # a list's .index is a method
+        return None
+    labels = np.asarray(index)
+    if labels.dtype.kind in "iu" and np.array_equal(labels, np.arange(n)):
+        return None
+    return labels
+
+
+def _row_text(row, labels=None):
+    """``"2"``, or ``"2 (index 102)"`` when the input has its own index labels."""
+    if labels is None:
+        return f"{row}"
+    label = labels[row]
+    label = label.item() if isinstance(label, np.generic) else label
+    return f"{row} (index {_quoted(label) if isinstance(label, str) else label})"
+
+
 def _where(formula, row):
-    where = f"formula {formula!r}"
+    """``"formula 'Xx' at row 2"``: ``row`` is a position or its ``_row_text``, or None."""
+    where = f"formula {_quoted(formula)}"
     return where if row is None else f"{where} at row {row}"
 
 
@@ -170,7 +221,7 @@ def _parse_flat(formula, row, z_of, start=0, end=None):
             raise FormulaError(f"Unknown element symbol {symbol!r} in {_where(formula, row)}.")
         value = float(amount) if amount else 1.0
         if not value > 0.0:  # checked per token: a repeat must not hide "Fe0"
-            raise FormulaError(f"Non-positive amount {amount!r} in {_where(formula, row)}.")
+            raise FormulaError(f"Non-positive amount {_quoted(amount)} in {_where(formula, row)}.")
         amounts[z] = amounts.get(z, 0.0) + value
     return amounts
 
@@ -181,7 +232,9 @@ def _parse_grouped(formula, row, z_of, start=0, end=None):
     # What a following amount multiplies: Z -> (amount before the token, token's amount).
     last: dict[int, tuple[float, float]] | None = None
     position = start
-    end = len((formula if end is None else formula[:end]).rstrip())
+    end = len(formula) if end is None else end
+    while end > position and formula[end - 1].isspace():  # without copying: called once per adduct unit
+        end -= 1
     while position < end:
         match = _SCAN_TOKEN.match(formula, position, end)
         if match is None:
@@ -203,13 +256,13 @@ def _parse_grouped(formula, row, z_of, start=0, end=None):
         elif amount is not None:
             if last is None:
                 raise FormulaError(
-                    f"Amount {amount!r} does not follow an element or group in "
+                    f"Amount {_quoted(amount)} does not follow an element or group in "
                     f"{_where(formula, row)}."
                 )
             factor = float(amount)
             if not factor > 0.0:
                 raise FormulaError(
-                    f"Non-positive amount {amount!r} in {_where(formula, row)}."
+                    f"Non-positive amount {_quoted(amount)} in {_where(formula, row)}."
                 )
             for z, (previous, value) in last.items():
                 current[z] = previous + value * factor
@@ -266,12 +319,12 @@ def _ambiguous(formula, row, dot, count_start, unit_start, unit_end):
     unit = formula[unit_start:unit_end].strip()
     return FormulaError(
         f"Ambiguous '.' at position {dot} in {_where(formula, row)}: it reads as a decimal "
-        f"point ({as_decimal!r} followed by {unit!r}) and as an adduct separator "
-        f"({multiplier} × {unit!r} added to {formula[:dot]!r}), and both readings are "
+        f"point ({_quoted(as_decimal)} followed by {_quoted(unit)}) and as an adduct separator "
+        f"({multiplier} × {_quoted(unit)} added to {_quoted(formula[:dot])}), and both readings are "
         f"valid formulas. For the adduct write "
-        f"{formula[:dot] + '·' + formula[dot + 1:]!r} (or '*' instead of '·'); for the "
+        f"{_quoted(formula[:dot] + '·' + formula[dot + 1:])} (or '*' instead of '·'); for the "
         f"decimal amount put a space after it: "
-        f"{formula[:unit_start] + ' ' + formula[unit_start:]!r}."
+        f"{_quoted(formula[:unit_start] + ' ' + formula[unit_start:])}."
     )
 
 
@@ -282,9 +335,9 @@ def _ambiguous_multiplier(formula, row, first_dot, second_dot, unit_start, unit_
     other = formula[:second_dot] + "·" + formula[second_dot + 1:]
     return FormulaError(
         f"Ambiguous '.' at position {first_dot} in {_where(formula, row)}: it reads as "
-        f"{formula[first_dot + 1:unit_start]} × {unit!r} added to {formula[:first_dot]!r} "
-        f"and as {formula[second_dot + 1:unit_start]} × {unit!r} added to "
-        f"{formula[:second_dot]!r}. Write {adduct!r} or {other!r} (or '*' instead of '·')."
+        f"{formula[first_dot + 1:unit_start]} × {_quoted(unit)} added to {_quoted(formula[:first_dot])} "
+        f"and as {formula[second_dot + 1:unit_start]} × {_quoted(unit)} added to "
+        f"{_quoted(formula[:second_dot])}. Write {_quoted(adduct)} or {_quoted(other)} (or '*' instead of '·')."
     )
 
 
@@ -312,7 +365,9 @@ def _adduct_separators(formula, row, z_of):
             explicit.append(i)
     if not dot_depth:
         return explicit
-    separators = set(explicit)
+    # Each dot is looked at once and each piece of the formula parsed a bounded
+    # number of times, so that the time stays linear in the formula's length.
+    decided = []  # the dots decided to be separators, right to left
     runs = [m for m in _NUMERIC_RUN.finditer(formula) if "." in m.group()]
     for run in reversed(runs):
         begin, after = run.span()
@@ -322,12 +377,12 @@ def _adduct_separators(formula, row, z_of):
         if text.endswith("."):
             # "Na2CO3.H2O", "Fe2. O3", "CuSO4. 5H2O": a '.' followed by a formula
             # unit (or a spaced multiplier) cannot be a decimal point.
-            following = formula[after:].lstrip()
+            following = _SPACES.match(formula, after).end()
             # (A digit can follow only after spaces: it would be in the run.)
-            if following and (following[0] in _UNIT_START or following[0] in string.digits):
+            if following < n and (formula[following] in _UNIT_START or formula[following] in string.digits):
                 if depth:
                     raise _inside_group(formula, row, after - 1, "A '.' followed by a formula unit")
-                separators.add(after - 1)
+                decided.append(after - 1)
             continue  # "Fe5." (a trailing decimal point), or left to the scanner
         previous = formula[begin - 1] if begin else ""
         if depth or previous not in _COUNT_BEFORE:
@@ -338,30 +393,24 @@ def _adduct_separators(formula, row, z_of):
         count = parts[0]
         if count and not count.strip("0"):
             continue  # "Li0.5Ni0.5O": a zero count before a separator is no formula
-        unit_end = min((s for s in separators if s > after), default=n)
-        unit_text = formula[after:unit_end].strip()
-        # Symbols of the unit before the dot (only separators to the right are
-        # decided yet, and explicit ones); an unknown one is the scanner's error.
-        unit_begin = max((s for s in separators if s < first_dot), default=-1) + 1
-        left_symbols = set(_SYMBOL.findall(formula, unit_begin, begin))
-        left_known = all(symbol in z_of for symbol in left_symbols)
+        unit_end = _next_separator(explicit, decided, after, n)
         if len(parts) == 2:
             # "CuSO4.5H2O" or "Cu1.5Se": separator + integer multiplier, or decimal?
             if not _DOT_MULTIPLIER.fullmatch(parts[1]):
                 continue  # "Fe2.05Ni", "Fe1.500Ni": not a multiplier
+            if formula.find(".", after, unit_end) >= 0:
+                continue  # "Bi2Te2.7Se0.3": a unit with a decimal count is no solvent, and not ambiguous
             unit = _try_unit(formula, row, z_of, after, unit_end)
             if unit is None:
                 continue  # the adduct reading is no formula
+            unit_text = formula[after:unit_end].strip()
             if unit_text in SOLVENT_UNITS:
-                separators.add(first_dot)
+                decided.append(first_dot)
                 continue
-            if (
-                len(unit) >= 2
-                and "." not in unit_text
-                and left_symbols.intersection(_SYMBOL.findall(unit_text))
-                and left_known
-            ):
-                raise _ambiguous(formula, row, first_dot, begin, after, unit_end)
+            if len(unit) >= 2:
+                left_symbols = _left_unit_symbols(formula, explicit, first_dot, begin)
+                if left_symbols.intersection(_SYMBOL.findall(unit_text)) and left_symbols <= z_of.keys():
+                    raise _ambiguous(formula, row, first_dot, begin, after, unit_end)
             continue  # a decimal point: "Cu1.5Se", "Bi2Te2.7Se0.3", "Fe1.5Co2Ni3"
         if len(parts) == 3 and parts[1] and parts[2]:
             # "CaSO4.0.5H2O": separator + decimal multiplier.  The other reading,
@@ -374,17 +423,42 @@ def _adduct_separators(formula, row, z_of):
             if unit is None:
                 continue
             other_reading = (
-                left_known
-                and whole.strip("0")
-                and unit_text not in SOLVENT_UNITS
+                whole.strip("0")
+                and formula[after:unit_end].strip() not in SOLVENT_UNITS
                 and _DOT_MULTIPLIER.fullmatch(fraction)
+                and _left_unit_symbols(formula, explicit, first_dot, begin) <= z_of.keys()
             )
             if other_reading:
                 second_dot = first_dot + 1 + len(whole)
                 raise _ambiguous_multiplier(formula, row, first_dot, second_dot, after, unit_end)
-            separators.add(first_dot)
+            decided.append(first_dot)
         # Anything else ("Fe2..3", "Fe2.5.3") is left to the scanner's error.
-    return sorted(separators)
+    return sorted([*explicit, *decided])
+
+
+def _next_separator(explicit, decided, after, n):
+    """Where the unit starting at ``after`` ends: the nearest separator right of it, or ``n``.
+
+    ``explicit`` is sorted; ``decided`` holds the dots decided so far, right
+    to left, all of them right of ``after``.
+    """
+    i = bisect.bisect_right(explicit, after)
+    candidates = [explicit[i]] if i < len(explicit) else []
+    if decided:
+        candidates.append(decided[-1])
+    return min(candidates, default=n)
+
+
+def _left_unit_symbols(formula, explicit, first_dot, begin):
+    """Symbols of the unit before the dot at ``first_dot``, whose amount starts at ``begin``.
+
+    Only separators to the right of a dot are decided when it is, so the
+    unit starts after the nearest explicit separator on its left; an
+    unknown symbol is the scanner's error.
+    """
+    i = bisect.bisect_left(explicit, first_dot)
+    unit_begin = explicit[i - 1] + 1 if i else 0
+    return set(_SYMBOL.findall(formula, unit_begin, begin))
 
 
 def _parse_adduct(formula, row, z_of, separators):
@@ -398,7 +472,7 @@ def _parse_adduct(formula, row, z_of, separators):
             factor = float(multiplier.group(1))
             if not factor > 0.0:
                 raise FormulaError(
-                    f"Non-positive multiplier {multiplier.group(1)!r} in {_where(formula, row)}."
+                    f"Non-positive multiplier {_quoted(multiplier.group(1))} in {_where(formula, row)}."
                 )
             start = multiplier.end()
         if not formula[start:right].strip():
@@ -418,7 +492,7 @@ def _check_formula_type(formula, row):
                            else f"Missing formula ({formula!r}).")
     if not isinstance(formula, str):
         raise FormulaError(
-            f"Formula must be a string, got {type(formula).__name__} {formula!r}"
+            f"Formula must be a string, got {type(formula).__name__} {_quoted(formula)}"
             + ("" if row is None else f" at row {row}") + "."
         )
 
@@ -585,7 +659,9 @@ def parse_formulas(formulas: Iterable) -> tuple[np.ndarray, np.ndarray, np.ndarr
     Parameters
     ----------
     formulas : iterable of str
-        The formulas, one per row.
+        The formulas, one per row. Errors name a row by its position and,
+        for a pandas Series with an index other than 0 … n-1, by its index
+        label too: ``"at row 2 (index 102)"``.
 
     Returns
     -------
@@ -599,14 +675,26 @@ def parse_formulas(formulas: Iterable) -> tuple[np.ndarray, np.ndarray, np.ndarr
     Raises
     ------
     FormulaError
-        A :class:`ValueError` naming the first bad formula and its row index.
+        A :class:`ValueError` naming the first bad formula and its row
+        (position, and index label where the Series has its own index).
 
     Examples
     --------
     >>> rows, z, amounts = parse_formulas(["Co2MnSi", "NaCl"])
     >>> rows.tolist(), z.tolist(), amounts.tolist()
     ([0, 0, 0, 1, 1], [27, 25, 14, 11, 17], [2.0, 1.0, 1.0, 1.0, 1.0])
+    >>> import pandas as pd
+    >>> parse_formulas(pd.Series(["Fe2O3", "Xx"], index=[100, 101]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    skmat.FormulaError: Unknown element symbol 'Xx' in formula 'Xx' at row 1 (index 101).
     """
+    labels = _index_labels(formulas, len(formulas)) if hasattr(formulas, "index") else None
+    return _parse_column(formulas, labels)
+
+
+def _parse_column(formulas, labels=None):
+    """:func:`parse_formulas`, with errors naming row ``i`` also by ``labels[i]`` (see ``_index_labels``)."""
     z_of = _symbol_to_z()
     fullmatch = _FLAT_FORMULA.fullmatch
     findall = _FLAT_TOKEN.findall
@@ -639,7 +727,7 @@ def parse_formulas(formulas: Iterable) -> tuple[np.ndarray, np.ndarray, np.ndarr
             # let the careful path sum repeats (or decide adduct dots) or raise
             # with a precise message.
             del zs[n_before:], values[n_before:]
-        amounts = _parse_one(formula, row, z_of)
+        amounts = _parse_one(formula, row if labels is None else _row_text(row, labels), z_of)
         rows.extend([row] * len(amounts))
         zs.extend(amounts.keys())
         values.extend(amounts.values())

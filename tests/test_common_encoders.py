@@ -111,8 +111,8 @@ SKIPPED_CHECKS = {
     "check_dataframe_column_names_consistency": "returns at once for two_d_array=False; see "
                                                 "test_n_features_in_and_feature_names_in",
     "check_n_features_in_after_fitting": "returns at once for two_d_array=False",
-    "check_set_output_transform": "image output cannot be a DataFrame: the encoders opt out "
-                                  "of set_output (auto_wrap_output_keys=None)",
+    "check_set_output_transform": "returns at once for two_d_array=False; see "
+                                  "test_encoders.py::test_flat_output_follows_set_output_in_transform_and_fit_transform",
 }
 
 ALL_CHECK_NAMES = [c.__name__ for c in SKLEARN_CHECKS] + list(SKIPPED_CHECKS)
@@ -291,7 +291,7 @@ def test_get_feature_names_out(estimator):
     assert len(names) == n_cells
     assert len(set(names)) == n_cells
     assert all(isinstance(n, str) for n in names)
-    # input_features is accepted and ignored, as for one-column encoders.
+    # input_features is checked as scikit-learn does: one name, the fitted one if any.
     np.testing.assert_array_equal(est.get_feature_names_out(["formula"]), names)
     flat = clone(estimator).set_params(output="flat").fit_transform(FORMULAS)
     assert flat.shape == (len(FORMULAS), n_cells)

@@ -10,10 +10,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import sklearn
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 
 from skmat import (
     MendeleevLineEncoder,
@@ -925,3 +926,67 @@ def test_amount_times_scale_beyond_float32_is_an_error_not_inf(encoder_cls):
     with pytest.raises(FormulaError, match=r"'Fe2O3' at row 0 has an amount of 2, .*scale=1e\+300"):
         encoder_cls(scale=1e300).fit_transform(["Fe2O3"])
     assert np.isfinite(encoder_cls(amounts="count").fit_transform(["Fe2O3", big])).all()
+
+
+# --------------------------------------------------------------------------
+# set_output and scikit-learn's global transform_output
+# --------------------------------------------------------------------------
+
+_ALL_ENCODERS = [
+    lambda **kw: PeriodicTableEncoder(layout="full", **kw),
+    lambda **kw: RandomTableEncoder(layout="full", random_state=0, **kw),
+    lambda **kw: MendeleevLineEncoder(elements="all", **kw),
+]
+
+
+@pytest.mark.parametrize("make", _ALL_ENCODERS)
+def test_flat_output_follows_set_output_in_transform_and_fit_transform(make):
+    X = pd.Series(["Fe2O3", "NaCl"], index=[100, 101])
+    encoder = make(output="flat").set_output(transform="pandas")
+    for out in (encoder.fit_transform(X), encoder.transform(X)):
+        assert isinstance(out, pd.DataFrame)
+        assert list(out.columns) == list(encoder.get_feature_names_out())
+        assert list(out.index) == [100, 101]
+        np.testing.assert_array_equal(out.to_numpy(), make(output="flat").fit_transform(X))
+    assert isinstance(encoder.set_output(transform="default").transform(X), np.ndarray)
+    with sklearn.config_context(transform_output="pandas"):
+        assert isinstance(make(output="flat").fit(X).transform(list(X)), pd.DataFrame)
+
+
+@pytest.mark.parametrize("make", _ALL_ENCODERS)
+def test_images_stay_arrays_under_the_global_pandas_config(make):
+    with sklearn.config_context(transform_output="pandas"):
+        encoder = make()
+        for out in (encoder.fit_transform(["Fe2O3", "NaCl"]), encoder.transform(["Fe2O3"])):
+            assert isinstance(out, np.ndarray) and out.ndim == 4
+        # Asked for explicitly, a frame of images is a clear error.
+        with pytest.raises(ValueError, match=r'output="image"\) makes images of shape \(1, 1, .*Use output="flat"'):
+            make().set_output(transform="pandas").fit_transform(["Fe2O3"])
+    with pytest.raises(ValueError, match="transform must be one of 'default', 'pandas', 'polars'"):
+        make().set_output(transform="frame")
+
+
+def test_the_main_pipeline_fits_under_the_global_pandas_config():
+    from skmat import PTRCNNRegressor
+
+    X, y = ["Co2MnSi", "Fe2VAl", "Ni2MnGa", "Cu2MnAl"], [-0.4, -0.3, -0.2, -0.1]
+    with sklearn.config_context(transform_output="pandas"):
+        model = make_pipeline(
+            PeriodicTableEncoder(),
+            PTRCNNRegressor(max_epochs=1, module__n_filters=4, module__hidden_units=8, random_state=0, verbose=0),
+        ).fit(X, y)
+        assert model.predict(X).shape == (4,)
+
+
+@pytest.mark.parametrize("make", _ALL_ENCODERS)
+def test_get_feature_names_out_checks_input_features(make):
+    encoder = make().fit(pd.DataFrame({"formula": ["Fe2O3"]}))
+    names = encoder.get_feature_names_out()
+    np.testing.assert_array_equal(encoder.get_feature_names_out(["formula"]), names)
+    for wrong in (["a", "b"], ["other"]):
+        with pytest.raises(ValueError, match="input_features is not equal to feature_names_in_"):
+            encoder.get_feature_names_out(wrong)
+    unnamed = make().fit(["Fe2O3"])
+    np.testing.assert_array_equal(unnamed.get_feature_names_out(["anything"]), names)
+    with pytest.raises(ValueError, match="input_features should have length equal to number of features"):
+        unnamed.get_feature_names_out(["a", "b"])

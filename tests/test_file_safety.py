@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 import warnings
@@ -478,3 +479,54 @@ def test_a_file_cannot_put_code_in_place_of_fitted_data(key, value, message, sav
     payload["steps"][0]["fitted"][key] = value
     with pytest.raises(ValueError, match=message):
         load_pipeline(resigned(payload, tmp_path / "evil.pt"))
+
+
+# ------------------------------------------------------------------ memory and fitted state
+
+
+def test_a_tensor_viewing_few_bytes_as_many_elements_is_refused_before_copying(saved, tmp_path):
+    payload = read(saved)
+    payload["extra"] = torch.zeros(1).expand(50_000_000)  # 4 bytes in the file, 200 MB as elements
+    payload["content_sha256"] = "0" * 64  # the digest cannot even be computed for it
+    torch.save(payload, tmp_path / "expanded.pt")
+    assert (tmp_path / "expanded.pt").stat().st_size < 100_000
+    with pytest.raises(ValueError, match=r"tensor of shape \(50000000,\) at extra whose 50,000,000 elements "
+                                         r"\(200,000,000 bytes\) view only 4 stored bytes"):
+        load_pipeline(tmp_path / "expanded.pt")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("accepts_z_", None, "accepts_z_=None, where a boolean array of shape (104,)"),
+        ("accepts_z_", {"__ndarray__": torch.ones(104, dtype=torch.bool)}, "true only for elements with a cell"),
+        ("image_shape_", {"__tuple__": [1, 5, 15]}, "image_shape_=(1, 5, 15), where the tuple (1, 5, 16)"),
+        ("n_features_in_", 2, "n_features_in_=2, where 1 is expected"),
+        ("feature_names_in_", {"__ndarray__": [3], "dtype": "|O"}, "feature_names_in_=array([3], dtype=object)"),
+        ("extra_", {"__ndarray__": ["x"], "dtype": "<U25"}, "sets 'extra_' on PeriodicTableEncoder, which is not"),
+        ("layout_", {"__object__": "skmat.encoders.Layout",
+                     "params": {"shape": {"__tuple__": [5, 16]},
+                                "cell_of_z": {"__ndarray__": torch.zeros(104, dtype=torch.int64)}}},
+         "layout_.cell_of_z=array([0, 0"),
+    ],
+)
+def test_an_encoder_with_unusable_fitted_state_is_refused_at_load(key, value, message, saved, tmp_path):
+    payload = read(saved)
+    payload["steps"][0]["fitted"][key] = value
+    with pytest.raises(ValueError, match=re.escape(message)):
+        load_pipeline(resigned(payload, tmp_path / "edited.pt"))
+
+
+def test_an_unfitted_encoder_step_still_loads(tmp_path):
+    from sklearn.pipeline import Pipeline
+
+    unfitted = Pipeline([("encode", PeriodicTableEncoder(layout="full").set_output(transform="default"))])
+    save_pipeline(unfitted, tmp_path / "unfitted.pt")
+    assert load_pipeline(tmp_path / "unfitted.pt").fit(["H2O"]).transform(["H2O"]).shape == (1, 1, 9, 18)
+
+
+def test_an_array_of_huge_string_items_is_refused_before_it_is_allocated(saved, tmp_path):
+    payload = read(saved)
+    payload["steps"][0]["fitted"]["feature_names_in_"] = {"__ndarray__": ["formula"], "dtype": "<U25000000"}
+    with pytest.raises(ValueError, match="items of 100,000,000 bytes"):
+        load_pipeline(resigned(payload, tmp_path / "big.pt"))

@@ -31,7 +31,9 @@ def content_digest(content):
     Raises
     ------
     ValueError
-        For any other type (a file holding one was not written by skmat).
+        For any other type (a file holding one was not written by skmat),
+        and for a tensor whose elements take more memory than the data
+        stored for it (see ``_check_tensor_memory``).
 
     Examples
     --------
@@ -75,6 +77,7 @@ def _feed(digest, value, place):
         _text(digest, b"S", value)
     elif isinstance(value, torch.Tensor):
         tensor = value.detach().cpu()
+        _check_tensor_memory(tensor, place)
         _text(digest, b"X", f"{tensor.dtype}{tuple(tensor.shape)}")
         flat = torch.empty(tensor.numel(), dtype=tensor.dtype).copy_(tensor.reshape(-1))  # stride 1, any layout
         digest.update(flat.view(torch.uint8).numpy().tobytes())
@@ -94,3 +97,26 @@ def _feed(digest, value, place):
         raise ValueError(f"The file holds a {type(value).__name__} at {place or 'the top level'}, which skmat never "
                          "writes.")
     return []
+
+
+def _check_tensor_memory(tensor, place):
+    """Refuse a tensor that would take more memory than the data the file holds for it.
+
+    The digest copies every element; a tensor from a file may view a few
+    stored bytes as millions of elements (``torch.zeros(1).expand(10**8)``:
+    stride 0), so a small file could make that copy take gigabytes before
+    its checksum is found wrong. skmat writes only dense tensors, whose
+    elements all lie in their own storage, so the check costs a valid file
+    nothing.
+    """
+    if tensor.layout is not torch.strided:
+        raise ValueError(f"The file holds a {tensor.layout} tensor at {place or 'the top level'}, which skmat never "
+                         "writes.")
+    needed = tensor.numel() * tensor.element_size()
+    stored = tensor.untyped_storage().nbytes()
+    if needed > stored:
+        raise ValueError(
+            f"The file holds a tensor of shape {tuple(tensor.shape)} at {place or 'the top level'} whose "
+            f"{tensor.numel():,} elements ({needed:,} bytes) view only {stored:,} stored bytes (strides "
+            f"{tensor.stride()}); skmat writes every element of a tensor, so the file was not written by skmat."
+        )

@@ -23,6 +23,10 @@ from ._allowed_classes import NAMED_VALUES, public_name, resolve_class
 __all__ = ["check_decoded_object", "decode_value", "encode_state", "encode_value", "set_decoded_state"]
 
 
+#: The largest item of a stored array, in bytes (16,384 characters of a numpy unicode string).
+MAX_ITEM_BYTES = 1 << 16
+
+
 class _Unstorable(TypeError):
     pass
 
@@ -326,8 +330,17 @@ def _decode_array(value, where, trusted):
         return data.numpy().copy()
     if not isinstance(data, list) or not isinstance(value.get("dtype"), str):
         raise ValueError(f"Unreadable array for {where} in the file.")
+    try:
+        dtype = np.dtype(value["dtype"])
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"Unreadable array for {where} in the file: {error}") from None
+    if dtype.itemsize > MAX_ITEM_BYTES:  # a 13 KB file could otherwise make numpy allocate gigabytes
+        raise ValueError(
+            f"Unreadable array for {where} in the file: dtype {value['dtype']!r} has items of {dtype.itemsize:,} "
+            f"bytes (at most {MAX_ITEM_BYTES:,}); skmat stores short strings only."
+        )
     items = decode_value(data, where, trusted=trusted)
     try:
-        return np.asarray(items, dtype=np.dtype(value["dtype"]))
+        return np.asarray(items, dtype=dtype)
     except (TypeError, ValueError) as error:
         raise ValueError(f"Unreadable array for {where} in the file: {error}") from None
