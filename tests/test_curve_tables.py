@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import warnings
 
 import numpy as np
@@ -866,3 +867,88 @@ def test_excel_errors_after_comment_rows_give_the_sheet_cell(rig_workbook):
     with pytest.raises(ValueError, match=r"its columns are \['# rig: SPT-2', 'Unnamed: 1', 'Unnamed: 2'\] \(the names "
                                          r"on row 1 of the sheet\)"):
         read_curve_table(rig_workbook, comment=None)
+
+
+# --------------------------------------------------------------------------
+# Missing-value text, Excel errors and formulas: an error naming the cell, never a dropped point
+# --------------------------------------------------------------------------
+
+MISSING_TEXT = ["N/A", "NULL", "NaN", "#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!"]
+
+
+@pytest.mark.parametrize("text", MISSING_TEXT)
+def test_missing_value_text_in_a_last_csv_row_is_an_error_naming_the_cell(text):
+    table = f"Dis,Force\n0,0\n0.5,100\n1,200\n{text},{text}\n"
+    with pytest.raises(ValueError, match=rf"column 'Dis' \(cell A5\) holds '{re.escape(text)}', which is not a "
+                                         r"number. It marks a missing value"):
+        read_curve_table(io.StringIO(table))
+
+
+@pytest.mark.parametrize("text", ["#N/A", "#DIV/0!", "N/A"])
+def test_excel_error_row_mid_curve_is_data_not_a_comment(text):
+    table = f"Dis,Force\n0,0\n0.5,100\n{text},150\n1,200\n"
+    with pytest.raises(ValueError, match=rf"column 'Dis' \(cell A4\) holds '{re.escape(text)}'"):
+        read_curve_table(io.StringIO(table))
+
+
+def test_missing_value_text_in_a_rows_layout_row_is_an_error_naming_the_cell():
+    table = "Dis1,Dis2,Dis3,Force1,Force2,Force3\n0,0.5,1,0,100,200\n0,0.5,NULL,0,100,200\n"
+    with pytest.raises(ValueError, match=r"row 1, column 'Dis3' \(cell C3\) holds 'NULL'"):
+        read_curve_table(io.StringIO(table), layout="rows")
+    table = "Dis1,Dis2,Force1,Force2\n0,0.5,0,100\n#N/A,0.5,0,100\n"
+    with pytest.raises(ValueError, match=r"row 1, column 'Dis1' \(cell A3\) holds '#N/A'"):
+        read_curve_table(io.StringIO(table), layout="rows")
+
+
+def test_a_comment_row_still_is_one_and_empty_trailing_cells_still_end_a_curve():
+    table = "# note\nDis,Force\n0,0\n# #N/A was here\n0.5,100\n1,\n"
+    with pytest.raises(ValueError, match="the y cell"):  # an x without its y: still the same error
+        read_curve_table(io.StringIO(table))
+    data = read_curve_table(io.StringIO("# note\nDis,Force\n0,0\n# #N/A was here\n0.5,100\n,\n"))
+    assert data.comments == ["# note", "# #N/A was here"]
+    assert_curves_equal(data.curves, [(np.array([0.0, 0.5]), np.array([0.0, 100.0]))])
+
+
+def _sheet(rows):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+@pytest.mark.parametrize("rows, cell", [
+    ([["Dis", "Force"], [0, 0], [0.5, 100], ["=A3+0.5", 200]], "A4"),  # the last point
+    ([["Dis", "Force"], [0, 0], [0.5, 100], ["=A3+0.5", 200], [1.5, 300]], "A4"),  # mid-curve
+])
+def test_excel_formula_without_stored_value_is_named(rows, cell):
+    with pytest.raises(ValueError, match=rf"\(cell {cell}\) holds the formula '=A3\+0.5' but no stored value.*"
+                                         "Open it in Excel"):
+        read_curve_table(_sheet(rows))
+
+
+def test_excel_error_and_na_text_cells_are_named():
+    rows = [["Dis", "Force"], [0, 0], ["#N/A", 100], [1, 200]]
+    with pytest.raises(ValueError, match=r"\(cell A3\) holds the Excel error '#N/A'"):
+        read_curve_table(_sheet(rows))
+    rows = [["Dis", "Force"], [0, 0], [0.5, 100], [1, 200], ["N/A", "N/A"]]
+    with pytest.raises(ValueError, match=r"\(cell A5\) holds 'N/A'"):
+        read_curve_table(_sheet(rows))
+
+
+def test_excel_formula_in_an_ignored_column_is_left_alone():
+    rows = [["Dis", "Force", "Note"], [0, 0, "=1/0"], [0.5, 100, None], [1, 200, None]]
+    assert len(read_curve_table(_sheet(rows)).curves[0][0]) == 3
+
+
+@pytest.mark.parametrize("text, says", [
+    ("1,234", r"Is the comma a decimal comma \(1.234\) or a thousands separator \(1234\)\?"),
+    ("1,234,567", r"The commas look like thousands separators: read the file with pandas.read_csv\(..., thousands=','\)"),
+    ("12,5", r"For decimal commas"),
+])
+def test_comma_hint_does_not_guess_between_decimal_comma_and_thousands(text, says):
+    with pytest.raises(ValueError, match=rf"holds '{text}', which is not a number. {says}"):
+        read_curve_table(io.StringIO(f'Dis,Force\n0,0\n0.5,"{text}"\n'))

@@ -16,6 +16,7 @@ import sys
 import textwrap
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -585,3 +586,24 @@ def test_benchmark_script_smoke(pyts_gaf, tmp_path, capsys, monkeypatch):
 def test_invalid_conditions_are_rejected(params, match):
     with pytest.raises(ValueError, match=match):
         GramianAngularFieldEncoder(**{"image_size": 8, **params}).fit(np.random.rand(3, 20))
+
+
+def test_text_and_ragged_rows_are_errors_naming_the_cell_and_lengths():
+    X = np.sin(np.linspace(0, 3, 12))[None].repeat(3, axis=0) * np.arange(1, 4)[:, None]
+    encoder = GramianAngularFieldEncoder(4).fit(X)
+    cells = X.astype(object)
+    cells[1, 4] = "a"
+    with pytest.raises(ValueError, match=r"expects numbers in X, but curve 1 \(row 1\) has 'a' at column 4\."):
+        encoder.transform(cells)
+    frame = pd.DataFrame(cells, columns=[f"F{j}" for j in range(12)])
+    with pytest.raises(ValueError, match=r"curve 1 \(row 1\) has 'a' at column 4 \('F4'\)"):
+        encoder.transform(frame)
+    with pytest.raises(ValueError, match="curve 0 has 12 values and curve 2 has 11"):
+        encoder.transform([list(X[0]), list(X[1]), list(X[2][:-1])])
+
+
+def test_the_batch_carries_the_raw_curves_without_conditions_and_slices_them():
+    X = np.column_stack([np.arange(24.0).reshape(3, 8), [1.0, 2.0, 3.0]])
+    batch = GramianAngularFieldEncoder(4, n_conditions=1).fit_transform(X)
+    np.testing.assert_array_equal(batch.curves, X[:, :-1])
+    np.testing.assert_array_equal(batch[np.array([2, 0])].curves, X[[2, 0], :-1])

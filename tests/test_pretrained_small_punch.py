@@ -125,3 +125,76 @@ def test_fine_tuning_on_a_labs_runs_is_one_call_and_leaves_the_shipped_model_alo
 def test_composition_features_refuse_a_small_punch_model():
     with pytest.raises(ValueError, match=f"network='{DEFAULT}' is not a shipped composition network"):
         PretrainedFeatures(network=DEFAULT).fit(["Fe2O3"])
+
+
+# -- the checks read the forces as given (the audit's attacks) ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def simulated():
+    spt = skmat.datasets.make_small_punch_test(6, random_state=0)
+    return np.column_stack([spt.data, spt.params["thickness"]])
+
+
+def test_a_negative_force_is_checked_on_the_raw_curve_in_newtons(simulated):
+    model = skmat.load_pretrained(DEFAULT)
+    bad = simulated.copy()
+    bad[1, 3] = -5000.0  # 7 % of the curve's peak: once averaged away in the encoder's windows
+    with pytest.raises(ValueError, match=r"curve 1 has -5000 at column 3 \(its maximum is 7.315e\+04\)"):
+        model.predict(bad)
+    bad = simulated.copy()
+    bad[1, :-1] *= -1
+    with pytest.raises(ValueError, match=r"curve 1 has -3681 at column 1 \(its maximum is 7.315e\+04\)"):
+        model.predict(bad)
+
+
+@pytest.mark.parametrize("thickness", [0.0, -0.5])
+def test_an_impossible_thickness_is_an_error_naming_the_curve(simulated, thickness):
+    model = skmat.load_pretrained(DEFAULT)
+    bad = simulated.copy()
+    bad[2, -1] = thickness
+    with pytest.raises(ValueError, match=rf"condition 0 of curve 2 is {thickness:g}, but it was > 0 in every curve"):
+        model.predict(bad)
+    bad[2, -1] = 500.0  # positive, far out: still a warning only
+    with pytest.warns(UserWarning, match=r"condition 0 of curve 2 \(500\) lies outside the range"):
+        model.predict(bad)
+
+
+def _not_load_curves(simulated):
+    odd = simulated.copy()
+    odd[0, :-1] = 5000.0
+    odd[1, :-1] = simulated[1, -2::-1]  # backwards: its peak near displacement 0
+    odd[2, :-1] = np.random.default_rng(0).uniform(0, 5e4, odd.shape[1] - 1)
+    odd[2, 0] = 0.0  # noise that starts at zero: only its variation tells
+    return odd
+
+
+def test_curves_that_are_not_load_curves_get_a_warning_naming_them(simulated):
+    model = skmat.load_pretrained(DEFAULT)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.predict(_not_load_curves(simulated))
+    text = " ".join(messages(caught))
+    assert "curves 0 (first force 5000, peak 5000), 1 (first force" in text and "start above 0.6" in text
+    assert re.search(r"curve 2 \(\d+ peaks\) goes up and down", text)
+    assert "curve 3" not in text
+
+
+def test_the_load_curve_rule_never_fires_on_fe_runs_nor_on_simulated_rigs(fem):
+    from skmat._small_punch._curve_input import warn_not_load_curves
+
+    rig = {"noise": (0.0, 0.1), "displacement_offset": (-0.1, 0.1), "compliance": (0.0, 1e-5)}
+    batches = [fem[0][:, :-1]] + [
+        np.asarray(skmat.datasets.make_small_punch_test(1000, random_state=seed, **kw).data)
+        for seed, kw in enumerate([{}, {"noise": 0.2}, {"rig": rig}, {"rig": rig, "thickness_range": (0.3, 1.0)}])
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for curves in batches:
+            warn_not_load_curves(curves, "Model")
+
+
+def test_ragged_curves_are_an_error_naming_their_lengths(simulated):
+    model = skmat.load_pretrained(DEFAULT)
+    with pytest.raises(ValueError, match="curve 0 has 182 values and curve 1 has 179"):
+        model.predict([list(simulated[0]), list(simulated[1][:-3])])

@@ -350,3 +350,11 @@ def test_curves_far_outside_the_training_load_level_warn_naming_them(spt):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         bare.predict(spt.data[:8])
+
+
+def test_ragged_curves_and_text_in_fit_are_errors_naming_the_curves():
+    y = np.zeros((2, 3))
+    with pytest.raises(ValueError, match="curve 0 has 4 values and curve 1 has 3"):
+        SPTSeq2SeqRegressor(verbose=0).fit([[0.0, 1.0, 2.0, 1.0], [0.0, 1.0, 2.0]], y)
+    with pytest.raises(ValueError, match=r"curve 1 \(row 1\) has 'a' at column 2"):
+        SPTSeq2SeqRegressor(verbose=0).fit([[0.0, 1.0, 2.0], [0.0, 1.0, "a"]], y)

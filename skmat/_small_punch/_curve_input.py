@@ -32,13 +32,23 @@ from .._curve_checks import curves_named, first_non_finite, first_true
 
 __all__ = ["CURVE_INPUT_KEYS", "CurveBatch", "as_curve_input", "read_curve_dict", "curve_input_layout",
            "check_curve_layout", "n_curves", "check_nonnegative_curves", "curve_peaks", "warn_outside_range",
-           "warn_peaks_outside_range"]
+           "warn_peaks_outside_range", "check_cells", "check_positive_conditions", "warn_not_load_curves"]
 
 #: The keys of the curve input, in the order the encoder writes them.
 CURVE_INPUT_KEYS = ("sequence", "image", "conditions")
 #: A curve's peak is reported when it lies below the smallest training peak divided by
 #: PEAK_FACTOR, or above the largest training peak times PEAK_FACTOR.
 PEAK_FACTOR = 2.0
+#: A load curve starts near zero force: one whose first point exceeds START_FRACTION of its peak is
+#: reported (a constant; a curve given backwards, when its original ends above 0.6 of its peak, as
+#: nine in ten simulated curves do; a curve cut before its start). The simulated curves start below
+#: 0.54 of their peak with a rig's zero-point error up to 0.1 mm (4 points of the paper's grid; 8000
+#: curves checked); the bundled finite-element runs at 0.
+START_FRACTION = 0.6
+#: A load curve rises to its peak and falls: its total variation (the sum of the absolute steps) is one
+#: to two peaks, about 17 peaks with 10 % load-cell noise on 181 points. One above VARIATION_FACTOR
+#: peaks goes up and down like noise (uniform noise on 181 points: about 60).
+VARIATION_FACTOR = 40.0
 #: Curves a warning names before it only counts the rest.
 _N_NAMED = 5
 # How an error names a position of each entry (the columns of its rows).
@@ -85,6 +95,10 @@ class CurveBatch(dict):
     ('CurveBatch', [[0.0, 1.0, 2.0], [6.0, 7.0, 8.0]])
     """
 
+    #: The curves the encoder read, ``(n, m)`` float64 (test conditions left out; column j is column j
+    #: of its input), so that the checks of a model can quote a force in the units given and at the
+    #: column it is in; None for a batch written by hand.
+    curves = None
     #: What ``"sequence"`` was divided by (the encoder's ``sequence_scale_``), so that a message about the
     #: curves can quote them in the units they were given in; 1.0 for curves given as they are.
     sequence_scale = 1.0
@@ -119,6 +133,8 @@ class CurveBatch(dict):
             key = np.asarray(key)
         part = CurveBatch({name: value[key] for name, value in self.items()})
         part.sequence_scale = self.sequence_scale
+        if self.curves is not None:
+            part.curves = self.curves[key]
         return part
 
     def __repr__(self):
@@ -126,14 +142,92 @@ class CurveBatch(dict):
         return f"CurveBatch({entries})"
 
 
+def check_cells(value, name, owner):
+    """Raise a ``ValueError`` naming the curve (row) lengths or the cell, for rows that are not all numbers.
+
+    NumPy says only "inhomogeneous shape" for curves of different lengths
+    and "could not convert string to float" for a text cell; this names
+    the curves and their lengths, or the row, column and text of the first
+    cell that is not a number. Numeric arrays pass at once; numbers written
+    as text (``"1.5"``) pass too.
+
+    Parameters
+    ----------
+    value : array-like
+        Curves, one per row (a list of lists, an array, a DataFrame).
+    name : str
+        What ``value`` is called in the message (``"X"``).
+    owner : str
+        Estimator name for the message.
+
+    Examples
+    --------
+    >>> check_cells([[0.0, 1.0, 2.0], [0.0, 1.0]], "X", "Model")
+    Traceback (most recent call last):
+    ...
+    ValueError: Model expects curves of one length in X, one per row, but curve 0 has 3 values and curve 1 has 2. Resample them to one grid first (skmat.preprocessing.CurveResampler).
+    >>> check_cells([[0.0, 1.0], [0.5, "a"]], "X", "Model")
+    Traceback (most recent call last):
+    ...
+    ValueError: Model expects numbers in X, but curve 1 (row 1) has 'a' at column 1.
+    """
+    if issparse(value):
+        return
+    columns = None
+    if hasattr(value, "iloc"):  # a DataFrame: its cells, and its column names for the message
+        columns = list(getattr(value, "columns", []))
+        value = value.to_numpy()
+    try:
+        array = np.asarray(value)
+    except ValueError:
+        array = None
+    if array is None or (array.dtype == object and array.ndim == 1 and len(array)
+                         and all(hasattr(row, "__len__") and not isinstance(row, str) for row in array)):
+        _raise_ragged(value, name, owner)
+    if array.dtype.kind not in "OUS":
+        return
+    cells = array.reshape(len(array), -1) if array.ndim > 1 else array.reshape(-1, 1)
+    for row, col in zip(*np.nonzero(np.ones(cells.shape, dtype=bool)), strict=True):
+        cell = cells[row, col]
+        try:
+            float(cell)
+        except (TypeError, ValueError):
+            if not isinstance(cell, (str, bytes)):
+                continue  # None or pandas.NA (NaN, named by the NaN check), or an object NumPy names
+            shown = repr(str(cell)) if isinstance(cell, str) else repr(cell)
+            where = f"column {col}" if columns is None else f"column {col} ({columns[col]!r})"
+            raise ValueError(
+                f"{owner} expects numbers in {name}, but curve {row} (row {row}) has {shown} at {where}."
+            ) from None
+
+
+def _raise_ragged(value, name, owner):
+    """The ``ValueError`` for rows of different lengths: the first two lengths, with their curves."""
+    lengths = [len(row) if hasattr(row, "__len__") and not isinstance(row, str) else 1 for row in value]
+    first = lengths[0]
+    other = next((i for i, n in enumerate(lengths) if n != first), None)
+    if other is None:  # rows of one length that NumPy still refused (nested deeper): say so plainly
+        raise ValueError(f"{owner} expects curves in {name} as rows of numbers, one row per curve.")
+    raise ValueError(
+        f"{owner} expects curves of one length in {name}, one per row, but curve 0 has {first} values and "
+        f"curve {other} has {lengths[other]}. Resample them to one grid first "
+        "(skmat.preprocessing.CurveResampler)."
+    )
+
+
 def _numeric(value, name, owner, dtype, ensure_2d=False):
-    """``value`` as an array of ``dtype``, with scikit-learn's errors for sparse, 1-D and empty input."""
+    """``value`` as an array of ``dtype``, with scikit-learn's errors for sparse, 1-D and empty input.
+
+    Curves of different lengths and text are errors naming the curves or
+    the cell (:func:`check_cells`); numbers written as text are refused too.
+    """
+    check_cells(value, name, owner)
     if not issparse(value) and not hasattr(value, "iloc"):
         array = np.asarray(value)
         if array.dtype.kind in "OUS" and array.size:
-            first = array.reshape(-1)[0]
-            if isinstance(first, str):
-                raise ValueError(f"{owner} expects numbers in {name}, got strings such as {first!r}.")
+            first = next((cell for cell in array.reshape(-1) if isinstance(cell, str)), None)
+            if first is not None:
+                raise ValueError(f"{owner} expects numbers in {name}, got strings such as {str(first)!r}.")
     return check_array(value, dtype=dtype, accept_sparse=False, allow_nd=True, ensure_2d=ensure_2d,
                        ensure_all_finite=False, input_name=name)
 
@@ -378,12 +472,26 @@ def warn_peaks_outside_range(sequence, peak_range, owner, factor=PEAK_FACTOR, sc
     )
 
 
-def check_nonnegative_curves(curves, owner, tolerance=0.01):
+def check_nonnegative_curves(curves, owner, tolerance=0.01, *, scale=1.0, position="point"):
     """Raise a ``ValueError`` naming the first curve with a value below ``-tolerance`` times its maximum.
 
     For models fitted on load curves (forces ≥ 0): a clearly negative force
     is a sign or baseline error; noise around zero at first contact is
     tolerated.
+
+    Parameters
+    ----------
+    curves : ndarray of shape (n, m)
+    owner : str
+        Estimator name for the message.
+    tolerance : float, default=0.01
+    scale : float, default=1.0
+        What ``curves`` were divided by: the message quotes the values
+        times ``scale``, in the units they were given in.
+    position : str, default="point"
+        How the message names a column of ``curves``: ``"column"`` for the
+        raw curves (column j of the user's ``X``), ``"PAA window"`` for an
+        encoder's shortened curves.
 
     Examples
     --------
@@ -398,6 +506,108 @@ def check_nonnegative_curves(curves, owner, tolerance=0.01):
     if bad is not None:
         row, col = bad
         raise ValueError(
-            f"{owner} was fitted on curves >= 0 (load curves), but curve {row} has {curves[row, col]:.4g} at "
-            f"point {col} (its maximum is {peak[row, 0]:.4g}): check the sign and the zero of the force."
+            f"{owner} was fitted on curves >= 0 (load curves), but curve {row} has {curves[row, col] * scale:.4g} "
+            f"at {position} {col} (its maximum is {peak[row, 0] * scale:.4g}): check the sign and the zero of "
+            "the force."
         )
+
+
+def check_positive_conditions(conditions, value_range, owner):
+    """Raise a ``ValueError`` naming the curve when a condition positive at fit is ≤ 0.
+
+    A condition that was > 0 in every training curve is read as a positive
+    quantity (a disc thickness in mm, a punch diameter, a temperature in
+    K): a value ≤ 0 is impossible, not an extrapolation. Conditions that
+    were ≤ 0 somewhere at fit (a temperature in °C) are not checked.
+
+    Parameters
+    ----------
+    conditions : ndarray of shape (n, k)
+    value_range : ndarray of shape (k, 2)
+        Smallest and largest training value of each condition.
+    owner : str
+        Estimator name for the message.
+
+    Examples
+    --------
+    >>> check_positive_conditions(np.array([[1.0], [0.0]]), np.array([[1.0, 4.0]]), "Model")
+    Traceback (most recent call last):
+    ...
+    ValueError: Model: condition 0 of curve 1 is 0, but it was > 0 in every curve seen at fit ([1, 4]; a thickness, for one): a value <= 0 is impossible. Check the column (the last k columns of X are the conditions) and its unit.
+    """
+    positive = value_range[:, 0] > 0
+    bad = first_true((conditions <= 0) & positive)
+    if bad is not None:
+        row, col = bad
+        lo, hi = value_range[col]
+        raise ValueError(
+            f"{owner}: condition {col} of curve {row} is {conditions[row, col]:.4g}, but it was > 0 in every "
+            f"curve seen at fit ([{lo:.4g}, {hi:.4g}]; a thickness, for one): a value <= 0 is impossible. "
+            "Check the column (the last k columns of X are the conditions) and its unit."
+        )
+
+
+def warn_not_load_curves(curves, owner, scale=1.0):
+    """Warn, naming the curves, when curves do not look like load curves.
+
+    A load curve starts near zero force, rises to its peak and falls. A
+    curve is reported when
+
+    * its first point exceeds :data:`START_FRACTION` (0.6) of its peak (a
+      constant force, a curve given backwards whose original ends above
+      0.6 of its peak, a curve cut before its start), or
+    * its total variation, the sum of ``|F[j+1] - F[j]|``, exceeds
+      :data:`VARIATION_FACTOR` (40) peaks: it goes up and down like noise.
+
+    Neither rule fires on the bundled finite-element runs nor on
+    :func:`~skmat.datasets.make_small_punch_test` curves with load-cell
+    noise up to 20 % or a rig's zero-point error up to 0.1 mm. A curve
+    given backwards that ends near zero force starts as a load curve does
+    and is not reported.
+
+    Parameters
+    ----------
+    curves : ndarray of shape (n, m)
+        The curves as given (not shortened: a window mean is far from the
+        first force).
+    owner : str
+        Estimator name for the message.
+    scale : float, default=1.0
+        What ``curves`` were divided by; values are quoted times ``scale``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_not_load_curves(np.array([[0.0, 5.0, 2.0], [5.0, 5.0, 5.0]]), "Model")
+    >>> print(caught[0].message)  # doctest: +NORMALIZE_WHITESPACE
+    Model: curve 1 (first force 5, peak 5) starts above 0.6 of its peak, but a load curve starts near zero
+    force: is it a load curve, given from its first point? The prediction there is meaningless.
+    """
+    curves = np.asarray(curves, dtype=np.float64)
+    peaks = curve_peaks(curves)
+    scaled_peaks = np.where(peaks > 0, peaks, 1.0)
+    parts = []
+    late = np.flatnonzero(curves[:, 0] > START_FRACTION * peaks)
+    if len(late):
+        shown = ", ".join(f"{row} (first force {curves[row, 0] * scale:.4g}, peak {peaks[row] * scale:.4g})"
+                          for row in late[:_N_NAMED])
+        more = f" and {len(late) - _N_NAMED} more" if len(late) > _N_NAMED else ""
+        parts.append(
+            f"curve{'s' if len(late) > 1 else ''} {shown}{more} start{'' if len(late) > 1 else 's'} above "
+            f"{START_FRACTION:g} of {'their peaks' if len(late) > 1 else 'its peak'}, but a load curve starts "
+            "near zero force: is it a load curve, given from its first point?"
+        )
+    variation = np.abs(np.diff(curves, axis=1)).sum(axis=1) / scaled_peaks
+    noisy = np.setdiff1d(np.flatnonzero(variation > VARIATION_FACTOR), late)
+    if len(noisy):
+        parts.append(
+            f"{curves_named(noisy, variation, fmt='{:.0f} peaks', limit=_N_NAMED)} "
+            f"go{'' if len(noisy) > 1 else 'es'} up and down by more than "
+            f"{VARIATION_FACTOR:g} times {'their peaks' if len(noisy) > 1 else 'its peak'} in all (a load curve: "
+            "one to two): is it noise rather than a load curve?"
+        )
+    if parts:
+        warnings.warn(f"{owner}: {' '.join(parts)} The prediction there is meaningless.", UserWarning,
+                      stacklevel=4)

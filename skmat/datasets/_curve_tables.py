@@ -28,6 +28,14 @@ _EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx/ods (zip), xls (OLE)
 # Compressed data without a telling name: gzip, xz and zstd start with bytes no text does.
 _COMPRESSION_MAGIC = {b"\x1f\x8b": ".gz", b"\xfd7zXZ\x00": ".xz", b"\x28\xb5\x2f\xfd": ".zst"}
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what pandas' CSV reader takes for a line break
+# Excel's error values: a cell whose formula failed. One starts with "#" but is data, never a comment.
+_EXCEL_ERRORS = ("#N/A", "#VALUE!", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                 "#GETTING_DATA")
+# Text that marks a missing value (pandas would read it as NaN and drop the point); a data cell
+# holding it is an error naming the cell. Only a truly empty cell ends a shorter curve.
+_MISSING_MARKERS = frozenset(
+    text.upper() for text in ("NA", "N/A", "NaN", "-NaN", "NULL", "None", "nil", "-", "--", "?", *_EXCEL_ERRORS)
+)
 
 
 def read_curve_table(path_or_buffer, *, x="Dis", y="Force", sheet_name=0, layout="auto", comment="#"):
@@ -93,7 +101,9 @@ def read_curve_table(path_or_buffer, *, x="Dis", y="Force", sheet_name=0, layout
         (or with a quoted cell that does), an Excel row whose cell in column
         A does. Only whole rows are comments: a ``#`` after a value
         (``0.5,1.2#3``) cuts nothing off, so the cell holds no number and is
-        an error naming it, and a ``#`` inside any other cell is kept. Blank
+        an error naming it, and a ``#`` inside any other cell is kept. A row
+        whose first cell is an Excel error value (``#N/A``, ``#DIV/0!`` …) is
+        data, not a comment (and its cell an error). Blank
         lines of a CSV file, and blank rows of an Excel sheet above the
         column names, are skipped too. ``None`` skips no row (for a first
         column of labels that start with ``#``). Ignored for a DataFrame.
@@ -121,7 +131,11 @@ def read_curve_table(path_or_buffer, *, x="Dis", y="Force", sheet_name=0, layout
     ValueError
         Naming the curve (row, or column pair) and the cell (row label,
         column name and, for files, the spreadsheet cell such as ``C5``):
-        a non-numeric or infinite value, a NaN between values, an x without
+        a non-numeric or infinite value (text that marks a missing value,
+        such as ``N/A``, ``NULL``, ``NaN`` or an Excel error value such as
+        ``#N/A``, is one: only an empty cell is missing), an Excel formula
+        without a stored value (a file written by a program that does not
+        compute formulas), a NaN between values, an x without
         its y or the reverse, x not strictly increasing, a curve with one
         point. Also when the x or y columns are missing, duplicated or do
         not pair up (``Dis5`` without ``Force5``), when numbered and
@@ -315,7 +329,8 @@ def _read_csv(source, name, sep, comment, what):
     exact = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
     body = io.StringIO("\n".join(record for _, record in records) + "\n")
     try:
-        frame = pd.read_csv(body, sep=sep, **exact)
+        # Only an empty cell is missing: "N/A", "NULL", "#N/A" stay text, so that the cell is named.
+        frame = pd.read_csv(body, sep=sep, keep_default_na=False, na_values=[""], **exact)
     except pd.errors.ParserError as exc:
         raise ValueError(_parse_failure(str(exc), records, what, comment)) from None
     if not isinstance(frame.index, pd.RangeIndex) and len(records) > 1:
@@ -394,7 +409,7 @@ def _split_records(text, sep, comment):
             head = line.lstrip()
             if not head:
                 continue
-            if comment is not None and head.startswith(comment):
+            if comment is not None and head.startswith(comment) and not _starts_with_excel_error(head, sep):
                 comments.append(line)  # its quotes, if any, are words of a note
                 continue
             start, parts = number, []
@@ -407,6 +422,16 @@ def _split_records(text, sep, comment):
             else:
                 records.append((start, "\n".join(parts)))
     return records, comments
+
+
+def _is_excel_error(value):
+    """Whether ``value`` is an Excel error value such as ``#N/A`` or ``#DIV/0!`` (blanks aside)."""
+    return isinstance(value, str) and value.strip().upper() in _EXCEL_ERRORS
+
+
+def _starts_with_excel_error(line, sep):
+    """Whether the first cell of a CSV ``line`` is an Excel error value (a data row, not a comment)."""
+    return _is_excel_error(line.split(sep, 1)[0].strip().strip('"'))
 
 
 def _inside_quotes(line, sep, inside):
@@ -474,10 +499,14 @@ def _read_excel(source, sheet_name, comment, what):
         def opened():
             return io.BytesIO(data)
 
-    raw = pd.read_excel(opened(), sheet_name=sheet_name, header=None)  # row r is the sheet's row r + 1
+    # Only an empty cell is missing: "N/A", "NULL" and Excel's "#N/A" stay text, so that the cell is named.
+    text_kept = {"keep_default_na": False, "na_values": [""]}
+    raw = pd.read_excel(opened(), sheet_name=sheet_name, header=None, **text_kept)  # row r: the sheet's row r + 1
     first = [None] * len(raw) if raw.shape[1] == 0 else raw.iloc[:, 0].tolist()
     is_comment = [
-        comment is not None and isinstance(value, str) and value.lstrip().startswith(comment) for value in first
+        comment is not None and isinstance(value, str) and value.lstrip().startswith(comment)
+        and not _is_excel_error(value)
+        for value in first
     ]
     skip, comments, header = [], [], None
     for r in range(len(raw)):
@@ -492,12 +521,79 @@ def _read_excel(source, sheet_name, comment, what):
                 skip.append(r)  # blank, above the column names
             else:
                 header = r
-    frame = pd.read_excel(opened(), sheet_name=sheet_name, skiprows=skip or None)
+    frame = pd.read_excel(opened(), sheet_name=sheet_name, skiprows=skip or None, **text_kept)
     if header is None:
         return frame, None, comments, None
     skipped = set(skip)
     rows = [r + 1 for r in range(header + 1, len(raw)) if r not in skipped]
-    return frame, rows if len(rows) == len(frame) else None, comments, f"row {header + 1} of the sheet"
+    rows = rows if len(rows) == len(frame) else None
+    if rows is not None:
+        _mark_unread_cells(frame, rows, opened, sheet_name)
+    return frame, rows, comments, f"row {header + 1} of the sheet"
+
+
+class _UnreadCell:
+    """An Excel cell that pandas reads as empty but is not: a formula with no stored value, or an error value."""
+
+    def __init__(self, kind, text):
+        self.kind, self.text = kind, text  # kind: "formula" or "error"
+
+    def __repr__(self):
+        return f"<{self.kind} {self.text!r}>"
+
+    def message(self):
+        """What the cell holds and what to do, for an error that names the cell before it."""
+        if self.kind == "formula":
+            return (
+                f"holds the formula {self.text!r} but no stored value: the file was written by a program "
+                "that does not compute formulas. Open it in Excel (or LibreOffice) and save it, so that "
+                "the values are stored, or write the values instead of formulas."
+            )
+        return (
+            f"holds the Excel error {self.text!r} (its formula failed), which is not a number; every "
+            "point needs numbers. Fix the formula, or delete the point."
+        )
+
+
+def _mark_unread_cells(frame, rows, opened, sheet_name):
+    """Put an :class:`_UnreadCell` in each empty cell of ``frame`` whose sheet cell is a formula or an error.
+
+    pandas reads the value Excel stored with a formula, and an error value
+    (``#N/A``, ``#DIV/0!``) as empty; a file written by a program that does
+    not compute formulas (openpyxl, many exporters) stores no value, and
+    the cell reads as empty too. Left so, such a cell would end its curve
+    silently. Only xlsx/xlsm files (read with openpyxl) can tell; others
+    are left as they are.
+    """
+    if not frame.isna().to_numpy().any():
+        return
+    try:
+        import openpyxl
+
+        book = openpyxl.load_workbook(opened(), read_only=True, data_only=False)
+    except (ImportError, OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return  # not an openpyxl workbook (xls, ods): nothing to tell
+    kinds = {"f": "formula", "e": "error"}
+    try:
+        sheet = book.worksheets[sheet_name] if isinstance(sheet_name, int) else book[sheet_name]
+        unread = {}
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type in kinds and isinstance(cell.value, str):
+                    unread[(cell.row, cell.column - 1)] = _UnreadCell(kinds[cell.data_type], cell.value)
+    finally:
+        book.close()
+    if not unread:
+        return
+    empty = frame.isna().to_numpy()
+    for i, sheet_row in enumerate(rows):
+        for position in np.flatnonzero(empty[i]):
+            cell = unread.get((sheet_row, int(position)))
+            if cell is not None:
+                column = frame.columns[position]
+                if frame[column].dtype != object:
+                    frame[column] = frame[column].astype(object)
+                frame.iloc[i, position] = cell
 
 
 def _is_empty(value):
@@ -619,19 +715,52 @@ def _numeric_column(series, describe, comment=None):
         value = series.iloc[j]
         if isinstance(value, str) and not value.strip():
             continue  # a blank cell
-        hint = ""
-        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+,\d+\s*", value):
-            hint = (
-                " For decimal commas, read the file with pandas.read_csv(..., sep=';', "
-                "decimal=',') and pass the DataFrame."
-            )
-        elif isinstance(value, str) and comment is not None and comment in value:
-            hint = (
-                f" Only a whole row can be a comment (its first cell starting with {comment!r}); "
-                "nothing after a value is cut off."
-            )
+        if isinstance(value, _UnreadCell):
+            raise ValueError(f"{describe(j)} {value.message()}")
+        hint = _not_a_number_hint(value, comment)
         raise ValueError(f"{describe(j)} holds {value!r}, which is not a number.{hint}")
     return numeric.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _not_a_number_hint(value, comment):
+    """What to add to the error for a cell holding ``value``, which is not a number (may be empty)."""
+    if not isinstance(value, str):
+        return ""
+    if value.strip().upper() in _MISSING_MARKERS:
+        return (
+            " It marks a missing value (an Excel error such as '#N/A': a failed formula); every point "
+            "needs numbers. Delete the point, or leave its cells empty where they end a shorter curve."
+        )
+    hint = _comma_hint(value)
+    if not hint and comment is not None and comment in value:
+        hint = (
+            f" Only a whole row can be a comment (its first cell starting with {comment!r}); "
+            "nothing after a value is cut off."
+        )
+    return hint
+
+
+def _comma_hint(value):
+    """What to say about a cell such as ``"12,5"`` or ``"1,234"`` (empty if it has no comma in a number)."""
+    text = value.strip()
+    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3}){2,}", text):
+        return (
+            " The commas look like thousands separators: read the file with pandas.read_csv(..., "
+            "thousands=',') and pass the DataFrame."
+        )
+    if re.fullmatch(r"[-+]?\d{1,3},\d{3}", text):
+        return (
+            f" Is the comma a decimal comma ({text.replace(',', '.')}) or a thousands separator "
+            f"({text.replace(',', '')})? The file cannot say which. For decimal commas read it with "
+            "pandas.read_csv(..., sep=';', decimal=','), for thousands separators with "
+            "pandas.read_csv(..., thousands=','), and pass the DataFrame."
+        )
+    if re.fullmatch(r"[-+]?\d+,\d+", text):
+        return (
+            " For decimal commas, read the file with pandas.read_csv(..., sep=';', "
+            "decimal=',') and pass the DataFrame."
+        )
+    return ""
 
 
 class _Table:

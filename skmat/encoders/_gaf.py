@@ -12,7 +12,7 @@ from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._curve_checks import first_non_finite
-from .._small_punch._curve_input import CurveBatch
+from .._small_punch._curve_input import CurveBatch, check_cells
 from .._validation import IntegerInterval
 
 __all__ = ["GramianAngularFieldEncoder"]
@@ -240,6 +240,7 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
             holding a NaN or an infinity.
         """
         self._check_params()
+        check_cells(X, "X", type(self).__name__)
         X = validate_data(self, X, dtype=np.float64, ensure_all_finite=False)
         _check_finite(X, self.n_conditions)
         k = self.n_conditions
@@ -272,18 +273,24 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
             (n_samples, s)}`` float32 (``s = image_size_``; the sequence is
             the PAA curve divided by ``sequence_scale_``), plus
             ``"conditions"``: ``(n_samples, k)`` float64 with
-            ``n_conditions=k > 0``. ``output="image"``: the images
+            ``n_conditions=k > 0``; its ``curves`` attribute holds the
+            curves read, ``(n_samples, n_timestamps)`` float64 without the
+            conditions, so that a model's checks quote a force as given
+            and at its column of ``X``. ``output="image"``: the images
             ``(n_samples, 1, s, s)``.
 
         Raises
         ------
         ValueError
             If X has another number of timestamps than in ``fit``; naming the
-            first curve and timestamp holding a NaN or infinity; with
+            first curve and timestamp holding a NaN or infinity; naming the
+            curve lengths of rows of different lengths, or the row and
+            column of a cell that is not a number; with
             ``sample_range=None``, naming the first curve whose PAA values
             leave [-1, 1].
         """
         check_is_fitted(self, "image_size_")
+        check_cells(X, "X", type(self).__name__)
         X = validate_data(self, X, dtype=np.float64, ensure_all_finite=False, reset=False)
         _check_finite(X, self.n_conditions)
         k = self.n_conditions
@@ -323,6 +330,7 @@ class GramianAngularFieldEncoder(TransformerMixin, BaseEstimator, auto_wrap_outp
             return out
         result = CurveBatch(image=out, sequence=sequences)
         result.sequence_scale = float(self.sequence_scale_)
+        result.curves = np.array(X, dtype=np.float64)  # as given, for the checks of a model on the forces
         if k:
             result["conditions"] = conditions
         return result

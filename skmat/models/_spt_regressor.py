@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 
 import numpy as np
 import torch
 
+from .._small_punch._curve_input import check_positive_conditions, warn_not_load_curves
 from ._curve_input import (
     as_curve_input,
     check_curve_layout,
@@ -24,9 +26,16 @@ __all__ = ["SPTSeq2SeqRegressor"]
 
 
 class _ScaledCurves(dict):
-    """The checked curve dict, with what the encoder divided ``"sequence"`` by (``sequence_scale``)."""
+    """The checked curve dict, with what the encoder divided ``"sequence"`` by and the curves it read.
+
+    ``curves``: the curves as given, ``(n, m)`` (bare curves: the sequence
+    itself; the encoder's :class:`CurveBatch`: the curves it read), or None
+    for a dict written by hand. The checks of ``predict`` read them, so that
+    they quote a force in the units and at the column of the user's ``X``.
+    """
 
     sequence_scale = 1.0
+    curves = None
 
 
 class SPTSeq2SeqRegressor(ScaledNetRegressor):
@@ -124,13 +133,20 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
     condition_offset_, condition_scale_ : ndarray of shape (n_conditions,)
     nonnegative_input_ : bool
         Whether every training curve was ≥ 0 (load curves are). Then a
-        curve given later with a clearly negative value (below −1 % of its
-        maximum) is a ``ValueError`` naming the curve and point: a sign or
-        baseline error, not a load curve.
+        curve given later with a clearly negative force (below −1 % of its
+        maximum) is a ``ValueError`` naming the curve, the force as given
+        and its column of ``X`` (the encoder passes on the curves it read):
+        a sign or baseline error, not a load curve. Such a model also
+        warns, naming them, for curves that do not look like load curves:
+        a first force above 0.6 of the peak (a constant, most curves
+        given backwards) or a curve that goes up and down like noise (see
+        ``skmat._small_punch._curve_input.warn_not_load_curves``).
     condition_range_ : ndarray of shape (n_conditions, 2)
         Smallest and largest training value of each condition; curves
         predicted outside it (by more than 2 % of its span) get a
-        ``UserWarning`` naming them (the network extrapolates there).
+        ``UserWarning`` naming them (the network extrapolates there). A
+        condition > 0 in every training curve (a thickness) must stay
+        > 0: a value ≤ 0 is a ``ValueError`` naming the curve.
     peak_range_ : ndarray of shape (2,)
         Smallest and largest peak (largest absolute value) of the training
         curves' ``X["sequence"]``; see Notes.
@@ -235,16 +251,17 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
     def _as_input(self, X):
         """The checked dict of float32 arrays (see :func:`~skmat.models.as_curve_input`).
 
-        It keeps the encoder's ``sequence_scale`` of a :class:`CurveBatch`,
-        so that a warning about the curves quotes them in the units given.
+        It keeps the encoder's ``sequence_scale`` and raw ``curves`` of a
+        :class:`CurveBatch` (bare curves are their own raw curves), so that
+        the checks of ``predict`` read the forces as given.
         """
-        checked = as_curve_input(X, type(self).__name__)
-        scale = getattr(X, "sequence_scale", 1.0)
-        if scale == 1.0:
-            return checked
-        scaled = _ScaledCurves(checked)
-        scaled.sequence_scale = scale
-        return scaled
+        checked = _ScaledCurves(as_curve_input(X, type(self).__name__))
+        if isinstance(X, Mapping):
+            checked.sequence_scale = getattr(X, "sequence_scale", 1.0)
+            checked.curves = getattr(X, "curves", None)
+        else:
+            checked.curves = checked["sequence"]
+        return checked
 
     def _n_samples(self, X):
         return n_curves(X)
@@ -288,13 +305,22 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
 
     def _check_input(self, X):
         check_curve_layout(self, X)
+        name = type(self).__name__
+        scale = getattr(X, "sequence_scale", 1.0)
+        curves = getattr(X, "curves", None)
         if self.nonnegative_input_:
-            check_nonnegative_curves(X["sequence"], type(self).__name__)
+            if curves is not None:  # the forces as given: in the user's units, at the user's columns
+                bare = curves is X["sequence"]
+                check_nonnegative_curves(curves, name, position="point" if bare else "column")
+                warn_not_load_curves(curves, name)
+            else:
+                check_nonnegative_curves(X["sequence"], name, scale=scale,
+                                         position="point" if scale == 1.0 else "PAA window")
         if self.n_conditions_:
-            warn_outside_range(X["conditions"], self.condition_range_, type(self).__name__)
+            check_positive_conditions(X["conditions"], self.condition_range_, name)
+            warn_outside_range(X["conditions"], self.condition_range_, name)
         if hasattr(self, "peak_range_"):  # absent from models saved before it was recorded
-            warn_peaks_outside_range(X["sequence"], self.peak_range_, type(self).__name__,
-                                     scale=getattr(X, "sequence_scale", 1.0))
+            warn_peaks_outside_range(X["sequence"], self.peak_range_, name, scale=scale)
 
     def _inferred_module_kwargs(self):
         inferred = {
