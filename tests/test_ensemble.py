@@ -400,6 +400,60 @@ def test_bad_parameters_are_named(data, params, message):
         DeepEnsembleRegressor(SeedShift(), **params).fit(X[:, :2], y)
 
 
+def calibration_rows(n_rows, n_estimators, fraction=0.2, random_state=0):
+    """The rows ``calibration="holdout"`` keeps out of the members' fits (as ``fit`` draws them)."""
+    from skmat.models._ensemble import member_seeds
+
+    _, rng = member_seeds(random_state, n_estimators)
+    return np.sort(rng.permutation(n_rows)[: int(np.ceil(fraction * n_rows))])
+
+
+@pytest.mark.parametrize("bad, text", [(np.nan, "NaN"), (np.inf, r"an infinite value \(inf\)")])
+def test_a_bad_target_in_a_calibration_row_is_named(bad, text):
+    X, y = synthetic(50, (1.0,), 0)
+    row = int(calibration_rows(50, 2)[0])  # a row no member fits on: their own checks never see it
+    y[row] = bad
+    with pytest.raises(ValueError, match=f"DeepEnsembleRegressor: y contains {text} at row {row};"):
+        DeepEnsembleRegressor(SeedShift(), n_estimators=2, calibration="holdout", random_state=0).fit(X, y)
+
+
+@pytest.mark.parametrize("resample", ["bootstrap", "folds"])
+def test_a_bad_target_is_named_by_the_users_row_not_a_resampled_one(resample):
+    rng = np.random.default_rng(0)
+    X = rng.random((20, 16))
+    y = X[:, :4].sum(axis=1)
+    y[17] = np.nan
+    with pytest.raises(ValueError, match="y contains NaN at row 17;"):
+        DeepEnsembleRegressor(tiny_regressor(max_epochs=1, random_state=0), n_estimators=2, resample=resample,
+                              random_state=0).fit(X, y)
+
+
+def test_complex_targets_are_refused_by_the_ensemble():
+    X, y = synthetic(20, (1.0,), 0)
+    with pytest.raises(ValueError, match="complex values.*at row 4"):
+        DeepEnsembleRegressor(SeedShift(), n_estimators=2).fit(X, y + 1j * (np.arange(20) == 4))
+
+
+def test_return_std_of_a_single_member_is_refused():
+    X, y = synthetic(20, (1.0,), 0)
+    ensemble = DeepEnsembleRegressor(SeedShift(), n_estimators=1, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(ensemble.predict(X), ensemble.estimators_[0].predict(X))
+    with pytest.raises(ValueError, match="return_std=True needs the spread of at least 2 members.*n_estimators=1"):
+        ensemble.predict(X, return_std=True)
+
+
+@pytest.mark.parametrize("labels, message", [
+    (np.array(["a", "b"] * 10, dtype=object), r"missing label \(None\) at row 13"),
+    (np.array([0.0, 1.0] * 10), r"missing label \(nan\) at row 13"),
+])
+def test_classifier_ensemble_names_a_missing_label_by_the_users_row(labels, message):
+    labels[13] = None if labels.dtype == object else np.nan
+    X = np.random.default_rng(0).random((20, 16))
+    with pytest.raises(ValueError, match=message):
+        DeepEnsembleClassifier(tiny_classifier(random_state=0), n_estimators=2, resample="bootstrap",
+                               random_state=0).fit(X, labels)
+
+
 def test_estimator_without_random_state_is_refused(data):
     from sklearn.linear_model import LinearRegression
 

@@ -122,6 +122,45 @@ def test_wrong_shape_at_predict(stability):
         model.predict(np.zeros((2, 1, 9, 18), np.float32))
 
 
+def label_images(n=60):
+    return np.random.default_rng(0).random((n, 16))
+
+
+@pytest.mark.parametrize("labels, message", [
+    (["a"] * 30 + [None] + ["b"] * 29, r"y has a missing label \(None\) at row 30"),
+    ([0.0] * 30 + [np.nan] + [1.0] * 29, r"y has a missing label \(nan\) at row 30"),
+    (np.array(["a"] * 31 + [np.nan] + ["b"] * 28, dtype=object), r"missing label \(nan\) at row 31"),
+    (["a"] * 30 + [3] + ["b"] * 29, r"y mixes kinds of labels: 'a' \(string\) at row 0 but 3 \(number\) at row 30"),
+    (np.array([1] * 30 + ["b"] * 30, dtype=object), r"1 \(number\) at row 0 but 'b' \(string\) at row 30"),
+])
+def test_bad_labels_name_their_row(labels, message):
+    with pytest.raises(ValueError, match=message):
+        tiny(verbose=0).fit(label_images(), labels)
+
+
+def test_bad_classes_of_partial_fit_are_named():
+    with pytest.raises(ValueError, match=r"classes has a missing label \(None\) at row 2"):
+        tiny(verbose=0).partial_fit(label_images(), ["a", "b"] * 30, classes=["a", "b", None])
+
+
+def test_labels_of_one_kind_still_fit():
+    X = label_images()
+    assert tiny(verbose=0, max_epochs=1).fit(X, [0] * 30 + [1.0] * 30).classes_.tolist() == [0.0, 1.0]
+    objects = np.array(["a", "b"] * 30, dtype=object)
+    assert tiny(verbose=0, max_epochs=1).fit(X, objects).classes_.tolist() == ["a", "b"]
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"max_epochs": 0}, "'max_epochs' parameter of PTRCNNClassifier.*Got 0"),
+    ({"lr": -1}, "'lr' parameter of PTRCNNClassifier.*Got -1"),
+    ({"batch_size": 0}, "'batch_size' parameter of PTRCNNClassifier.*Got 0"),
+    ({"module__hidden_units": -3}, "'module__hidden_units' parameter of PTRCNNClassifier.*Got -3"),
+])
+def test_network_hyperparameters_are_validated_at_fit(params, message):
+    with pytest.raises(ValueError, match=message):
+        tiny(verbose=0, **params).fit(label_images(), ["a", "b"] * 30)
+
+
 @pytest.mark.parametrize("param, value", [("transfer", "everything"), ("freeze_features", "yes")])
 def test_invalid_params(stability, param, value):
     images, y = stability

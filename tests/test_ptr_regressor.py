@@ -142,6 +142,97 @@ def test_invalid_target_scaling_is_rejected_at_fit(images):
         tiny(target_scaling="minmax").fit(Z, y)
 
 
+def small_data(n=20):
+    rng = np.random.default_rng(0)
+    X = rng.random((n, 16))
+    return X, X[:, :4].sum(axis=1)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # numpy's "overflow encountered in square" was all there was
+@pytest.mark.parametrize("scaling", ["whiten", "bound"])
+def test_huge_targets_are_scaled_without_overflow(scaling):
+    X, y = small_data()
+    small = tiny(max_epochs=1, verbose=0, target_scaling=scaling).fit(X, y)
+    huge = tiny(max_epochs=1, verbose=0, target_scaling=scaling).fit(X, y * 1e200)
+    assert np.all(np.isfinite(huge.target_scale_)) and np.all(np.isfinite(huge.predict(X[:2])))
+    np.testing.assert_allclose(huge.target_scale_, small.target_scale_ * 1e200, rtol=1e-12)
+    np.testing.assert_allclose(huge.predict(X[:2]), small.predict(X[:2]) * 1e200, rtol=1e-5)
+
+
+def test_whiten_scale_keeps_its_exact_bits_below_overflow():
+    import math
+
+    y = np.random.default_rng(3).standard_normal((101, 2)) * [1e-3, 1e140]
+    offset, scale = fit_target_scaling(y, "whiten")
+    for k, column in enumerate(y.T):  # the formula before huge targets were handled
+        mean = math.fsum(column) / len(column)
+        assert offset[k] == mean and scale[k] == math.sqrt(math.fsum((column - mean) ** 2) / len(column))
+
+
+def test_targets_beyond_float64_or_float32_are_named():
+    X, _ = small_data()
+    y = np.full(20, -1.7e308)
+    y[1::2] = 1.7e308
+    with pytest.raises(ValueError, match=r"beyond float64's range in target 0 \(value -1.7e\+308 at row 0\)"):
+        tiny(max_epochs=1, verbose=0, target_scaling="bound").fit(X, y)
+    y = np.ones(20)
+    y[3] = 1e39
+    with pytest.raises(ValueError, match=r"1e\+39 at row 3 .*target_scaling=None is beyond the float32 range"):
+        tiny(max_epochs=1, verbose=0, target_scaling=None).fit(X, y)
+
+
+@pytest.mark.filterwarnings("error")  # numpy's ComplexWarning, and a fit that drops the imaginary part, fail
+def test_complex_targets_are_refused_with_the_row():
+    X, y = small_data()
+    with pytest.raises(ValueError, match=r"y must be real numbers, got complex values \(.*\+1j\) at row 5"):
+        tiny(max_epochs=1, verbose=0).fit(X, y + 1j * (np.arange(20) == 5))
+
+
+# -- hyperparameters ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"max_epochs": 0}, "'max_epochs' parameter of PTRCNNRegressor must be an int in the range \\[1, inf\\). Got 0"),
+    ({"max_epochs": -1}, "'max_epochs' parameter.*Got -1"),
+    ({"max_epochs": 2.5}, "'max_epochs' parameter.*Got 2.5"),
+    ({"lr": -1}, "'lr' parameter of PTRCNNRegressor must be a float in the range \\[0.0, inf\\). Got -1"),
+    ({"lr": float("nan")}, "'lr' parameter.*Got nan"),
+    ({"lr": float("inf")}, "'lr' parameter.*Got inf"),
+    ({"batch_size": 0}, "'batch_size' parameter.*Got 0"),
+    ({"batch_size": True}, "'batch_size' parameter.*Got True"),
+    ({"module__n_filters": 0}, "'module__n_filters' parameter of PTRCNNRegressor must be an int in the range "
+                               "\\[1, inf\\) or a list of them, one per layer. Got 0"),
+    ({"module__n_filters": [4, 0, 4]}, "'module__n_filters' parameter.*Got \\[4, 0, 4\\]"),
+    ({"module__hidden_units": -3}, "'module__hidden_units' parameter.*Got -3"),
+    ({"module__n_hidden_layers": -1}, "'module__n_hidden_layers' parameter.*\\[0, inf\\). Got -1"),
+])
+def test_network_hyperparameters_are_validated_at_fit(params, message):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y = small_data()
+    with pytest.raises(InvalidParameterError, match=message):
+        tiny(verbose=0, **{"max_epochs": 1, **params}).fit(X, y)
+
+
+def test_valid_edge_hyperparameters_still_fit():
+    X, y = small_data()
+    # batch_size=-1 is skorch's "every row in one batch"; no hidden layer and per-layer filters are networks too
+    net = tiny(verbose=0, max_epochs=1, batch_size=-1, module__n_hidden_layers=0, module__n_filters=[2, 3, 4])
+    assert np.all(np.isfinite(net.fit(X, y).predict(X[:2])))
+    assert net.history[-1, "batches"][0]["train_batch_size"] == 20
+
+
+def test_the_small_punch_network_checks_its_sizes_too():
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    from skmat import SPTSeq2SeqRegressor
+
+    X, y = small_data()
+    for params in ({"module__hidden_size": 0}, {"module__num_layers": 0}, {"max_epochs": 0}):
+        with pytest.raises(InvalidParameterError, match=f"'{next(iter(params))}' parameter of SPTSeq2SeqRegressor"):
+            SPTSeq2SeqRegressor(**{"max_epochs": 1, "verbose": 0, **params}).fit(X, np.c_[y, y])
+
+
 # -- learning ---------------------------------------------------------------------
 
 

@@ -26,10 +26,13 @@ from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_parameter_constraints
 from sklearn.utils.validation import check_is_fitted
 
+from .._curve_checks import first_non_finite, non_finite_text
 from ._allowed_classes import public_name, resolve_class
 from ._persistence import SavableModel, SavableNetMixin, _require, check_fitted_entries
 from ._plain_data import check_decoded_object, decode_value, encode_value
+from ._ptr_classifier import check_labels
 from ._rows import n_rows, take_rows
+from ._scaled_net import check_real_targets
 
 __all__ = ["DeepEnsembleClassifier", "DeepEnsembleRegressor", "member_seeds"]
 
@@ -118,6 +121,10 @@ class _BaseDeepEnsemble(MetaEstimatorMixin, SavableModel, BaseEstimator):
     def _default_estimator(self):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _check_target(self, y):  # pragma: no cover - abstract
+        """Raise a ``ValueError`` naming the user's row of the first bad target, before any row is split off."""
+        raise NotImplementedError
+
     def _holdout_rows(self, y, rng):
         """Rows kept out of every member's fit (the regressor's calibration rows), or None."""
         return None
@@ -198,6 +205,9 @@ class _BaseDeepEnsemble(MetaEstimatorMixin, SavableModel, BaseEstimator):
         y_rows = y if hasattr(y, "iloc") else np.asarray(y)
         if n_rows(X) != len(y_rows):
             raise ValueError(f"X has {n_rows(X)} samples but y has {len(y_rows)}.")
+        # Here, on every row: calibration rows never reach a member's own check, and a member's row numbers
+        # are those of its resample.
+        self._check_target(y)
         seeds, rng = member_seeds(self.random_state, self.n_estimators)
         held_out = self._holdout_rows(y_rows, rng)
         rows = None if held_out is None else np.setdiff1d(np.arange(len(y_rows)), held_out)
@@ -514,6 +524,19 @@ class DeepEnsembleRegressor(RegressorMixin, _BaseDeepEnsemble):
 
         return PTRCNNRegressor()
 
+    def _check_target(self, y):
+        check_real_targets(y)
+        try:
+            values = np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{type(self).__name__}: y must be numeric: {error}") from None
+        found = first_non_finite(values)
+        if found is not None:
+            raise ValueError(
+                f"{type(self).__name__}: y contains {non_finite_text(values[found])} at row {found[0]}; every target "
+                "must be a finite number."
+            )
+
     def _holdout_rows(self, y, rng):
         if self.calibration is None:
             return None
@@ -563,7 +586,8 @@ class DeepEnsembleRegressor(RegressorMixin, _BaseDeepEnsemble):
             As at fit.
         return_std : bool, default=False
             Also return the standard deviation of the members' predictions
-            (``ddof=0``) times ``std_scale_``. A
+            (``ddof=0``) times ``std_scale_``; needs ``n_estimators >= 2``
+            (one member has no spread: ``ValueError``). A
             :class:`~sklearn.pipeline.Pipeline` ending in the ensemble
             passes it on: ``pipeline.predict(X, return_std=True)``.
 
@@ -575,6 +599,11 @@ class DeepEnsembleRegressor(RegressorMixin, _BaseDeepEnsemble):
             Only with ``return_std=True``.
         """
         check_is_fitted(self, "estimators_")
+        if return_std and len(self.estimators_) < 2:
+            raise ValueError(
+                f"{type(self).__name__}: return_std=True needs the spread of at least 2 members, but the ensemble "
+                f"has n_estimators={len(self.estimators_)}; fit it with n_estimators >= 2."
+            )
         mean, std = self._members_mean_std(X)
         if not return_std:
             return mean
@@ -657,6 +686,11 @@ class DeepEnsembleClassifier(ClassifierMixin, _BaseDeepEnsemble):
         from ._ptr_classifier import PTRCNNClassifier
 
         return PTRCNNClassifier()
+
+    def _check_target(self, y):
+        labels = np.asarray(y, dtype=object) if isinstance(y, (list, tuple)) else np.asarray(y)
+        for column in labels.reshape(len(labels), -1).T:  # one label per row, or one per row and output
+            check_labels(column)
 
     def _folds(self, y, n_splits, seed):
         from sklearn.model_selection import StratifiedKFold

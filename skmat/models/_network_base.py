@@ -18,14 +18,21 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+from numbers import Integral, Real
 
 import numpy as np
 import torch
 from skorch import NeuralNet
-from sklearn.utils._param_validation import InvalidParameterError, StrOptions, validate_parameter_constraints
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sklearn.utils.validation import check_is_fitted
 
-from .._validation import check_feature_names
+from .._validation import IntegerInterval, check_feature_names
 from ._callbacks import CosineDecay, ProgressLog, StopOnNonFiniteLoss
 from ._fit_context import check_n_threads, limited_threads, seeded_torch
 from ._image_input import as_image_batch, check_fitted_shape
@@ -34,6 +41,15 @@ from ._training import apply_freeze, check_freeze, run_training, warn_if_constan
 from ._transfer import TRANSFER_CHOICES, check_pretrained, pretrained_module_kwargs, pretrained_network, transfer_weights
 
 __all__ = ["ImageInputMixin", "SkmatNet", "default_callbacks"]
+
+#: The sizes of skmat's own networks that ``module__*`` may set, with their smallest value; checked at fit.
+MODULE_SIZES = {
+    "n_filters": 1, "hidden_units": 1, "n_hidden_layers": 0, "hidden_sizes": 1,  # PTRCNN, CurveMLP
+    "conv1d_channels": 1, "conv2d_channels": 1, "hidden_size": 1, "num_layers": 1, "num_heads": 1,  # GAFSeq2Seq
+    "d_model": 1, "nhead": 1, "dim_feedforward": 1,  # the transformer baseline
+}
+#: Those of them that may also be one size per layer (a list or tuple).
+PER_LAYER_SIZES = ("n_filters", "hidden_sizes")
 
 
 def default_callbacks(base_callbacks):
@@ -61,10 +77,14 @@ class SkmatNet(SavableNetMixin, NeuralNet):
         Any :class:`skorch.NeuralNet` parameter.
     """
 
-    #: Checked at every fit; ``n_threads`` is checked by :func:`check_n_threads` (its message is pinned).
+    #: Checked at every fit; ``n_threads`` is checked by :func:`check_n_threads` (its message is pinned), the
+    #: network's sizes (``module__*``) by :meth:`_check_module_sizes`. ``batch_size=-1`` is skorch's "all rows".
     _parameter_constraints = {
         "transfer": [StrOptions(set(TRANSFER_CHOICES))],
         "freeze_features": ["boolean", None, str, list, tuple],
+        "max_epochs": [IntegerInterval(1, None, closed="left")],
+        "lr": [Interval(Real, 0, np.inf, closed="left")],  # 0 trains nothing: the tests of transferred weights use it
+        "batch_size": [IntegerInterval(1, None, closed="left"), Options(Integral, {-1})],
     }
 
     #: The fitted attribute that says the target side is fitted (``n_outputs_``, ``classes_``).
@@ -145,7 +165,7 @@ class SkmatNet(SavableNetMixin, NeuralNet):
     # -- checks ----------------------------------------------------------------
 
     def _check_params(self):
-        """Validate the named parameters (scikit-learn's constraints; ``module__*`` and the like are skorch's)."""
+        """Validate the named parameters (scikit-learn's constraints) and the networks' sizes (``module__*``)."""
         name = type(self).__name__
         check_n_threads(self.n_threads, name)
         params = {key: getattr(self, key) for key in self._parameter_constraints}
@@ -156,6 +176,26 @@ class SkmatNet(SavableNetMixin, NeuralNet):
                 f"The 'freeze_features' parameter of {name} must be True, False or submodule names. "
                 f"Got {spec!r} instead."
             )
+        self._check_module_sizes()
+
+    def _check_module_sizes(self):
+        """Raise scikit-learn's ``InvalidParameterError`` for a ``module__*`` size below its minimum.
+
+        Only skmat's own modules are checked (:data:`MODULE_SIZES`); a
+        network of the user's reads its arguments as it likes.
+        """
+        if not str(getattr(self.module, "__module__", "")).startswith("skmat."):
+            return
+        for key, value in self.get_params_for("module").items():
+            if key not in MODULE_SIZES:
+                continue
+            sizes = IntegerInterval(MODULE_SIZES[key], None, closed="left")
+            per_layer = key in PER_LAYER_SIZES and isinstance(value, (list, tuple))
+            if not all(sizes.is_satisfied_by(item) for item in (value if per_layer else [value])):
+                allowed = f"{sizes}" + (" or a list of them, one per layer" if key in PER_LAYER_SIZES else "")
+                raise InvalidParameterError(
+                    f"The 'module__{key}' parameter of {type(self).__name__} must be {allowed}. Got {value!r} instead."
+                )
 
     # -- skorch hooks ----------------------------------------------------------
 

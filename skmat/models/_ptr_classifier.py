@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from numbers import Number
+
 import numpy as np
 import torch
 from sklearn.base import ClassifierMixin
@@ -21,8 +24,78 @@ from ._transfer import (  # noqa: F401
     transfer_weights,
 )
 
-__all__ = ["PTRCNNClassifier", "PretrainedPTRCNN", "check_pretrained", "pretrained_module_kwargs",
+__all__ = ["PTRCNNClassifier", "PretrainedPTRCNN", "check_labels", "check_pretrained", "pretrained_module_kwargs",
            "pretrained_network", "transfer_weights"]
+
+
+def _is_missing(label):
+    """Whether ``label`` stands for a missing value: None, a float NaN, or pandas' NA and NaT."""
+    if label is None or type(label).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(label, float) and math.isnan(label)
+
+
+def _label_kind(label):
+    """What a label is for sorting: ``"number"`` (bools and numpy scalars too), ``"string"`` or its type's name."""
+    if isinstance(label, (bool, np.bool_, Number)):
+        return "number"
+    if isinstance(label, str):
+        return "string"
+    return type(label).__name__
+
+
+def _shown(label):
+    """``repr`` of a label, numpy scalars as their Python value (``nan``, not ``np.float64(nan)``)."""
+    return repr(label.item() if isinstance(label, np.generic) else label)
+
+
+def check_labels(y, name="y"):
+    """Raise a ``ValueError`` naming the first row of ``y`` whose label is missing or of another kind than row 0's.
+
+    Classes are sorted, so the labels must be all numbers or all strings; a
+    missing label (None, NaN) is not a class.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        A list is read element by element (``np.asarray`` would turn
+        ``["a", 3]`` into the strings ``["a", "3"]``).
+    name : str, default="y"
+        What the message calls ``y`` (``"classes"`` for ``partial_fit``'s).
+
+    Examples
+    --------
+    >>> check_labels(np.array(["a", None, "b"], dtype=object))
+    Traceback (most recent call last):
+    ...
+    ValueError: y has a missing label (None) at row 1; every row needs a class label.
+    """
+    y = np.asarray(y, dtype=object).reshape(-1) if isinstance(y, (list, tuple)) else np.asarray(y).reshape(-1)
+    if y.dtype.kind == "f":
+        missing = np.flatnonzero(np.isnan(y))
+        if len(missing):
+            _raise_missing(name, y, int(missing[0]))
+    elif y.dtype.kind == "O":  # ints, bools and strings have one kind and no missing value
+        _check_object_labels(y, name)
+
+
+def _raise_missing(name, y, row):
+    raise ValueError(f"{name} has a missing label ({_shown(y[row])}) at row {row}; every row needs a class label.")
+
+
+def _check_object_labels(y, name):
+    """:func:`check_labels` for labels of any Python type: each one is looked at."""
+    first_kind = None
+    for row, label in enumerate(y):
+        if _is_missing(label):
+            _raise_missing(name, y, row)
+        kind = _label_kind(label)
+        first_kind = first_kind or kind
+        if kind != first_kind:
+            raise ValueError(
+                f"{name} mixes kinds of labels: {_shown(y[0])} ({first_kind}) at row 0 but {_shown(label)} ({kind}) "
+                f"at row {row}; the labels must be all strings or all numbers."
+            )
 
 
 class PTRCNNClassifier(ClassifierMixin, ImageInputMixin, SkmatNet):
@@ -194,13 +267,16 @@ class PTRCNNClassifier(ClassifierMixin, ImageInputMixin, SkmatNet):
     # -- labels ----------------------------------------------------------------
 
     def _check_target(self, y, n_samples):
-        y = column_or_1d(np.asarray(y), warn=True)
-        if len(y) != n_samples:
-            raise ValueError(f"X has {n_samples} samples but y has {len(y)}.")
-        check_classification_targets(y)
-        return y
+        labels = column_or_1d(np.asarray(y), warn=True)
+        if len(labels) != n_samples:
+            raise ValueError(f"X has {n_samples} samples but y has {len(labels)}.")
+        check_labels(y)  # the labels as given: a list of "a" and 3 is not the strings np.asarray makes of it
+        check_classification_targets(labels)
+        return labels
 
     def _fit_target(self, y, classes):
+        if classes is not None:
+            check_labels(classes, "classes")
         classes = np.unique(y if classes is None else classes)
         if len(classes) < 2:
             raise ValueError(

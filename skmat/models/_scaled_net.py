@@ -11,7 +11,43 @@ from ._image_input import first_bad_row
 from ._network_base import SkmatNet, default_callbacks
 from ._target_scaling import fit_target_scaling
 
-__all__ = ["ScaledNetRegressor", "default_callbacks", "first_bad_row", "seeded_torch"]
+__all__ = ["ScaledNetRegressor", "check_real_targets", "default_callbacks", "first_bad_row", "seeded_torch"]
+
+
+#: The largest magnitude the network's float32 targets can hold.
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def check_real_targets(y):
+    """Raise a ``ValueError`` naming the first complex target (casting to float would drop its imaginary part).
+
+    Parameters
+    ----------
+    y : array-like
+    """
+    values = np.asarray(y)
+    if not np.iscomplexobj(values):
+        return
+    values = values.reshape(len(values), -1) if values.ndim else values.reshape(1, 1)
+    imaginary = np.argwhere(values.imag != 0)
+    row, column = (int(k) for k in imaginary[0]) if len(imaginary) else (0, 0)
+    raise ValueError(
+        f"y must be real numbers, got complex values ({complex(values[row, column])} at row {row}); pass the real "
+        "part, the magnitude or both as separate targets."
+    )
+
+
+def _check_float32_range(y, scaled, method):
+    """Raise a ``ValueError`` naming the first target that the scaling leaves beyond float32's range."""
+    beyond = np.abs(scaled) > _FLOAT32_MAX
+    if not beyond.any():
+        return
+    row, column = (int(k) for k in np.argwhere(beyond)[0])
+    advice = "rescale y" if method == "whiten" else "use target_scaling='whiten' or rescale y"
+    raise ValueError(
+        f"y has {y[row, column]:.6g} at row {row} (target {column}), which with target_scaling={method!r} is "
+        f"beyond the float32 range (±{_FLOAT32_MAX:.4g}) the network trains in; {advice}."
+    )
 
 
 class ScaledNetRegressor(SkmatNet, NeuralNetRegressor):
@@ -38,6 +74,7 @@ class ScaledNetRegressor(SkmatNet, NeuralNetRegressor):
         self.target_scaling = target_scaling
 
     def _check_target(self, y, n_samples):
+        check_real_targets(y)
         try:
             y = np.asarray(y, dtype=np.float64)
         except (TypeError, ValueError) as error:
@@ -61,7 +98,10 @@ class ScaledNetRegressor(SkmatNet, NeuralNetRegressor):
         y2 = y.reshape(len(y), -1)
         if y2.shape[1] != self.n_outputs_:
             raise ValueError(f"y has {y2.shape[1]} targets; the model was fitted on {self.n_outputs_}.")
-        return ((y2 - self.target_offset_) / self.target_scale_).astype(np.float32)
+        with np.errstate(over="ignore"):  # deviations beyond float64 become inf, reported by _check_float32_range
+            scaled = (y2 - self.target_offset_) / self.target_scale_
+        _check_float32_range(y2, scaled, self.target_scaling)
+        return scaled.astype(np.float32)
 
     @classmethod
     def _required_fitted_attributes(cls):

@@ -139,8 +139,8 @@ class SPTSeq2SeqRegressor(ScaledNetRegressor):
         a sign or baseline error, not a load curve. Such a model also
         warns, naming them, for curves that do not look like load curves:
         a first force above 0.6 of the peak (a constant, most curves
-        given backwards) or a curve that goes up and down like noise (see
-        ``skmat._small_punch._curve_input.warn_not_load_curves``).
+        given backwards) or a curve whose steps add up to more than 40
+        peaks (noise rather than a load curve).
     condition_range_ : ndarray of shape (n_conditions, 2)
         Smallest and largest training value of each condition; curves
         predicted outside it (by more than 2 % of its span) get a
