@@ -393,11 +393,25 @@ def test_a_warning_every_member_gives_is_given_once_and_member_specific_ones_eac
     ({"resample": "jackknife"}, "'resample' parameter.*Got 'jackknife'"),
     ({"n_estimators": 1, "calibration": "holdout"}, "n_estimators >= 2; got n_estimators=1"),
     ({"calibration": "holdout", "calibration_fraction": 0.01}, "calibration_fraction=0.01 of 50 rows"),
+    ({"n_jobs": 0}, "'n_jobs' parameter of DeepEnsembleRegressor.*Got 0"),
+    ({"n_jobs": True}, "'n_jobs' parameter of DeepEnsembleRegressor.*got the bool True"),
+    ({"n_jobs": False}, "'n_jobs' parameter of DeepEnsembleRegressor.*got the bool False"),
+    ({"n_jobs": 1.5}, "'n_jobs' parameter of DeepEnsembleRegressor.*Got 1.5"),
 ])
 def test_bad_parameters_are_named(data, params, message):
     X, y = data
     with pytest.raises(ValueError, match=message):
         DeepEnsembleRegressor(SeedShift(), **params).fit(X[:, :2], y)
+
+
+@pytest.mark.parametrize("n_jobs", [0, True])
+def test_classifier_n_jobs_is_checked_before_joblib(n_jobs):
+    from sklearn.linear_model import LogisticRegression
+
+    from skmat.models import DeepEnsembleClassifier
+
+    with pytest.raises(ValueError, match="'n_jobs' parameter of DeepEnsembleClassifier"):
+        DeepEnsembleClassifier(LogisticRegression(), n_jobs=n_jobs).fit(np.zeros((4, 2)), [0, 1, 0, 1])
 
 
 def calibration_rows(n_rows, n_estimators, fraction=0.2, random_state=0):

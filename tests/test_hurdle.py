@@ -154,3 +154,56 @@ def test_a_crafted_file_cannot_put_code_inside_the_hurdle(tmp_path):
     with pytest.raises(ValueError, match="os:system"):
         load_pipeline(buffer)
     assert not (tmp_path / "x").exists()
+
+
+def test_all_zero_targets_still_check_x_at_predict():
+    """No part is fitted then; predict must refuse what a fitted part would, not return zeros for it."""
+    X = np.arange(20.0)[:, None]
+    model = HurdleRegressor(LogisticRegression(), LinearRegression()).fit(X, np.zeros(20))
+    assert model.n_features_in_ == 1
+    np.testing.assert_array_equal(model.predict([[3.0], [4.0]]), [0.0, 0.0])
+    with pytest.raises(ValueError, match="X has 5 features, but HurdleRegressor is expecting 1"):
+        model.predict(np.ones((2, 5)))
+    with pytest.raises(TypeError, match="single string 'abc'"):
+        model.predict("abc")
+    with pytest.raises(ValueError, match="numeric"):
+        model.predict([["a"], ["b"]])
+    with pytest.raises(ValueError, match="NaN"):
+        model.predict([[np.nan]])
+
+    frame = pd.DataFrame({"a": np.arange(6.0), "b": np.arange(6.0)})
+    named = HurdleRegressor(LogisticRegression(), LinearRegression()).fit(frame, np.zeros(6))
+    assert list(named.feature_names_in_) == ["a", "b"]
+    with pytest.raises(ValueError, match="feature names"):
+        named.predict(frame.rename(columns={"b": "c"}))
+    # A refit on nonzero targets forgets the recorded columns of the all-zero fit.
+    refit = named.fit(np.ones((6, 3)), np.arange(6.0))
+    assert refit.n_features_in_ == 3 and not hasattr(refit, "feature_names_in_")
+
+
+def test_all_zero_targets_on_formulas_keep_accepting_formulas():
+    formulas = ["Fe2O3", "NaCl", "Cu", "Al"]
+    model = HurdleRegressor(LogisticRegression(), LinearRegression()).fit(formulas, np.zeros(4))
+    assert not hasattr(model, "n_features_in_")
+    np.testing.assert_array_equal(model.predict(["Fe", "MgO"]), [0.0, 0.0])
+    with pytest.raises(TypeError, match="single string 'Fe'"):
+        model.predict("Fe")
+
+
+def test_all_zero_model_is_saved_and_loaded(tmp_path):
+    from skmat import load_pipeline, save_pipeline
+
+    X = np.arange(20.0).reshape(-1, 2)
+    model = make_pipeline(HurdleRegressor(LogisticRegression(), Ridge())).fit(X, np.zeros(10))
+    save_pipeline(model, tmp_path / "zeros.skmat")
+    loaded = load_pipeline(tmp_path / "zeros.skmat")
+    np.testing.assert_array_equal(loaded.predict(X), np.zeros(10))
+    with pytest.raises(ValueError, match="X has 3 features"):
+        loaded.predict(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("zero", [np.nan, np.inf, -np.inf])
+def test_zero_must_be_finite(zero):
+    X, y = zero_inflated()
+    with pytest.raises(ValueError, match=rf"'zero' parameter .*Got {zero}"):
+        HurdleRegressor(LogisticRegression(), LinearRegression(), zero=zero).fit(X, y)

@@ -313,6 +313,25 @@ def test_pretrained_average_of_pipelines_and_its_errors():
         PretrainedAverage(networks=["oqmd", "small-punch-flat5.5"]).fit()
 
 
+def test_pretrained_average_refuses_a_network_given_twice():
+    from skmat.models import PretrainedAverage
+
+    with pytest.raises(ValueError, match=r"networks\[0\] and networks\[2\] are both 'oqmd'"):
+        PretrainedAverage(networks=("oqmd", "oqmd-reg", "oqmd")).fit()
+    oqmd = skmat.load_pretrained("oqmd")
+    with pytest.raises(ValueError, match=r"networks\[0\] and networks\[1\] are both the same Pipeline"):
+        PretrainedAverage(networks=[oqmd, oqmd]).fit()
+
+
+@pytest.mark.parametrize("networks", [{"oqmd", "oqmd-reg"}, frozenset({"oqmd", "oqmd-reg"}),
+                                      {"oqmd": 1, "oqmd-reg": 2}])
+def test_pretrained_average_refuses_an_unordered_container(networks):
+    from skmat.models import PretrainedAverage
+
+    with pytest.raises(TypeError, match=f"ordered sequence .*got a {type(networks).__name__}"):
+        PretrainedAverage(networks=networks).fit()
+
+
 def test_the_average_saves_by_name_and_refuses_a_changed_member_at_load(tmp_path):
     import io
 

@@ -23,7 +23,13 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, RegressorMixin, clone
 from sklearn.utils import check_random_state, get_tags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_parameter_constraints
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sklearn.utils.validation import check_is_fitted
 
 from .._curve_checks import first_non_finite, non_finite_text
@@ -103,7 +109,8 @@ class _BaseDeepEnsemble(MetaEstimatorMixin, SavableModel, BaseEstimator):
         "n_estimators": [Interval(Integral, 1, None, closed="left")],
         "resample": [StrOptions({"bootstrap", "folds"}), None],
         "random_state": ["random_state"],
-        "n_jobs": [Integral, None],
+        # joblib's convention: -1 all cores, -2 all but one, ...; 0 has no meaning.
+        "n_jobs": [Interval(Integral, None, -1, closed="right"), Interval(Integral, 1, None, closed="left"), None],
         "verbose": ["verbose"],
     }
 
@@ -142,6 +149,11 @@ class _BaseDeepEnsemble(MetaEstimatorMixin, SavableModel, BaseEstimator):
 
     def _check_params(self):
         name = type(self).__name__
+        if isinstance(self.n_jobs, (bool, np.bool_)):  # an Integral, which the constraints let through
+            raise InvalidParameterError(
+                f"The 'n_jobs' parameter of {name} must be None or an int other than 0 (a number of workers), "
+                f"got the bool {self.n_jobs!r} instead."
+            )
         validate_parameter_constraints(self._parameter_constraints, self.get_params(deep=False), caller_name=name)
         template = self._template()
         if "random_state" not in template.get_params(deep=False):
@@ -432,7 +444,8 @@ class DeepEnsembleRegressor(RegressorMixin, _BaseDeepEnsemble):
     n_jobs : int or None, default=None
         Members fitted at once by :class:`joblib.Parallel`, which follows
         ``joblib.parallel_backend`` (``"loky"``, ``"threading"``,
-        ``"dask"``). None is 1 unless a backend context says otherwise.
+        ``"dask"``). None is 1 unless a backend context says otherwise;
+        -1 is every core, -2 all but one, and so on; 0 is an error.
     verbose : int, default=0
         joblib's progress messages.
 

@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone, is_classifier
 from sklearn.base import is_regressor
 from sklearn.utils._param_validation import HasMethods, Interval
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted, check_array, column_or_1d, validate_data
 
 from ._rows import n_rows, take_rows
 
@@ -39,7 +39,7 @@ class HurdleRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     regressor : regressor
         Fitted (as a clone) on the samples where ``y != zero``.
     zero : float, default=0.0
-        The value that marks the "hurdle" class (compared exactly).
+        The value that marks the "hurdle" class (compared exactly); finite.
     threshold : float in (0, 1), default=0.5
         The probability of "nonzero" from which the regressor's value is
         predicted. 0.5 follows the classifier's own labels; for the mean
@@ -58,7 +58,10 @@ class HurdleRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     zero_fraction_ : float
         Share of training targets equal to ``zero``.
     n_features_in_ : int
-        Only when the classifier or regressor defines it.
+        Only when the classifier or regressor defines it, or, if every
+        training target was ``zero``, when ``X`` was a 2-D table.
+    feature_names_in_ : ndarray of str
+        Likewise, only when ``X`` had column names.
 
     See Also
     --------
@@ -81,7 +84,7 @@ class HurdleRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     _parameter_constraints = {
         "classifier": [HasMethods(["fit", "predict_proba"])],
         "regressor": [HasMethods(["fit", "predict"])],
-        "zero": [numbers.Real],
+        "zero": [Interval(numbers.Real, None, None, closed="neither")],  # finite: nan equals no target
         "threshold": [Interval(numbers.Real, 0.0, 1.0, closed="neither")],
     }
 
@@ -112,7 +115,7 @@ class HurdleRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         if not is_regressor(self.regressor):
             raise ValueError(f"HurdleRegressor's regressor must be a regressor, got {self.regressor!r}.")
         y = column_or_1d(np.asarray(y, dtype=float), warn=True)
-        n_samples = n_rows(X)
+        n_samples = self._n_samples(X, "fit")
         if n_samples == 0:
             raise ValueError("HurdleRegressor got 0 samples; fitting needs at least one.")
         if len(y) != n_samples:
@@ -124,12 +127,16 @@ class HurdleRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self.zero_fraction_ = float(1.0 - nonzero.mean())
         self.classifier_ = None
         self.regressor_ = None
+        for key in ("n_features_in_", "feature_names_in_", "_numeric_X_"):  # from an earlier fit
+            vars(self).pop(key, None)
         if nonzero.any() and not nonzero.all():
             self.classifier_ = clone(self.classifier).fit(X, nonzero, **fit_params)
         if nonzero.any():
             rows = np.flatnonzero(nonzero)
             self.regressor_ = clone(self.regressor).fit(take_rows(X, rows), y[rows], **fit_params)
         fitted = self.regressor_ if self.regressor_ is not None else self.classifier_
+        if fitted is None:
+            self._record_columns(X)
         if hasattr(fitted, "n_features_in_"):
             self.n_features_in_ = fitted.n_features_in_
         if hasattr(fitted, "feature_names_in_"):
@@ -150,10 +157,61 @@ class HurdleRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             none was.
         """
         check_is_fitted(self, "zero_fraction_")
+        if self.classifier_ is None and self.regressor_ is None:
+            return np.zeros(self._check_constant_input(X))
         if self.classifier_ is None:
-            return np.full(n_rows(X), 0.0 if self.regressor_ is None else 1.0)
+            return np.ones(self._n_samples(X, "predict"))
         classes = list(self.classifier_.classes_)
         return np.asarray(self.classifier_.predict_proba(X))[:, classes.index(True)]
+
+    def _n_samples(self, X, method):
+        """Rows of ``X``; a bare string is not a list of samples."""
+        if isinstance(X, (str, bytes)):
+            raise TypeError(
+                f"{type(self).__name__}.{method}: X is the single string {X!r}; pass a list or array of samples "
+                f"(e.g. [{X!r}] for one formula)."
+            )
+        return n_rows(X)
+
+    def _record_columns(self, X):
+        """Every target is zero, so no part saw ``X``: record its columns, for predict to check as a part would.
+
+        Only a 2-D table (array, sparse matrix, DataFrame, list of rows) has
+        columns; formulas, curves and dicts are left as they are.
+        """
+        shape = getattr(X, "shape", None)
+        if shape is None and isinstance(X, (list, tuple)):
+            try:
+                shape = np.shape(X)
+            except ValueError:  # ragged rows
+                shape = None
+        if shape is None or len(shape) != 2:
+            return
+        validate_data(self, X, reset=True, skip_check_array=True)
+        try:
+            check_array(X, accept_sparse=True, dtype="numeric", ensure_all_finite=False)
+        except (TypeError, ValueError):
+            self._numeric_X_ = False
+        else:
+            self._numeric_X_ = True
+
+    def _check_constant_input(self, X):
+        """Check ``X`` at predict when every training target was ``zero``, as a fitted part would; its rows.
+
+        No part was fitted, so nothing else would look at ``X``: a 2-D table
+        at fit must be one again, numeric, with as many columns (and the same
+        names); other inputs (formulas, curves) must at least be samples.
+        """
+        n_samples = self._n_samples(X, "predict")
+        if hasattr(self, "n_features_in_"):
+            from sklearn.utils import get_tags
+
+            numeric = getattr(self, "_numeric_X_", True)
+            finite = numeric and not get_tags(self).input_tags.allow_nan
+            X = validate_data(self, X, reset=False, accept_sparse=True, dtype="numeric" if numeric else None,
+                              ensure_all_finite=finite)
+            n_samples = X.shape[0]
+        return n_samples
 
     def predict(self, X):
         """``zero`` where the probability of nonzero is below ``threshold``, the regressor's value elsewhere.

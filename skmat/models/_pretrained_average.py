@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -35,7 +37,9 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         Names of shipped composition networks
         (``skmat.available_pretrained("composition")``), or fitted
         pipelines (encoder + skmat network) that predict from formulas. At
-        least two; all must predict the same number of targets. Pipelines
+        least two, each given once, in a list or tuple (not a set or dict:
+        their order is that of ``networks_``); all must predict the same
+        number of targets. Pipelines
         are copied at ``fit`` and never changed, and ``sklearn.clone`` keeps
         them as they are.
 
@@ -89,6 +93,20 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         check_is_fitted(network[-1])
         return copy.deepcopy(network), None
 
+    def _check_distinct(self, networks):
+        """Refuse a network given twice (the same name, or the same Pipeline object): it would shrink the spread."""
+        first = {}
+        for position, network in enumerate(networks):
+            key = network if isinstance(network, str) else id(network)
+            if key in first:
+                shown = repr(network) if isinstance(network, str) else f"the same {type(network).__name__}"
+                raise ValueError(
+                    f"{type(self).__name__}: networks[{first[key]}] and networks[{position}] are both {shown}; "
+                    "each network must be given once (a repeated one weighs twice in the mean and shrinks the "
+                    "spread towards zero)."
+                )
+            first[key] = position
+
     def fit(self, X=None, y=None):
         """Load the shipped networks (or copy the pipelines given). Nothing is trained.
 
@@ -103,8 +121,14 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         """
         name = type(self).__name__
         networks = self.networks
+        if isinstance(networks, (AbstractSet, Mapping)):
+            raise TypeError(
+                f"{name}: networks must be an ordered sequence (list or tuple), got a {type(networks).__name__} "
+                f"{networks!r}, whose order (that of networks_ and network_sha256_) is not fixed."
+            )
         if isinstance(networks, (str, Pipeline)) or not hasattr(networks, "__len__") or len(networks) < 2:
             raise ValueError(f"{name}: networks must be a sequence of at least two networks; got {networks!r}.")
+        self._check_distinct(networks)
         loaded = [self._load(network, i) for i, network in enumerate(networks)]
         self.networks_ = [pipeline for pipeline, _ in loaded]
         self.network_sha256_ = [digest for _, digest in loaded]
