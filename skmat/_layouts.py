@@ -117,6 +117,23 @@ def periodic_table_layout(name):
     return Layout((height, width), cell_of_z)
 
 
+def _symbol_list(elements):
+    """``elements`` as a list of str; a ValueError naming the bad entry unless a non-empty 1-D sequence of str."""
+    expected = "elements must be a non-empty 1-D sequence of element symbols"
+    if isinstance(elements, np.ndarray) and elements.ndim != 1:
+        raise ValueError(f"{expected}, got an array of shape {elements.shape}: {elements.tolist()!r}.")
+    try:
+        symbols = list(elements)
+    except TypeError:
+        raise ValueError(f"{expected}, got {elements!r}.") from None
+    if not symbols:
+        raise ValueError(f"{expected}, got an empty {type(elements).__name__}: {elements!r}.")
+    for i, symbol in enumerate(symbols):
+        if not isinstance(symbol, str):
+            raise ValueError(f"{expected}, but entry {i} of elements is {symbol!r}, not a str.")
+    return symbols
+
+
 def line_layout(elements, order, rng=None):
     """Elements on one line, by descending Mendeleev number or at random.
 
@@ -142,10 +159,10 @@ def line_layout(elements, order, rng=None):
         else:
             raise ValueError(f"elements must be 'paper', 'all' or a list of symbols, got {elements!r}.")
     else:
-        symbols = list(elements)
+        symbols = _symbol_list(elements)
         unknown = [s for s in symbols if s not in table.z_of_symbol]
-        if unknown or not symbols:
-            raise ValueError(f"Unknown element symbols in elements: {unknown or symbols!r}.")
+        if unknown:
+            raise ValueError(f"Unknown element symbols in elements: {unknown!r}.")
         if len(set(symbols)) != len(symbols):
             raise ValueError(f"Repeated element symbols in elements: {symbols!r}.")
         z = np.array([table.z_of_symbol[s] for s in symbols])

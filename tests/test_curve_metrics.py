@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -512,3 +513,61 @@ def test_scorers_with_points():
 def test_curve_scorers_reject_bad_points_at_once(points):
     with pytest.raises(ValueError, match="points must be None, a slice"):
         curve_scorers(points=points)
+
+
+@pytest.mark.parametrize(
+    "metric, y_true, y_pred, match",
+    [
+        (
+            curve_r2,
+            [[0.0, 1.0, 2.0], [1e200, -1e200, 0.0]],
+            [[0.0, 1.0, 2.0], [0.0, 0.0, 0.0]],
+            "Curve 1: its sums of squares overflow float64, so its R²",
+        ),
+        (curve_r2, [[1e308, 1e308, 1e308]], [[0.0, 0.0, 0.0]], "Curve 0: its sums of squares overflow"),
+        (
+            curve_mae,
+            [[0.0, 1.0], [1e308, -1e308]],
+            [[0.0, 1.0], [-1e308, 1e308]],
+            "Curve 1: its absolute errors overflow float64, so its MAE",
+        ),
+        (
+            curve_mape,
+            [[1.0, 1.0], [1e308, 1e308]],
+            [[1.0, 1.0], [-1e308, 0.0]],
+            "Curve 1: its absolute errors overflow float64, so its MAPE",
+        ),
+        (summarize_curve_errors, [[1e200, -1e200, 0.0]], [[0.0, 0.0, 0.0]], "Curve 0: its sums of squares"),
+    ],
+)
+def test_errors_too_large_to_compute_are_named(metric, y_true, y_pred, match):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=match):
+            metric(y_true, y_pred)
+
+
+def test_large_but_computable_errors_stay_finite():
+    y_true, y_pred = [[1e200, -1e200, 0.0]], [[0.0, 0.0, 0.0]]
+    assert np.allclose(curve_mae(y_true, y_pred), [2e200 / 3])
+    assert np.array_equal(curve_mape([[1e308, 1e308]], [[0.0, 1e308]]), [0.5])
+    big = np.array([[1e150, 2e150, 3e150]])
+    assert np.allclose(curve_r2(big, big * 1.01), r2_score(big[0] / 1e150, big[0] * 1.01 / 1e150))
+
+
+def test_interpolate_curves_names_a_strain_range_too_large():
+    too_large = r"from_strain runs from -1e\+308 to 1e\+308, a range too large"
+    with warnings.catch_warnings(), pytest.raises(ValueError, match=too_large):
+        warnings.simplefilter("error")
+        interpolate_curves([0.0, 1.0, 2.0], [-1e308, 0.0, 1e308], [0.0, 1.0])
+    with pytest.raises(ValueError, match=r"from_strain of curve 1 runs from"):
+        interpolate_curves([[0.0, 1.0], [0.0, 1.0]], [[0.0, 1.0], [-1e308, 1e308]], [[0.5], [0.0]])
+
+
+def test_interpolate_curves_names_an_overflowing_extrapolation():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"Interpolating curve 1 at to_strain -1e\+308 \(point 0\) overflows"):
+            interpolate_curves([[0.0, 1.0], [0.0, 1e300]], [0.0, 1.0], [-1e308, 0.5], extrapolate="linear")
+        with pytest.raises(ValueError, match="Interpolating the curve at to_strain"):
+            interpolate_curves([0.0, 1e300], [0.0, 1.0], [-1e308], extrapolate="linear")

@@ -601,3 +601,55 @@ def test_feature_names_keep_close_grid_points_apart():
     assert names == ["y_at_0", "y_at_1", "y_at_1.0000001", "y_at_1.0000002"]
     spt = CurveResampler(grid=np.linspace(0, 4.5, 181)).fit([([0.0, 4.5], [0.0, 1.0])])
     assert list(spt.get_feature_names_out()[:4]) == ["y_at_0", "y_at_0.025", "y_at_0.05", "y_at_0.075"]
+
+
+def test_an_x_range_too_large_to_compute_is_named():
+    X = [([0.0, 1.0, 2.0], [0.0, 1.0, 2.0]), (np.array([-1e308, 0.0, 1e308]), np.array([0.0, 1.0, 2.0]))]
+    too_large = r"Curve 1: x runs from -1e\+308 to 1e\+308, a range too large"
+    with warnings.catch_warnings(), pytest.raises(ValueError, match=too_large):
+        warnings.simplefilter("error")
+        CurveResampler(n_points=3).fit(X)
+    fitted = CurveResampler(grid=[0.0, 1.0]).fit(X[:1])
+    with pytest.raises(ValueError, match="Curve 1: x runs from"):
+        fitted.transform(X)
+
+
+def test_an_x_range_parameter_too_large_to_compute_is_named():
+    est = CurveResampler(n_points=3, x_range=(-1e308, 1e308), extrapolate="clip")
+    with pytest.raises(ValueError, match=r"x_range=\(-1e\+308, 1e\+308\) is too large"):
+        est.fit([([0.0, 1.0], [0.0, 1.0])])
+
+
+@pytest.mark.parametrize("shared_x", [True, False])
+def test_y_values_too_large_to_interpolate_are_named(shared_x):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        X = [([0.0, 1.0], [0.0, 1.0]), ([0.0, 1.0] if shared_x else [0.0, 1.5], [-1e308, 1e308])]
+        est = CurveResampler(grid=[0.0, 0.5, 1.0])
+        if shared_x:  # interpolated as y0 (1 - t) + y1 t: finite
+            assert np.all(np.isfinite(est.fit_transform(X)))
+        else:
+            with pytest.raises(ValueError, match=r"Curve 1: the resampled y at x=0.5 overflows"):
+                est.fit_transform(X)
+
+
+def test_linear_extrapolation_that_overflows_is_named():
+    est = CurveResampler(grid=[-1e308, 0.0, 1.0], extrapolate="linear")
+    overflow = r"Curve 0: the resampled y at x=-1e\+308 overflows .*extrapolate='linear'"
+    with pytest.raises(ValueError, match=overflow):
+        est.fit_transform([([0.0, 1.0], [0.0, 1e300])])
+    clip = CurveResampler(grid=[-1e308, 0.0, 1.0], extrapolate="clip")
+    clipped = clip.fit_transform([([0.0, 1.0], [0.0, 1e300])])
+    assert np.array_equal(clipped, [[0.0, 0.0, 1e300]])
+
+
+@pytest.mark.parametrize(
+    "x, y",
+    [([0.0, 1.0, 2.0], [-1e308, 1e308, -1e308]), ([0.0, 8e307, 1.6e308], [0.0, 1.0, 2.0])],
+)
+def test_pchip_slopes_too_large_are_named(x, y):
+    X = [([0.0, 1.0, 2.0], [0.0, 1.0, 2.0]), (x, y)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"Curve 1: its values .* too large for kind='pchip'"):
+            CurveResampler(grid=[0.0, 1.0], kind="pchip").fit_transform(X)

@@ -454,3 +454,40 @@ def test_read_bundled_csv_gzip(monkeypatch):
         handle.write(b"formula\nNaN\n")
     monkeypatch.setattr(bundled, "bundled_bytes", lambda name: buffer.getvalue())
     assert bundled.read_bundled_csv("x.csv.gz")["formula"].tolist() == ["NaN"]
+
+
+def test_heusler_targets_read_once_from_a_generator():
+    mp = load_mp_heusler_stability(target=(t for t in ["stable"]))
+    assert mp.target.shape == (N_MP, 1) and mp.target_names == ["stable"]
+    oqmd = load_oqmd_heusler(targets=(t for t in ["formation_enthalpy", "volume_per_atom"]))
+    assert oqmd.target.shape[1] == 2 and oqmd.target_names == ["formation_enthalpy", "volume_per_atom"]
+    X, y = load_oqmd_heusler(targets=iter(["lattice_parameter"]), return_X_y=True, as_frame=True)
+    assert list(y.columns) == ["lattice_parameter"]
+
+
+@pytest.mark.parametrize(
+    "loader, kwargs",
+    [
+        (load_mp_heusler_stability, {"target": ["stable", "stable"]}),
+        (load_oqmd_heusler, {"targets": ("formation_enthalpy", "volume_per_atom", "formation_enthalpy")}),
+    ],
+)
+def test_heusler_repeated_targets_are_named(loader, kwargs):
+    repeated = "stable" if "target" in kwargs else "formation_enthalpy"
+    with pytest.raises(ValueError, match=rf"\['{repeated}'\] more than once"):
+        loader(**kwargs)
+
+
+@pytest.mark.parametrize("threshold", [np.float32(5), np.int64(5), np.float64(5.0), 5])
+def test_oqmd_heusler_accepts_numpy_thresholds(threshold):
+    bunch = load_oqmd_heusler(max_abs_enthalpy=threshold)
+    assert int(bunch.frame["is_outlier"].sum()) == 77
+    assert "> 5" in bunch.DESCR
+
+
+@pytest.mark.parametrize(
+    "threshold", [True, False, np.bool_(True), float("inf"), float("nan"), 0, -1.0, "5", None]
+)
+def test_oqmd_heusler_rejects_bad_thresholds(threshold):
+    with pytest.raises(ValueError, match="max_abs_enthalpy must be a finite positive number"):
+        load_oqmd_heusler(max_abs_enthalpy=threshold)

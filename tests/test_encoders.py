@@ -990,3 +990,27 @@ def test_get_feature_names_out_checks_input_features(make):
     np.testing.assert_array_equal(unnamed.get_feature_names_out(["anything"]), names)
     with pytest.raises(ValueError, match="input_features should have length equal to number of features"):
         unnamed.get_feature_names_out(["a", "b"])
+
+
+@pytest.mark.parametrize(
+    "elements, match",
+    [
+        ([["Fe"]], r"non-empty 1-D sequence of element symbols, but entry 0 of elements is \['Fe'\]"),
+        (["Fe", ("Si",)], r"non-empty 1-D sequence of element symbols, but entry 1 of elements is \('Si',\)"),
+        (["Fe", 26], r"entry 1 of elements is 26, not a str"),
+        (np.array([["Fe", "Si"]]), r"non-empty 1-D sequence of element symbols, got an array of shape \(1, 2\)"),
+        ([], r"non-empty 1-D sequence of element symbols, got an empty list"),
+        (np.array([], dtype=str), r"non-empty 1-D sequence of element symbols, got an empty ndarray"),
+    ],
+)
+def test_mendeleev_line_names_malformed_elements(elements, match):
+    with pytest.raises(ValueError, match=match):
+        MendeleevLineEncoder(elements=elements).fit(["Fe2Si"])
+
+
+def test_mendeleev_line_accepts_element_arrays_and_tuples():
+    as_list = MendeleevLineEncoder(elements=["Fe", "Si"], output="flat").fit_transform(["Fe2Si"])
+    for elements in (("Fe", "Si"), np.array(["Fe", "Si"])):
+        np.testing.assert_array_equal(
+            MendeleevLineEncoder(elements=elements, output="flat").fit_transform(["Fe2Si"]), as_list
+        )

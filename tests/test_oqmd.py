@@ -184,3 +184,16 @@ def test_band_gap_known_rows_and_its_own_split():
 
 def test_the_multitask_loader_keeps_its_two_targets():
     assert load_oqmd_multitask("val").target_names == ["formation_enthalpy", "volume_per_atom"]
+
+
+@pytest.mark.parametrize("threshold", [np.float32(5), np.int64(5), np.float64(5.0)])
+def test_numpy_thresholds_are_accepted(threshold):
+    numpy_threshold = load_oqmd("formation_enthalpy", "test", max_abs_target=threshold)
+    plain = load_oqmd("formation_enthalpy", "test", max_abs_target=5.0)
+    assert np.array_equal(numpy_threshold.frame["is_outlier"], plain.frame["is_outlier"])
+
+
+@pytest.mark.parametrize("threshold", [True, np.bool_(True), float("inf"), float("nan"), 0, "5"])
+def test_bad_thresholds_are_named(threshold):
+    with pytest.raises(ValueError, match=r"max_abs_target must be a finite positive number or None, got"):
+        load_oqmd("formation_enthalpy", "test", max_abs_target=threshold)

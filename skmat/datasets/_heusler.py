@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from functools import lru_cache
 
 import numpy as np
@@ -49,6 +50,39 @@ def _paper_elements():
     from .._layouts import periodic_table_layout
 
     return set(periodic_table_layout("paper").elements) - _ABSENT_FROM_PAPER_DATA
+
+
+def _check_threshold(name, value, *, or_none=False):
+    """Raise ValueError unless ``value`` is a finite real number > 0 (not a bool)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not (np.isfinite(value) and value > 0)
+    ):
+        allowed = "a finite positive number or None" if or_none else "a finite positive number"
+        raise ValueError(f"{name} must be {allowed}, got {value!r}.")
+
+
+def _target_names(name, targets, allowed):
+    """``targets`` (a str or an iterable of str, read once) as a list; ValueError naming bad entries."""
+    if isinstance(targets, str):
+        names = [targets]
+    else:
+        try:
+            names = list(targets)
+        except TypeError:
+            raise ValueError(
+                f"{name} must be a str or a sequence of str among {list(allowed)}, got {targets!r}."
+            ) from None
+    if not names:
+        raise ValueError(f"{name} must name at least one of {list(allowed)}, got {targets!r}.")
+    unknown = [t for t in names if not isinstance(t, str) or t not in allowed]
+    if unknown:
+        raise ValueError(f"{name} must be among {list(allowed)}, got unknown {unknown!r} in {names!r}.")
+    repeated = sorted({t for t in names if names.count(t) > 1})
+    if repeated:
+        raise ValueError(f"{name} names {repeated!r} more than once: {names!r}.")
+    return names
 
 
 def _bunch(frame, targets, *, as_frame, return_X_y, descr, **extra):
@@ -155,12 +189,8 @@ def load_oqmd_heusler(
         raise ValueError(f"subset must be None or 'paper', got {subset!r}.")
     if outliers not in ("keep", "drop"):
         raise ValueError(f"outliers must be 'keep' or 'drop', got {outliers!r}.")
-    if not (isinstance(max_abs_enthalpy, (int, float)) and max_abs_enthalpy > 0):
-        raise ValueError(f"max_abs_enthalpy must be a positive number, got {max_abs_enthalpy!r}.")
-    names = [targets] if isinstance(targets, str) else list(targets)
-    unknown = [t for t in names if t not in OQMD_TARGETS]
-    if unknown or not names:
-        raise ValueError(f"targets must be among {OQMD_TARGETS}, got {targets!r}.")
+    _check_threshold("max_abs_enthalpy", max_abs_enthalpy)
+    names = _target_names("targets", targets, OQMD_TARGETS)
     frame = _oqmd_frame().copy()
     if subset == "paper":
         paper = _paper_elements()
@@ -177,7 +207,12 @@ def load_oqmd_heusler(
         f"kept, {len(dropped)} dropped.\n" + _ATTRIBUTION
     )
     return _bunch(
-        frame, targets, as_frame=as_frame, return_X_y=return_X_y, descr=descr, outliers=dropped
+        frame,
+        targets if isinstance(targets, str) else names,
+        as_frame=as_frame,
+        return_X_y=return_X_y,
+        descr=descr,
+        outliers=dropped,
     )
 
 
@@ -220,9 +255,8 @@ def load_mp_heusler_stability(*, target="stable", as_frame=False, return_X_y=Fal
     >>> len(bunch.data), int(bunch.target.sum())
     (6667, 3173)
     """
-    names = [target] if isinstance(target, str) else list(target)
-    if not names or any(t not in ("stable", "e_above_hull") for t in names):
-        raise ValueError(f"target must be 'stable' and/or 'e_above_hull', got {target!r}.")
+    names = _target_names("target", target, ("stable", "e_above_hull"))
     frame = _mp_frame().copy()
     descr = f"Materials Project X2YZ compositions: {len(frame)} rows.\n" + _ATTRIBUTION
+    target = target if isinstance(target, str) else names
     return _bunch(frame, target, as_frame=as_frame, return_X_y=return_X_y, descr=descr)

@@ -7,7 +7,7 @@ from functools import lru_cache
 from sklearn.utils import Bunch
 
 from .._bundled import read_bundled_csv
-from ._heusler import _ATTRIBUTION, _bunch, _with_attribution
+from ._heusler import _ATTRIBUTION, _bunch, _check_threshold, _with_attribution
 
 __all__ = ["load_oqmd", "load_oqmd_multitask", "OQMD_TASK_UNITS"]
 
@@ -122,10 +122,7 @@ def load_oqmd(
     _check_choice("outliers", outliers, ("keep", "drop"))
     if max_abs_target is None:
         max_abs_target = _DEFAULT_MAX_ABS[task]
-    if isinstance(max_abs_target, bool) or not (
-        isinstance(max_abs_target, (int, float)) and max_abs_target > 0
-    ):
-        raise ValueError(f"max_abs_target must be a positive number or None, got {max_abs_target!r}.")
+    _check_threshold("max_abs_target", max_abs_target, or_none=True)
     frame = _task_frame(task).rename(columns={"target": task})
     if split != "all":
         frame = frame.loc[frame["split"] == split]

@@ -60,6 +60,18 @@ def _check_curves(y_true, y_pred):
     return true, pred
 
 
+def _check_overflow(values, what, metric):
+    """``values`` (one per curve), or a ValueError naming the first curve where ``what`` overflowed."""
+    bad = np.flatnonzero(~np.isfinite(values))
+    if len(bad):
+        i = int(bad[0])
+        raise ValueError(
+            f"Curve {i}: its {what} overflow float64, so its {metric} cannot be computed; the "
+            "values of y_true or y_pred are too large: rescale them."
+        )
+    return values
+
+
 def _check_eps(eps):
     if not isinstance(eps, numbers.Real) or isinstance(eps, bool) or not eps >= 0:
         raise ValueError(f"eps must be a number >= 0, got {eps!r}.")
@@ -143,8 +155,9 @@ def curve_mae(y_true, y_pred, *, points=None):
     ------
     ValueError
         If the shapes differ (both are named), a value is NaN or infinite
-        (the array, curve and point are named), or ``points`` is invalid or
-        selects no point.
+        (the array, curve and point are named), ``points`` is invalid or
+        selects no point, or the values of a curve are too large for its
+        error to be computed in float64 (the curve is named).
 
     See Also
     --------
@@ -160,7 +173,9 @@ def curve_mae(y_true, y_pred, *, points=None):
     array([5., 0.])
     """
     true, pred = _checked(y_true, y_pred, points)
-    return np.abs(true - pred).mean(axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        mae = np.abs(true - pred).mean(axis=1)
+    return _check_overflow(mae, "absolute errors", "MAE")
 
 
 def curve_mape(y_true, y_pred, *, eps=DEFAULT_EPS, points=None):
@@ -220,8 +235,10 @@ def curve_mape(y_true, y_pred, *, eps=DEFAULT_EPS, points=None):
             f"Curve {i} of y_true has no point with |y| > eps={eps:g}, so its percentage "
             "error is undefined; use curve_mae for it, or a smaller eps."
         )
-    ratio = np.divide(np.abs(true - pred), scale, out=np.zeros_like(scale), where=used)
-    return ratio.sum(axis=1) / n_used
+    with np.errstate(over="ignore", invalid="ignore"):
+        ratio = np.divide(np.abs(true - pred), scale, out=np.zeros_like(scale), where=used)
+        mape = ratio.sum(axis=1) / n_used
+    return _check_overflow(mape, "absolute errors", "MAPE")
 
 
 def curve_r2(y_true, y_pred, *, points=None):
@@ -264,8 +281,10 @@ def curve_r2(y_true, y_pred, *, points=None):
     array([0.8, 1. ])
     """
     true, pred = _checked(y_true, y_pred, points)
-    residual = ((true - pred) ** 2).sum(axis=1)
-    total = ((true - true.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        residual = ((true - pred) ** 2).sum(axis=1)
+        total = ((true - true.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+    _check_overflow(np.where(np.isfinite(residual), total, np.inf), "sums of squares", "R²")
     constant = total == 0
     r2 = 1.0 - np.divide(residual, total, out=np.ones_like(total), where=~constant)
     r2[constant] = np.where(residual[constant] == 0, 1.0, 0.0)

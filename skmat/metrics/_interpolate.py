@@ -148,7 +148,8 @@ def interpolate_curves(y, from_strain, to_strain, *, extrapolate="error"):
         if grid.shape[1] == 0:
             raise ValueError(f"{name} has no points.")
         _check_finite(name, grid)
-        _check_increasing(name, grid)
+        with np.errstate(over="ignore"):  # a step too large to compute is raised on below
+            _check_increasing(name, grid)
         if grid.shape[0] > 1:
             _check_rows(name, grid, n_curves)
         grids[name] = grid  # (1, k): one grid shared by all curves
@@ -160,6 +161,15 @@ def interpolate_curves(y, from_strain, to_strain, *, extrapolate="error"):
     _check_finite("y", values)
 
     first, last = from_grid[:, :1], from_grid[:, -1:]
+    with np.errstate(over="ignore"):
+        span = last - first
+    found = first_non_finite(span)
+    if found is not None:
+        i = found[0]
+        raise ValueError(
+            f"{_where('from_strain', from_grid, i)} runs from {first[i, 0]:g} to {last[i, 0]:g}, a "
+            "range too large to compute with (its width overflows float64); rescale the strains."
+        )
     tol = _RANGE_RTOL * (last - first)
     outside = (to_grid < first - tol) | (to_grid > last + tol)
     found = first_true(outside) if extrapolate == "error" else None
@@ -174,5 +184,15 @@ def interpolate_curves(y, from_strain, to_strain, *, extrapolate="error"):
         )
 
     # "clip", and "error" within the rounding tolerance, hold the end values
-    out = interpolate_linear(values, from_grid, to_grid, clip=extrapolate != "linear")
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is raised on below
+        out = interpolate_linear(values, from_grid, to_grid, clip=extrapolate != "linear")
+    found = first_non_finite(out)
+    if found is not None:
+        i, j = found
+        where = "the curve" if one_curve else f"curve {i}"
+        value = to_grid[min(i, len(to_grid) - 1), j]
+        raise ValueError(
+            f"Interpolating {where} at to_strain {value:g} (point {j}) overflows float64: its "
+            "values are too large to compute with; rescale y (or the strains)."
+        )
     return out[0] if one_curve else out

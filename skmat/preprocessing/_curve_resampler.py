@@ -152,6 +152,13 @@ class CurveResampler(TransformerMixin, BaseEstimator):
         n = self.n_points
         if self.x_range is not None:
             lo, hi = check_range("x_range", self.x_range, "lo", "hi")
+            with np.errstate(over="ignore"):
+                width = hi - lo
+            if not np.isfinite(width):
+                raise ValueError(
+                    f"x_range={self.x_range!r} is too large to compute a grid on: its width "
+                    "overflows float64."
+                )
             return np.linspace(lo, hi, int(n))
         return None
 
@@ -391,7 +398,8 @@ class _Curves:
             if bad is not None:
                 i, p = locate(bad[0])
                 raise ValueError(f"{self.name(i)}: {axis} has {non_finite_text(flat[axis][bad])} at position {p}.")
-        steps = ~(np.diff(flat["x"]) > 0)  # as first_decrease, with the steps between two curves left out
+        with np.errstate(over="ignore"):  # a range too large to compute is raised on below
+            steps = ~(np.diff(flat["x"]) > 0)  # as first_decrease, with the steps between two curves left out
         steps[starts[1:] - 1] = False
         bad = first_true(steps)
         if bad is not None:
@@ -400,6 +408,16 @@ class _Curves:
             raise ValueError(
                 f"{self.name(i)}: x must be strictly increasing, but x[{p}]={x[p]:g} does not "
                 f"exceed x[{p - 1}]={x[p - 1]:g}."
+            )
+        first, last = self.ends()
+        with np.errstate(over="ignore"):
+            span = last - first
+        bad = first_non_finite(span)
+        if bad is not None:
+            i = int(bad[0])
+            raise ValueError(
+                f"{self.name(i)}: x runs from {first[i]:g} to {last[i]:g}, a range too large to "
+                "compute with (its width overflows float64); rescale x."
             )
 
     # -- grid ----------------------------------------------------------
@@ -442,6 +460,29 @@ class _Curves:
         return x0
 
     def resample(self, grid, *, kind, extrapolate):
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is raised on below
+            try:
+                out = self._resample(grid, kind=kind, extrapolate=extrapolate)
+            except ValueError:  # scipy's PCHIP refuses slopes that overflowed
+                if kind != "pchip":
+                    raise
+                self._raise_pchip_overflow(grid)
+                raise
+        return self._check_finite(out, grid, extrapolate)
+
+    def _raise_pchip_overflow(self, grid):
+        """Find the curve whose PCHIP derivatives overflow, and raise a ValueError naming it."""
+        for i, (x, y) in enumerate(zip(self.xs, self.ys, strict=True)):
+            try:
+                _interpolate(x, y[None, :], grid, "pchip")
+            except ValueError:
+                raise ValueError(
+                    f"{self.name(i)}: its values (x from {x[0]:g} to {x[-1]:g}, y from {y.min():g} "
+                    f"to {y.max():g}) are too large for kind='pchip' (its slopes overflow float64); "
+                    "rescale y (or x)."
+                ) from None
+
+    def _resample(self, grid, *, kind, extrapolate):
         x0 = self._shared_x()
         if x0 is not None:
             Y = np.stack(self.ys)
@@ -458,6 +499,27 @@ class _Curves:
         last_y = np.stack([y[-2:] for y in self.ys])
         _extend(out, grid, first_x, first_y, last_x, last_y, extrapolate)
         return out
+
+    def _check_finite(self, out, grid, extrapolate):
+        """``out``, or a ValueError naming the first curve whose resampled values overflowed."""
+        bad = first_non_finite(out)
+        if bad is None:
+            return out
+        i, j = (int(k) for k in bad)
+        x, y = self.xs[i], self.ys[i]
+        beyond = not x[0] <= grid[j] <= x[-1]
+        cause = (
+            "extrapolate='linear' beyond its ends"
+            if beyond and extrapolate == "linear"
+            else (
+                f"its values (x from {x[0]:g} to {x[-1]:g}, y from {y.min():g} to {y.max():g}) "
+                "are too large to interpolate"
+            )
+        )
+        raise ValueError(
+            f"{self.name(i)}: the resampled y at x={grid[j]:g} overflows float64: {cause}; "
+            "rescale y (or x)."
+        )
 
 
 def _is_default_index(index):
