@@ -10,6 +10,7 @@ import textwrap
 import numpy as np
 import pytest
 import torch
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 
 from skmat import GramianAngularFieldEncoder, PTRCNNClassifier, PTRCNNRegressor, SPTSeq2SeqRegressor
@@ -299,3 +300,148 @@ def test_pipeline_errors(tmp_path):
     odd.fit(X_LINE, Y_TWO)
     with pytest.raises(TypeError, match="functiontransformer"):
         save_pipeline(odd, tmp_path / "p.pt")
+
+
+# ---------------------------------------------------------------- values a file cannot hold, bad paths
+
+
+class _Custom(TransformerMixin, BaseEstimator):
+    """A transformer of the caller's own, with one parameter and settable fitted state."""
+
+    def __init__(self, a=1):
+        self.a = a
+
+    def fit(self, X, y=None):
+        self.fitted_ = 1
+        return self
+
+    def transform(self, X):
+        return X
+
+
+def _custom_pipeline(a=1, **fitted):
+    from sklearn.pipeline import make_pipeline
+
+    step = _Custom(a=a).fit([[1.0]])
+    for key, value in fitted.items():
+        setattr(step, key, value)
+    return make_pipeline(step)
+
+
+def _cycle():
+    items = [1]
+    items.append(items)
+    return items
+
+
+def _self_referencing_step():
+    pipeline = _custom_pipeline()
+    pipeline[0].extra_ = pipeline[0]
+    return pipeline
+
+
+UNSTORABLE = {
+    "set parameter": (lambda: _custom_pipeline(a={"Fe", "O"}), r"_custom\.a=.*set.*would be lost"),
+    "frozenset parameter": (lambda: _custom_pipeline(a=frozenset({"Fe"})), r"_custom\.a=.*frozenset"),
+    "object() parameter": (lambda: _custom_pipeline(a=object()), r"_custom\.a=.*bare object\(\)"),
+    "complex parameter": (lambda: _custom_pipeline(a=1 + 2j), r"_custom\.a=.*complex"),
+    "bytes parameter": (lambda: _custom_pipeline(a=b"Fe"), r"_custom\.a=.*bytes"),
+    "set inside a parameter": (lambda: _custom_pipeline(a=[1, {"Fe"}]), r"_custom\.a\[1\]=.*set"),
+    "object array parameter": (lambda: _custom_pipeline(a=np.array([object()], dtype=object)),
+                               r"_custom\.a .*item \(0,\) is <object"),
+    "fitted object array": (lambda: _custom_pipeline(extra_=np.array(["Fe", object()], dtype=object)),
+                            r"_custom\.extra_ .*item \(1,\)"),
+    "fitted array of sets": (lambda: _custom_pipeline(extra_=np.array([{"Fe"}], dtype=object)),
+                             r"_custom\.extra_ .*item \(0,\) is \{'Fe'\} \(set\)"),
+    "fitted bytes array": (lambda: _custom_pipeline(extra_=np.array([b"Fe"])), r"_custom\.extra_ .*dtype \|S2"),
+    "fitted complex array": (lambda: _custom_pipeline(extra_=np.array([1j])), r"_custom\.extra_ .*complex128"),
+    "fitted longdouble": (lambda: _custom_pipeline(extra_=np.longdouble(1)), r"_custom\.extra_=.*longdouble"),
+    "fitted datetime64": (lambda: _custom_pipeline(extra_=np.datetime64(1, "ns")),
+                          r"_custom\.extra_=.*datetime64\[ns\]"),
+    "self-referencing list": (lambda: _custom_pipeline(extra_=_cycle()), r"_custom\.extra_\[1\] .*reference cycle"),
+    "self-referencing step": (_self_referencing_step, r"_custom\.extra_ .*reference cycle"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNSTORABLE))
+def test_unstorable_values_are_refused_at_save_and_leave_the_file(case, tmp_path):
+    from skmat import save_pipeline
+
+    build, message = UNSTORABLE[case]
+    path = tmp_path / "p.skmat"
+    save_pipeline(_custom_pipeline(), path)
+    before = path.read_bytes()
+    with pytest.raises(TypeError, match=message):
+        save_pipeline(build(), path)
+    assert path.read_bytes() == before  # the good file is untouched
+    with pytest.raises(TypeError, match=message):
+        save_pipeline(build(), tmp_path / "new.skmat")
+    assert not (tmp_path / "new.skmat").exists()
+
+
+def test_storable_object_arrays_and_numpy_scalars_round_trip(tmp_path):
+    from skmat import load_pipeline, save_pipeline
+
+    fitted = {
+        "names_": np.array(["Fe", None, 1, 2.5, True, np.float64(0.5)], dtype=object),
+        "grid_": np.array([["Fe", "O"], ["Co", "Ni"]], dtype=object),
+        "scalars_": (np.float32(1.5), np.int64(3), np.bool_(True)),
+        "shared_": [[1, 2]] * 2,  # the same list twice is no cycle
+    }
+    save_pipeline(_custom_pipeline(a=("Fe", "O"), **fitted), tmp_path / "p.skmat")
+    loaded = load_pipeline(tmp_path / "p.skmat", trusted=(_Custom,))[0]
+    assert loaded.a == ("Fe", "O")
+    for key in ("names_", "grid_"):
+        assert loaded.__dict__[key].dtype == object
+        assert loaded.__dict__[key].tolist() == fitted[key].tolist()
+    assert loaded.scalars_ == (1.5, 3, True)
+    assert loaded.shared_ == [[1, 2], [1, 2]]
+
+
+@pytest.mark.parametrize("value", [{"Fe"}, object(), np.longdouble(1), np.array([object()], dtype=object)])
+def test_encode_value_refuses_what_would_not_come_back_equal(value):
+    with pytest.raises(TypeError, match="^where"):
+        encode_value(value, "where")
+
+
+def test_network_with_an_unstorable_fitted_attribute_is_refused(tmp_path):
+    model = PTRCNNRegressor(max_epochs=1, module__n_filters=4, verbose=0).fit(X_LINE, Y_TWO)
+    model.elements_ = {"Fe", "O"}
+    with pytest.raises(TypeError, match=r"elements_=.*set"):
+        model.save(tmp_path / "m.pt")
+    assert not (tmp_path / "m.pt").exists()
+
+
+def _save_network(path):
+    return MODELS["ptr-regressor"][0].save(path)
+
+
+def _save_pipeline(path):
+    from skmat import save_pipeline
+
+    return save_pipeline(_custom_pipeline(), path)
+
+
+@pytest.mark.parametrize("save", [_save_network, _save_pipeline], ids=["network", "pipeline"])
+def test_bad_save_paths_are_clear_errors_naming_the_path(save, tmp_path):
+    with pytest.raises(IsADirectoryError, match=f"{tmp_path}.*is a directory"):
+        save(tmp_path)
+    missing = tmp_path / "missing" / "m.skmat"
+    with pytest.raises(FileNotFoundError, match=f"{missing}.*directory .*missing.* does not exist"):
+        save(missing)
+    (tmp_path / "file").write_bytes(b"keep")
+    with pytest.raises(NotADirectoryError, match="file.* is a file"):
+        save(tmp_path / "file" / "m.skmat")
+    assert (tmp_path / "file").read_bytes() == b"keep"
+    with pytest.raises(TypeError, match="Cannot save to 3: .*got int"):
+        save(3)
+    buffer = io.BytesIO()
+    assert save(buffer) is buffer and buffer.getvalue()  # file objects are still written to
+    assert save(str(tmp_path / "ok.skmat")) == str(tmp_path / "ok.skmat")
+
+
+def test_write_payload_checks_the_path_before_writing(tmp_path):
+    with pytest.raises(IsADirectoryError, match="is a directory"):
+        write_payload({"format": "x"}, tmp_path)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        write_payload({"format": "x"}, tmp_path / "missing" / "p.pt")

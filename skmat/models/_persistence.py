@@ -38,7 +38,7 @@ from ._plain_data import PARAMETER_KINDS, check_decoded_object, decode_value, en
 
 __all__ = [
     "FORMAT_VERSION", "PIPELINE_FORMAT", "SavableModel", "SavableNetMixin", "check_fitted_entries",
-    "read_payload", "torch_load", "write_payload",
+    "check_save_path", "read_payload", "torch_load", "write_payload",
 ]
 
 FORMAT = "skmat-network"
@@ -68,9 +68,56 @@ def torch_load(path, name):
         ) from None
 
 
+def check_save_path(path):
+    """Raise unless ``path`` is a file-like object with ``write`` or a path a file can be written to.
+
+    Checked before anything is encoded or written, so that a bad path is a
+    clear error naming it and an existing file is left as it was.
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is neither a path (str or path-like) nor has ``write``.
+    IsADirectoryError
+        If ``path`` is an existing directory.
+    FileNotFoundError
+        If the directory ``path`` would be written in does not exist.
+    NotADirectoryError
+        If that directory is a file.
+    """
+    if hasattr(path, "write"):
+        return
+    try:
+        name = os.fsdecode(os.fspath(path))
+    except TypeError:
+        raise TypeError(
+            f"Cannot save to {path!r}: a path (str or path-like) or a file object with a write method is needed, "
+            f"got {type(path).__name__}."
+        ) from None
+    if os.path.isdir(name):
+        raise IsADirectoryError(f"Cannot save to {name!r}: it is a directory; give a file name inside it.")
+    folder = os.path.dirname(os.path.abspath(name))
+    if not os.path.exists(folder):
+        raise FileNotFoundError(f"Cannot save to {name!r}: the directory {folder!r} does not exist.")
+    if not os.path.isdir(folder):
+        raise NotADirectoryError(f"Cannot save to {name!r}: {folder!r} is a file, not a directory.")
+
+
 def write_payload(payload, path):
-    """Write ``payload`` to ``path`` with the digest of its content under ``content_sha256``."""
-    torch.save({**payload, CHECKSUM_KEY: content_digest(payload)}, path)
+    """Write ``payload`` to ``path`` with the digest of its content under ``content_sha256``.
+
+    The path is checked (:func:`check_save_path`) and the digest taken
+    before the file is opened, so a failure leaves an existing file as it
+    was.
+
+    Raises
+    ------
+    TypeError, IsADirectoryError, FileNotFoundError, NotADirectoryError
+        For a bad ``path`` (see :func:`check_save_path`).
+    """
+    check_save_path(path)
+    digest = content_digest(payload)
+    torch.save({**payload, CHECKSUM_KEY: digest}, path)
     return path
 
 
@@ -221,6 +268,7 @@ class SavableModel:
 
     def save(self, path):
         """Write the fitted estimator to one file at ``path`` (see the subclass)."""
+        check_save_path(path)
         return write_payload(self._payload(), path)
 
     @classmethod
@@ -329,6 +377,7 @@ class SavableNetMixin(SavableModel):
         >>> bool(np.array_equal(again.predict(X), net.predict(X)))
         True
         """
+        check_save_path(path)
         return write_payload(self._payload(), path)
 
     def _saved_params(self):

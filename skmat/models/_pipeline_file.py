@@ -6,7 +6,8 @@ from sklearn.base import BaseEstimator
 
 from ._allowed_classes import resolve_class
 from ._persistence import (
-    FORMAT_VERSION, PIPELINE_FORMAT, SavableModel, _require, _shown, read_payload, skmat_version, write_payload,
+    FORMAT_VERSION, PIPELINE_FORMAT, SavableModel, _require, _shown, check_save_path, read_payload, skmat_version,
+    write_payload,
 )
 from ._plain_data import check_decoded_object, decode_value, encode_state, encode_value, set_decoded_state
 
@@ -20,7 +21,8 @@ def _encode_step(name, step):
         return {"name": name, "kind": "passthrough", "value": step}
     if isinstance(step, SavableModel):  # a network or an ensemble of networks
         return {"name": name, "kind": "network", "payload": step._payload()}
-    return {"name": name, "kind": "estimator", "object": encode_value(step, name), "fitted": encode_state(step, name)}
+    fitted = encode_state(step, name)  # first: a class that refuses to be saved says why (``_state_to_save``)
+    return {"name": name, "kind": "estimator", "object": encode_value(step, name), "fitted": fitted}
 
 
 def _step_name(entry, index, source, seen):
@@ -78,7 +80,12 @@ def save_pipeline(pipeline, path):
     Raises
     ------
     TypeError
-        Naming the step and attribute that cannot be stored without pickle.
+        Naming the step and attribute that cannot be stored without pickle
+        (a function, a set, an array of objects that are not plain scalars,
+        a value that contains itself), or if ``path`` is neither a path nor
+        a file object. Nothing is written then.
+    IsADirectoryError, FileNotFoundError
+        If ``path`` is a directory, or its directory does not exist.
 
     See Also
     --------
@@ -105,6 +112,7 @@ def save_pipeline(pipeline, path):
 
     if not isinstance(pipeline, Pipeline):
         raise TypeError(f"save_pipeline takes a Pipeline; got {type(pipeline).__name__} (use its save method).")
+    check_save_path(path)
     payload = {
         "format": PIPELINE_FORMAT,
         "format_version": FORMAT_VERSION,

@@ -54,7 +54,11 @@ def encode_value(value, where="value", with_state=False):
     An object is stored as its class and constructor arguments; with
     ``with_state=True`` (for fitted attributes) also with its own fitted
     attributes, recursively, so that e.g. the fitted regressor inside a
-    fitted ``TransformedTargetRegressor`` comes back fitted.
+    fitted ``TransformedTargetRegressor`` comes back fitted. A value is
+    stored only if reading it back gives an equal value: a set, a bare
+    ``object()``, bytes, a ``longdouble`` or ``datetime64``, an array of
+    objects that are not plain scalars, or a container that holds itself
+    are refused rather than stored without their contents.
 
     Raises
     ------
@@ -68,53 +72,15 @@ def encode_value(value, where="value", with_state=False):
     {'__class__': 'torch.nn.MSELoss'}
     >>> encode_value((1, "a", None))
     {'__tuple__': [1, 'a', None]}
+    >>> encode_value({"Fe", "O"}, "elements")
+    Traceback (most recent call last):
+    ...
+    TypeError: elements={...} cannot be stored without pickle: a set keeps its contents ...
     """
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, numbers.Integral) or isinstance(value, float):
-        return value
-    if isinstance(value, torch.Tensor):
-        return value.detach().cpu().clone()
-    if isinstance(value, torch.device):
-        return str(value)
-    if isinstance(value, torch.dtype):
-        return {"__dtype__": str(value).removeprefix("torch.")}
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind in "biuf":
-            return {"__ndarray__": torch.from_numpy(np.ascontiguousarray(value)).clone()}
-        return {"__ndarray__": [encode_value(v, where) for v in value.tolist()], "dtype": value.dtype.str}
-    if isinstance(value, tuple):
-        return {"__tuple__": [encode_value(v, f"{where}[{i}]", with_state) for i, v in enumerate(value)]}
-    if isinstance(value, list):
-        return [encode_value(v, f"{where}[{i}]", with_state) for i, v in enumerate(value)]
-    if isinstance(value, dict):
-        if not all(isinstance(key, str) for key in value):
-            raise TypeError(f"{where}: only dicts with string keys can be stored, got {value!r}.")
-        return {"__dict__": {key: encode_value(v, f"{where}[{key!r}]", with_state) for key, v in value.items()}}
-    if inspect.isclass(value):
-        return {"__class__": public_name(value)}
-    named = _named_value(value)
-    if named is not None:
-        return {"__named__": named}
-    if callable(value) and (inspect.isroutine(value) or isinstance(value, np.ufunc)):
-        raise TypeError(
-            f"{where}={value!r} cannot be stored: a skmat file holds no functions (loading one must never "
-            "run code); pass it again to load() instead, e.g. load(path, "
-            f"{where.split('.')[0].split('[')[0]}=...)."
-        )
     try:
-        params = _constructor_params(value)
-    except _Unstorable as error:
-        raise TypeError(f"{where}={value!r} cannot be stored without pickle: {error}.") from None
-    encoded = {
-        "__object__": public_name(type(value)),
-        "params": {key: encode_value(v, f"{where}.{key}") for key, v in params.items()},
-    }
-    if with_state:
-        encoded["state"] = encode_state(value, where)
-    return encoded
+        return _encode(value, where, with_state, set())
+    except RecursionError:
+        raise TypeError(f"{where} cannot be stored: it is nested too deeply to be written.") from None
 
 
 def encode_state(obj, where):
@@ -125,7 +91,149 @@ def encode_state(obj, where):
     estimator predicts as the stored one. A class that defines
     ``_state_to_save()`` says which attributes those are (and may refuse
     with a ``TypeError``); its ``_state_loaded()`` completes it on load.
+
+    Raises
+    ------
+    TypeError
+        Naming the attribute (``where.name``) that cannot be stored.
     """
+    try:
+        return _encode_state(obj, where, {id(obj)})
+    except RecursionError:
+        raise TypeError(f"{where} cannot be stored: its fitted state is nested too deeply to be written.") from None
+
+
+#: Scalar types that an array of objects may hold (each is read back as an equal value).
+_PLAIN_ITEMS = (type(None), bool, int, float, str)
+
+
+def _encode(value, where, with_state, active):
+    """:func:`encode_value`, with ``active`` the ids of the containers and objects being encoded around ``value``."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.generic):
+        item = value.item()  # a longdouble stays a longdouble, a datetime64 may become an int
+        if value.dtype.kind not in "biuf" or not isinstance(item, (bool, int, float)):
+            raise TypeError(
+                f"{where}={value!r} cannot be stored: skmat files hold numpy scalars that are booleans, integers, "
+                f"floats or strings, not {value.dtype} (convert it, e.g. to float or str)."
+            )
+        return item
+    if isinstance(value, numbers.Integral) or isinstance(value, float):
+        return value
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().clone()
+    if isinstance(value, torch.device):
+        return str(value)
+    if isinstance(value, torch.dtype):
+        return {"__dtype__": str(value).removeprefix("torch.")}
+    if isinstance(value, np.ndarray):
+        return _encode_array(value, where)
+    if inspect.isclass(value):
+        return {"__class__": public_name(value)}
+    if id(value) in active:
+        raise TypeError(f"{where} cannot be stored: it is a value that contains it (a reference cycle), which a "
+                        "file cannot hold.")
+    active.add(id(value))
+    try:
+        if isinstance(value, tuple):
+            return {"__tuple__": [_encode(v, f"{where}[{i}]", with_state, active) for i, v in enumerate(value)]}
+        if isinstance(value, list):
+            return [_encode(v, f"{where}[{i}]", with_state, active) for i, v in enumerate(value)]
+        if isinstance(value, dict):
+            if not all(isinstance(key, str) for key in value):
+                raise TypeError(f"{where}: only dicts with string keys can be stored, got {value!r}.")
+            return {"__dict__": {key: _encode(v, f"{where}[{key!r}]", with_state, active)
+                                 for key, v in value.items()}}
+        return _encode_object(value, where, with_state, active)
+    finally:
+        active.discard(id(value))
+
+
+def _encode_array(value, where):
+    if value.dtype.kind in "biuf":
+        return {"__ndarray__": torch.from_numpy(np.ascontiguousarray(value)).clone()}
+    if value.dtype.kind not in "UO":
+        raise TypeError(
+            f"{where} cannot be stored: skmat files hold arrays of booleans, numbers, strings or plain objects, "
+            f"not of dtype {value.dtype} (convert it, e.g. with .astype(str) or .astype(float))."
+        )
+    items = value.ravel().tolist()
+    for index, item in enumerate(items):
+        if isinstance(item, np.generic) and item.dtype.kind in "biufU":
+            item = items[index] = item.item()
+        if not isinstance(item, _PLAIN_ITEMS):
+            place = np.unravel_index(index, value.shape)
+            raise TypeError(
+                f"{where} cannot be stored: an array of objects is stored only when every item is None, a "
+                f"boolean, a number or a string, but item {tuple(int(i) for i in place)} is {item!r} "
+                f"({type(item).__name__})."
+            )
+    if value.ndim == 0 or (value.size == 0 and value.ndim > 1):
+        raise TypeError(f"{where} cannot be stored: an empty array of dtype {value.dtype} and shape "
+                        f"{value.shape} would not keep its shape.")
+    nested = np.asarray(items, dtype=object).reshape(value.shape).tolist() if value.ndim != 1 else items
+    return {"__ndarray__": nested, "dtype": value.dtype.str}
+
+
+def _unrebuildable(value):
+    """Why ``value`` would not come back equal from its class and constructor arguments, or None."""
+    cls = type(value)
+    builtin = next((base for base in cls.__mro__[:-1] if base.__module__ == "builtins"), None)
+    if builtin is not None:
+        return f"a {builtin.__name__} keeps its contents neither in constructor arguments nor in attributes"
+    if cls is object:
+        return "a bare object() has no contents a file could hold"
+    try:
+        signature = inspect.signature(cls.__init__)
+    except (TypeError, ValueError):  # no signature to read: _constructor_params reports it
+        return None
+    named = [
+        parameter for name, parameter in signature.parameters.items()
+        if name != "self" and parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
+    ]
+    if not named and not hasattr(value, "__dict__") and not hasattr(value, "get_params"):
+        return f"a {cls.__name__} keeps its state neither in constructor arguments nor in attributes"
+    return None
+
+
+def _encode_object(value, where, with_state, active):
+    named = _named_value(value)
+    if named is not None:
+        return {"__named__": named}
+    if callable(value) and (inspect.isroutine(value) or isinstance(value, np.ufunc)):
+        raise TypeError(
+            f"{where}={value!r} cannot be stored: a skmat file holds no functions (loading one must never "
+            "run code); pass it again to load() instead, e.g. load(path, "
+            f"{where.split('.')[0].split('[')[0]}=...)."
+        )
+    reason = _unrebuildable(value)
+    if reason is not None:
+        raise TypeError(f"{where}={_short_repr(value)} cannot be stored without pickle: {reason}, so its contents "
+                        "would be lost.")
+    try:
+        params = _constructor_params(value)
+    except _Unstorable as error:
+        raise TypeError(f"{where}={value!r} cannot be stored without pickle: {error}.") from None
+    state = _encode_state(value, where, active) if with_state else None  # first: its class's refusal is clearest
+    encoded = {
+        "__object__": public_name(type(value)),
+        "params": {key: _encode(v, f"{where}.{key}", False, active) for key, v in params.items()},
+    }
+    if with_state:
+        encoded["state"] = state
+    return encoded
+
+
+def _short_repr(value, limit=80):
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else f"{text[:limit]}..."
+
+
+def _encode_state(obj, where, active):
     try:
         params = set(_constructor_params(obj))
     except _Unstorable:
@@ -143,7 +251,7 @@ def encode_state(obj, where):
                 "skmat.models.allowed_names()."
             ) from None
     return {
-        key: encode_value(v, f"{where}.{key}", with_state=True) for key, v in state.items()
+        key: _encode(v, f"{where}.{key}", True, active) for key, v in state.items()
         if key not in params
     }
 
