@@ -207,3 +207,13 @@ def test_zero_must_be_finite(zero):
     X, y = zero_inflated()
     with pytest.raises(ValueError, match=rf"'zero' parameter .*Got {zero}"):
         HurdleRegressor(LogisticRegression(), LinearRegression(), zero=zero).fit(X, y)
+
+
+def test_complex_targets_are_refused_naming_the_row():
+    from sklearn.linear_model import LinearRegression, LogisticRegression
+
+    X = np.arange(12.0)[:, None]
+    y = np.r_[np.zeros(6), np.arange(1.0, 7.0)].astype(complex)
+    y[8] += 2j
+    with pytest.raises(ValueError, match=r"complex values \(\(3\+2j\) at row 8\)"):
+        HurdleRegressor(LogisticRegression(), LinearRegression()).fit(X, y)

@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, check_array, column_or_1d, validate_data
 
 from ._rows import n_rows, take_rows
+from ._scaled_net import check_real_targets
 
 __all__ = ["HurdleRegressor"]
 
@@ -114,6 +115,7 @@ class HurdleRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             raise ValueError(f"HurdleRegressor's classifier must be a classifier, got {self.classifier!r}.")
         if not is_regressor(self.regressor):
             raise ValueError(f"HurdleRegressor's regressor must be a regressor, got {self.regressor!r}.")
+        check_real_targets(y)  # casting to float would drop an imaginary part with only a numpy warning
         y = column_or_1d(np.asarray(y, dtype=float), warn=True)
         n_samples = self._n_samples(X, "fit")
         if n_samples == 0:

@@ -33,7 +33,7 @@ def check_real_targets(y):
     row, column = (int(k) for k in imaginary[0]) if len(imaginary) else (0, 0)
     raise ValueError(
         f"y must be real numbers, got complex values ({complex(values[row, column])} at row {row}); pass the real "
-        "part, the magnitude or both as separate targets."
+        "part, the magnitude or both as separate targets (Complex data not supported, as scikit-learn says)."
     )
 
 
