@@ -154,7 +154,7 @@ def test_a_bad_target_is_named_by_its_row_before_rows_are_held_out(base):
                              (kept[-1], np.inf, r"an infinite value \(inf\)")]:
         y_bad = y_new.copy()
         y_bad[row] = value
-        with pytest.raises(ValueError, match=rf"fine_tune: y has {text} at row {row};"):
+        with pytest.raises(ValueError, match=rf"fine_tune: y contains {text} at row {row};"):
             fine_tune(base, X_new, y_bad, max_epochs=1)
     with pytest.raises(ValueError, match=r"y must be numeric"):
         fine_tune(base, X_new, np.array(["a"] * 40), max_epochs=1)

@@ -352,7 +352,7 @@ def test_nan_rows_are_named(images):
         tiny().fit(Z_bad, y)
     y_bad = y.copy()
     y_bad[5, 1] = np.inf
-    with pytest.raises(ValueError, match="y contains NaN or infinity at row 5"):
+    with pytest.raises(ValueError, match=r"y contains an infinite value \(inf\) at row 5 \(target 1\)"):
         tiny().fit(Z, y_bad)
 
 

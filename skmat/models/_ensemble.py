@@ -32,13 +32,12 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import check_is_fitted
 
-from .._curve_checks import first_non_finite, non_finite_text
 from ._allowed_classes import public_name, resolve_class
 from ._persistence import SavableModel, SavableNetMixin, _require, check_fitted_entries
 from ._plain_data import check_decoded_object, decode_value, encode_value
 from ._ptr_classifier import check_labels
 from ._rows import n_rows, take_rows
-from ._scaled_net import check_real_targets
+from ._scaled_net import read_targets
 
 __all__ = ["DeepEnsembleClassifier", "DeepEnsembleRegressor", "member_seeds"]
 
@@ -538,17 +537,7 @@ class DeepEnsembleRegressor(RegressorMixin, _BaseDeepEnsemble):
         return PTRCNNRegressor()
 
     def _check_target(self, y):
-        check_real_targets(y)
-        try:
-            values = np.asarray(y, dtype=np.float64)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"{type(self).__name__}: y must be numeric: {error}") from None
-        found = first_non_finite(values)
-        if found is not None:
-            raise ValueError(
-                f"{type(self).__name__}: y contains {non_finite_text(values[found])} at row {found[0]}; every target "
-                "must be a finite number."
-            )
+        read_targets(y, type(self).__name__)
 
     def _holdout_rows(self, y, rng):
         if self.calibration is None:

@@ -11,10 +11,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
 
-from .._curve_checks import first_non_finite, non_finite_text
 from ._ensemble import DeepEnsembleRegressor
 from ._network_base import SkmatNet
 from ._rows import n_rows, take_rows
+from ._scaled_net import read_targets
 
 __all__ = ["fine_tune"]
 
@@ -62,22 +62,12 @@ def _check_target(network, y, n):
     (n, 1) too, and the other way round: both are reshaped to the fitted
     shape, so that predictions and targets compare row by row.
     """
-    try:
-        values = np.asarray(y, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"fine_tune: y must be numeric: {error}") from None
+    values = read_targets(y, "fine_tune")
     if values.ndim == 0 or len(values) != n:
         raise ValueError(f"X has {n} samples but y has {len(values) if values.ndim else 'a single value'}.")
     if n == 0:
         raise ValueError("fine_tune needs at least one sample; X and y have none.")
     rows = values.reshape(n, -1)
-    found = first_non_finite(rows)
-    if found is not None:
-        row, column = found
-        where = f"row {row}" if values.ndim == 1 else f"row {row} (target {column})"
-        raise ValueError(
-            f"fine_tune: y has {non_finite_text(rows[row, column])} at {where}; every target must be a finite number."
-        )
     outputs, ndim = getattr(network, "n_outputs_", None), getattr(network, "target_ndim_", None)
     if outputs is None or ndim is None:
         return values

@@ -7,11 +7,13 @@ from skorch import NeuralNetRegressor
 from sklearn.utils._param_validation import StrOptions
 
 from ._fit_context import seeded_torch
+from .._curve_checks import first_non_finite, non_finite_text
 from ._image_input import first_bad_row
 from ._network_base import SkmatNet, default_callbacks
 from ._target_scaling import fit_target_scaling
 
-__all__ = ["ScaledNetRegressor", "check_real_targets", "default_callbacks", "first_bad_row", "seeded_torch"]
+__all__ = ["ScaledNetRegressor", "check_real_targets", "default_callbacks", "first_bad_row", "read_targets",
+           "seeded_torch"]
 
 
 #: The largest magnitude the network's float32 targets can hold.
@@ -35,6 +37,37 @@ def check_real_targets(y):
         f"y must be real numbers, got complex values ({complex(values[row, column])} at row {row}); pass the real "
         "part, the magnitude or both as separate targets (Complex data not supported, as scikit-learn says)."
     )
+
+
+def read_targets(y, owner=""):
+    """``y`` as float64, or a ``ValueError`` naming the first target that is not a finite real number.
+
+    The one check of regression targets that the networks, the ensembles
+    and :func:`~skmat.fine_tune` share: complex values (by
+    :func:`check_real_targets`), values that are no numbers, NaN and
+    infinity, each named by its row of ``y`` (and its target, for 2-D
+    ``y``). Shapes are the caller's to check.
+
+    Parameters
+    ----------
+    y : array-like
+    owner : str, default=""
+        Who reads ``y``, put before the message (``"fine_tune: y ..."``).
+    """
+    prefix = f"{owner}: " if owner else ""
+    check_real_targets(y)
+    try:
+        values = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{prefix}y must be numeric: {error}") from None
+    found = first_non_finite(values) if values.ndim else None
+    if found is not None:
+        where = f"row {found[0]}" if values.ndim == 1 else f"row {found[0]} (target {found[1]})"
+        raise ValueError(
+            f"{prefix}y contains {non_finite_text(values[found])} at "
+            f"{where}; every target must be a finite number."
+        )
+    return values
 
 
 def _check_float32_range(y, scaled, method):
@@ -74,18 +107,11 @@ class ScaledNetRegressor(SkmatNet, NeuralNetRegressor):
         self.target_scaling = target_scaling
 
     def _check_target(self, y, n_samples):
-        check_real_targets(y)
-        try:
-            y = np.asarray(y, dtype=np.float64)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"y must be numeric: {error}") from None
+        y = read_targets(y)
         if y.ndim not in (1, 2):
             raise ValueError(f"y must have shape (n,) or (n, k), got {y.shape}.")
         if len(y) != n_samples:
             raise ValueError(f"X has {n_samples} samples but y has {len(y)}.")
-        row = first_bad_row(y)
-        if row is not None:
-            raise ValueError(f"y contains NaN or infinity at row {row}.")
         return y
 
     def _fit_target(self, y, classes):
