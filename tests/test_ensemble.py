@@ -394,8 +394,8 @@ def test_a_warning_every_member_gives_is_given_once_and_member_specific_ones_eac
     ({"n_estimators": 1, "calibration": "holdout"}, "n_estimators >= 2; got n_estimators=1"),
     ({"calibration": "holdout", "calibration_fraction": 0.01}, "calibration_fraction=0.01 of 50 rows"),
     ({"n_jobs": 0}, "'n_jobs' parameter of DeepEnsembleRegressor.*Got 0"),
-    ({"n_jobs": True}, "'n_jobs' parameter of DeepEnsembleRegressor.*got the bool True"),
-    ({"n_jobs": False}, "'n_jobs' parameter of DeepEnsembleRegressor.*got the bool False"),
+    ({"n_jobs": True}, "'n_jobs' parameter of DeepEnsembleRegressor.*Got True instead"),
+    ({"n_jobs": False}, "'n_jobs' parameter of DeepEnsembleRegressor.*Got False instead"),
     ({"n_jobs": 1.5}, "'n_jobs' parameter of DeepEnsembleRegressor.*Got 1.5"),
 ])
 def test_bad_parameters_are_named(data, params, message):

@@ -26,12 +26,12 @@ from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
-    InvalidParameterError,
     StrOptions,
     validate_parameter_constraints,
 )
 from sklearn.utils.validation import check_is_fitted
 
+from .._validation import IntegerInterval
 from ._allowed_classes import public_name, resolve_class
 from ._persistence import SavableModel, SavableNetMixin, _require, check_fitted_entries
 from ._plain_data import check_decoded_object, decode_value, encode_value
@@ -109,7 +109,7 @@ class _BaseDeepEnsemble(MetaEstimatorMixin, SavableModel, BaseEstimator):
         "resample": [StrOptions({"bootstrap", "folds"}), None],
         "random_state": ["random_state"],
         # joblib's convention: -1 all cores, -2 all but one, ...; 0 has no meaning.
-        "n_jobs": [Interval(Integral, None, -1, closed="right"), Interval(Integral, 1, None, closed="left"), None],
+        "n_jobs": [IntegerInterval(None, -1, closed="right"), IntegerInterval(1, None, closed="left"), None],
         "verbose": ["verbose"],
     }
 
@@ -148,11 +148,6 @@ class _BaseDeepEnsemble(MetaEstimatorMixin, SavableModel, BaseEstimator):
 
     def _check_params(self):
         name = type(self).__name__
-        if isinstance(self.n_jobs, (bool, np.bool_)):  # an Integral, which the constraints let through
-            raise InvalidParameterError(
-                f"The 'n_jobs' parameter of {name} must be None or an int other than 0 (a number of workers), "
-                f"got the bool {self.n_jobs!r} instead."
-            )
         validate_parameter_constraints(self._parameter_constraints, self.get_params(deep=False), caller_name=name)
         template = self._template()
         if "random_state" not in template.get_params(deep=False):

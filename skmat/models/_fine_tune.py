@@ -11,6 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
 
+from .._validation import IntegerInterval
 from ._ensemble import DeepEnsembleRegressor
 from ._network_base import SkmatNet
 from ._rows import n_rows, take_rows
@@ -49,7 +50,7 @@ def _mae(predicted, y):
 
 def _check_integer(name, value, low):
     """``value`` as int, or ValueError: an integer ``>= low``, not a bool (numpy's included)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < low:
+    if not IntegerInterval(low, None, closed="left").is_satisfied_by(value):
         raise ValueError(f"{name} must be an integer >= {low}, got {value!r}.")
     return int(value)
 
