@@ -213,9 +213,10 @@ def rebuilt(network, drop=(), **params):
     return type(network)._from_payload(payload, "pretraining", {})
 
 
-def for_training(network, device):
-    """A copy of ``network`` that trains one epoch per ``fit`` at a learning rate this script sets."""
-    return rebuilt(network, warm_start=True, max_epochs=1, callbacks__lr_schedule=None, device=device, verbose=0)
+def for_training(network, device, **params):
+    """A copy of ``network`` that trains one epoch per ``fit`` at a learning rate this script sets (and ``params``)."""
+    return rebuilt(network, warm_start=True, max_epochs=1, callbacks__lr_schedule=None, device=device, verbose=0,
+                   **params)
 
 
 def for_users(network, args):
@@ -389,10 +390,10 @@ def initialised_from(args, settings, X):
     if sha256(path) != entry["sha256"]:
         raise SystemExit(f"{path} does not match the SHA-256 its manifest entry records; not starting from it.")
     pipeline = load_pipeline(path)
-    pipeline.steps[-1] = ("model", rebuilt(
-        pipeline[-1], warm_start=True, max_epochs=1, callbacks__lr_schedule=None, device=args.device, verbose=0,
-        batch_size=args.batch_size, module__dropout=args.dropout, module__channels_last=args.channels_last,
-        module__mixed_precision=args.mixed_precision, optimizer__weight_decay=args.weight_decay,
+    pipeline.steps[-1] = ("model", for_training(
+        pipeline[-1], args.device, batch_size=args.batch_size, module__dropout=args.dropout,
+        module__channels_last=args.channels_last, module__mixed_precision=args.mixed_precision,
+        optimizer__weight_decay=args.weight_decay,
     ))
     log = {"commands": [], "settings": settings, "n_train": int(len(X)), "epochs": [], "optimizer_restarts": [],
            "initialised_from": {"name": args.init_from, "sha256": entry["sha256"],
