@@ -159,3 +159,24 @@ def test_a_second_cycle_starts_from_a_shipped_network_and_records_it(tmp_path, m
     with pytest.raises(SystemExit, match="is not a network trained by this tool"):
         run_tool(["--name", "none", "--epochs", "1", "--init-from", "missing", "--state-dir", str(tmp_path / "n"),
                   *shape], monkeypatch)
+
+
+def test_the_loss_option_trains_for_the_absolute_error_and_is_kept_for_users(tmp_path, monkeypatch):
+    tool = load_benchmark("pretrain", package="tools")
+    # Without the option, the loss the shipped networks were trained with (so their commands still resume them).
+    assert tool.new_model(tool.parse_args([]), ["Fe", "O"])[-1].get_params()["criterion"].__name__ == "SmoothL1Loss"
+    out = tmp_path / "weights"
+    shape = ["--n-filters", "4", "--hidden-units", "8", "--n-train", "300", "--out-dir", str(out), "--threads", "1"]
+    run_tool(["--name", "parent", "--epochs", "1", "--state-dir", str(tmp_path / "p"), *shape], monkeypatch)
+    # A second cycle may change the loss (it is not an architecture setting); the record says so.
+    run_tool(["--name", "child", "--epochs", "1", "--init-from", "parent", "--loss", "l1",
+              "--state-dir", str(tmp_path / "c"), *shape], monkeypatch)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["child"]["training"]["settings"]["loss"] == "l1" and "l1 loss" in manifest["child"]["description"]
+    assert "loss" not in manifest["parent"]["description"]
+    child = load_pipeline(out / "child.skmat")[-1]
+    assert child.get_params()["criterion"] is __import__("torch").nn.L1Loss  # a user's refit keeps it
+    # Resuming a run with another loss is refused rather than silently mixed.
+    with pytest.raises(SystemExit, match=r"other settings \{'loss': \('l1', 'smooth_l1'\)\}"):
+        run_tool(["--name", "child", "--epochs", "1", "--init-from", "parent",
+                  "--state-dir", str(tmp_path / "c"), *shape], monkeypatch)

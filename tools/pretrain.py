@@ -67,8 +67,12 @@ N_VAL = 20_000  # validation formulas scored after every epoch (the first ones o
 #: without them used these, so the same command still continues it.
 OLD_RECIPE = {
     "channels": None, "absent_value": -1.0, "activation": "relu", "init": "default", "channels_last": False,
-    "dropout": 0.0, "weight_decay": 0.01, "targets": list(TASKS), "init_from": None,
+    "dropout": 0.0, "weight_decay": 0.01, "targets": list(TASKS), "init_from": None, "loss": "smooth_l1",
 }
+#: The training losses --loss may name (on the whitened targets). ``smooth_l1`` (PTRCNNRegressor's default, with
+#: beta 1) is quadratic for errors under one standard deviation, so it trains these networks as a squared error;
+#: ``l1`` trains for the absolute error the benchmarks score.
+LOSSES = {"smooth_l1": "SmoothL1Loss", "l1": "L1Loss"}
 #: The settings that fix a network's shape and inputs: a run started ``--init-from`` a shipped network must
 #: repeat that network's (the rest -- learning rate, epochs, batch size, regularisation -- may change).
 ARCHITECTURE = ("n_filters", "hidden_units", "amounts", "channels", "absent_value", "activation", "init", "targets")
@@ -98,6 +102,8 @@ def parse_args(argv=None):
                         help="dropout before each dense layer (the old recipe: none)")
     parser.add_argument("--weight-decay", type=float, default=OLD_RECIPE["weight_decay"],
                         help="AdamW's decoupled weight decay (the old recipe: AdamW's 0.01)")
+    parser.add_argument("--loss", choices=tuple(LOSSES), default=OLD_RECIPE["loss"],
+                        help="training loss on the whitened targets (l1: the absolute error the test scores)")
     parser.add_argument("--mixed-precision", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=None,
@@ -144,6 +150,7 @@ def new_model(args, elements):
         module__channels_last=args.channels_last,
         module__dropout=args.dropout,
         optimizer__weight_decay=args.weight_decay,
+        criterion=criterion(args.loss),
         max_epochs=1,
         warm_start=True,
         callbacks__lr_schedule=None,
@@ -157,6 +164,13 @@ def new_model(args, elements):
         verbose=0,
     )
     return Pipeline([("encode", encoder), ("model", network)])
+
+
+def criterion(loss):
+    """The torch loss class that ``--loss`` names."""
+    import torch
+
+    return getattr(torch.nn, LOSSES[loss])
 
 
 def read_manifest(out_dir):
@@ -327,6 +341,8 @@ def description(args):
         image += f"; absent elements {args.absent_value:g}, {args.activation}, {args.init} initialisation"
     if (args.dropout, args.weight_decay) != (OLD_RECIPE["dropout"], OLD_RECIPE["weight_decay"]):
         image += f"; dropout {args.dropout:g}, weight decay {args.weight_decay:g}"
+    if args.loss != OLD_RECIPE["loss"]:
+        image += f"; {args.loss} loss"
     if args.init_from is not None:
         image += f"; a second cosine cycle from the weights of {args.init_from!r}"
     if list(args.targets) != list(TASKS):
@@ -393,7 +409,7 @@ def initialised_from(args, settings, X):
     pipeline.steps[-1] = ("model", for_training(
         pipeline[-1], args.device, batch_size=args.batch_size, module__dropout=args.dropout,
         module__channels_last=args.channels_last, module__mixed_precision=args.mixed_precision,
-        optimizer__weight_decay=args.weight_decay,
+        optimizer__weight_decay=args.weight_decay, criterion=criterion(args.loss),
     ))
     log = {"commands": [], "settings": settings, "n_train": int(len(X)), "epochs": [], "optimizer_restarts": [],
            "initialised_from": {"name": args.init_from, "sha256": entry["sha256"],
