@@ -44,6 +44,9 @@ Small punch test (Yang et al. 2025)
         stress-strain curves out.
     SPTInverseFitRegressor
         The classical inverse fit of the hardening law, as a baseline.
+    SPTCorrectedInverseRegressor
+        The inverse fit with the simulator's error learned from reference
+        runs (a Gaussian-process correction), with an uncertainty band.
     CurveResampler
         Measured curves of any length onto one grid.
 
@@ -91,6 +94,7 @@ _LAZY = {
     "SPTSeq2SeqRegressor": "skmat.models",
     "SPTInverseFitRegressor": "skmat.models",
     "SPTCorrelationRegressor": "skmat.models",
+    "SPTCorrectedInverseRegressor": "skmat.models",
     "CurveResampler": "skmat.preprocessing",
     "NonFiniteLossError": "skmat.models",
     "FormulaError": "skmat._formula",

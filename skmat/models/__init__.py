@@ -23,6 +23,7 @@ from ._ptr_cnn import PTRCNN
 from ._ptr_regressor import PTRCNNRegressor, paper_training_params
 from ._seq2seq import GAFSeq2Seq
 from ._spt_baselines import CurveMLP, GRUSeq2Seq, TransformerSeq2Seq
+from ._spt_corrected_inverse import SPTCorrectedInverseRegressor
 from ._spt_correlation import SPTCorrelationRegressor
 from ._spt_inverse import SPTInverseFitRegressor
 from ._spt_regressor import SPTSeq2SeqRegressor
@@ -48,6 +49,7 @@ __all__ = [
     "PretrainedNetwork",
     "PretrainedPTRCNN",
     "ProgressLog",
+    "SPTCorrectedInverseRegressor",
     "SPTCorrelationRegressor",
     "SPTInverseFitRegressor",
     "SPTSeq2SeqRegressor",

@@ -53,7 +53,8 @@ _ALLOWED = {
     "estimator": {
         "skmat": [
             "PeriodicTableEncoder", "RandomTableEncoder", "MendeleevLineEncoder", "GramianAngularFieldEncoder",
-            "CurveResampler", "SPTInverseFitRegressor", "SPTCorrelationRegressor", "HurdleRegressor",
+            "CurveResampler", "SPTInverseFitRegressor", "SPTCorrelationRegressor", "SPTCorrectedInverseRegressor",
+            "HurdleRegressor",
         ],
         "skmat.models": ["PretrainedFeatures", "PretrainedAverage"],
         "sklearn.preprocessing": [

@@ -472,8 +472,13 @@ class SPTInverseFitRegressor(CurveTableInputMixin, RegressorMixin, BaseEstimator
     def _solve(self, X):
         check_is_fitted(self, "displacement_")
         self._validate_params()  # set_params after fit is checked here
-        k_range, n_range = self._check_params()
+        self._check_params()
         forces, thickness = self._read(X, reset=False)
+        return self._solve_curves(forces, thickness)
+
+    def _solve_curves(self, forces, thickness):
+        """The fit of every curve of ``forces`` (n, m) in N with ``thickness`` (n,) in mm (already checked)."""
+        k_range, n_range = self._check_params()
         scale = forces.max(axis=1)
         target = forces / scale[:, None]
         lower = np.array([np.log(k_range[0]), n_range[0]])
