@@ -11,10 +11,12 @@ from sklearn.pipeline import Pipeline
 
 import skmat
 from skmat.datasets import DEFAULT_STRAIN, load_small_punch_fem
-from skmat.models import DeepEnsembleRegressor, PretrainedFeatures
+from skmat.models import DeepEnsembleRegressor, PretrainedFeatures, SPTCorrectedInverseRegressor
 
 NAMES = skmat.available_pretrained("small_punch")
 DEFAULT = "small-punch-flat5.5"
+NETWORK = f"{DEFAULT}-networks"  # the fine-tunable ensemble of networks
+NETWORKS = [name for name in NAMES if name != DEFAULT]
 
 
 @pytest.fixture(scope="module")
@@ -29,15 +31,16 @@ def messages(caught):
 
 
 def test_the_default_and_the_papers_model_are_shipped():
-    assert DEFAULT in NAMES and f"{DEFAULT}-gaf-seq2seq" in NAMES
-    # The default joins five networks of each kind; the paper's model is all GAF-Seq2Seq.
-    uses_image = [member.uses_image_ for member in skmat.load_pretrained(DEFAULT)[-1].estimators_]
+    assert sorted(NAMES) == [DEFAULT, f"{DEFAULT}-gaf-seq2seq", NETWORK]
+    assert isinstance(skmat.load_pretrained(DEFAULT)[-1], SPTCorrectedInverseRegressor)
+    # The networks' ensemble joins five networks of each kind; the paper's model is all GAF-Seq2Seq.
+    uses_image = [member.uses_image_ for member in skmat.load_pretrained(NETWORK)[-1].estimators_]
     assert sorted(uses_image) == [False] * 5 + [True] * 5
     paper = skmat.load_pretrained(f"{DEFAULT}-gaf-seq2seq")[-1].estimators_
     assert [member.uses_image_ for member in paper] == [True] * 5
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NETWORKS)
 def test_predicts_curves_with_a_band_close_to_the_fe_runs(name, fem):
     X, y = fem
     model = skmat.load_pretrained(name)
@@ -57,7 +60,7 @@ def test_predicts_curves_with_a_band_close_to_the_fe_runs(name, fem):
     assert np.allclose(std, raw * model[-1].std_scale_)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NETWORKS)
 def test_info_records_recipe_scores_and_range_of_validity(name):
     info = skmat.pretrained_info(name)
     assert info["task"] == "small_punch" and info["units"] == "MPa"
@@ -79,7 +82,7 @@ def test_info_records_recipe_scores_and_range_of_validity(name):
 
 def test_forces_in_kilonewtons_are_a_warning_naming_the_curves(fem):
     X, _ = fem
-    model = skmat.load_pretrained(DEFAULT)
+    model = skmat.load_pretrained(NETWORK)
     in_kn = X[:3].copy()
     in_kn[:, :-1] /= 1000.0
     with warnings.catch_warnings(record=True) as caught:
@@ -99,7 +102,7 @@ def test_forces_in_kilonewtons_are_a_warning_naming_the_curves(fem):
 
 def test_thickness_outside_the_range_is_a_warning_naming_the_curve(fem):
     X, _ = fem
-    model = skmat.load_pretrained(DEFAULT)
+    model = skmat.load_pretrained(NETWORK)
     thick = X[:2].copy()
     thick[1, -1] = 6.0
     with warnings.catch_warnings(record=True) as caught:
@@ -113,7 +116,7 @@ def test_thickness_outside_the_range_is_a_warning_naming_the_curve(fem):
 @pytest.mark.filterwarnings("ignore:fine_tune. no epoch improved:UserWarning")  # 2 epochs on 5 rows may not
 def test_fine_tuning_on_a_labs_runs_is_one_call_and_leaves_the_shipped_model_alone(fem):
     X, y = fem
-    model = skmat.load_pretrained(DEFAULT)
+    model = skmat.load_pretrained(NETWORK)
     before = model.predict(X[30:])
     tuned, report = skmat.fine_tune(model, X[:6], y[:6], max_epochs=2, return_report=True)
     assert report["epochs"] in (0, 1, 2)
@@ -137,7 +140,7 @@ def simulated():
 
 
 def test_a_negative_force_is_checked_on_the_raw_curve_in_newtons(simulated):
-    model = skmat.load_pretrained(DEFAULT)
+    model = skmat.load_pretrained(NETWORK)
     bad = simulated.copy()
     bad[1, 3] = -5000.0  # 7 % of the curve's peak: once averaged away in the encoder's windows
     with pytest.raises(ValueError, match=r"curve 1 has -5000 at column 3 \(its maximum is 7.315e\+04\)"):
@@ -150,7 +153,7 @@ def test_a_negative_force_is_checked_on_the_raw_curve_in_newtons(simulated):
 
 @pytest.mark.parametrize("thickness", [0.0, -0.5])
 def test_an_impossible_thickness_is_an_error_naming_the_curve(simulated, thickness):
-    model = skmat.load_pretrained(DEFAULT)
+    model = skmat.load_pretrained(NETWORK)
     bad = simulated.copy()
     bad[2, -1] = thickness
     with pytest.raises(ValueError, match=rf"condition 0 of curve 2 is {thickness:g}, but it was > 0 in every curve"):
@@ -170,7 +173,7 @@ def _not_load_curves(simulated):
 
 
 def test_curves_that_are_not_load_curves_get_a_warning_naming_them(simulated):
-    model = skmat.load_pretrained(DEFAULT)
+    model = skmat.load_pretrained(NETWORK)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model.predict(_not_load_curves(simulated))
@@ -194,7 +197,76 @@ def test_the_load_curve_rule_never_fires_on_fe_runs_nor_on_simulated_rigs(fem):
             warn_not_load_curves(curves, "Model")
 
 
-def test_ragged_curves_are_an_error_naming_their_lengths(simulated):
-    model = skmat.load_pretrained(DEFAULT)
+@pytest.mark.parametrize("name", [DEFAULT, NETWORK])
+def test_ragged_curves_are_an_error_naming_their_lengths(name, simulated):
+    model = skmat.load_pretrained(name)
     with pytest.raises(ValueError, match="curve 0 has 182 values and curve 1 has 179"):
         model.predict([list(simulated[0]), list(simulated[1][:-3])])
+
+
+# -- the default: the inverse fit with the simulator's error learned from the FE runs ----------------
+
+
+def test_the_default_predicts_the_fe_runs_with_a_band_and_no_warning(fem):
+    X, y = fem
+    model = skmat.load_pretrained(DEFAULT)
+    assert [name for name, _ in model.steps] == ["model"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the bundled runs are the ones it learned from: no warning
+        mean, std = model.predict(X, return_std=True)
+    assert mean.shape == std.shape == (40, len(DEFAULT_STRAIN))
+    assert np.median(np.abs(mean[:, 2:] / y[:, 2:] - 1)) < 0.005  # in sample: fitted on these runs
+    np.testing.assert_allclose(std, np.abs(mean) * model[-1].band_scale_)
+    assert (std[:, 2:] > 0).all()
+
+
+def test_the_defaults_info_records_its_tool_scores_and_range():
+    info = skmat.pretrained_info(DEFAULT)
+    assert info["estimator"] == "skmat.SPTCorrectedInverseRegressor" and info["task"] == "small_punch"
+    assert info["training"]["commands"][0].startswith("python tools/train_corrected_inverse.py")
+    assert np.allclose(info["strain"], DEFAULT_STRAIN, rtol=0, atol=1e-6)
+    scores = info["scores"]
+    assert 0 < scores["mape_median_pct"] < 0.8  # out of fold, with the networks' folds
+    assert 0.9 <= scores["coverage_2sigma"] <= 0.98
+    validity = info["validity"]
+    assert validity["thickness_mm"] == [1.0, 4.0]
+    assert validity["hardening_exponent"] == pytest.approx([0.1, 0.48], abs=0.002)  # fitted to the curves
+    assert validity["strength_coefficient_MPa"] == pytest.approx([200, 550], rel=0.01)
+    assert info["size_bytes"] < 1_000_000
+
+
+def test_the_default_refuses_kilonewtons_naming_the_curves(fem):
+    X, _ = fem
+    in_kn = X[:3].copy()
+    in_kn[:, :-1] /= 1000.0
+    with pytest.raises(ValueError, match=r"cannot fit curves \[0, 1, 2\].*Wrong units\? The forces must be in N"):
+        skmat.load_pretrained(DEFAULT).predict(in_kn)
+
+
+def test_the_default_names_curves_outside_what_it_learned_and_refuses_impossible_ones(fem, simulated):
+    X, _ = fem
+    model = skmat.load_pretrained(DEFAULT)
+    thick = X[:2].copy()
+    thick[1, -1] = 6.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.predict(thick)
+    text = " ".join(messages(caught))
+    assert "curve 1 lies outside the training runs' range" in text and "curve 0" not in text
+    bad = simulated.copy()
+    bad[2, -1] = 0.0
+    with pytest.raises(ValueError, match=r"The thickness of curve 2 is 0 mm"):
+        model.predict(bad)
+    bad = simulated.copy()
+    bad[1, 3] = -5000.0
+    with pytest.raises(ValueError, match=r"curve 1 has -5000 at point 3"):
+        model.predict(bad)
+
+
+def test_fine_tune_on_the_default_says_how_to_learn_from_a_labs_runs(fem):
+    X, y = fem
+    with pytest.raises(TypeError, match=r"fit a new SPTCorrectedInverseRegressor on the bundled runs .* and yours"):
+        skmat.fine_tune(skmat.load_pretrained(DEFAULT), X[:6], y[:6])
+    # What it says, in one call: the bundled runs and a lab's own (here six of them again) together.
+    lab = SPTCorrectedInverseRegressor().fit(np.vstack([X, X[:6]]), np.vstack([y, y[:6]]))
+    assert lab.training_materials_.shape == (46, 3)

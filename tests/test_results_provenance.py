@@ -176,6 +176,10 @@ def train_small_punch_row(module, args, row, targets):
             and int(row.members) == args.members and int(row.n_sim) == args.n_sim and int(row.epochs) == args.epochs)
 
 
+def train_corrected_inverse_row(module, args, row, targets):
+    return resolved(args.results) in targets and row.name == args.name and row.model == module.MODEL
+
+
 def scaling_out_row(module, args, row, targets):
     return (resolved(args.out) in targets and row.workload in args.workloads and row.engine in args.engines
             and int(row.repeat) < args.repeats)
@@ -185,6 +189,7 @@ MATCHERS = {
     "scaling_out": scaling_out_row,
     "spt_ensemble": spt_ensemble_row,
     "train_small_punch": train_small_punch_row,
+    "train_corrected_inverse": train_corrected_inverse_row,
     "ptr_pretraining_study": pretraining_study_row,
     "matbench": matbench_row,
     "ptr_collapse_study": collapse_study_row,

@@ -57,7 +57,7 @@ from benchmarks._common import RESULTS, ROOT, append_row, command_line, machine_
 from tools.pretrain import read_manifest, sha256, write_manifest
 
 DEFAULT_OUT = ROOT / "skmat" / "_weights"
-DEFAULT_NAME = "small-punch-flat5.5"
+DEFAULT_NAME = "small-punch-flat5.5-networks"
 MODELS = ("1D LSTM", "GAF-Seq2Seq")
 #: --model choices: one network kind, or both (``--members`` of each in one ensemble).
 CHOICES = (*MODELS, "both")

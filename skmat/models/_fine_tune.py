@@ -89,9 +89,15 @@ def _networks(final):
     if isinstance(final, SkmatNet):
         check_is_fitted(final, "module_")
         return [final]
+    advice = ""
+    if type(final).__name__ == "SPTCorrectedInverseRegressor":
+        advice = (" It has no network to train: to learn from your runs too, fit a new "
+                  "SPTCorrectedInverseRegressor on the bundled runs (skmat.datasets.load_small_punch_fem(strain_grid="
+                  "'default')) and yours together; or fine-tune the networks, "
+                  "load_pretrained('small-punch-flat5.5-networks').")
     raise TypeError(
         f"fine_tune trains skmat networks (PTRCNNRegressor, SPTSeq2SeqRegressor, ...), a DeepEnsembleRegressor of "
-        f"them, or a Pipeline ending in one; got {type(final).__name__}."
+        f"them, or a Pipeline ending in one; got {type(final).__name__}.{advice}"
     )
 
 

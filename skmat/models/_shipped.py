@@ -116,13 +116,20 @@ def pretrained_info(name):
 _DEFAULT_ESTIMATOR = "skmat.PTRCNNRegressor"
 
 
+#: Estimators other than networks that a manifest entry may name (fitted models shipped as files).
+_SHIPPED_ESTIMATORS = ("skmat.SPTCorrectedInverseRegressor",)
+
+
 def _network_class(name, entry):
-    """The network class the manifest names for ``name``, looked up in the allow-list (never by import path)."""
+    """The model class the manifest names for ``name``, looked up in the allow-list (never by import path)."""
     estimator = entry.get("estimator", _DEFAULT_ESTIMATOR)
+    if estimator in _SHIPPED_ESTIMATORS:
+        return resolve_class(estimator, f"the manifest entry {name!r}", kind="estimator")
     if estimator not in allowed_names("network"):
         raise ValueError(
             f"The installed pretrained manifest names {estimator!r} as the class of {name!r}, which is not one of "
-            f"skmat's networks ({', '.join(allowed_names('network'))}); reinstall skmat."
+            f"skmat's networks ({', '.join(allowed_names('network'))}) or shipped estimators "
+            f"({', '.join(_SHIPPED_ESTIMATORS)}); reinstall skmat."
         )
     return resolve_class(estimator, f"the manifest entry {name!r}", kind="network")
 
@@ -222,13 +229,19 @@ def load_pretrained(name):
         and ``"oqmd-gap"``, a single-target network for the DFT band gap
         (eV; its ``predict`` returns shape (n,)), whose learned features
         carry over to band-gap and metal/insulator tasks.
-        Small punch models (``available_pretrained("small_punch")``):
-        ``"small-punch-flat5.5"``, an ensemble of five 1D LSTMs and five
-        GAF-Seq2Seqs that maps a small
-        punch load curve of the paper's geometry (flat punch Ø 5.5 mm; 181
-        forces in N at 0–4.5 mm, then the disc thickness in mm) to the true
-        stress–strain curve in MPa at ``pretrained_info(name)["strain"]``,
-        with ``predict(X, return_std=True)`` for a calibrated band; and
+        Small punch models (``available_pretrained("small_punch")``), which
+        map a small punch load curve of the paper's geometry (flat punch
+        Ø 5.5 mm; 181 forces in N at 0–4.5 mm, then the disc thickness in
+        mm) to the true stress–strain curve in MPa at
+        ``pretrained_info(name)["strain"]``, each with
+        ``predict(X, return_std=True)`` for a calibrated band:
+        ``"small-punch-flat5.5"`` (the default, the most accurate), the
+        inverse fit of K and n with the simulator corrected by what it
+        learned from 40 finite-element runs
+        (:class:`~skmat.models.SPTCorrectedInverseRegressor`);
+        ``"small-punch-flat5.5-networks"``, an ensemble of five 1D LSTMs and
+        five GAF-Seq2Seqs fine-tuned on the same runs (the model to
+        fine-tune with :func:`skmat.fine_tune`); and
         ``"small-punch-flat5.5-gaf-seq2seq"``, the same recipe with five of
         the paper's GAF-Seq2Seq only. ``pretrained_info(name)["validity"]`` is the
         range each was made for.
@@ -241,7 +254,11 @@ def load_pretrained(name):
         the network was trained on) and ``"model"`` (``"oqmd-average"``: one
         step, ``"average"``); ``predict`` returns one column per target of
         ``pretrained_info(name)["targets"]`` (shape (n,) for one target). Small
-        punch models: steps ``"gaf"``
+        punch models: ``"small-punch-flat5.5"`` one step, ``"model"``
+        (:class:`~skmat.models.SPTCorrectedInverseRegressor`), which warns,
+        naming the curves, for a thickness or fitted material outside the
+        runs it learned from, and refuses forces far from any it can fit
+        (kN given for N); the networks: steps ``"gaf"``
         (:class:`~skmat.GramianAngularFieldEncoder`) and ``"ensemble"``
         (:class:`~skmat.models.DeepEnsembleRegressor`), which warns, naming
         the curves, for a thickness outside the range of validity or forces

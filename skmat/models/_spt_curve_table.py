@@ -16,7 +16,7 @@ import numpy as np
 from sklearn.utils.validation import validate_data
 
 from .._curve_checks import first_non_finite
-from .._small_punch._curve_input import read_curve_dict
+from .._small_punch._curve_input import check_cells, read_curve_dict
 from .._validation import check_feature_names
 
 __all__ = ["CurveTableInputMixin", "check_finite_table"]
@@ -65,6 +65,7 @@ class CurveTableInputMixin:
             elif k != self.n_conditions_:
                 raise ValueError(f"X['conditions'] has {k} columns, but {name} was fitted with {self.n_conditions_}.")
         else:
+            check_cells(X, "X", name)  # rows of different lengths or text cells: named, not NumPy's message
             if reset:
                 table = validate_data(self, X, reset=True, dtype=np.float64, ensure_all_finite=False,
                                       ensure_min_features=1)
