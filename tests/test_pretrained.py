@@ -108,6 +108,15 @@ def test_unknown_name_lists_the_available_ones():
         skmat.load_pretrained("oqmd2")
 
 
+@pytest.mark.parametrize("name", ["oqmd-reg2", "oqmd-reg3"])
+def test_a_replaced_name_says_what_replaced_it(name):
+    with pytest.raises(ValueError, match=rf"'{name}' is no longer shipped; it was replaced by {name}-l1"):
+        skmat.load_pretrained(name)
+    with pytest.raises(ValueError, match="no longer shipped"):
+        skmat.pretrained_info(name)
+    assert f"{name}-l1" in skmat.available_pretrained("composition")
+
+
 def test_checksum_mismatch_is_an_error(monkeypatch):
     import skmat.models._shipped as module
 
@@ -263,7 +272,7 @@ def test_the_average_is_the_mean_of_its_members_and_closer_than_each():
 
     info = skmat.pretrained_info("oqmd-average")
     members = list(info["members"])
-    assert members == ["oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2", "oqmd-reg3"]
+    assert members == ["oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2-l1", "oqmd-reg3-l1"]
     assert list(PretrainedAverage().networks) == members  # the class's default is the shipped average
     formulas = ["Fe2O3", "NaCl", "Co2MnSi"]
     model = skmat.load_pretrained("oqmd-average")
@@ -293,7 +302,7 @@ def test_the_average_keeps_formula_errors_and_is_not_a_feature_network():
 
     with pytest.raises(FormulaError, match="NeO2"):
         skmat.load_pretrained("oqmd-average").predict(["NeO2"])
-    with pytest.raises(ValueError, match="'oqmd-average' is the mean of the shipped networks 'oqmd', 'oqmd-channels', 'oqmd-reg', 'oqmd-reg2', 'oqmd-reg3'"):
+    with pytest.raises(ValueError, match="'oqmd-average' is the mean of the shipped networks 'oqmd', 'oqmd-channels', 'oqmd-reg', 'oqmd-reg2-l1', 'oqmd-reg3-l1'"):
         PretrainedFeatures(network="oqmd-average").fit(["Fe2O3"])
 
 

@@ -33,12 +33,13 @@ Run::
     python tools/pretrain.py --name oqmd --epochs 40 --device cuda      # on a GPU
     python tools/pretrain.py --name smoke --epochs 2 --n-train 2000 --out-dir /tmp/w   # a quick check
     python tools/pretrain.py --name oqmd-gap --targets band_gap --epochs 60 --threads 1  # the band-gap network
-    python tools/pretrain.py --name oqmd-reg2-c2 --init-from oqmd-reg2 --lr 0.0005 --epochs 90 <oqmd-reg2's recipe>
+    python tools/pretrain.py --name oqmd-reg-l1 --init-from oqmd-reg --loss l1 --lr 0.0003 --epochs 35 <oqmd-reg's recipe>
 
 The last is a second cosine cycle (a warm restart): a new network that
 starts from a shipped one's weights, with the same architecture settings
-(checked, as is the parent file's SHA-256), its own learning rate and
-length; the parent stays as it is and the manifest records it.
+(checked, as is the parent file's SHA-256), its own learning rate, length
+and loss (``--loss l1`` trains for the absolute error the test scores); the
+parent stays as it is and the manifest records it.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ of the average and of each member. Takes a few minutes on one CPU core.
 
 Run::
 
-    python tools/ship_average.py --name oqmd-average --members oqmd oqmd-channels oqmd-reg oqmd-reg2 oqmd-reg3 --threads 1
+    python tools/ship_average.py --name oqmd-average --members oqmd oqmd-channels oqmd-reg oqmd-reg2-l1 oqmd-reg3-l1 --threads 1
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    networks : sequence of str or fitted Pipeline, default=("oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2", "oqmd-reg3")
+    networks : sequence of str or fitted Pipeline, default=("oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2-l1", "oqmd-reg3-l1")
         Names of shipped composition networks
         (``skmat.available_pretrained("composition")``), or fitted
         pipelines (encoder + skmat network) that predict from formulas. At
@@ -67,7 +67,7 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
     ((2, 2), (2, 2))
     """
 
-    def __init__(self, networks=("oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2", "oqmd-reg3")):
+    def __init__(self, networks=("oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2-l1", "oqmd-reg3-l1")):
         self.networks = networks
 
     # The networks are fixed: not cloned (an unfitted copy has no weights), as in PretrainedFeatures.

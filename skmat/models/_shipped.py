@@ -74,8 +74,18 @@ def available_pretrained(task=None):
     return sorted(name for name, entry in _manifest().items() if task is None or task_of(entry) == task)
 
 
+#: Shipped names that were replaced, and what replaced them (so that an old script gets told, not just refused).
+_REPLACED = {
+    "oqmd-reg2": "oqmd-reg2-l1 (its second cycle with the absolute-error loss, 7 % closer on both targets)",
+    "oqmd-reg3": "oqmd-reg3-l1 (its second cycle with the absolute-error loss, 7 % closer on both targets)",
+}
+
+
 def _entry(name):
     manifest = _manifest()
+    if isinstance(name, str) and name not in manifest and name in _REPLACED:
+        raise ValueError(f"The pretrained network {name!r} is no longer shipped; it was replaced by "
+                         f"{_REPLACED[name]}.")
     if not isinstance(name, str) or name not in manifest:
         available = ", ".join(repr(n) for n in sorted(manifest)) or "none"
         raise ValueError(f"No pretrained network named {name!r}; available: {available}.")
@@ -221,8 +231,9 @@ def load_pretrained(name):
     name : str
         One of :func:`available_pretrained`. Composition networks
         (``available_pretrained("composition")``): ``"oqmd"``,
-        ``"oqmd-channels"``, ``"oqmd-reg"``, ``"oqmd-reg2"`` and ``"oqmd-reg3"``
-        (``"oqmd-reg"``'s recipe from other seeds), multi-task networks for the
+        ``"oqmd-channels"``, ``"oqmd-reg"``, ``"oqmd-reg2-l1"`` and ``"oqmd-reg3-l1"``
+        (``"oqmd-reg"``'s recipe from other seeds, then a second cycle with
+        the absolute-error loss; the best alone), multi-task networks for the
         DFT formation enthalpy (eV/atom) and volume per atom (Å³/atom) of
         any composition of the elements in OQMD, ``"oqmd-average"``,
         the mean of the five (:class:`~skmat.models.PretrainedAverage`),
