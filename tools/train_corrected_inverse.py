@@ -40,8 +40,8 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks._common import RESULTS, ROOT, append_row, command_line, machine_description, utc_now
-from tools.pretrain import read_manifest, sha256, write_manifest
-from tools.train_small_punch import RESULT_COLUMNS, band_scores, figure_errors, z_scores
+from tools.pretrain import read_manifest, write_manifest
+from tools.train_small_punch import RESULT_COLUMNS, out_of_fold_scores, result_row, shipped_entry
 
 DEFAULT_OUT = ROOT / "skmat" / "_weights"
 DEFAULT_NAME = "small-punch-flat5.5"
@@ -120,58 +120,30 @@ def main(argv=None):
     args = parse_args(argv)
     from sklearn.pipeline import Pipeline
 
-    from benchmarks import spt_calibration, spt_fem
-    from benchmarks.spt_ensemble import fe_data, scale_for_2sigma
+    from benchmarks import spt_calibration
+    from benchmarks.spt_ensemble import fe_data
     from skmat import save_pipeline
-    from skmat.datasets import DEFAULT_STRAIN
     from skmat.models import SPTCorrectedInverseRegressor
-    from skmat.models._allowed_classes import public_name
 
     start = time.perf_counter()
     X, y, own, default = fe_data()
     folds = spt_calibration.folds(own, "5-fold", args.folds, args.random_state)
     mean, std = out_of_fold(args, X, y, folds)
-    mape = 100 * spt_fem.fe_mape(mean, own.target, own.strain, default.strain)
-    z = z_scores(y, mean, std)
-    scale = scale_for_2sigma(z.ravel(), args.coverage)
-    one, two, per_fold = band_scores(z, folds, args.coverage)
-    figures = figure_errors(mean, own)
+    scores, scale = out_of_fold_scores(y, mean, std, own, default, folds, args.coverage,
+                                       "the model fitted without each fold predicts it")
 
     model = SPTCorrectedInverseRegressor(random_state=args.random_state).fit(X, y)
     model.band_scale_ = model.band_scale_ * scale  # the out-of-fold band factor
-    final = Pipeline([("model", model)])
     args.out_dir.mkdir(parents=True, exist_ok=True)
     path = args.out_dir / f"{args.name}.skmat"
-    save_pipeline(final, path)
+    save_pipeline(Pipeline([("model", model)]), path)
     seconds = time.perf_counter() - start
-    scores = {
-        "evaluation": f"{args.folds}-fold cross-validation over the 40 bundled FE runs (stratified by thickness, "
-                      "spt_calibration.py's folds): the model fitted without each fold predicts it",
-        "mape_median_pct": round(float(np.median(mape)), 3),
-        "mape_max_pct": round(float(np.max(mape)), 3),
-        "coverage_1sigma": round(one, 4),
-        "coverage_2sigma": round(two, 4),
-        "coverage_2sigma_per_fold": [round(v, 4) for v in per_fold],
-        "figures_median_ape_pct": figures,
-    }
+    machine = machine_description(packages=("numpy", "scipy", "scikit-learn"))
     manifest = read_manifest(args.out_dir)
-    manifest[args.name] = {
-        "task": "small_punch",
-        "estimator": public_name(type(model)),
-        "file": path.name,
-        "sha256": sha256(path),
-        "size_bytes": path.stat().st_size,
-        "description": description(),
-        "targets": [f"true stress at strain {s:.4g}" for s in DEFAULT_STRAIN],
-        "strain": [round(float(s), 6) for s in DEFAULT_STRAIN],
-        "units": "MPa",
-        "input": "181 punch forces in N at displacements 0, 0.025, ..., 4.5 mm, then the disc thickness in mm "
-                 "(one row per test)",
-        "n_train": {"finite_element": len(X)},
-        "validity": validity(model, own),
-        "scores": scores,
-        "std_scale": round(scale, 4),
-        "training": {
+    manifest[args.name] = shipped_entry(
+        path, model, description=description(), validity=validity(model, own), scores=scores, scale=scale,
+        n_train={"finite_element": len(X)},
+        training={
             "commands": [command_line(argv)],
             "model": MODEL,
             "constants": "skmat.datasets.DEFAULT_CONSTANTS (calibrated on the same 40 runs)",
@@ -179,22 +151,13 @@ def main(argv=None):
             "data": "skmat.datasets.load_small_punch_fem (40 runs of Yang et al. 2025's published LS-DYNA set, "
                     "repository Nneeiill/MFDNN)",
             "seconds": round(seconds, 1),
-            "machine": machine_description(packages=("numpy", "scipy", "scikit-learn")),
+            "machine": machine,
             "finished_utc": utc_now(),
         },
-    }
+    )
     write_manifest(args.out_dir, manifest)
-    row = dict.fromkeys(RESULT_COLUMNS, "")
-    row.update({
-        "name": args.name, "model": MODEL, "cv_mape_median_pct": scores["mape_median_pct"],
-        "cv_mape_max_pct": scores["mape_max_pct"], "coverage_1sigma": scores["coverage_1sigma"],
-        "coverage_2sigma": scores["coverage_2sigma"], "coverage_2sigma_min_fold": min(scores["coverage_2sigma_per_fold"]),
-        "coverage_2sigma_max_fold": max(scores["coverage_2sigma_per_fold"]), "std_scale": round(scale, 3),
-        "yield_ape_median_pct": figures["yield_strength"], "tensile_ape_median_pct": figures["tensile_strength"],
-        "K_ape_median_pct": figures["strength_coefficient"], "n_ape_median_pct": figures["hardening_exponent"],
-        "size_mb": round(path.stat().st_size / 1e6, 3), "seconds": round(seconds, 1),
-        "machine": machine_description(packages=("numpy", "scipy", "scikit-learn")), "finished_utc": utc_now(),
-    })
+    row = result_row(args.name, MODEL, scores, scale, path, seconds, machine,
+                     size_mb=round(path.stat().st_size / 1e6, 3))
     header = (f"# made by: {command_line(argv)} (one row per model; its manifest entry has the same scores) | "
               "shipped small punch models, out of fold on the 40 FE runs")
     append_row(args.results, row, RESULT_COLUMNS, header)

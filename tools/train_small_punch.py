@@ -211,6 +211,75 @@ def figure_errors(mean, own):
     }
 
 
+def out_of_fold_scores(y, mean, std, own, default, folds, coverage, how):
+    """The recorded out-of-fold scores of a small punch model, and the band factor for ``coverage``.
+
+    ``mean`` and ``std`` are every FE run's prediction by the model made
+    without its fold (``how`` says how, for the record); the scores are the
+    median and largest per-run MAPE, the ±1σ/±2σ coverage (each fold with
+    the other folds' factor), and the figures' median errors.
+    """
+    from benchmarks import spt_fem
+    from benchmarks.spt_ensemble import scale_for_2sigma
+
+    mape = 100 * spt_fem.fe_mape(mean, own.target, own.strain, default.strain)
+    z = z_scores(y, mean, std)
+    scale = scale_for_2sigma(z.ravel(), coverage)
+    one, two, per_fold = band_scores(z, folds, coverage)
+    scores = {
+        "evaluation": f"{len(folds)}-fold cross-validation over the 40 bundled FE runs (stratified by thickness, "
+                      f"spt_calibration.py's folds): {how}",
+        "mape_median_pct": round(float(np.median(mape)), 3),
+        "mape_max_pct": round(float(np.max(mape)), 3),
+        "coverage_1sigma": round(one, 4),
+        "coverage_2sigma": round(two, 4),
+        "coverage_2sigma_per_fold": [round(v, 4) for v in per_fold],
+        "figures_median_ape_pct": figure_errors(mean, own),
+    }
+    return scores, scale
+
+
+def shipped_entry(path, model, *, description, validity, scores, scale, n_train, training):
+    """The manifest entry of the small punch model saved at ``path`` (``model``: its last step)."""
+    from skmat.datasets import DEFAULT_STRAIN
+    from skmat.models._allowed_classes import public_name
+
+    return {
+        "task": "small_punch",
+        "estimator": public_name(type(model)),
+        "file": path.name,
+        "sha256": sha256(path),
+        "size_bytes": path.stat().st_size,
+        "description": description,
+        "targets": [f"true stress at strain {s:.4g}" for s in DEFAULT_STRAIN],
+        "strain": [round(float(s), 6) for s in DEFAULT_STRAIN],
+        "units": "MPa",
+        "input": "181 punch forces in N at displacements 0, 0.025, ..., 4.5 mm, then the disc thickness in mm "
+                 "(one row per test)",
+        "n_train": n_train,
+        "validity": validity,
+        "scores": scores,
+        "std_scale": round(scale, 4),
+        "training": training,
+    }
+
+
+def result_row(name, model, scores, scale, path, seconds, machine, **network):
+    """The row of ``small_punch_shipped.csv`` for a shipped model (``network``: the networks' own columns)."""
+    figures = scores["figures_median_ape_pct"]
+    row = dict.fromkeys(RESULT_COLUMNS, "")
+    row.update({
+        "name": name, "model": model, **network, "cv_mape_median_pct": scores["mape_median_pct"],
+        "cv_mape_max_pct": scores["mape_max_pct"], "coverage_1sigma": scores["coverage_1sigma"],
+        "coverage_2sigma": scores["coverage_2sigma"], "coverage_2sigma_min_fold": min(scores["coverage_2sigma_per_fold"]),
+        "coverage_2sigma_max_fold": max(scores["coverage_2sigma_per_fold"]), "std_scale": round(scale, 3),
+        "yield_ape_median_pct": figures["yield_strength"], "tensile_ape_median_pct": figures["tensile_strength"],
+        "K_ape_median_pct": figures["strength_coefficient"], "n_ape_median_pct": figures["hardening_exponent"],
+        "seconds": round(seconds, 1), "machine": machine, "finished_utc": utc_now(),
+    })
+    return row
+
+
 def validity(encoder, network, own):
     """The range the shipped model was made for: geometry, grid, thickness, forces and materials.
 
@@ -265,12 +334,10 @@ def description(args):
 def main(argv=None):
     args = parse_args(argv)
 
-    from benchmarks import spt_calibration, spt_fem
+    from benchmarks import spt_calibration
     from benchmarks._common import use_all_cores
-    from benchmarks.spt_ensemble import fe_data, scale_for_2sigma
+    from benchmarks.spt_ensemble import fe_data
     from skmat import fine_tune, save_pipeline
-    from skmat.datasets import DEFAULT_STRAIN
-    from skmat.models._allowed_classes import public_name
 
     use_all_cores()
     if args.threads is not None:
@@ -284,11 +351,9 @@ def main(argv=None):
     folds = spt_calibration.folds(own, "5-fold", args.folds, args.random_state)
     mean, std, fold_epochs = out_of_fold(args, model, X, y, folds, state_dir)
 
-    mape = 100 * spt_fem.fe_mape(mean, own.target, own.strain, default.strain)
-    z = z_scores(y, mean, std)
-    scale = scale_for_2sigma(z.ravel(), args.coverage)
-    one, two, per_fold = band_scores(z, folds, args.coverage)
-    figures = figure_errors(mean, own)
+    scores, scale = out_of_fold_scores(y, mean, std, own, default, folds, args.coverage,
+                                       "the recipe fine-tuned without each fold predicts it")
+    scores["fine_tune_epochs_per_fold"] = fold_epochs
 
     final, report = fine_tune(model, X, y, return_report=True, random_state=args.random_state)
     ensemble = final[-1]
@@ -297,36 +362,11 @@ def main(argv=None):
     path = args.out_dir / f"{args.name}.skmat"
     save_pipeline(final, path)
     seconds = time.perf_counter() - start + sim_seconds
-    scores = {
-        "evaluation": f"{args.folds}-fold cross-validation over the 40 bundled FE runs (stratified by thickness, "
-                      "spt_calibration.py's folds): the recipe fine-tuned without each fold predicts it",
-        "mape_median_pct": round(float(np.median(mape)), 3),
-        "mape_max_pct": round(float(np.max(mape)), 3),
-        "coverage_1sigma": round(one, 4),
-        "coverage_2sigma": round(two, 4),
-        "coverage_2sigma_per_fold": [round(v, 4) for v in per_fold],
-        "figures_median_ape_pct": figures,
-        "fine_tune_epochs_per_fold": fold_epochs,
-    }
-    first = ensemble.estimators_[0]
     manifest = read_manifest(args.out_dir)
-    manifest[args.name] = {
-        "task": "small_punch",
-        "estimator": public_name(type(ensemble)),
-        "file": path.name,
-        "sha256": sha256(path),
-        "size_bytes": path.stat().st_size,
-        "description": description(args),
-        "targets": [f"true stress at strain {s:.4g}" for s in DEFAULT_STRAIN],
-        "strain": [round(float(s), 6) for s in DEFAULT_STRAIN],
-        "units": "MPa",
-        "input": "181 punch forces in N at displacements 0, 0.025, ..., 4.5 mm, then the disc thickness in mm "
-                 "(one row per test)",
-        "n_train": {"simulated": args.n_sim, "finite_element": len(X)},
-        "validity": validity(final[0], first, own),
-        "scores": scores,
-        "std_scale": round(scale, 4),
-        "training": {
+    manifest[args.name] = shipped_entry(
+        path, ensemble, description=description(args), validity=validity(final[0], ensemble.estimators_[0], own),
+        scores=scores, scale=scale, n_train={"simulated": args.n_sim, "finite_element": len(X)},
+        training={
             "commands": [command_line(argv)],
             "model": args.model,
             "members": args.members,
@@ -341,19 +381,11 @@ def main(argv=None):
             "machine": machine_description(),
             "finished_utc": utc_now(),
         },
-    }
+    )
     write_manifest(args.out_dir, manifest)
-    row = {
-        "name": args.name, "model": args.model, "members": args.members, "n_sim": args.n_sim, "epochs": args.epochs,
-        "fine_tune_epochs": report["epochs"], "cv_mape_median_pct": scores["mape_median_pct"],
-        "cv_mape_max_pct": scores["mape_max_pct"], "coverage_1sigma": scores["coverage_1sigma"],
-        "coverage_2sigma": scores["coverage_2sigma"], "coverage_2sigma_min_fold": min(scores["coverage_2sigma_per_fold"]),
-        "coverage_2sigma_max_fold": max(scores["coverage_2sigma_per_fold"]), "std_scale": round(scale, 3),
-        "yield_ape_median_pct": figures["yield_strength"], "tensile_ape_median_pct": figures["tensile_strength"],
-        "K_ape_median_pct": figures["strength_coefficient"], "n_ape_median_pct": figures["hardening_exponent"],
-        "size_mb": round(path.stat().st_size / 1e6, 2), "seconds": round(seconds, 1),
-        "machine": machine_description(), "finished_utc": utc_now(),
-    }
+    row = result_row(args.name, args.model, scores, scale, path, seconds, machine_description(),
+                     members=args.members, n_sim=args.n_sim, epochs=args.epochs, fine_tune_epochs=report["epochs"],
+                     size_mb=round(path.stat().st_size / 1e6, 2))
     header = (f"# made by: {command_line(argv)} (one row per model; its manifest entry has the same scores) | "
               "shipped small punch models, out of fold on the 40 FE runs")
     append_row(args.results, row, RESULT_COLUMNS, header)

@@ -97,7 +97,7 @@ constants, strength_coefficient_bounds, hardening_exponent_bounds, n_starts, max
         over the curve's peak stress.
     force_correction_ : dict of ndarray
         The learned correction (the Gaussian process as plain arrays).
-    band_scale_ : ndarray of shape (n_outputs_,)
+    band_scale_ : ndarray of shape (T,)
         Standard deviation per strain point, as a share of the predicted
         stress.
     cv_mape_ : ndarray of shape (n_runs,)
