@@ -29,6 +29,21 @@ def one_torch_thread():
     torch.set_num_threads(threads)
 
 
+@pytest.fixture(autouse=True)
+def still_one_torch_thread():
+    """Back to one torch thread before every test.
+
+    A benchmark script a test runs may let torch use every core
+    (``benchmarks._common.use_all_cores``); every later test would then spin
+    its threads against a busy machine's other work (a full suite under
+    ``under-load`` crawled through the common estimator checks that way).
+    """
+    import torch
+
+    if torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+
+
 class CorruptingFiles:
     """Stand-in for ``importlib.resources`` that flips a byte of one file."""
 

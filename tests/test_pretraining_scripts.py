@@ -161,6 +161,7 @@ def test_a_second_cycle_starts_from_a_shipped_network_and_records_it(tmp_path, m
                   *shape], monkeypatch)
 
 
+@pytest.mark.slow  # two runs of the tool on the full OQMD sets' splits
 def test_the_loss_option_trains_for_the_absolute_error_and_is_kept_for_users(tmp_path, monkeypatch):
     tool = load_benchmark("pretrain", package="tools")
     # Without the option, the loss the shipped networks were trained with (so their commands still resume them).
