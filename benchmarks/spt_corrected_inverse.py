@@ -74,24 +74,22 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def simulator_nrmse(model, fem, test, constants):
-    """NRMSE of the (corrected) simulator against the FE forces of runs ``test`` at their true K and n."""
-    from skmat.datasets import simulate_small_punch
-    from skmat.models._simulator_correction import correction_inputs, predict_force_correction
+def simulator_nrmse(model, fem, test):
+    """NRMSE of the fitted model's simulator (with its correction, if any) against the FE forces of runs ``test``.
 
+    The forces are the model's own, at the runs' true K and n (its ``_forces``: the simulator with the
+    model's constants, times its learned correction).
+    """
     p = fem.params.iloc[test]
-    K, n, t = (p[name].to_numpy() for name in ("strength_coefficient", "hardening_exponent", "thickness"))
-    force = simulate_small_punch(strength_coefficient=K, hardening_exponent=n, thickness=t,
-                                 displacement=fem.displacement, strain=np.zeros(1), constants=constants).force
-    if hasattr(model, "force_correction_"):
-        force = force * np.exp(predict_force_correction(model.force_correction_, correction_inputs(K, n, t)))
+    params = np.column_stack([np.log(p["strength_coefficient"]), p["hardening_exponent"]])
+    force = model._forces(params, p["thickness"].to_numpy())
     reference = fem.data[test]
     return np.sqrt(np.mean((force - reference) ** 2, axis=1)) / reference.max(axis=1)
 
 
 def evaluate(evaluation, args, fem, default):
     """Out-of-fold predictions of every method under ``evaluation``: one row of scores per method."""
-    from skmat.datasets import DEFAULT_CONSTANTS, SimulatorConstants
+    from skmat.datasets import SimulatorConstants
     from skmat.metrics import interpolate_curves
     from skmat.models import SPTCorrectedInverseRegressor, SPTInverseFitRegressor
 
@@ -124,8 +122,7 @@ def evaluate(evaluation, args, fem, default):
                 stress[method][test], std[method][test] = model.predict(X[test], return_std=True)
             seconds[method] += time.perf_counter() - start + (took if method != CORRECTED_DEFAULT else 0.0)
             params[method][test] = found[["strength_coefficient", "hardening_exponent", "yield_stress"]].to_numpy()
-            nrmse[method][test] = simulator_nrmse(model, fem, test,
-                                                  DEFAULT_CONSTANTS if method == CORRECTED_DEFAULT else constants)
+            nrmse[method][test] = simulator_nrmse(model, fem, test)
     truth = fem.params[["strength_coefficient", "hardening_exponent", "yield_stress"]].to_numpy()
     rows = []
     for method in METHODS:

@@ -32,16 +32,15 @@ if __name__ == "__main__" and not __package__:  # run as a file: python tools/<s
     import _bootstrap  # noqa: F401  (puts the repository root on sys.path)
 
 import argparse
-import json
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks._common import RESULTS, ROOT, append_row, command_line, machine_description, utc_now
+from benchmarks._common import RESULTS, ROOT, command_line, machine_description, utc_now
 from tools.pretrain import read_manifest, write_manifest
-from tools.train_small_punch import RESULT_COLUMNS, out_of_fold_scores, result_row, shipped_entry
+from tools.train_small_punch import out_of_fold_scores, record_row, result_row, shipped_entry
 
 DEFAULT_OUT = ROOT / "skmat" / "_weights"
 DEFAULT_NAME = "small-punch-flat5.5"
@@ -156,12 +155,8 @@ def main(argv=None):
         },
     )
     write_manifest(args.out_dir, manifest)
-    row = result_row(args.name, MODEL, scores, scale, path, seconds, machine,
-                     size_mb=round(path.stat().st_size / 1e6, 3))
-    header = (f"# made by: {command_line(argv)} (one row per model; its manifest entry has the same scores) | "
-              "shipped small punch models, out of fold on the 40 FE runs")
-    append_row(args.results, row, RESULT_COLUMNS, header)
-    print(json.dumps(row, indent=1, ensure_ascii=False))
+    row = result_row(args.name, MODEL, scores, scale, seconds, machine, size_mb=round(path.stat().st_size / 1e6, 3))
+    record_row(args.results, row, argv)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) and its entry in {args.out_dir / 'manifest.json'}")
 
 

@@ -264,7 +264,7 @@ def shipped_entry(path, model, *, description, validity, scores, scale, n_train,
     }
 
 
-def result_row(name, model, scores, scale, path, seconds, machine, **network):
+def result_row(name, model, scores, scale, seconds, machine, **network):
     """The row of ``small_punch_shipped.csv`` for a shipped model (``network``: the networks' own columns)."""
     figures = scores["figures_median_ape_pct"]
     row = dict.fromkeys(RESULT_COLUMNS, "")
@@ -278,6 +278,14 @@ def result_row(name, model, scores, scale, path, seconds, machine, **network):
         "seconds": round(seconds, 1), "machine": machine, "finished_utc": utc_now(),
     })
     return row
+
+
+def record_row(path, row, argv):
+    """Append a shipped model's ``row`` to the results CSV ``path`` (its ``# made by:`` line names ``argv``)."""
+    header = (f"# made by: {command_line(argv)} (one row per model; its manifest entry has the same scores) | "
+              "shipped small punch models, out of fold on the 40 FE runs")
+    append_row(path, row, RESULT_COLUMNS, header)
+    print(json.dumps(row, indent=1, ensure_ascii=False))
 
 
 def validity(encoder, network, own):
@@ -383,13 +391,10 @@ def main(argv=None):
         },
     )
     write_manifest(args.out_dir, manifest)
-    row = result_row(args.name, args.model, scores, scale, path, seconds, machine_description(),
+    row = result_row(args.name, args.model, scores, scale, seconds, machine_description(),
                      members=args.members, n_sim=args.n_sim, epochs=args.epochs, fine_tune_epochs=report["epochs"],
                      size_mb=round(path.stat().st_size / 1e6, 2))
-    header = (f"# made by: {command_line(argv)} (one row per model; its manifest entry has the same scores) | "
-              "shipped small punch models, out of fold on the 40 FE runs")
-    append_row(args.results, row, RESULT_COLUMNS, header)
-    print(json.dumps(row, indent=1, ensure_ascii=False))
+    record_row(args.results, row, argv)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) and its entry in {args.out_dir / 'manifest.json'}")
 
 

@@ -89,8 +89,10 @@ def _networks(final):
     if isinstance(final, SkmatNet):
         check_is_fitted(final, "module_")
         return [final]
+    from ._spt_corrected_inverse import SPTCorrectedInverseRegressor
+
     advice = ""
-    if type(final).__name__ == "SPTCorrectedInverseRegressor":
+    if isinstance(final, SPTCorrectedInverseRegressor):
         advice = (" It has no network to train: to learn from your runs too, fit a new "
                   "SPTCorrectedInverseRegressor on the bundled runs (skmat.datasets.load_small_punch_fem(strain_grid="
                   "'default')) and yours together; or fine-tune the networks, "

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import warnings
 from numbers import Real
 
 import numpy as np
-from sklearn.base import _fit_context, clone
+from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted
 
@@ -214,8 +215,7 @@ constants, strength_coefficient_bounds, hardening_exponent_bounds, n_starts, max
         if y is None:
             raise ValueError(f"{type(self).__name__} learns from runs with known stress-strain curves: pass y.")
         target = self._check_target(y)
-        super().fit(X, target)
-        forces, thickness = self._read(X, reset=False)
+        forces, thickness = self._fit_layout(X, target)
         materials, misfit = self._law_fit(target, thickness)
         self.training_materials_, self.law_misfit_ = materials, misfit
         bad = np.flatnonzero(misfit > LAW_MISFIT_WARNING)
@@ -334,9 +334,7 @@ constants, strength_coefficient_bounds, hardening_exponent_bounds, n_starts, max
         folds = KFold(min(self.band_folds, n), shuffle=True, random_state=self.random_state)
         predicted = np.empty((n, self.n_outputs_))
         for train, test in folds.split(forces):
-            sibling = clone(self)
-            for name in ("displacement_", "strain_", "sequence_length_", "n_outputs_", "n_conditions_"):
-                setattr(sibling, name, getattr(self, name))
+            sibling = copy.copy(self)  # this fit's grids and layout; its own correction
             sibling.force_correction_ = fit_force_correction(
                 inputs[train], ratio[train], n_restarts=self.n_restarts, random_state=self.random_state
             )

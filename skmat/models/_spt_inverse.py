@@ -296,6 +296,11 @@ class SPTInverseFitRegressor(CurveTableInputMixin, RegressorMixin, BaseEstimator
         -------
         self : SPTInverseFitRegressor
         """
+        self._fit_layout(X, y)
+        return self
+
+    def _fit_layout(self, X, y):
+        """What ``fit`` checks and records; returns the forces (n, m) and thicknesses (n,) it read from ``X``."""
         self._check_params()
         geo = GEOMETRIES[self.geometry]
         self.displacement_ = _increasing_grid(
@@ -324,7 +329,7 @@ class SPTInverseFitRegressor(CurveTableInputMixin, RegressorMixin, BaseEstimator
                 )
         else:
             self._target_1d = False
-        return self
+        return forces, thickness
 
     def predict(self, X):
         """Fit ``K`` and ``n`` to each curve and return its true stress–strain curve.
