@@ -99,6 +99,30 @@ def test_cosine_learning_rate():
     assert cosine_lr(1e-3, 10, 10) == pytest.approx(0.0)
 
 
+def test_two_tools_editing_the_manifest_at_once_keep_both_entries(tmp_path):
+    """Two runs that finish together both add their entry: the second waits for the first's write."""
+    import threading
+
+    pretrain = load_benchmark("pretrain", package="tools")
+    if pretrain.fcntl is None:
+        pytest.skip("no fcntl: manifest edits are not locked on this system")
+    (tmp_path / "manifest.json").write_text('{"shipped": {"file": "shipped.skmat"}}\n')
+
+    def second_run():
+        with pretrain.editing_manifest(tmp_path) as manifest:
+            manifest["second"] = {"file": "second.skmat"}
+
+    with pretrain.editing_manifest(tmp_path) as manifest:  # the first run has read the manifest...
+        other = threading.Thread(target=second_run)
+        other.start()
+        other.join(timeout=0.5)
+        assert other.is_alive()  # ...so the second waits for the lock instead of reading the same old file
+        manifest["first"] = {"file": "first.skmat"}
+    other.join()
+    assert set(json.loads((tmp_path / "manifest.json").read_text())) == {"shipped", "first", "second"}
+    assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []  # written in one step, nothing left
+
+
 @pytest.mark.slow
 def test_matbench_benchmark_writes_one_row_per_fold_and_resumes(tmp_path, capsys):
     module = load_benchmark("matbench")

@@ -51,10 +51,17 @@ import argparse
 import hashlib
 import json
 import math
+import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 from benchmarks._common import ROOT, command_line, machine_description, use_all_cores, utc_now
 
@@ -180,8 +187,34 @@ def read_manifest(out_dir):
 
 
 def write_manifest(out_dir, manifest):
+    """Write ``manifest`` whole, in one step: readers see the old file or the new one, never half of it."""
     path = out_dir / "manifest.json"
-    path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+    partial = path.with_name(f".manifest.json.{os.getpid()}.partial")
+    partial.write_text(json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+    os.replace(partial, path)
+
+
+@contextmanager
+def editing_manifest(out_dir):
+    """The manifest of ``out_dir`` as a dict to change, written back on exit with other tools' edits held off.
+
+    Two training runs side by side both finish by reading the manifest,
+    adding their entry and writing it back; without the lock the later
+    write could drop the earlier entry. The lock (``out_dir/.manifest.lock``,
+    not shipped) is held from the read to the write; on systems without
+    ``fcntl`` the edit is unlocked but still written in one step.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / ".manifest.lock", "a") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            manifest = read_manifest(out_dir)
+            yield manifest
+            write_manifest(out_dir, manifest)
+        finally:
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def training_elements(formulas):
@@ -302,8 +335,7 @@ def ship(args, pipeline, log):
     path = args.out_dir / f"{args.name}.skmat"
     save_pipeline(shipped, path)
     epochs = log["epochs"]
-    manifest = read_manifest(args.out_dir)
-    manifest[args.name] = {
+    entry = {
         "estimator": public_name(type(shipped[-1])),  # resolved through the allow-list by load_pretrained
         "file": path.name,
         "sha256": sha256(path),
@@ -327,8 +359,9 @@ def ship(args, pipeline, log):
         },
     }
     if log.get("initialised_from"):
-        manifest[args.name]["training"]["initialised_from"] = log["initialised_from"]
-    write_manifest(args.out_dir, manifest)
+        entry["training"]["initialised_from"] = log["initialised_from"]
+    with editing_manifest(args.out_dir) as manifest:
+        manifest[args.name] = entry
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) and its entry in {args.out_dir / 'manifest.json'}", flush=True)
 
 

@@ -26,7 +26,7 @@ import warnings
 import numpy as np
 
 from tools.pretrain import DEFAULT_OUT as WEIGHTS
-from tools.pretrain import ROOT, read_manifest, sha256, write_manifest
+from tools.pretrain import ROOT, editing_manifest, sha256
 
 
 def resave(name, manifest):
@@ -60,10 +60,9 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    manifest = read_manifest(WEIGHTS)
-    for name in args.name or sorted(manifest):
-        resave(name, manifest)
-    write_manifest(WEIGHTS, manifest)
+    with editing_manifest(WEIGHTS) as manifest:
+        for name in args.name or sorted(manifest):
+            resave(name, manifest)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks._common import command_line, machine_description, utc_now
-from tools.pretrain import DEFAULT_OUT, N_VAL, TASKS, UNITS, evaluate, read_manifest, write_manifest
+from tools.pretrain import DEFAULT_OUT, N_VAL, TASKS, UNITS, editing_manifest, evaluate, read_manifest
 
 
 def parse_args(argv=None):
@@ -88,9 +88,8 @@ def main(argv=None):
         },
     }
     print(args.name, {"test_MAE": entry["test_MAE"], "val_MAE": entry["val_MAE"]}, flush=True)
-    manifest = read_manifest(args.out_dir)  # as it is now
-    manifest[args.name] = entry
-    write_manifest(args.out_dir, manifest)
+    with editing_manifest(args.out_dir) as manifest:  # as it is now
+        manifest[args.name] = entry
     print(f"wrote the entry {args.name!r} in {args.out_dir / 'manifest.json'}")
 
 

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks._common import RESULTS, ROOT, command_line, machine_description, utc_now
-from tools.pretrain import read_manifest, write_manifest
+from tools.pretrain import editing_manifest
 from tools.train_small_punch import out_of_fold_scores, record_row, result_row, shipped_entry
 
 DEFAULT_OUT = ROOT / "skmat" / "_weights"
@@ -138,8 +138,7 @@ def main(argv=None):
     save_pipeline(Pipeline([("model", model)]), path)
     seconds = time.perf_counter() - start
     machine = machine_description(packages=("numpy", "scipy", "scikit-learn"))
-    manifest = read_manifest(args.out_dir)
-    manifest[args.name] = shipped_entry(
+    entry = shipped_entry(
         path, model, description=description(), validity=validity(model, own), scores=scores, scale=scale,
         n_train={"finite_element": len(X)},
         training={
@@ -154,7 +153,8 @@ def main(argv=None):
             "finished_utc": utc_now(),
         },
     )
-    write_manifest(args.out_dir, manifest)
+    with editing_manifest(args.out_dir) as manifest:
+        manifest[args.name] = entry
     row = result_row(args.name, MODEL, scores, scale, seconds, machine, size_mb=round(path.stat().st_size / 1e6, 3))
     record_row(args.results, row, argv)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) and its entry in {args.out_dir / 'manifest.json'}")

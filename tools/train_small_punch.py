@@ -54,7 +54,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks._common import RESULTS, ROOT, append_row, command_line, machine_description, utc_now
-from tools.pretrain import read_manifest, sha256, write_manifest
+from tools.pretrain import editing_manifest, sha256
 
 DEFAULT_OUT = ROOT / "skmat" / "_weights"
 DEFAULT_NAME = "small-punch-flat5.5-networks"
@@ -370,8 +370,7 @@ def main(argv=None):
     path = args.out_dir / f"{args.name}.skmat"
     save_pipeline(final, path)
     seconds = time.perf_counter() - start + sim_seconds
-    manifest = read_manifest(args.out_dir)
-    manifest[args.name] = shipped_entry(
+    entry = shipped_entry(
         path, ensemble, description=description(args), validity=validity(final[0], ensemble.estimators_[0], own),
         scores=scores, scale=scale, n_train={"simulated": args.n_sim, "finite_element": len(X)},
         training={
@@ -390,7 +389,8 @@ def main(argv=None):
             "finished_utc": utc_now(),
         },
     )
-    write_manifest(args.out_dir, manifest)
+    with editing_manifest(args.out_dir) as manifest:
+        manifest[args.name] = entry
     row = result_row(args.name, args.model, scores, scale, seconds, machine_description(),
                      members=args.members, n_sim=args.n_sim, epochs=args.epochs, fine_tune_epochs=report["epochs"],
                      size_mb=round(path.stat().st_size / 1e6, 2))
