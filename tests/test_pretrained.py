@@ -41,9 +41,10 @@ def test_oqmd_is_available_and_documented():
     assert skmat.pretrained_info("oqmd")["targets"] == ["formation_enthalpy", "volume_per_atom"]
 
 
-def test_every_shipped_file_matches_the_manifest_and_all_fit_in_30_mb():
-    """The package's weights stay small (30 MB: eight files of 3-6 MB; the budget was 25 MB until a fifth
-    OQMD member of the average, 3.1 MB for 0.0008 eV/atom, was weighed against it and shipped)."""
+def test_every_shipped_file_matches_the_manifest_and_all_fit_in_32_mb():
+    """The package's weights stay small (32 MB: nine files of 3-6 MB). The budget was 25 MB until a fifth
+    OQMD member of the average, 3.1 MB for 0.0008 eV/atom, was weighed against it and shipped, and 30 MB until
+    ``"oqmd-channels-l1"`` (3.1 MB; its parent stays, for the Matbench rows measured with it) joined the average."""
     total = 0
     for name, entry in manifest().items():
         if "members" in entry:  # an average of shipped networks: no file of its own
@@ -53,7 +54,7 @@ def test_every_shipped_file_matches_the_manifest_and_all_fit_in_30_mb():
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
         assert len(data) == entry["size_bytes"]
         total += len(data)
-    assert total <= 30e6
+    assert total <= 32e6
 
 
 def test_shipped_file_is_read_without_pickle():
@@ -108,7 +109,7 @@ def test_unknown_name_lists_the_available_ones():
         skmat.load_pretrained("oqmd2")
 
 
-@pytest.mark.parametrize("name", ["oqmd-reg2", "oqmd-reg3"])
+@pytest.mark.parametrize("name", ["oqmd-reg", "oqmd-reg2", "oqmd-reg3"])
 def test_a_replaced_name_says_what_replaced_it(name):
     with pytest.raises(ValueError, match=rf"'{name}' is no longer shipped; it was replaced by {name}-l1"):
         skmat.load_pretrained(name)
@@ -272,7 +273,7 @@ def test_the_average_is_the_mean_of_its_members_and_closer_than_each():
 
     info = skmat.pretrained_info("oqmd-average")
     members = list(info["members"])
-    assert members == ["oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2-l1", "oqmd-reg3-l1"]
+    assert members == ["oqmd", "oqmd-channels-l1", "oqmd-reg-l1", "oqmd-reg2-l1", "oqmd-reg3-l1"]
     assert list(PretrainedAverage().networks) == members  # the class's default is the shipped average
     formulas = ["Fe2O3", "NaCl", "Co2MnSi"]
     model = skmat.load_pretrained("oqmd-average")
@@ -291,9 +292,9 @@ def test_the_average_refuses_a_changed_member(monkeypatch):
     import skmat.models._shipped as module
 
     changed = {name: dict(entry) for name, entry in manifest().items()}
-    changed["oqmd-channels"]["sha256"] = "0" * 64  # as if the file had been replaced after scoring
+    changed["oqmd-channels-l1"]["sha256"] = "0" * 64  # as if the file had been replaced after scoring
     monkeypatch.setattr(module, "_manifest", lambda: changed)
-    with pytest.raises(ValueError, match="average 'oqmd-average' was scored with the network 'oqmd-channels'"):
+    with pytest.raises(ValueError, match="average 'oqmd-average' was scored with the network 'oqmd-channels-l1'"):
         skmat.load_pretrained("oqmd-average")
 
 
@@ -302,7 +303,7 @@ def test_the_average_keeps_formula_errors_and_is_not_a_feature_network():
 
     with pytest.raises(FormulaError, match="NeO2"):
         skmat.load_pretrained("oqmd-average").predict(["NeO2"])
-    with pytest.raises(ValueError, match="'oqmd-average' is the mean of the shipped networks 'oqmd', 'oqmd-channels', 'oqmd-reg', 'oqmd-reg2-l1', 'oqmd-reg3-l1'"):
+    with pytest.raises(ValueError, match="'oqmd-average' is the mean of the shipped networks 'oqmd', 'oqmd-channels-l1', 'oqmd-reg-l1', 'oqmd-reg2-l1', 'oqmd-reg3-l1'"):
         PretrainedFeatures(network="oqmd-average").fit(["Fe2O3"])
 
 
@@ -326,14 +327,14 @@ def test_pretrained_average_refuses_a_network_given_twice():
     from skmat.models import PretrainedAverage
 
     with pytest.raises(ValueError, match=r"networks\[0\] and networks\[2\] are both 'oqmd'"):
-        PretrainedAverage(networks=("oqmd", "oqmd-reg", "oqmd")).fit()
+        PretrainedAverage(networks=("oqmd", "oqmd-channels", "oqmd")).fit()
     oqmd = skmat.load_pretrained("oqmd")
     with pytest.raises(ValueError, match=r"networks\[0\] and networks\[1\] are both the same Pipeline"):
         PretrainedAverage(networks=[oqmd, oqmd]).fit()
 
 
-@pytest.mark.parametrize("networks", [{"oqmd", "oqmd-reg"}, frozenset({"oqmd", "oqmd-reg"}),
-                                      {"oqmd": 1, "oqmd-reg": 2}])
+@pytest.mark.parametrize("networks", [{"oqmd", "oqmd-channels"}, frozenset({"oqmd", "oqmd-channels"}),
+                                      {"oqmd": 1, "oqmd-channels": 2}])
 def test_pretrained_average_refuses_an_unordered_container(networks):
     from skmat.models import PretrainedAverage
 

@@ -123,6 +123,38 @@ def test_two_tools_editing_the_manifest_at_once_keep_both_entries(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []  # written in one step, nothing left
 
 
+def test_the_least_absolute_error_weights_recover_a_known_mix_and_ignore_outliers():
+    """The validation-fitted weights of the average: non-negative, summing to one, robust to a few wild rows."""
+    simplex_weights = load_benchmark("oqmd_average_combinations").simplex_weights
+    rng = np.random.default_rng(0)
+    members = rng.normal(size=(400, 3))
+    target = members @ np.array([0.6, 0.4, 0.0])
+    target[:10] += 50.0  # 2.5 % wild targets: a squared-error fit would chase them, the absolute error does not
+    np.testing.assert_allclose(simplex_weights(members, target), [0.6, 0.4, 0.0], atol=1e-6)
+    weights = simplex_weights(members, -target)  # no non-negative mix fits: still a mix, none negative
+    assert np.all(weights >= 0) and weights.sum() == pytest.approx(1.0)
+
+
+def test_the_combinations_script_scores_every_combination_on_both_targets(tmp_path, monkeypatch):
+    module = load_benchmark("oqmd_average_combinations")
+    out = tmp_path / "combinations.csv"
+    monkeypatch.setattr(sys, "argv", [module.__file__, "--members", "oqmd", "oqmd-reg2-l1", "--n-val", "300",
+                                      "--n-test", "200", "--threads", "1", "--out", str(out)])
+    module.main()
+    text = out.read_text()
+    assert text.startswith("# made by: python benchmarks/oqmd_average_combinations.py --members oqmd oqmd-reg2-l1")
+    table = pd.read_csv(out, comment="#")
+    assert set(table["combination"]) == {"mean", "median", "weighted (validation)",
+                                         "mean + boosted correction (validation)", "oqmd", "oqmd-reg2-l1"}
+    assert sorted(set(table["task"])) == ["formation_enthalpy", "volume_per_atom"]
+    assert (table["n_val"] == 300).all() and (table["n_test"] == 200).all()
+    for task, rows in table.groupby("task"):
+        alone = rows.set_index("combination")["test_MAE"]
+        assert alone["mean"] < alone["oqmd"]  # the mean of two beats the weaker network
+        weights = [float(w) for w in rows.set_index("combination").loc["weighted (validation)", "weights"].split()]
+        assert len(weights) == 2 and sum(weights) == pytest.approx(1.0, abs=2e-3)
+
+
 @pytest.mark.slow
 def test_matbench_benchmark_writes_one_row_per_fold_and_resumes(tmp_path, capsys):
     module = load_benchmark("matbench")

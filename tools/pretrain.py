@@ -33,7 +33,7 @@ Run::
     python tools/pretrain.py --name oqmd --epochs 40 --device cuda      # on a GPU
     python tools/pretrain.py --name smoke --epochs 2 --n-train 2000 --out-dir /tmp/w   # a quick check
     python tools/pretrain.py --name oqmd-gap --targets band_gap --epochs 60 --threads 1  # the band-gap network
-    python tools/pretrain.py --name oqmd-reg-l1 --init-from oqmd-reg --loss l1 --lr 0.0003 --epochs 35 <oqmd-reg's recipe>
+    python tools/pretrain.py --name oqmd-channels-l1 --init-from oqmd-channels --loss l1 --lr 0.0003 --epochs 35 <its recipe>
 
 The last is a second cosine cycle (a warm restart): a new network that
 starts from a shipped one's weights, with the same architecture settings

@@ -20,9 +20,9 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
     """The mean prediction of several pretrained networks for the same targets, and their spread.
 
     Networks trained differently (another image, other defaults) err
-    differently, so their mean is closer than each: the five shipped OQMD
-    networks average to 0.0495 eV/atom and 0.391 Å³/atom on CrabNet's test
-    splits, against 0.0569/0.445 for the best of them alone
+    differently, so their mean is closer than each: five shipped OQMD
+    networks average to 0.0473 eV/atom and 0.376 Å³/atom on CrabNet's test
+    splits, against 0.0532/0.417 for the best of them alone
     (``tools/ship_average.py``). ``skmat.load_pretrained("oqmd-average")``
     is that average, ready to predict.
 
@@ -33,7 +33,7 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    networks : sequence of str or fitted Pipeline, default=("oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2-l1", "oqmd-reg3-l1")
+    networks : sequence of str or fitted Pipeline, default=("oqmd", "oqmd-channels-l1", "oqmd-reg-l1", "oqmd-reg2-l1", "oqmd-reg3-l1")
         Names of shipped composition networks
         (``skmat.available_pretrained("composition")``), or fitted
         pipelines (encoder + skmat network) that predict from formulas. At
@@ -67,7 +67,7 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
     ((2, 2), (2, 2))
     """
 
-    def __init__(self, networks=("oqmd", "oqmd-channels", "oqmd-reg", "oqmd-reg2-l1", "oqmd-reg3-l1")):
+    def __init__(self, networks=("oqmd", "oqmd-channels-l1", "oqmd-reg-l1", "oqmd-reg2-l1", "oqmd-reg3-l1")):
         self.networks = networks
 
     # The networks are fixed: not cloned (an unfitted copy has no weights), as in PretrainedFeatures.

@@ -78,6 +78,7 @@ def available_pretrained(task=None):
 _REPLACED = {
     "oqmd-reg2": "oqmd-reg2-l1 (its second cycle with the absolute-error loss, 7 % closer on both targets)",
     "oqmd-reg3": "oqmd-reg3-l1 (its second cycle with the absolute-error loss, 7 % closer on both targets)",
+    "oqmd-reg": "oqmd-reg-l1 (its second cycle with the absolute-error loss, 6 % closer on both targets)",
 }
 
 
@@ -231,12 +232,14 @@ def load_pretrained(name):
     name : str
         One of :func:`available_pretrained`. Composition networks
         (``available_pretrained("composition")``): ``"oqmd"``,
-        ``"oqmd-channels"``, ``"oqmd-reg"``, ``"oqmd-reg2-l1"`` and ``"oqmd-reg3-l1"``
-        (``"oqmd-reg"``'s recipe from other seeds, then a second cycle with
-        the absolute-error loss; the best alone), multi-task networks for the
+        ``"oqmd-channels"``, ``"oqmd-channels-l1"``, ``"oqmd-reg-l1"``,
+        ``"oqmd-reg2-l1"`` and ``"oqmd-reg3-l1"`` (``-l1``: a second cycle
+        with the absolute-error loss; ``"oqmd-reg2-l1"`` is the best alone),
+        multi-task networks for the
         DFT formation enthalpy (eV/atom) and volume per atom (Å³/atom) of
         any composition of the elements in OQMD, ``"oqmd-average"``,
-        the mean of the five (:class:`~skmat.models.PretrainedAverage`),
+        the mean of ``"oqmd"`` and the four ``-l1`` networks
+        (:class:`~skmat.models.PretrainedAverage`),
         and ``"oqmd-gap"``, a single-target network for the DFT band gap
         (eV; its ``predict`` returns shape (n,)), whose learned features
         carry over to band-gap and metal/insulator tasks.
