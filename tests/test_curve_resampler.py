@@ -29,6 +29,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils import estimator_checks as ec
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
+from transformer_contract import (
+    CHECKS_FOR_ANY_INPUT,
+    assert_fit_is_idempotent,
+    assert_fit_transform_equals_fit_then_transform,
+    assert_rows_are_transformed_independently,
+    assert_transform_does_not_change_state,
+)
 
 import skmat
 from skmat.preprocessing import CurveResampler
@@ -375,20 +382,7 @@ parametrize_estimators = pytest.mark.parametrize(
     "estimator", [row[1] for row in ESTIMATORS], ids=ESTIMATOR_IDS
 )
 
-SKLEARN_CHECKS = [
-    ec.check_estimator_cloneable,
-    ec.check_estimator_repr,
-    ec.check_no_attributes_set_in_init,
-    ec.check_parameters_default_constructible,
-    ec.check_get_params_invariance,
-    ec.check_set_params,
-    ec.check_do_not_raise_errors_in_init_or_set_params,
-    ec.check_mixin_order,
-    ec.check_valid_tag_types,
-    ec.check_estimator_tags_renamed,
-    ec.check_get_feature_names_out_error,
-    ec.check_transformers_unfitted,
-]
+SKLEARN_CHECKS = CHECKS_FOR_ANY_INPUT
 
 _NUMERIC = "feeds a numeric 2-D X (make_blobs & co.), not a list of (x, y) curves"
 SKIPPED_CHECKS = {
@@ -550,38 +544,22 @@ def test_pickle_round_trip(estimator):
 
 @parametrize_estimators
 def test_fit_is_idempotent(estimator):
-    est = clone(estimator)
-    first = est.fit(CURVES).transform(CURVES)
-    second = est.fit(CURVES).transform(CURVES)
-    np.testing.assert_array_equal(first, second)
+    assert_fit_is_idempotent(estimator, CURVES)
 
 
 @parametrize_estimators
 def test_fit_transform_equals_fit_then_transform(estimator):
-    a = clone(estimator).fit_transform(CURVES)
-    b = clone(estimator).fit(CURVES).transform(CURVES)
-    np.testing.assert_array_equal(a, b)
+    assert_fit_transform_equals_fit_then_transform(estimator, CURVES)
 
 
 @parametrize_estimators
 def test_transform_does_not_change_state(estimator):
-    est = clone(estimator).fit(CURVES)
-    state = {k: copy.deepcopy(v) for k, v in vars(est).items()}
-    est.transform(CURVES)
-    est.transform(CURVES[:1])
-    assert set(vars(est)) == set(state)
-    for k, v in state.items():
-        assert joblib.hash(vars(est)[k]) == joblib.hash(v), k
+    assert_transform_does_not_change_state(estimator, CURVES)
 
 
 @parametrize_estimators
 def test_curves_are_resampled_independently(estimator):
-    est = clone(estimator).fit(CURVES)
-    full = est.transform(CURVES)
-    for i, curve in enumerate(CURVES):
-        np.testing.assert_allclose(est.transform([curve])[0], full[i], rtol=1e-12)
-    order = [2, 0, 1]
-    np.testing.assert_allclose(est.transform([CURVES[i] for i in order]), full[order], rtol=1e-12)
+    assert_rows_are_transformed_independently(estimator, CURVES, rtol=1e-12)
 
 
 @parametrize_estimators
