@@ -342,6 +342,23 @@ def test_pretrained_average_refuses_an_unordered_container(networks):
         PretrainedAverage(networks=networks).fit()
 
 
+def test_a_saved_average_or_feature_step_naming_a_replaced_network_says_what_replaced_it():
+    """A pipeline saved by an older release names "oqmd-reg", which this one no longer ships."""
+    import io
+
+    from skmat import load_pipeline, save_pipeline
+    from skmat.models import PretrainedAverage, PretrainedFeatures
+
+    average = PretrainedAverage(networks=("oqmd", "oqmd-reg-l1")).fit()
+    average.networks = ("oqmd", "oqmd-reg")  # as an older release saved it
+    buffer = io.BytesIO()
+    save_pipeline(Pipeline([("average", average)]), buffer)
+    buffer.seek(0)
+    with pytest.raises(ValueError, match=r"network='oqmd-reg' is no longer shipped; it was replaced by oqmd-reg-l1"):
+        load_pipeline(buffer)
+    with pytest.raises(ValueError, match=r"network='oqmd-reg' is no longer shipped; it was replaced by oqmd-reg-l1"):
+        PretrainedFeatures(network="oqmd-reg").fit(["Fe2O3"])
+
 def test_the_average_saves_by_name_and_refuses_a_changed_member_at_load(tmp_path):
     import io
 

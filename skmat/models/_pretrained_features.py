@@ -14,7 +14,7 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 from .._validation import IntegerInterval, check_feature_names, formula_column
 from ._fit_context import limited_threads
 from ._persistence import SavableNetMixin
-from ._shipped import available_pretrained, is_average, pretrained_info, read_shipped
+from ._shipped import available_pretrained, is_average, pretrained_info, read_shipped, replaced_by
 
 __all__ = ["PretrainedFeatures"]
 
@@ -24,6 +24,8 @@ _LAYER_NAMES = ("hidden", "conv")
 def _load_shipped(name, owner):
     """The shipped network ``name`` as ``skmat.load_pretrained(name)`` returns it, and its file's SHA-256."""
     names = available_pretrained("composition")
+    if replaced_by(name) is not None:  # a name saved by an older release: say what to use now
+        raise ValueError(f"{owner}: network={name!r} is no longer shipped; it was replaced by {replaced_by(name)}.")
     if not isinstance(name, str) or name not in names:
         available = ", ".join(repr(n) for n in names) or "none"
         raise ValueError(

@@ -82,11 +82,18 @@ _REPLACED = {
 }
 
 
+def replaced_by(name):
+    """What replaced the formerly shipped network ``name`` (a phrase to show), or None if nothing did."""
+    if isinstance(name, str) and name not in _manifest():
+        return _REPLACED.get(name)
+    return None
+
+
 def _entry(name):
     manifest = _manifest()
-    if isinstance(name, str) and name not in manifest and name in _REPLACED:
+    if replaced_by(name) is not None:
         raise ValueError(f"The pretrained network {name!r} is no longer shipped; it was replaced by "
-                         f"{_REPLACED[name]}.")
+                         f"{replaced_by(name)}.")
     if not isinstance(name, str) or name not in manifest:
         available = ", ".join(repr(n) for n in sorted(manifest)) or "none"
         raise ValueError(f"No pretrained network named {name!r}; available: {available}.")
