@@ -82,18 +82,25 @@ def simplex_weights(predictions, target):
     return weights / weights.sum()
 
 
+def correction_features(members):
+    """What the boosted correction reads of each row: the members' predictions and their spread."""
+    return np.column_stack([members, members.std(axis=1)])
+
+
 def boosted_correction(val_members, val_target):
-    """A gradient-boosted model of the mean's error from the members' predictions and spread."""
+    """A gradient-boosted model of the mean's error from :func:`correction_features`."""
     from sklearn.ensemble import HistGradientBoostingRegressor
 
-    features = np.column_stack([val_members, val_members.std(axis=1)])
-    return HistGradientBoostingRegressor(loss="absolute_error", max_iter=300, learning_rate=0.05,
-                                         random_state=0).fit(features, val_target - val_members.mean(axis=1))
+    return HistGradientBoostingRegressor(loss="absolute_error", max_iter=300, learning_rate=0.05, random_state=0).fit(
+        correction_features(val_members), val_target - val_members.mean(axis=1))
 
 
-def combinations(val_members, val_target, test_members):
-    """``{name: (val prediction, test prediction, weights or "")}`` for every combination of one target."""
-    k = val_members.shape[1]
+def combinations(names, val_members, val_target, test_members):
+    """``{combination: (val prediction, test prediction, weights or "")}`` for one target.
+
+    ``val_members`` and ``test_members`` have one column per network of ``names``; each network alone is a
+    combination too, under its name.
+    """
     out = {
         "mean": (val_members.mean(axis=1), test_members.mean(axis=1), ""),
         "median": (np.median(val_members, axis=1), np.median(test_members, axis=1), ""),
@@ -102,12 +109,13 @@ def combinations(val_members, val_target, test_members):
     out["weighted (validation)"] = (val_members @ weights, test_members @ weights,
                                     " ".join(f"{w:.3f}" for w in weights))
     correction = boosted_correction(val_members, val_target)
-    on_test = np.column_stack([test_members, test_members.std(axis=1)])
-    on_val = np.column_stack([val_members, val_members.std(axis=1)])
-    out["mean + boosted correction (validation)"] = (val_members.mean(axis=1) + correction.predict(on_val),
-                                                     test_members.mean(axis=1) + correction.predict(on_test), "")
-    for j in range(k):
-        out[f"member {j}"] = (val_members[:, j], test_members[:, j], "")
+    out["mean + boosted correction (validation)"] = (
+        val_members.mean(axis=1) + correction.predict(correction_features(val_members)),
+        test_members.mean(axis=1) + correction.predict(correction_features(test_members)),
+        "",
+    )
+    for j, name in enumerate(names):
+        out[name] = (val_members[:, j], test_members[:, j], "")
     return out
 
 
@@ -135,10 +143,9 @@ def main(argv=None):
     rows = []
     for column, task in enumerate(TASKS):
         test_y = tests[task].target[: args.n_test]
-        found = combinations(val_predictions[:, column], val_y[:, column], np.stack(test_predictions[task], axis=1))
+        found = combinations(members, val_predictions[:, column], val_y[:, column],
+                             np.stack(test_predictions[task], axis=1))
         for name, (on_val, on_test, weights) in found.items():
-            if name.startswith("member "):
-                name = members[int(name.split()[1])]
             rows.append({"combination": name, "task": task,
                          "test_MAE": float(np.mean(np.abs(on_test - test_y))),
                          "val_MAE": float(np.mean(np.abs(on_val - val_y[:, column]))),

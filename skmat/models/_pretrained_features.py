@@ -24,8 +24,8 @@ _LAYER_NAMES = ("hidden", "conv")
 def _load_shipped(name, owner):
     """The shipped network ``name`` as ``skmat.load_pretrained(name)`` returns it, and its file's SHA-256."""
     names = available_pretrained("composition")
-    if replaced_by(name) is not None:  # a name saved by an older release: say what to use now
-        raise ValueError(f"{owner}: network={name!r} is no longer shipped; it was replaced by {replaced_by(name)}.")
+    if (replacement := replaced_by(name)) is not None:  # a name saved by an older release: say what to use now
+        raise ValueError(f"{owner}: network={name!r} is no longer shipped; it was replaced by {replacement}.")
     if not isinstance(name, str) or name not in names:
         available = ", ".join(repr(n) for n in names) or "none"
         raise ValueError(

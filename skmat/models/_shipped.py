@@ -91,9 +91,8 @@ def replaced_by(name):
 
 def _entry(name):
     manifest = _manifest()
-    if replaced_by(name) is not None:
-        raise ValueError(f"The pretrained network {name!r} is no longer shipped; it was replaced by "
-                         f"{replaced_by(name)}.")
+    if (replacement := replaced_by(name)) is not None:
+        raise ValueError(f"The pretrained network {name!r} is no longer shipped; it was replaced by {replacement}.")
     if not isinstance(name, str) or name not in manifest:
         available = ", ".join(repr(n) for n in sorted(manifest)) or "none"
         raise ValueError(f"No pretrained network named {name!r}; available: {available}.")
