@@ -9,7 +9,8 @@ formulas (never on the test split):
 * ``median``: the member-wise median;
 * ``weighted (validation)``: non-negative weights summing to one, per
   target, that minimise the absolute error on the validation formulas (a
-  linear program, solved exactly with SciPy's HiGHS);
+  linear program, solved exactly with SciPy's HiGHS; what
+  ``PretrainedAverage(weights="absolute_error")`` fits);
 * ``mean + boosted correction (validation)``: a
   :class:`~sklearn.ensemble.HistGradientBoostingRegressor` (absolute-error
   loss) fitted on the validation formulas to the mean's error, from the
@@ -40,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks._common import RESULTS, command_line, machine_description, write_table
+from skmat.models._combination_weights import least_absolute_error_weights
 
 DEFAULT_OUT = RESULTS / "oqmd_average_combinations.csv"
 TASKS = ("formation_enthalpy", "volume_per_atom")
@@ -56,30 +58,6 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     return parser.parse_args(argv)
-
-
-def simplex_weights(predictions, target):
-    """Non-negative weights summing to one that minimise ``mean |predictions @ w - target|``.
-
-    ``predictions`` is (n, k), one column per member. The least-absolute-error
-    fit is a linear program in the form quantile regression solves: write
-    each row's error as ``over - under`` (both non-negative), so that
-    ``predictions @ w + under - over = target``, and minimise the sum of
-    ``over + under`` with ``w >= 0`` and ``sum(w) = 1``.
-    """
-    from scipy.optimize import linprog
-    from scipy.sparse import csr_matrix, hstack, identity, vstack
-
-    n, k = predictions.shape
-    cost = np.concatenate([np.zeros(k), np.ones(2 * n)])
-    rows = hstack([csr_matrix(predictions), identity(n), -identity(n)])
-    sums_to_one = csr_matrix(np.concatenate([np.ones(k), np.zeros(2 * n)])[None, :])
-    result = linprog(cost, A_eq=vstack([rows, sums_to_one]).tocsr(), b_eq=np.concatenate([target, [1.0]]),
-                     bounds=[(0, None)] * (k + 2 * n), method="highs")
-    if not result.success:
-        raise RuntimeError(f"the weight fit failed: {result.message}")
-    weights = np.clip(result.x[:k], 0, None)
-    return weights / weights.sum()
 
 
 def correction_features(members):
@@ -105,7 +83,7 @@ def combinations(names, val_members, val_target, test_members):
         "mean": (val_members.mean(axis=1), test_members.mean(axis=1), ""),
         "median": (np.median(val_members, axis=1), np.median(test_members, axis=1), ""),
     }
-    weights = simplex_weights(val_members, val_target)
+    weights = least_absolute_error_weights(val_members, val_target)
     out["weighted (validation)"] = (val_members @ weights, test_members @ weights,
                                     " ".join(f"{w:.3f}" for w in weights))
     correction = boosted_correction(val_members, val_target)

@@ -359,6 +359,112 @@ def test_a_saved_average_or_feature_step_naming_a_replaced_network_says_what_rep
     with pytest.raises(ValueError, match=r"network='oqmd-reg' is no longer shipped; it was replaced by oqmd-reg-l1"):
         PretrainedFeatures(network="oqmd-reg").fit(["Fe2O3"])
 
+def test_the_least_absolute_error_weights_recover_a_known_mix_and_ignore_outliers():
+    """The validation-fitted weights of the average: non-negative, summing to one, robust to a few wild rows."""
+    from skmat.models._combination_weights import least_absolute_error_weights
+
+    rng = np.random.default_rng(0)
+    members = rng.normal(size=(400, 3))
+    target = members @ np.array([0.6, 0.4, 0.0])
+    target[:10] += 50.0  # 2.5 % wild targets: a squared-error fit would chase them, the absolute error does not
+    np.testing.assert_allclose(least_absolute_error_weights(members, target), [0.6, 0.4, 0.0], atol=1e-6)
+    weights = least_absolute_error_weights(members, -target)  # no non-negative mix fits: still a mix, none negative
+    assert np.all(weights >= 0) and weights.sum() == pytest.approx(1.0)
+
+
+def _two_networks_and_a_known_mix(n=60):
+    """Held-out formulas, the predictions of "oqmd" and "oqmd-reg2-l1" on them, and targets that mix them 0.3/0.7."""
+    from skmat.datasets import load_oqmd_multitask
+
+    formulas = load_oqmd_multitask("val").data[:n]
+    alone = np.stack([skmat.load_pretrained(name).predict(formulas) for name in ("oqmd", "oqmd-reg2-l1")])
+    return formulas, alone, 0.3 * alone[0] + 0.7 * alone[1]
+
+
+def test_absolute_error_weights_recover_a_known_mix_and_weigh_the_spread():
+    from skmat.models import PretrainedAverage
+
+    formulas, alone, mixed = _two_networks_and_a_known_mix()
+    model = PretrainedAverage(("oqmd", "oqmd-reg2-l1"), weights="absolute_error").fit(formulas, mixed)
+    np.testing.assert_allclose(model.weights_, [[0.3, 0.3], [0.7, 0.7]], atol=1e-6)
+    mean, std = model.predict(formulas, return_std=True)
+    np.testing.assert_allclose(mean, mixed, atol=1e-9)
+    spread = np.sqrt(0.3 * (alone[0] - mixed) ** 2 + 0.7 * (alone[1] - mixed) ** 2)
+    np.testing.assert_allclose(std, spread, atol=1e-9)
+    # one target: the weights of the formation enthalpy alone differ from the volume's
+    crossed = np.column_stack([mixed[:, 0], alone[0][:, 1]])
+    model.fit(formulas, crossed)
+    np.testing.assert_allclose(model.weights_, [[0.3, 1.0], [0.7, 0.0]], atol=1e-6)
+
+
+def test_given_weights_are_scaled_to_one_and_checked():
+    from skmat.models import PretrainedAverage
+
+    formulas, alone, _ = _two_networks_and_a_known_mix(5)
+    model = PretrainedAverage(("oqmd", "oqmd-reg2-l1"), weights=[2.0, 0.0]).fit()
+    np.testing.assert_allclose(model.weights_, [[1.0, 1.0], [0.0, 0.0]])
+    np.testing.assert_allclose(model.predict(formulas), alone[0], rtol=1e-12)
+    per_target = PretrainedAverage(("oqmd", "oqmd-reg2-l1"), weights=[[1, 3], [1, 1]]).fit()
+    np.testing.assert_allclose(per_target.weights_, [[0.5, 0.75], [0.5, 0.25]])
+    bad = [
+        ([1.0, 2.0, 3.0], r"weights has shape \(3,\); give one weight per network \(2,\)"),
+        ([1.0, -0.5], r"weights has -0.5 for network 1 \(target 0\); weights must be finite and non-negative"),
+        ([[1.0, 1.0], [1.0, np.nan]], r"weights has nan for network 1 \(target 1\)"),
+        ([0.0, 0.0], r"weights of target 0 are all zero"),
+        ("mean", r"weights must be None, 'absolute_error' or an array of weights; got 'mean'"),
+        (["a", "b"], r"weights must be None, 'absolute_error' or an array of numbers"),
+    ]
+    for weights, message in bad:
+        with pytest.raises(ValueError, match=message):
+            PretrainedAverage(("oqmd", "oqmd-reg2-l1"), weights=weights).fit()
+
+
+def test_absolute_error_weights_need_finite_targets_of_the_right_shape():
+    from skmat.models import PretrainedAverage
+
+    formulas, _, mixed = _two_networks_and_a_known_mix(8)
+    model = PretrainedAverage(("oqmd", "oqmd-reg2-l1"), weights="absolute_error")
+    with pytest.raises(ValueError, match=r"fits its weights on held-out formulas and their targets: call fit\(X, y\)"):
+        model.fit()
+    holed = mixed.copy()
+    holed[5, 1] = np.nan
+    with pytest.raises(ValueError, match=r"y contains NaN at row 5 \(target 1\)"):
+        model.fit(formulas, holed)
+    with pytest.raises(ValueError, match=r"y has shape \(8, 3\), but the networks predict 2 target"):
+        model.fit(formulas, np.zeros((8, 3)))
+    with pytest.raises(ValueError, match="X has 8 formulas but y has 7 rows"):
+        model.fit(formulas, mixed[:7])
+    before = mixed.copy()
+    model.fit(formulas, mixed)
+    np.testing.assert_array_equal(mixed, before)  # the user's targets are left as they were
+
+
+def test_fitted_weights_save_and_a_tampered_file_is_refused():
+    import io
+
+    from skmat import load_pipeline, save_pipeline
+    from skmat.models import PretrainedAverage
+
+    formulas, _, mixed = _two_networks_and_a_known_mix(20)
+    model = Pipeline([("average", PretrainedAverage(("oqmd", "oqmd-reg2-l1"), weights="absolute_error")
+                       .fit(formulas, mixed))])
+    buffer = io.BytesIO()
+    save_pipeline(model, buffer)
+    buffer.seek(0)
+    loaded = load_pipeline(buffer)  # the weights come from the file: no data is needed to load
+    np.testing.assert_array_equal(loaded[-1].weights_, model[-1].weights_)
+    np.testing.assert_array_equal(loaded.predict(formulas[:3]), model.predict(formulas[:3]))
+    for tampered, message in [(np.array([[-1.0, 0.3], [2.0, 0.7]]), "weights_ has -1 for network 0"),
+                              (np.array([[0.9, 0.3], [0.9, 0.7]]), "must each sum to one; they sum to"),
+                              (np.array([0.5, 0.5]), r"weights_ must be a float array of shape \(2, 2\)")]:
+        model[-1].weights_ = tampered
+        buffer = io.BytesIO()
+        save_pipeline(model, buffer)
+        buffer.seek(0)
+        with pytest.raises(ValueError, match=message):
+            load_pipeline(buffer)
+
+
 def test_the_average_saves_by_name_and_refuses_a_changed_member_at_load(tmp_path):
     import io
 

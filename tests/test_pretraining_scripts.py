@@ -123,18 +123,6 @@ def test_two_tools_editing_the_manifest_at_once_keep_both_entries(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []  # written in one step, nothing left
 
 
-def test_the_least_absolute_error_weights_recover_a_known_mix_and_ignore_outliers():
-    """The validation-fitted weights of the average: non-negative, summing to one, robust to a few wild rows."""
-    simplex_weights = load_benchmark("oqmd_average_combinations").simplex_weights
-    rng = np.random.default_rng(0)
-    members = rng.normal(size=(400, 3))
-    target = members @ np.array([0.6, 0.4, 0.0])
-    target[:10] += 50.0  # 2.5 % wild targets: a squared-error fit would chase them, the absolute error does not
-    np.testing.assert_allclose(simplex_weights(members, target), [0.6, 0.4, 0.0], atol=1e-6)
-    weights = simplex_weights(members, -target)  # no non-negative mix fits: still a mix, none negative
-    assert np.all(weights >= 0) and weights.sum() == pytest.approx(1.0)
-
-
 def test_the_combinations_script_scores_every_combination_on_both_targets(tmp_path, monkeypatch):
     module = load_benchmark("oqmd_average_combinations")
     out = tmp_path / "combinations.csv"
@@ -237,3 +225,36 @@ def test_the_loss_option_trains_for_the_absolute_error_and_is_kept_for_users(tmp
     with pytest.raises(SystemExit, match=r"other settings \{'loss': \('l1', 'smooth_l1'\)\}"):
         run_tool(["--name", "child", "--epochs", "1", "--init-from", "parent",
                   "--state-dir", str(tmp_path / "c"), *shape], monkeypatch)
+
+
+def test_ship_average_fits_weights_on_validation_formulas_it_does_not_score(tmp_path, monkeypatch):
+    """``tools/ship_average.py --weights absolute_error``: the entry's weights are what load_pretrained applies."""
+    import functools
+    import shutil
+
+    import skmat
+    import skmat.models._shipped as shipped
+
+    tool = load_benchmark("ship_average", package="tools")
+    shutil.copy(Path(skmat.__file__).parent / "_weights" / "manifest.json", tmp_path / "manifest.json")
+    monkeypatch.setattr(tool, "N_VAL", 30)  # scores the first 30 validation formulas, fits on the next 50
+    monkeypatch.setattr(tool, "evaluate", functools.partial(tool.evaluate, n_test=40))
+    monkeypatch.setattr(sys, "argv", ["tools/ship_average.py", "--name", "pair", "--members", "oqmd", "oqmd-reg2-l1",
+                                      "--weights", "absolute_error", "--n-weight-fit", "50", "--out-dir",
+                                      str(tmp_path)])
+    tool.main()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    entry = manifest["pair"]
+    assert set(entry["weights"]) == {"formation_enthalpy", "volume_per_atom"}
+    for weights in entry["weights"].values():
+        assert len(weights) == 2 and min(weights) >= 0 and sum(weights) == pytest.approx(1.0)
+    assert entry["training"]["weights_fitted_on"].startswith("50 formulas of CrabNet's OQMD validation split after "
+                                                             "the first 30")
+    assert entry["description"].startswith("The weighted mean prediction")
+    monkeypatch.setattr(shipped, "_manifest", lambda: manifest)
+    model = skmat.load_pretrained("pair")[-1]
+    np.testing.assert_allclose(model.weights_.T, [entry["weights"]["formation_enthalpy"],
+                                                  entry["weights"]["volume_per_atom"]])
+    manifest["pair"] = dict(entry, weights={"formation_enthalpy": [1.0]})
+    with pytest.raises(ValueError, match="weights that do not give one per member and target"):
+        skmat.load_pretrained("pair")

@@ -1,4 +1,4 @@
-"""The mean of several shipped networks that predict the same targets: :class:`PretrainedAverage`."""
+"""The (weighted) mean of several shipped networks that predict the same targets: :class:`PretrainedAverage`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from ._combination_weights import least_absolute_error_weights
 from ._ensemble import members_output
+from ._rows import n_rows
+from ._scaled_net import read_targets
 
 __all__ = ["PretrainedAverage"]
 
@@ -42,6 +45,19 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         number of targets. Pipelines
         are copied at ``fit`` and never changed, and ``sklearn.clone`` keeps
         them as they are.
+    weights : None, "absolute_error" or array-like, default=None
+        How the networks' predictions are combined:
+
+        * ``None``: the plain mean;
+        * ``"absolute_error"``: for each target, the non-negative weights
+          summing to one whose weighted mean has the smallest absolute error
+          on the formulas and targets given to ``fit`` (an exact linear
+          program). Give held-out formulas (a validation split): on the
+          networks' own training formulas every network looks better than
+          it is, and the best memoriser would get the weight;
+        * an array of shape (n_networks,) or (n_networks, n_outputs): fixed
+          weights, non-negative and not all zero, scaled to sum to one per
+          target.
 
     Attributes
     ----------
@@ -52,6 +68,8 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         given).
     n_outputs_ : int
         Targets predicted.
+    weights_ : ndarray of shape (n_networks, n_outputs)
+        Each network's weight for each target; every column sums to one.
 
     See Also
     --------
@@ -65,10 +83,24 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
     >>> mean, std = model.predict(["Fe2O3", "NaCl"], return_std=True)
     >>> mean.shape, std.shape
     ((2, 2), (2, 2))
+
+    Weights fitted on held-out formulas (here the first few of CrabNet's
+    validation split):
+
+    >>> from skmat.datasets import load_oqmd_multitask
+    >>> val = load_oqmd_multitask("val")
+    >>> weighted = PretrainedAverage(("oqmd", "oqmd-reg2-l1"), weights="absolute_error")
+    >>> weighted = weighted.fit(val.data[:200], val.target[:200])
+    >>> weighted.weights_.shape
+    (2, 2)
+    >>> bool(np.allclose(weighted.weights_.sum(axis=0), 1.0))
+    True
     """
 
-    def __init__(self, networks=("oqmd", "oqmd-channels-l1", "oqmd-reg-l1", "oqmd-reg2-l1", "oqmd-reg3-l1")):
+    def __init__(self, networks=("oqmd", "oqmd-channels-l1", "oqmd-reg-l1", "oqmd-reg2-l1", "oqmd-reg3-l1"),
+                 weights=None):
         self.networks = networks
+        self.weights = weights
 
     # The networks are fixed: not cloned (an unfitted copy has no weights), as in PretrainedFeatures.
     def get_params(self, deep=True):
@@ -77,7 +109,9 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
 
     def __sklearn_clone__(self):
         networks = self.networks
-        return type(self)(networks=tuple(networks) if isinstance(networks, (list, tuple)) else networks)
+        weights = self.weights
+        return type(self)(networks=tuple(networks) if isinstance(networks, (list, tuple)) else networks,
+                          weights=copy.deepcopy(weights))
 
     def _load(self, network, position):
         from ._pretrained_features import _load_shipped
@@ -108,17 +142,36 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
             first[key] = position
 
     def fit(self, X=None, y=None):
-        """Load the shipped networks (or copy the pipelines given). Nothing is trained.
+        """Load the shipped networks (or copy the pipelines given), and with ``weights="absolute_error"`` fit the weights.
+
+        No network is trained.
 
         Parameters
         ----------
-        X, y : ignored
-            Accepted so that the estimator fits in a Pipeline.
+        X : list of str, array-like or one-column DataFrame, default=None
+            Held-out formulas to fit the weights on; needed only with
+            ``weights="absolute_error"`` and ignored otherwise (accepted so
+            that the estimator fits in a Pipeline).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Their targets, with ``X``.
 
         Returns
         -------
         self
         """
+        self._load_networks()
+        weights = self.weights
+        if isinstance(weights, str):
+            if weights != "absolute_error":
+                raise ValueError(f"{type(self).__name__}: weights must be None, 'absolute_error' or an array of "
+                                 f"weights; got {weights!r}.")
+            self.weights_ = self._fit_weights(X, y)
+        else:
+            self.weights_ = self._given_weights(weights)
+        return self
+
+    def _load_networks(self):
+        """Load (or copy) ``networks`` into ``networks_``, ``network_sha256_`` and ``n_outputs_``."""
         name = type(self).__name__
         networks = self.networks
         if isinstance(networks, (AbstractSet, Mapping)):
@@ -137,7 +190,46 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
             raise ValueError(f"{name}: the networks predict different numbers of targets {outputs}; "
                              "only networks for the same targets can be averaged.")
         self.n_outputs_ = outputs[0]
-        return self
+
+    def _given_weights(self, weights):
+        """``weights`` (None or an array) as a checked (n_networks, n_outputs) array whose columns sum to one."""
+        k, n_outputs = len(self.networks_), self.n_outputs_
+        if weights is None:
+            return np.full((k, n_outputs), 1.0 / k)
+        name = type(self).__name__
+        try:
+            values = np.array(weights, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name}: weights must be None, 'absolute_error' or an array of numbers; "
+                             f"got {weights!r}.") from None
+        if values.shape == (k,):
+            values = np.repeat(values[:, None], n_outputs, axis=1)
+        if values.shape != (k, n_outputs):
+            raise ValueError(f"{name}: weights has shape {values.shape}; give one weight per network ({k},) or per "
+                             f"network and target ({k}, {n_outputs}).")
+        return _normalised_weights(values, f"{name}: weights")
+
+    def _fit_weights(self, X, y):
+        """The least-absolute-error weights of each target on the formulas ``X`` and targets ``y``."""
+        name = type(self).__name__
+        if X is None or y is None:
+            raise ValueError(f"{name}(weights='absolute_error') fits its weights on held-out formulas and their "
+                             "targets: call fit(X, y).")
+        values = read_targets(y, owner=name)
+        n = n_rows(X)
+        if values.ndim == 1:
+            values = values[:, None]
+        if values.ndim != 2 or values.shape[1] != self.n_outputs_:
+            raise ValueError(f"{name}: y has shape {np.shape(y)}, but the networks predict {self.n_outputs_} "
+                             "target(s).")
+        if len(values) != n:
+            raise ValueError(f"{name}: X has {n} formulas but y has {len(values)} rows.")
+        if n < 2:
+            raise ValueError(f"{name}(weights='absolute_error') needs at least two formulas to fit weights on; "
+                             f"got {n}.")
+        predictions = members_output(self.networks_, "predict", X).reshape(len(self.networks_), n, -1)
+        return np.column_stack([least_absolute_error_weights(predictions[:, :, j].T, values[:, j])
+                                for j in range(self.n_outputs_)])
 
     def predict(self, X, return_std=False):
         """The networks' mean prediction, and with ``return_std=True`` their spread.
@@ -149,8 +241,9 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
             formula with an element one of the networks has not seen is a
             :class:`skmat.FormulaError` naming it.
         return_std : bool, default=False
-            Also return the standard deviation of the networks' predictions
-            (``ddof=0``): how much they disagree, not a calibrated error.
+            Also return the (weighted) standard deviation of the networks'
+            predictions around their mean (``ddof=0``): how much they
+            disagree, not a calibrated error.
 
         Returns
         -------
@@ -160,8 +253,14 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self, "networks_")
         predictions = members_output(self.networks_, "predict", X)
-        mean = predictions.mean(axis=0)
-        return (mean, predictions.std(axis=0)) if return_std else mean
+        shape = predictions.shape[1:]
+        columns = predictions.reshape(len(self.networks_), shape[0], -1)
+        weights = self.weights_[:, None, :]
+        mean = (columns * weights).sum(axis=0)
+        if not return_std:
+            return mean.reshape(shape)
+        std = np.sqrt(((columns - mean) ** 2 * weights).sum(axis=0))
+        return mean.reshape(shape), std.reshape(shape)
 
     # -- saving (skmat.models.save_pipeline) -----------------------------------
 
@@ -175,11 +274,17 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         return {key: value for key, value in vars(self).items() if key != "networks_"}
 
     def _state_loaded(self):
-        """Re-read the shipped networks after loading; refuse if an installed file is not the one fitted with."""
+        """Re-read the shipped networks after loading; refuse if an installed file is not the one fitted with.
+
+        The weights are the file's (fitted ones cannot be refitted without
+        their data), checked as weights given by hand are.
+        """
         if "n_outputs_" not in vars(self):
             return
         stored = list(self.network_sha256_)
-        self.fit()
+        stored_weights = vars(self).get("weights_")
+        self._load_networks()
+        self.weights_ = self._stored_weights(stored_weights)
         for name, before, now in zip(self.networks, stored, self.network_sha256_):
             if before != now:
                 raise ValueError(
@@ -187,6 +292,23 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
                     f"{str(before)[:12]}…, but the installed one is {str(now)[:12]}…: it would predict otherwise. "
                     "Fit it again with this skmat."
                 )
+
+    def _stored_weights(self, weights):
+        """A file's ``weights_`` (files from before weights existed: the plain mean), checked like given weights."""
+        name = type(self).__name__
+        if weights is None:
+            if self.weights is not None:
+                raise ValueError(f"{name} file has weights={self.weights!r} but no fitted weights_.")
+            return self._given_weights(None)
+        expected = (len(self.networks_), self.n_outputs_)
+        if not isinstance(weights, np.ndarray) or weights.dtype.kind != "f" or weights.shape != expected:
+            raise ValueError(f"{name} file: weights_ must be a float array of shape {expected}; got "
+                             f"{type(weights).__name__} {getattr(weights, 'shape', '')}.")
+        checked = _normalised_weights(weights, f"{name} file: weights_")
+        if not np.allclose(checked, weights, rtol=0, atol=1e-9):
+            raise ValueError(f"{name} file: the columns of weights_ must each sum to one; they sum to "
+                             f"{weights.sum(axis=0).tolist()}.")
+        return checked
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -196,3 +318,16 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         tags.target_tags.required = False
         tags.target_tags.multi_output = True
         return tags
+
+
+def _normalised_weights(values, what):
+    """``values`` (n_networks, n_outputs) scaled so that each column sums to one; a ``ValueError`` naming a bad one."""
+    bad = np.argwhere(~np.isfinite(values) | (values < 0))
+    if len(bad):
+        network, column = (int(i) for i in bad[0])
+        raise ValueError(f"{what} has {float(values[network, column]):g} for network {network} (target {column}); weights "
+                         "must be finite and non-negative.")
+    totals = values.sum(axis=0)
+    for column in np.flatnonzero(~(totals > 0)):
+        raise ValueError(f"{what} of target {int(column)} are all zero; at least one network must weigh.")
+    return values / totals

@@ -200,6 +200,7 @@ def _read_average(name, entry):
     SHA-256 recorded in the entry), so that the recorded errors are this
     model's.
     """
+    import numpy as np
     from sklearn.pipeline import Pipeline
 
     from ._pretrained_average import PretrainedAverage
@@ -212,7 +213,14 @@ def _read_average(name, entry):
                 f"The pretrained average {name!r} was scored with the network {member!r} of SHA-256 "
                 f"{str(digest)[:12]}…, which is not the installed one; reinstall skmat."
             )
-    return Pipeline([("average", PretrainedAverage(networks=tuple(members)).fit())])
+    weights = entry.get("weights")  # {target: [weight of each member, in the members' order]}
+    if weights is not None:
+        columns = [weights.get(target) for target in entry.get("targets", [])]
+        if not columns or any(not isinstance(c, list) or len(c) != len(members) for c in columns):
+            raise ValueError(f"The manifest entry {name!r} has weights that do not give one per member and target; "
+                             "reinstall skmat.")
+        weights = np.array(columns, dtype=np.float64).T
+    return Pipeline([("average", PretrainedAverage(networks=tuple(members), weights=weights).fit())])
 
 
 def load_pretrained(name):
