@@ -268,7 +268,7 @@ def test_an_entry_without_a_class_is_a_ptrcnn_regressor(monkeypatch):
 # ------------------------------------------------------------------ the average of shipped networks
 
 
-def test_the_average_is_the_mean_of_its_members_and_closer_than_each():
+def test_the_average_is_its_members_weighted_mean_and_closer_than_each():
     from skmat.models import PretrainedAverage
 
     info = skmat.pretrained_info("oqmd-average")
@@ -279,9 +279,16 @@ def test_the_average_is_the_mean_of_its_members_and_closer_than_each():
     model = skmat.load_pretrained("oqmd-average")
     assert isinstance(model[-1], PretrainedAverage)
     alone = np.stack([skmat.load_pretrained(m).predict(formulas) for m in members])
+    weights = np.full((len(members), 2), 1 / len(members))
+    if "weights" in info:  # fitted on validation formulas by tools/ship_average.py --weights absolute_error
+        weights = np.array([info["weights"][task] for task in info["targets"]]).T
+        np.testing.assert_allclose(weights.sum(axis=0), 1.0)
+    np.testing.assert_allclose(model[-1].weights_, weights)
+    expected = (alone * weights[:, None, :]).sum(axis=0)
     mean, std = model.predict(formulas, return_std=True)
-    np.testing.assert_allclose(mean, alone.mean(axis=0), rtol=1e-6)
-    np.testing.assert_allclose(std, alone.std(axis=0), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(mean, expected, rtol=1e-6)
+    np.testing.assert_allclose(std, np.sqrt(((alone - expected) ** 2 * weights[:, None, :]).sum(axis=0)),
+                               rtol=1e-5, atol=1e-7)
     for task in info["targets"]:
         assert info["test_MAE"][task] < min(info["training"]["members"][m]["test_MAE"][task] for m in members)
         assert info["training"]["members"][members[0]]["test_MAE"][task] == pytest.approx(
@@ -303,7 +310,7 @@ def test_the_average_keeps_formula_errors_and_is_not_a_feature_network():
 
     with pytest.raises(FormulaError, match="NeO2"):
         skmat.load_pretrained("oqmd-average").predict(["NeO2"])
-    with pytest.raises(ValueError, match="'oqmd-average' is the mean of the shipped networks 'oqmd', 'oqmd-channels-l1', 'oqmd-reg-l1', 'oqmd-reg2-l1', 'oqmd-reg3-l1'"):
+    with pytest.raises(ValueError, match="'oqmd-average' is an average of the shipped networks 'oqmd', 'oqmd-channels-l1', 'oqmd-reg-l1', 'oqmd-reg2-l1', 'oqmd-reg3-l1'"):
         PretrainedFeatures(network="oqmd-average").fit(["Fe2O3"])
 
 

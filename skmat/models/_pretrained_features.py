@@ -35,7 +35,7 @@ def _load_shipped(name, owner):
         )
     if is_average(name):
         raise ValueError(
-            f"{owner}: network={name!r} is the mean of the shipped networks "
+            f"{owner}: network={name!r} is an average of the shipped networks "
             f"{', '.join(repr(m) for m in pretrained_info(name)['members'])}, not one network; pass one of those."
         )
     return read_shipped(name)

@@ -189,7 +189,7 @@ def read_shipped(name):
 
 
 def is_average(name):
-    """Whether the shipped model ``name`` is the mean of other shipped networks (it has no file of its own)."""
+    """Whether the shipped model ``name`` is an average of other shipped networks (it has no file of its own)."""
     return "members" in _entry(name)
 
 
