@@ -25,9 +25,10 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
     Networks trained differently (another image, other defaults) err
     differently, so their mean is closer than each: five shipped OQMD
     networks average to 0.0473 eV/atom and 0.376 Å³/atom on CrabNet's test
-    splits, against 0.0532/0.417 for the best of them alone
+    splits, and to 0.0468 and 0.373 with weights fitted on validation
+    formulas, against 0.0532/0.417 for the best of them alone
     (``tools/ship_average.py``). ``skmat.load_pretrained("oqmd-average")``
-    is that average, ready to predict.
+    is that weighted average, ready to predict.
 
     Like :class:`~skmat.models.PretrainedFeatures`, nothing is trained:
     ``fit`` loads the shipped networks (each file checked against its
