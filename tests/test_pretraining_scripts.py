@@ -90,6 +90,11 @@ def test_recipe_options_reach_the_encoder_and_the_network():
     assert (params["module__activation"], params["module__init"], params["module__channels_last"]) == \
         ("leaky_relu", "kaiming", True)
     assert "element-property channels" in tool.description(args) and "leaky_relu" in tool.description(args)
+    assert params["module__element_embedding"] == 0 and "learned" not in tool.description(args)
+    args = tool.parse_args(["--absent-value", "0", "--element-embedding", "16"])
+    assert tool.new_model(args, ["Fe", "O"])[-1].get_params()["module__element_embedding"] == 16
+    assert "a learned 16-long vector per element" in tool.description(args)
+    assert "element_embedding" in tool.ARCHITECTURE  # a second cycle must keep its parent's embedding
 
 
 def test_cosine_learning_rate():

@@ -223,3 +223,59 @@ def test_channels_last_trains_saves_and_loads(tmp_path):
     loaded = PTRCNNRegressor.load(tmp_path / "fast.skmat")
     assert loaded.module_.hparams["channels_last"]
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+# -- the learned element embedding --------------------------------------------------
+
+
+def test_element_embedding_adds_amount_scaled_learned_channels():
+    torch.manual_seed(0)
+    net = PTRCNN(in_shape=(2, 9, 18), n_outputs=1, element_embedding=3, **SMALL)
+    layer = net.features[0]
+    assert type(layer).__name__ == "ElementEmbedding" and layer.weight.shape == (3, 9, 18)
+    assert net.features[1].in_channels == 5  # two input channels and three learned ones
+    X = torch.zeros(2, 2, 9, 18)
+    X[0, 0, 3, 4], X[0, 1, 3, 4] = 0.25, 7.0  # one element present: amount 0.25, a property channel 7
+    out = layer(X)
+    torch.testing.assert_close(out[:, :2], X)  # the image itself passes unchanged
+    torch.testing.assert_close(out[0, 2:, 3, 4], 0.25 * layer.weight[:, 3, 4])  # amount x the cell's vector
+    assert torch.count_nonzero(out[0, 2:]) == 3 and torch.count_nonzero(out[1, 2:]) == 0  # absent cells: 0
+    assert net(X).shape == (2, 1)
+
+
+def test_without_an_element_embedding_the_network_is_the_one_files_name():
+    torch.manual_seed(0)
+    plain = PTRCNN(in_shape=(1, 9, 18), **SMALL)
+    torch.manual_seed(0)
+    spelled = PTRCNN(in_shape=(1, 9, 18), element_embedding=0, **SMALL)
+    assert list(spelled.state_dict()) == list(plain.state_dict()) == DEFAULT_KEYS
+    assert all(torch.equal(spelled.state_dict()[k], plain.state_dict()[k]) for k in plain.state_dict())
+
+
+def test_element_embedding_is_learned_saved_and_frozen_with_the_features(tmp_path):
+    X, y = images()
+    X = X.clip(0)  # absent elements 0, as the embedding expects
+    params = dict(max_epochs=3, batch_size=16, random_state=0, verbose=0, n_threads=1,
+                  module__n_filters=4, module__hidden_units=8, module__element_embedding=2)
+    model = PTRCNNRegressor(**params).fit(X, y)
+    again = PTRCNNRegressor(**params).fit(X, y)
+    np.testing.assert_array_equal(model.predict(X), again.predict(X))  # seeded: identical run to run
+    torch.manual_seed(0)
+    start = PTRCNN(in_shape=(1, 9, 18), element_embedding=2, n_filters=4, hidden_units=8).features[0].weight
+    learned = model.module_.features[0].weight.detach()
+    assert learned.shape == start.shape and not torch.equal(learned, start.detach())
+    model.save(tmp_path / "embedded.skmat")
+    loaded = PTRCNNRegressor.load(tmp_path / "embedded.skmat")
+    assert loaded.module_.hparams["element_embedding"] == 2
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    before = {name: value.clone() for name, value in model.module_.state_dict().items()}
+    model.set_params(freeze_features=True).partial_fit(X, y + 1.0)
+    after = model.module_.state_dict()
+    assert torch.equal(after["features.0.weight"], before["features.0.weight"])  # frozen with the convolutions
+    assert not torch.equal(after["predictor.1.weight"], before["predictor.1.weight"])
+
+
+@pytest.mark.parametrize("value", [-1, 2.5, "4", None, True])
+def test_a_bad_element_embedding_names_itself(value):
+    with pytest.raises(ValueError, match=f"element_embedding={value!r}; it must be an integer >= 0"):
+        PTRCNN(element_embedding=value)

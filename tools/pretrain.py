@@ -76,6 +76,7 @@ N_VAL = 20_000  # validation formulas scored after every epoch (the first ones o
 OLD_RECIPE = {
     "channels": None, "absent_value": -1.0, "activation": "relu", "init": "default", "channels_last": False,
     "dropout": 0.0, "weight_decay": 0.01, "targets": list(TASKS), "init_from": None, "loss": "smooth_l1",
+    "element_embedding": 0,
 }
 #: The training losses --loss may name (on the whitened targets). ``smooth_l1`` (PTRCNNRegressor's default, with
 #: beta 1) is quadratic for errors under one standard deviation, so it trains these networks as a squared error;
@@ -83,7 +84,10 @@ OLD_RECIPE = {
 LOSSES = {"smooth_l1": "SmoothL1Loss", "l1": "L1Loss"}
 #: The settings that fix a network's shape and inputs: a run started ``--init-from`` a shipped network must
 #: repeat that network's (the rest -- learning rate, epochs, batch size, regularisation -- may change).
-ARCHITECTURE = ("n_filters", "hidden_units", "amounts", "channels", "absent_value", "activation", "init", "targets")
+ARCHITECTURE = (
+    "n_filters", "hidden_units", "amounts", "channels", "absent_value", "activation", "init", "targets",
+    "element_embedding",
+)
 
 
 def parse_args(argv=None):
@@ -106,6 +110,9 @@ def parse_args(argv=None):
     parser.add_argument("--channels-last", action=argparse.BooleanOptionalAction, default=OLD_RECIPE["channels_last"],
                         help="PTRCNN(channels_last=True): 1.2-1.3x faster bfloat16 training on a CPU "
                              "(benchmarks/ptr_throughput.py); use it for new runs")
+    parser.add_argument("--element-embedding", type=int, default=OLD_RECIPE["element_embedding"], metavar="DIM",
+                        help="PTRCNN(element_embedding=DIM): a learned vector of this length per element, scaled "
+                             "by its amount, added as input channels (default 0: none)")
     parser.add_argument("--dropout", type=float, default=OLD_RECIPE["dropout"],
                         help="dropout before each dense layer (the old recipe: none)")
     parser.add_argument("--weight-decay", type=float, default=OLD_RECIPE["weight_decay"],
@@ -156,6 +163,7 @@ def new_model(args, elements):
         module__activation=args.activation,
         module__init=args.init,
         module__channels_last=args.channels_last,
+        module__element_embedding=args.element_embedding,
         module__dropout=args.dropout,
         optimizer__weight_decay=args.weight_decay,
         criterion=criterion(args.loss),
@@ -371,6 +379,8 @@ def description(args):
     image = f"9 x 18 full-table image, {amounts}"
     if args.channels:
         image += f" and {len(args.channels) - ('amount' in args.channels)} element-property channels"
+    if args.element_embedding:
+        image += f", a learned {args.element_embedding}-long vector per element"
     if (args.absent_value, args.activation, args.init) != (-1.0, "relu", "default"):
         image += f"; absent elements {args.absent_value:g}, {args.activation}, {args.init} initialisation"
     if (args.dropout, args.weight_decay) != (OLD_RECIPE["dropout"], OLD_RECIPE["weight_decay"]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 
 import torch
 from torch import nn
@@ -58,6 +59,40 @@ def _fit_kernel(size, kernel, padding):
     if size + 2 * padding - kernel + 1 < 1:
         padding = math.ceil((kernel - size) / 2)
     return kernel, padding
+
+
+class ElementEmbedding(nn.Module):
+    """A learned vector per image cell, scaled by the cell's amount, added to the image as channels.
+
+    For an image ``X`` of shape (n, C, H, W) the output is ``X`` with
+    ``dim`` more channels: channel ``C + j`` of a cell is ``X[:, 0]`` of
+    that cell (the amount, 0 where the element is absent) times the cell's
+    learned value ``weight[j]``. So each element of a periodic-table image
+    gets a vector of its own, learned from the data, next to the fixed
+    element properties of the encoder's channels.
+
+    Parameters
+    ----------
+    dim : int
+        Length of each cell's vector (channels added).
+    height, width : int
+        Image size (cells).
+
+    Examples
+    --------
+    >>> import torch
+    >>> layer = ElementEmbedding(4, 9, 18)
+    >>> layer(torch.zeros(2, 3, 9, 18)).shape
+    torch.Size([2, 7, 9, 18])
+    """
+
+    def __init__(self, dim, height, width):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(int(dim), int(height), int(width)))
+        nn.init.normal_(self.weight)
+
+    def forward(self, X):
+        return torch.cat([X, X[:, :1] * self.weight.to(X.dtype)], dim=1)
 
 
 class PTRCNN(nn.Module):
@@ -130,6 +165,14 @@ class PTRCNN(nn.Module):
         a seeded initialisation are the same, and results differ from the
         default layout only in float rounding. ``tools/pretrain.py`` uses
         it.
+    element_embedding : int, default=0
+        Give each image cell (element) a learned vector of this length,
+        scaled by the cell's amount (input channel 0, as
+        :class:`~skmat.PeriodicTableEncoder` puts it) and added as that many
+        input channels before the first convolution
+        (:class:`ElementEmbedding`, the first layer of ``features``, so
+        ``freeze_features`` keeps it fixed too). 0 (the default) adds none:
+        the network of earlier releases.
 
     Attributes
     ----------
@@ -195,6 +238,7 @@ class PTRCNN(nn.Module):
         norm=None,
         init="kaiming",
         channels_last=False,
+        element_embedding=0,
     ):
         super().__init__()
         _check_option("activation", activation, tuple(_ACTIVATIONS))
@@ -214,7 +258,12 @@ class PTRCNN(nn.Module):
             "norm": norm,
             "init": init,
             "channels_last": bool(channels_last),
+            "element_embedding": element_embedding,
         }
+        if isinstance(element_embedding, bool) or not isinstance(element_embedding, numbers.Integral) \
+                or element_embedding < 0:
+            raise ValueError(f"PTRCNN got element_embedding={element_embedding!r}; it must be an integer >= 0.")
+        self.hparams["element_embedding"] = int(element_embedding)
         if len(in_shape) != 3:
             raise ValueError(f"in_shape must be (channels, height, width), got {in_shape!r}.")
         if len(paddings) != len(kernel_sizes):
@@ -228,6 +277,9 @@ class PTRCNN(nn.Module):
         act = _ACTIVATIONS[activation]
         conv_norm, fc_norm = _NORMS[norm] or (None, None)
         layers = []
+        if element_embedding:
+            layers.append(ElementEmbedding(element_embedding, height, width))
+            channels += int(element_embedding)
         for out_channels, kernel, padding in zip(filters, kernel_sizes, paddings):
             kh, ph = _fit_kernel(height, kernel, padding)
             kw, pw = _fit_kernel(width, kernel, padding)
