@@ -247,7 +247,13 @@ def test_ship_average_fits_weights_on_validation_formulas_it_does_not_score(tmp_
     monkeypatch.setattr(sys, "argv", ["tools/ship_average.py", "--name", "pair", "--members", "oqmd", "oqmd-reg2-l1",
                                       "--weights", "absolute_error", "--n-weight-fit", "50", "--out-dir",
                                       str(tmp_path)])
+    import skmat.datasets
+
+    reads = []
+    read_split = skmat.datasets.load_oqmd_multitask
+    monkeypatch.setattr(skmat.datasets, "load_oqmd_multitask", lambda split: reads.append(split) or read_split(split))
     tool.main()
+    assert reads == ["val"]  # the weight fit and the val_MAE of the average and of each member share one read
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     entry = manifest["pair"]
     assert set(entry["weights"]) == {"formation_enthalpy", "volume_per_atom"}

@@ -53,11 +53,11 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def val_scores(model):
-    """MAE per task of ``model`` on the first ``N_VAL`` validation formulas (``tools/pretrain.py``'s score)."""
-    from skmat.datasets import load_oqmd_multitask
+def val_scores(model, val):
+    """MAE per task of ``model`` on the first ``N_VAL`` formulas of ``val`` (``tools/pretrain.py``'s score).
 
-    val = load_oqmd_multitask("val")
+    ``val`` is CrabNet's OQMD validation split (``load_oqmd_multitask("val")``), read once by :func:`main`.
+    """
     error = np.mean(np.abs(model.predict(val.data[:N_VAL]) - val.target[:N_VAL]), axis=0)
     return {task: round(float(value), 4) for task, value in zip(TASKS, error)}
 
@@ -73,12 +73,12 @@ def main(argv=None):
     missing = [m for m in args.members if m not in manifest or "file" not in manifest[m]]
     if missing or len(args.members) < 2:
         raise SystemExit(f"--members must name at least two shipped networks of {args.out_dir}; not: {missing}")
+    from skmat.datasets import load_oqmd_multitask
+
+    val = load_oqmd_multitask("val")  # the weights' fit and every val_MAE read this one copy
     if args.weights == "mean":
         average = PretrainedAverage(networks=tuple(args.members)).fit()
     else:
-        from skmat.datasets import load_oqmd_multitask
-
-        val = load_oqmd_multitask("val")
         stop = None if args.n_weight_fit is None else N_VAL + args.n_weight_fit
         fit_X, fit_y = val.data[N_VAL:stop], val.target[N_VAL:stop]
         average = PretrainedAverage(networks=tuple(args.members), weights="absolute_error").fit(fit_X, fit_y)
@@ -86,7 +86,7 @@ def main(argv=None):
               flush=True)
     members = {}
     for name, network in zip(args.members, average.networks_):  # the networks the average loaded
-        members[name] = {"test_MAE": evaluate(network), "val_MAE": val_scores(network)}
+        members[name] = {"test_MAE": evaluate(network), "val_MAE": val_scores(network, val)}
         print(name, members[name], flush=True)
     entry = {
         "task": "composition",
@@ -102,7 +102,7 @@ def main(argv=None):
                      if all(e in manifest[m]["elements"] for m in args.members)],
         "n_train": manifest[args.members[0]]["n_train"],
         "test_MAE": evaluate(average),
-        "val_MAE": val_scores(average),
+        "val_MAE": val_scores(average, val),
         "training": {
             "commands": [command_line(argv)],
             "members": members,
