@@ -19,7 +19,7 @@ from ._pipeline_file import load_pipeline, save_pipeline
 from ._ptr_classifier import PTRCNNClassifier
 from ._pretrained_average import PretrainedAverage
 from ._pretrained_features import PretrainedFeatures
-from ._ptr_cnn import PTRCNN
+from ._ptr_cnn import PTRCNN, ElementEmbedding
 from ._ptr_regressor import PTRCNNRegressor, paper_training_params
 from ._seq2seq import GAFSeq2Seq
 from ._spt_baselines import CurveMLP, GRUSeq2Seq, TransformerSeq2Seq
@@ -37,6 +37,7 @@ __all__ = [
     "CurveMLP",
     "DeepEnsembleClassifier",
     "DeepEnsembleRegressor",
+    "ElementEmbedding",
     "GAFSeq2Seq",
     "GRUSeq2Seq",
     "HurdleRegressor",

@@ -8,7 +8,7 @@ import numbers
 import torch
 from torch import nn
 
-__all__ = ["PTRCNN"]
+__all__ = ["ElementEmbedding", "PTRCNN"]
 
 #: ``activation`` -> the layer after each convolution and hidden fully connected layer.
 _ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "gelu": nn.GELU, "silu": nn.SiLU}
@@ -81,6 +81,7 @@ class ElementEmbedding(nn.Module):
     Examples
     --------
     >>> import torch
+    >>> from skmat.models import ElementEmbedding
     >>> layer = ElementEmbedding(4, 9, 18)
     >>> layer(torch.zeros(2, 3, 9, 18)).shape
     torch.Size([2, 7, 9, 18])
@@ -170,7 +171,7 @@ class PTRCNN(nn.Module):
         scaled by the cell's amount (input channel 0, as
         :class:`~skmat.PeriodicTableEncoder` puts it) and added as that many
         input channels before the first convolution
-        (:class:`ElementEmbedding`, the first layer of ``features``, so
+        (:class:`~skmat.models.ElementEmbedding`, the first layer of ``features``, so
         ``freeze_features`` keeps it fixed too). 0 (the default) adds none:
         the network of earlier releases.
 
