@@ -23,10 +23,18 @@ combinations fitted on the validation formulas --, the weights). Takes about
 five minutes on two CPU cores (every member predicts 44,000 validation and
 about 60,000 test formulas).
 
+``--candidates DIR`` lets ``--members`` name networks that
+``tools/pretrain.py --out-dir DIR`` trained but skmat does not ship (each
+file must match the SHA-256 its entry in ``DIR/manifest.json`` records; the
+header names each candidate's SHA-256), so whether a new network earns its
+place in the shipped average is measured before it is shipped.
+
 Run::
 
     python benchmarks/oqmd_average_combinations.py
     python benchmarks/oqmd_average_combinations.py --members oqmd oqmd-reg2-l1 --threads 1
+    python benchmarks/oqmd_average_combinations.py --members oqmd oqmd-reg-l1 new-net --candidates runs/ \
+        --out benchmarks/results/oqmd_average_candidates.csv
 """
 
 from __future__ import annotations
@@ -55,9 +63,38 @@ def parse_args(argv=None):
     parser.add_argument("--n-val", type=int, default=None,
                         help="validation formulas to fit on (default: all of the split)")
     parser.add_argument("--n-test", type=int, default=None, help="test formulas per target (default: all)")
+    parser.add_argument("--candidates", type=Path, default=None, metavar="DIR",
+                        help="an output folder of tools/pretrain.py (--out-dir) whose networks --members may name")
     parser.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     return parser.parse_args(argv)
+
+
+def load_member(name, candidates):
+    """The network ``name``: shipped with skmat, or else trained into the folder ``candidates``.
+
+    Returns the pipeline and, for a candidate, its SHA-256 (``None`` for a shipped network, which
+    ``load_pretrained`` checks itself). A candidate's file must match its manifest entry.
+    """
+    import hashlib
+    import json
+
+    from skmat import load_pipeline, load_pretrained, pretrained_info
+
+    try:
+        pretrained_info(name)
+    except (KeyError, ValueError):
+        if candidates is None:
+            raise SystemExit(f"{name!r} is not a shipped network; name its training folder with --candidates.")
+        entry = json.loads((candidates / "manifest.json").read_text()).get(name)
+        if entry is None or "file" not in entry:
+            raise SystemExit(f"{name!r} is neither shipped nor a network of {candidates / 'manifest.json'}.")
+        path = candidates / entry["file"]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != entry["sha256"]:
+            raise SystemExit(f"{path} does not match the SHA-256 its manifest entry records; not scoring it.")
+        return load_pipeline(path), digest
+    return load_pretrained(name), None
 
 
 def correction_features(members):
@@ -101,18 +138,22 @@ def main(argv=None):
     args = parse_args(argv)
     import torch
 
-    from skmat import load_pretrained, pretrained_info
+    from skmat import pretrained_info
     from skmat.datasets import load_oqmd, load_oqmd_multitask
 
     torch.set_num_threads(args.threads)
     members = args.members or list(pretrained_info("oqmd-average")["members"])
+    networks = {name: load_member(name, args.candidates) for name in members}
+    unshipped = [f"{name} ({digest})" for name, (_, digest) in networks.items() if digest is not None]
     header = f"# made by: {command_line(argv)} | {machine_description()} | members: {' '.join(members)}"
+    if unshipped:
+        header += f" | not shipped, SHA-256: {', '.join(unshipped)}"
     val = load_oqmd_multitask("val")
     val_X, val_y = val.data[: args.n_val], val.target[: args.n_val]
     tests = {task: load_oqmd(task, "test") for task in TASKS}
     val_predictions, test_predictions = [], {task: [] for task in TASKS}
     for name in members:
-        network = load_pretrained(name)
+        network = networks[name][0]
         val_predictions.append(network.predict(val_X))
         for column, task in enumerate(TASKS):
             test_predictions[task].append(network.predict(tests[task].data[: args.n_test])[:, column])

@@ -148,6 +148,39 @@ def test_the_combinations_script_scores_every_combination_on_both_targets(tmp_pa
         assert len(weights) == 2 and sum(weights) == pytest.approx(1.0, abs=2e-3)
 
 
+def test_the_combinations_script_scores_a_network_trained_but_not_shipped(tmp_path, monkeypatch):
+    import hashlib
+    import shutil
+
+    import skmat
+
+    module = load_benchmark("oqmd_average_combinations")
+    weights = Path(skmat.__file__).parent / "_weights"
+    shutil.copy(weights / "oqmd-reg2-l1.skmat", tmp_path / "new-net.skmat")
+    entry = {"file": "new-net.skmat", "sha256": hashlib.sha256((tmp_path / "new-net.skmat").read_bytes()).hexdigest()}
+    (tmp_path / "manifest.json").write_text(json.dumps({"new-net": entry}))
+    out = tmp_path / "candidates.csv"
+    argv = [module.__file__, "--members", "oqmd", "new-net", "--n-val", "200", "--n-test", "100", "--threads", "1",
+            "--out", str(out)]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit, match="'new-net' is not a shipped network; name its training folder"):
+        module.main()
+    monkeypatch.setattr(sys, "argv", [*argv, "--candidates", str(tmp_path)])
+    module.main()
+    assert f"not shipped, SHA-256: new-net ({entry['sha256']})" in out.read_text().splitlines()[0]
+    table = pd.read_csv(out, comment="#").set_index(["combination", "task"])
+    shipped = load_benchmark("oqmd_average_combinations")
+    monkeypatch.setattr(sys, "argv", [*argv[:3], "oqmd-reg2-l1", *argv[4:-1], str(tmp_path / "shipped.csv")])
+    shipped.main()
+    same = pd.read_csv(tmp_path / "shipped.csv", comment="#").set_index(["combination", "task"])
+    np.testing.assert_allclose(table.loc["new-net", "test_MAE"], same.loc["oqmd-reg2-l1", "test_MAE"])
+    # A candidate whose file changed after training is refused, not scored.
+    (tmp_path / "new-net.skmat").write_bytes((tmp_path / "new-net.skmat").read_bytes() + b"\0")
+    monkeypatch.setattr(sys, "argv", [*argv, "--candidates", str(tmp_path)])
+    with pytest.raises(SystemExit, match="does not match the SHA-256"):
+        module.main()
+
+
 @pytest.mark.slow
 def test_matbench_benchmark_writes_one_row_per_fold_and_resumes(tmp_path, capsys):
     module = load_benchmark("matbench")
