@@ -533,3 +533,29 @@ def test_an_array_of_huge_string_items_is_refused_before_it_is_allocated(saved, 
     payload["steps"][0]["fitted"]["feature_names_in_"] = {"__ndarray__": ["formula"], "dtype": "<U25000000"}
     with pytest.raises(ValueError, match="items of 100,000,000 bytes"):
         load_pipeline(resigned(payload, tmp_path / "big.pt"))
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "place"),
+    [
+        ("module__n_filters", 200_000, "'features.0.weight' is (4, 1, 1, 3) in the file and (200000, 1, 1, 3) in the "
+                                       "network (320,020,400,089 weights)"),
+        ("module__hidden_units", 3_000_000, "'predictor.1.weight' is (8, 48) in the file and (3000000, 48)"),
+        ("module__element_embedding", 10_000_000, "'features.0.bias' is (4,) in the file and missing in the network "
+                                                  "(280,000,625 weights)"),
+    ],
+)
+def test_parameters_asking_for_a_huge_network_are_refused_before_its_memory_is_taken(key, value, place, tmp_path):
+    """A resigned file whose parameters build a network far larger than its weights: refused, nothing allocated.
+
+    Built for real, each of these networks would take 1 to 30 GB before ``load_state_dict`` saw the mismatch.
+    """
+    net = PTRCNNRegressor(**SMALL).fit(np.random.default_rng(0).random((24, 16)), Y)
+    net.save(tmp_path / "net.pt")
+    payload = torch.load(tmp_path / "net.pt", weights_only=True)
+    payload["params"][key] = value
+    with pytest.raises(ValueError, match=r"do not fit the rebuilt network: " + re.escape(place)):
+        PTRCNNRegressor.load(resigned(payload, tmp_path / "huge.pt"))
+    loaded = PTRCNNRegressor.load(tmp_path / "net.pt")  # the untouched file still loads and predicts the same
+    X = np.random.default_rng(1).random((5, 16))
+    np.testing.assert_array_equal(loaded.predict(X), net.predict(X))

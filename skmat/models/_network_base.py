@@ -36,7 +36,7 @@ from .._validation import IntegerInterval, check_feature_names
 from ._callbacks import CosineDecay, ProgressLog, StopOnNonFiniteLoss
 from ._fit_context import check_n_threads, limited_threads, seeded_torch
 from ._image_input import as_image_batch, check_fitted_shape
-from ._persistence import SavableNetMixin
+from ._persistence import SavableNetMixin, check_rebuilt_shapes
 from ._training import apply_freeze, check_freeze, run_training, warn_if_constant
 from ._transfer import TRANSFER_CHOICES, check_pretrained, pretrained_module_kwargs, pretrained_network, transfer_weights
 
@@ -45,6 +45,7 @@ __all__ = ["ImageInputMixin", "SkmatNet", "default_callbacks"]
 #: The sizes of skmat's own networks that ``module__*`` may set, with their smallest value; checked at fit.
 MODULE_SIZES = {
     "n_filters": 1, "hidden_units": 1, "n_hidden_layers": 0, "hidden_sizes": 1,  # PTRCNN, CurveMLP
+    "element_embedding": 0,  # PTRCNN
     "conv1d_channels": 1, "conv2d_channels": 1, "hidden_size": 1, "num_layers": 1, "num_heads": 1,  # GAFSeq2Seq
     "d_model": 1, "nhead": 1, "dim_feedforward": 1,  # the transformer baseline
 }
@@ -226,6 +227,8 @@ class SkmatNet(SavableNetMixin, NeuralNet):
             self._check_pretrained_module(pretrained)
             source = pretrained.build()  # before the new network: the seeded stream as it always was
         kwargs = self._module_kwargs(None if source is None else pretrained)
+        if isinstance(self.module, type):  # loading a file: its weights must fit before memory is taken
+            check_rebuilt_shapes(lambda: self.initialized_instance(self.module, kwargs))
         self.module_ = self.initialized_instance(self.module, kwargs)
         self.transferred_ = []
         if source is not None:

@@ -23,6 +23,7 @@ their public name and stores the digest.
 
 from __future__ import annotations
 
+import contextvars
 import inspect
 import math
 import os
@@ -49,6 +50,36 @@ FORMAT_VERSION = 3
 CHECKSUM_KEY = "content_sha256"
 
 # Attributes skorch keeps at run time; rebuilt by ``initialize`` on load.
+#: While a file loads: the shapes of the weights it holds. The estimator first builds its network with no
+#: memory behind it (torch's "meta" device) and refuses the file unless the shapes match
+#: (:func:`check_rebuilt_shapes`), so a file whose parameters ask for a huge network fails with a clear error
+#: instead of filling the memory.
+EXPECTED_WEIGHT_SHAPES = contextvars.ContextVar("EXPECTED_WEIGHT_SHAPES", default=None)
+
+
+def check_rebuilt_shapes(build):
+    """Raise ``ValueError`` unless the network ``build()`` makes has the weights of the file being loaded.
+
+    Outside a load (:data:`EXPECTED_WEIGHT_SHAPES` unset) it does nothing. ``build`` is called once on the
+    "meta" device, where tensors have shapes but no memory.
+    """
+    expected = EXPECTED_WEIGHT_SHAPES.get()
+    if expected is None:
+        return
+    shapes, source = expected
+    with torch.device("meta"):
+        dry = build()
+    built = {key: tuple(value.shape) for key, value in dry.state_dict().items()}
+    if built != shapes:
+        differ = sorted(set(built) ^ set(shapes)) or [k for k in built if built[k] != shapes[k]]
+        key = differ[0]
+        raise ValueError(
+            f"The weights in {source!r} do not fit the rebuilt network: {key!r} is "
+            f"{shapes.get(key, 'missing')} in the file and {built.get(key, 'missing')} in the network "
+            f"({sum(math.prod(s) for s in built.values()):,} weights); it is corrupted or was altered."
+        )
+
+
 _RUNTIME_ATTRIBUTES = {
     "module_", "criterion_", "optimizer_", "callbacks_", "history_", "initialized_",
     "virtual_params_", "prefixes_", "cuda_dependent_attributes_", "init_context_",
@@ -479,8 +510,13 @@ class SavableNetMixin(SavableModel):
                 f"The model was saved with device={device!r}, which this machine lacks; "
                 f"load it with {cls.__name__}.load(path, device='cpu')."
             )
-        with torch.random.fork_rng(devices=[]):
-            estimator.initialize()
+        shapes = {key: tuple(value.shape) for key, value in payload["state_dict"].items()}
+        token = EXPECTED_WEIGHT_SHAPES.set((shapes, source))
+        try:
+            with torch.random.fork_rng(devices=[]):
+                estimator.initialize()
+        finally:
+            EXPECTED_WEIGHT_SHAPES.reset(token)
         try:
             estimator.module_.load_state_dict(payload["state_dict"])
         except RuntimeError as error:
