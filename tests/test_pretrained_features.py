@@ -214,3 +214,21 @@ def test_saving_a_user_pipeline_network_is_refused(user_network):
     model = make_pipeline(PretrainedFeatures(network=user_network), Ridge()).fit(FORMULAS, TARGET)
     with pytest.raises(TypeError, match="network given as a Pipeline cannot be saved.*load_pipeline"):
         save_pipeline(model, io.BytesIO())
+
+
+def test_a_network_with_a_learned_element_embedding_gives_its_features():
+    """The embedding is the first layer of ``features``, so the layers read one by one are the network's own."""
+    from skmat import PeriodicTableEncoder, PTRCNNRegressor
+
+    encoder = PeriodicTableEncoder(layout="full", amounts="fraction", absent_value=0)
+    network = make_pipeline(encoder, PTRCNNRegressor(max_epochs=2, module__n_filters=4, module__hidden_units=8,
+                                                     module__element_embedding=3, random_state=0, verbose=0))
+    network.fit(FORMULAS, TARGET)
+    hidden = PretrainedFeatures(network=network).fit(FORMULAS).transform(FORMULAS)
+    module = copy.deepcopy(network[-1].module_).eval()
+    with torch.no_grad():
+        output = module.predictor[-1](torch.from_numpy(hidden)).numpy()
+        direct = module(torch.from_numpy(encoder.transform(FORMULAS))).numpy()
+    np.testing.assert_allclose(output, direct, rtol=1e-5, atol=1e-5)
+    conv = PretrainedFeatures(network=network, layer="conv").fit(FORMULAS)
+    assert conv.n_features_out_ == 4 * 5 * 14  # the 9 x 18 image after the three convolutions, not the embedding
