@@ -19,7 +19,10 @@ on the 9 x 18 fraction image in float32 with batches of 256:
   amount and eight element properties per cell, as matbench.py's
   ``ptr-channels-scratch``);
 * ``cnn48-bf16-combined-b128``: ``cnn48-bf16-combined`` with batches of 128
-  (twice the updates per epoch, fewer epochs).
+  (twice the updates per epoch, fewer epochs);
+* ``cnn48-bf16-combined-channels-embed16``: ``cnn48-bf16-combined-channels``
+  with a learned 16-long vector per element next to the eight property
+  channels (``module__element_embedding=16``), for as many epochs.
 
 Each variant gets about the same CPU time: its number of epochs is set in
 ``VARIANTS`` from its measured throughput on this machine, and the fit
@@ -73,6 +76,8 @@ VARIANTS = {
     "cnn48-bf16-combined": ({**CNN48, **COMBINED}, "fraction-absent0", 256, 1e-3, 18),
     "cnn48-bf16-combined-channels": ({**CNN48, **COMBINED}, "channels-absent0", 256, 1e-3, 15),
     "cnn48-bf16-combined-b128": ({**CNN48, **COMBINED}, "fraction-absent0", 128, 1e-3, 16),
+    "cnn48-bf16-combined-channels-embed16": (
+        {**CNN48, **COMBINED, "module__element_embedding": 16}, "channels-absent0", 256, 1e-3, 15),
 }
 COLUMNS = [
     "variant",
@@ -95,6 +100,8 @@ def parse_args(argv=None):
     parser.add_argument("--n-train", type=int, default=50_000)
     parser.add_argument("--n-val", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads (default: every core; 1 beside other work, whose fit_seconds it slows)")
     parser.add_argument("--out", type=Path, default=RESULTS / "ptr_pretraining_study.csv")
     return parser.parse_args(argv)
 
@@ -113,7 +120,12 @@ def main(argv=None):
     args = parse_args(argv)
     from skmat.datasets import load_oqmd_multitask
 
-    use_all_cores()
+    if args.threads is None:
+        use_all_cores()
+    else:
+        import torch
+
+        torch.set_num_threads(args.threads)
     header = f"# made by: {command_line(argv)} (resumable; machine per row) | multi-task OQMD subset, MAE on the validation formulas"
     train = load_oqmd_multitask("train")
     val = load_oqmd_multitask("val")
