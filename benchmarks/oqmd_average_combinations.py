@@ -23,7 +23,7 @@ combinations fitted on the validation formulas --, the weights). Takes about
 five minutes on two CPU cores (every member predicts 44,000 validation and
 about 60,000 test formulas).
 
-``--candidates DIR`` lets ``--members`` name networks that
+``--candidates DIR [DIR ...]`` lets ``--members`` name networks that
 ``tools/pretrain.py --out-dir DIR`` trained but skmat does not ship (each
 file must match the SHA-256 its entry in ``DIR/manifest.json`` records; the
 header names each candidate's SHA-256), so whether a new network earns its
@@ -63,15 +63,15 @@ def parse_args(argv=None):
     parser.add_argument("--n-val", type=int, default=None,
                         help="validation formulas to fit on (default: all of the split)")
     parser.add_argument("--n-test", type=int, default=None, help="test formulas per target (default: all)")
-    parser.add_argument("--candidates", type=Path, default=None, metavar="DIR",
-                        help="an output folder of tools/pretrain.py (--out-dir) whose networks --members may name")
+    parser.add_argument("--candidates", type=Path, nargs="+", default=(), metavar="DIR",
+                        help="output folders of tools/pretrain.py (--out-dir) whose networks --members may name")
     parser.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     return parser.parse_args(argv)
 
 
 def load_member(name, candidates):
-    """The network ``name``: shipped with skmat, or else trained into the folder ``candidates``.
+    """The network ``name``: shipped with skmat, or else trained into one of the folders ``candidates``.
 
     Returns the pipeline and, for a candidate, its SHA-256 (``None`` for a shipped network, which
     ``load_pretrained`` checks itself). A candidate's file must match its manifest entry.
@@ -84,12 +84,14 @@ def load_member(name, candidates):
     try:
         pretrained_info(name)
     except (KeyError, ValueError):
-        if candidates is None:
+        if not candidates:
             raise SystemExit(f"{name!r} is not a shipped network; name its training folder with --candidates.")
-        entry = json.loads((candidates / "manifest.json").read_text()).get(name)
-        if entry is None or "file" not in entry:
-            raise SystemExit(f"{name!r} is neither shipped nor a network of {candidates / 'manifest.json'}.")
-        path = candidates / entry["file"]
+        found = [(folder, json.loads((folder / "manifest.json").read_text()).get(name)) for folder in candidates]
+        found = [(folder, entry) for folder, entry in found if entry is not None and "file" in entry]
+        if not found:
+            raise SystemExit(f"{name!r} is neither shipped nor a network of {', '.join(map(str, candidates))}.")
+        folder, entry = found[0]
+        path = folder / entry["file"]
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest != entry["sha256"]:
             raise SystemExit(f"{path} does not match the SHA-256 its manifest entry records; not scoring it.")
