@@ -146,6 +146,24 @@ def test_the_combinations_script_scores_every_combination_on_both_targets(tmp_pa
         assert alone["mean"] < alone["oqmd"]  # the mean of two beats the weaker network
         weights = [float(w) for w in rows.set_index("combination").loc["weighted (validation)", "weights"].split()]
         assert len(weights) == 2 and sum(weights) == pytest.approx(1.0, abs=2e-3)
+    assert (table["n_held_out"] == 0).all()
+
+
+def test_the_combinations_script_can_score_validation_formulas_it_did_not_fit_on(tmp_path, monkeypatch):
+    from skmat import load_pretrained
+    from skmat.datasets import load_oqmd_multitask
+
+    module = load_benchmark("oqmd_average_combinations")
+    out = tmp_path / "held.csv"
+    monkeypatch.setattr(sys, "argv", [module.__file__, "--members", "oqmd", "oqmd-reg2-l1", "--n-val", "300",
+                                      "--n-test", "50", "--hold-out", "100", "--threads", "1", "--out", str(out)])
+    module.main()
+    table = pd.read_csv(out, comment="#").set_index(["combination", "task"])
+    assert (table["n_held_out"] == 100).all() and (table["n_val"] == 300).all()
+    val = load_oqmd_multitask("val")
+    alone = np.mean(np.abs(load_pretrained("oqmd").predict(val.data[:100]) - val.target[:100]), axis=0)
+    np.testing.assert_allclose(table.loc[("oqmd", "formation_enthalpy"), "val_MAE"], alone[0], atol=5e-5)  # written to 4 decimals
+    np.testing.assert_allclose(table.loc[("oqmd", "volume_per_atom"), "val_MAE"], alone[1], atol=5e-5)
 
 
 def test_the_combinations_script_scores_a_network_trained_but_not_shipped(tmp_path, monkeypatch):
