@@ -70,6 +70,9 @@ def parse_args(argv=None):
                              "(as tools/ship_average.py: N=20000); default 0: fit on all, val_MAE in sample")
     parser.add_argument("--candidates", type=Path, nargs="+", default=(), metavar="DIR",
                         help="output folders of tools/pretrain.py (--out-dir) whose networks --members may name")
+    parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                        help="keep each network's predictions here (by its SHA-256 and --n-val/--n-test) and reuse "
+                             "them in later runs")
     parser.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     return parser.parse_args(argv)
@@ -160,10 +163,22 @@ def main(argv=None):
     tests = {task: load_oqmd(task, "test") for task in TASKS}
     val_predictions, test_predictions = [], {task: [] for task in TASKS}
     for name in members:
-        network = networks[name][0]
-        val_predictions.append(network.predict(val_X))
-        for column, task in enumerate(TASKS):
-            test_predictions[task].append(network.predict(tests[task].data[: args.n_test])[:, column])
+        network, digest = networks[name]
+        digest = digest or pretrained_info(name)["sha256"]
+        cached = None if args.cache is None else args.cache / f"{digest}-{args.n_val}-{args.n_test}.npz"
+        if cached is not None and cached.exists():
+            with np.load(cached, allow_pickle=False) as stored:
+                predicted = {key: stored[key] for key in ("val", *TASKS)}
+        else:
+            predicted = {"val": network.predict(val_X)}
+            for column, task in enumerate(TASKS):
+                predicted[task] = network.predict(tests[task].data[: args.n_test])[:, column]
+            if cached is not None:
+                args.cache.mkdir(parents=True, exist_ok=True)
+                np.savez(cached, **predicted)
+        val_predictions.append(predicted["val"])
+        for task in TASKS:
+            test_predictions[task].append(predicted[task])
         print(f"{name}: predicted", flush=True)
     val_predictions = np.stack(val_predictions, axis=-1)  # (n, targets, members)
     rows = []

@@ -156,8 +156,14 @@ def test_the_combinations_script_can_score_validation_formulas_it_did_not_fit_on
     module = load_benchmark("oqmd_average_combinations")
     out = tmp_path / "held.csv"
     monkeypatch.setattr(sys, "argv", [module.__file__, "--members", "oqmd", "oqmd-reg2-l1", "--n-val", "300",
-                                      "--n-test", "50", "--hold-out", "100", "--threads", "1", "--out", str(out)])
+                                      "--n-test", "50", "--hold-out", "100", "--threads", "1", "--out", str(out),
+                                      "--cache", str(tmp_path / "cache")])
     module.main()
+    assert len(list((tmp_path / "cache").glob("*-300-50.npz"))) == 2  # one file of predictions per network
+    first = out.read_text()
+    monkeypatch.setattr(module, "load_member", lambda name, candidates: (None, None))  # the cache alone suffices
+    module.main()
+    assert out.read_text().splitlines()[1:] == first.splitlines()[1:]
     table = pd.read_csv(out, comment="#").set_index(["combination", "task"])
     assert (table["n_held_out"] == 100).all() and (table["n_val"] == 300).all()
     val = load_oqmd_multitask("val")
