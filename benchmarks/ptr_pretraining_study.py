@@ -22,7 +22,10 @@ on the 9 x 18 fraction image in float32 with batches of 256:
   (twice the updates per epoch, fewer epochs);
 * ``cnn48-bf16-combined-channels-embed16``: ``cnn48-bf16-combined-channels``
   with a learned 16-long vector per element next to the eight property
-  channels (``module__element_embedding=16``), for as many epochs.
+  channels (``module__element_embedding=16``), for as many epochs;
+* ``line48-bf16-combined-channels``: the same network and channels on the
+  elements' line by Mendeleev number (``MendeleevLineEncoder``, all 103
+  elements) instead of the table, for as many epochs.
 
 Each variant gets about the same CPU time: its number of epochs is set in
 ``VARIANTS`` from its measured throughput on this machine, and the fit
@@ -62,6 +65,8 @@ ENCODERS = {
     "count": {"amounts": "count", "absent_value": -1.0},
     "fraction-absent0": {"amounts": "fraction", "absent_value": 0.0},
     "channels-absent0": {"amounts": "fraction", "absent_value": 0.0, "channels": CHANNELS},
+    # The elements on one line by Mendeleev number (MendeleevLineEncoder, every element up to Lr), same channels.
+    "line-channels-absent0": {"line": True, "amounts": "fraction", "absent_value": 0.0, "channels": CHANNELS},
 }
 MLP = {**PAPER_NETWORK, "module__kernel_sizes": (), "module__paddings": (), "module__hidden_units": 512, "module__n_hidden_layers": 4}
 #: name -> (network parameters, encoder (ENCODERS), batch size, learning rate, epochs)
@@ -78,6 +83,7 @@ VARIANTS = {
     "cnn48-bf16-combined-b128": ({**CNN48, **COMBINED}, "fraction-absent0", 128, 1e-3, 16),
     "cnn48-bf16-combined-channels-embed16": (
         {**CNN48, **COMBINED, "module__element_embedding": 16}, "channels-absent0", 256, 1e-3, 15),
+    "line48-bf16-combined-channels": ({**CNN48, **COMBINED}, "line-channels-absent0", 256, 1e-3, 15),
 }
 COLUMNS = [
     "variant",
@@ -109,11 +115,16 @@ def parse_args(argv=None):
 def pipeline(variant, seed):
     from sklearn.pipeline import Pipeline
 
-    from skmat import PeriodicTableEncoder, PTRCNNRegressor
+    from skmat import MendeleevLineEncoder, PeriodicTableEncoder, PTRCNNRegressor
 
     params, encoder, batch_size, lr, epochs = VARIANTS[variant]
     model = PTRCNNRegressor(max_epochs=epochs, batch_size=batch_size, lr=lr, random_state=seed, verbose=0, **params)
-    return Pipeline([("encode", PeriodicTableEncoder(layout="full", **ENCODERS[encoder])), ("model", model)])
+    cells = dict(ENCODERS[encoder])
+    if cells.pop("line", False):
+        image = MendeleevLineEncoder(elements="all", **cells)
+    else:
+        image = PeriodicTableEncoder(layout="full", **cells)
+    return Pipeline([("encode", image), ("model", model)])
 
 
 def main(argv=None):

@@ -95,6 +95,12 @@ def test_recipe_options_reach_the_encoder_and_the_network():
     assert tool.new_model(args, ["Fe", "O"])[-1].get_params()["module__element_embedding"] == 16
     assert "a learned 16-long vector per element" in tool.description(args)
     assert "element_embedding" in tool.ARCHITECTURE  # a second cycle must keep its parent's embedding
+    assert type(default[0]).__name__ == "PeriodicTableEncoder" and "layout" in tool.ARCHITECTURE
+    args = tool.parse_args(["--absent-value", "0", "--layout", "mendeleev-line", "--channels", "amount", "group"])
+    line = tool.new_model(args, ["Fe", "O", "Na", "Cl"])
+    assert type(line[0]).__name__ == "MendeleevLineEncoder" and list(line[0].elements) == ["Fe", "O", "Na", "Cl"]
+    assert line[0].fit(["NaCl"]).transform(["FeO"]).shape == (1, 2, 1, 4)  # the training elements on one line
+    assert tool.description(args).startswith("Multi-task Mendeleev-line CNN (one-line image of the elements")
 
 
 def test_cosine_learning_rate():

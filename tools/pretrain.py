@@ -76,7 +76,7 @@ N_VAL = 20_000  # validation formulas scored after every epoch (the first ones o
 OLD_RECIPE = {
     "channels": None, "absent_value": -1.0, "activation": "relu", "init": "default", "channels_last": False,
     "dropout": 0.0, "weight_decay": 0.01, "targets": list(TASKS), "init_from": None, "loss": "smooth_l1",
-    "element_embedding": 0,
+    "element_embedding": 0, "layout": "table",
 }
 #: The training losses --loss may name (on the whitened targets). ``smooth_l1`` (PTRCNNRegressor's default, with
 #: beta 1) is quadratic for errors under one standard deviation, so it trains these networks as a squared error;
@@ -86,7 +86,7 @@ LOSSES = {"smooth_l1": "SmoothL1Loss", "l1": "L1Loss"}
 #: repeat that network's (the rest -- learning rate, epochs, batch size, regularisation -- may change).
 ARCHITECTURE = (
     "n_filters", "hidden_units", "amounts", "channels", "absent_value", "activation", "init", "targets",
-    "element_embedding",
+    "element_embedding", "layout",
 )
 
 
@@ -110,6 +110,9 @@ def parse_args(argv=None):
     parser.add_argument("--channels-last", action=argparse.BooleanOptionalAction, default=OLD_RECIPE["channels_last"],
                         help="PTRCNN(channels_last=True): 1.2-1.3x faster bfloat16 training on a CPU "
                              "(benchmarks/ptr_throughput.py); use it for new runs")
+    parser.add_argument("--layout", choices=("table", "mendeleev-line"), default=OLD_RECIPE["layout"],
+                        help="the image: the 9 x 18 periodic table (PeriodicTableEncoder, default) or the elements on "
+                             "one line by Mendeleev number (MendeleevLineEncoder, the paper's 1-D control)")
     parser.add_argument("--element-embedding", type=int, default=OLD_RECIPE["element_embedding"], metavar="DIM",
                         help="PTRCNN(element_embedding=DIM): a learned vector of this length per element, scaled "
                              "by its amount, added as input channels (default 0: none)")
@@ -154,11 +157,13 @@ def cosine_lr(lr, epoch, epochs):
 def new_model(args, elements):
     from sklearn.pipeline import Pipeline
 
-    from skmat import PeriodicTableEncoder, PTRCNNRegressor
+    from skmat import MendeleevLineEncoder, PeriodicTableEncoder, PTRCNNRegressor
 
-    encoder = PeriodicTableEncoder(
-        layout="full", amounts=args.amounts, elements=elements, channels=args.channels, absent_value=args.absent_value
-    )
+    cells = dict(amounts=args.amounts, elements=elements, channels=args.channels, absent_value=args.absent_value)
+    if args.layout == "mendeleev-line":
+        encoder = MendeleevLineEncoder(**cells)
+    else:
+        encoder = PeriodicTableEncoder(layout="full", **cells)
     network = PTRCNNRegressor(
         module__activation=args.activation,
         module__init=args.init,
@@ -376,7 +381,8 @@ def ship(args, pipeline, log):
 def description(args):
     """The manifest's one-line description of the network ``args`` train."""
     amounts = "atomic fractions" if args.amounts == "fraction" else "atom counts"
-    image = f"9 x 18 full-table image, {amounts}"
+    image = ("one-line image of the elements by Mendeleev number" if args.layout == "mendeleev-line"
+             else "9 x 18 full-table image") + f", {amounts}"
     if args.channels:
         image += f" and {len(args.channels) - ('amount' in args.channels)} element-property channels"
     if args.element_embedding:
@@ -389,12 +395,13 @@ def description(args):
         image += f"; {args.loss} loss"
     if args.init_from is not None:
         image += f"; a second cosine cycle from the weights of {args.init_from!r}"
+    kind = "Mendeleev-line CNN" if args.layout == "mendeleev-line" else "periodic-table CNN"
     if list(args.targets) != list(TASKS):
         target = args.targets[0].replace("_", "-")
-        return (f"Periodic-table CNN ({image}) trained on the full OQMD {target} set (formulas in CrabNet's "
+        return (f"{kind[0].upper()}{kind[1:]} ({image}) trained on the full OQMD {target} set (formulas in CrabNet's "
                 "training split)")
     return (
-        f"Multi-task periodic-table CNN ({image}) trained on the full OQMD formation-enthalpy and "
+        f"Multi-task {kind} ({image}) trained on the full OQMD formation-enthalpy and "
         "volume-per-atom sets (formulas in CrabNet's training split of both)"
     )
 
