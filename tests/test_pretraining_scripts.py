@@ -332,3 +332,39 @@ def test_ship_average_fits_weights_on_validation_formulas_it_does_not_score(tmp_
     manifest["pair"] = dict(entry, weights={"formation_enthalpy": [1.0]})
     with pytest.raises(ValueError, match="weights that do not give one per member and target"):
         skmat.load_pretrained("pair")
+
+
+def test_adopting_a_network_copies_its_file_and_entry_after_checking_them(tmp_path):
+    import hashlib
+    import shutil
+
+    import skmat
+
+    tool = load_benchmark("adopt_network", package="tools")
+    weights = Path(skmat.__file__).parent / "_weights"
+    runs, package = tmp_path / "runs", tmp_path / "package"
+    runs.mkdir()
+    package.mkdir()
+    shutil.copy(weights / "oqmd-reg2-l1.skmat", runs / "new-net.skmat")
+    digest = hashlib.sha256((runs / "new-net.skmat").read_bytes()).hexdigest()
+    entry = {"file": "new-net.skmat", "sha256": digest, "test_MAE": {"formation_enthalpy": 0.05}}
+    (runs / "manifest.json").write_text(json.dumps({"new-net": entry, "odd": {**entry, "file": "../x.skmat"}}))
+    (package / "manifest.json").write_text(json.dumps({"old": {"file": "old.skmat", "sha256": "0" * 64}}))
+    tool.main(["new-net", "--from", str(runs), "--out-dir", str(package)])
+    manifest = json.loads((package / "manifest.json").read_text())
+    assert manifest["new-net"] == entry and "old" in manifest
+    assert (package / "new-net.skmat").read_bytes() == (runs / "new-net.skmat").read_bytes()
+    tool.main(["new-net", "--from", str(runs), "--out-dir", str(package)])  # the same again: nothing changes
+    assert json.loads((package / "manifest.json").read_text()) == manifest
+    for names, message in [(["nope"], "not a network trained into"), (["odd"], "not a plain file name"),
+                           (["old"], "not a network trained into")]:
+        with pytest.raises(SystemExit, match=message):
+            tool.main([*names, "--from", str(runs), "--out-dir", str(package)])
+    (runs / "manifest.json").write_text(json.dumps({"old": entry}))
+    with pytest.raises(SystemExit, match="already ships another network named 'old'"):
+        tool.main(["old", "--from", str(runs), "--out-dir", str(package)])
+    (runs / "new-net.skmat").write_bytes(b"changed")
+    (runs / "manifest.json").write_text(json.dumps({"other": entry}))
+    with pytest.raises(SystemExit, match="does not match the SHA-256"):
+        tool.main(["other", "--from", str(runs), "--out-dir", str(package)])
+    assert json.loads((package / "manifest.json").read_text()) == manifest  # refusals leave the package as it was
