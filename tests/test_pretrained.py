@@ -41,10 +41,12 @@ def test_oqmd_is_available_and_documented():
     assert skmat.pretrained_info("oqmd")["targets"] == ["formation_enthalpy", "volume_per_atom"]
 
 
-def test_every_shipped_file_matches_the_manifest_and_all_fit_in_32_mb():
-    """The package's weights stay small (32 MB: ten files, nine of them 3-6 MB). The budget was 25 MB until a fifth
-    OQMD member of the average, 3.1 MB for 0.0008 eV/atom, was weighed against it and shipped, and 30 MB until
-    ``"oqmd-channels-l1"`` (3.1 MB; its parent stays, for the Matbench rows measured with it) joined the average."""
+def test_every_shipped_file_matches_the_manifest_and_all_fit_in_42_mb():
+    """The package's weights stay small (42 MB: thirteen files, twelve of them 3-6 MB). The budget was 25 MB until a
+    fifth OQMD member of the average, 3.1 MB for 0.0008 eV/atom, was weighed against it and shipped, 30 MB until
+    ``"oqmd-channels-l1"`` (3.1 MB; its parent stays, for the Matbench rows measured with it) joined the average,
+    and 32 MB until ``"oqmd-gelu2-l1"`` and the Mendeleev-line ``"oqmd-line-l1"`` and ``"oqmd-line2-l1"`` (9.7 MB
+    together) joined it, each because the weighted average's error on held-out validation formulas fell with it."""
     total = 0
     for name, entry in manifest().items():
         if "members" in entry:  # an average of shipped networks: no file of its own
@@ -54,7 +56,7 @@ def test_every_shipped_file_matches_the_manifest_and_all_fit_in_32_mb():
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
         assert len(data) == entry["size_bytes"]
         total += len(data)
-    assert total <= 32e6
+    assert total <= 42e6
 
 
 def test_shipped_file_is_read_without_pickle():
@@ -273,7 +275,8 @@ def test_the_average_is_its_members_weighted_mean_and_closer_than_each():
 
     info = skmat.pretrained_info("oqmd-average")
     members = list(info["members"])
-    assert members == ["oqmd", "oqmd-channels-l1", "oqmd-reg-l1", "oqmd-reg2-l1", "oqmd-reg3-l1"]
+    assert members == ["oqmd", "oqmd-channels-l1", "oqmd-gelu2-l1", "oqmd-line-l1", "oqmd-line2-l1", "oqmd-reg-l1",
+                       "oqmd-reg2-l1", "oqmd-reg3-l1"]
     assert list(PretrainedAverage().networks) == members  # the class's default is the shipped average
     formulas = ["Fe2O3", "NaCl", "Co2MnSi"]
     model = skmat.load_pretrained("oqmd-average")
@@ -281,7 +284,7 @@ def test_the_average_is_its_members_weighted_mean_and_closer_than_each():
     alone = np.stack([skmat.load_pretrained(m).predict(formulas) for m in members])
     weights = np.full((len(members), 2), 1 / len(members))
     if "weights" in info:  # fitted on validation formulas by tools/ship_average.py --weights absolute_error
-        weights = np.array([info["weights"][task] for task in info["targets"]]).T
+        weights = np.array([[info["weights"][task][m] for m in members] for task in info["targets"]]).T
         np.testing.assert_allclose(weights.sum(axis=0), 1.0)
     np.testing.assert_allclose(model[-1].weights_, weights)
     expected = (alone * weights[:, None, :]).sum(axis=0)
@@ -310,7 +313,7 @@ def test_the_average_keeps_formula_errors_and_is_not_a_feature_network():
 
     with pytest.raises(FormulaError, match="NeO2"):
         skmat.load_pretrained("oqmd-average").predict(["NeO2"])
-    with pytest.raises(ValueError, match="'oqmd-average' is an average of the shipped networks 'oqmd', 'oqmd-channels-l1', 'oqmd-reg-l1', 'oqmd-reg2-l1', 'oqmd-reg3-l1'"):
+    with pytest.raises(ValueError, match="'oqmd-average' is an average of the shipped networks 'oqmd', 'oqmd-channels-l1', 'oqmd-gelu2-l1', 'oqmd-line-l1', 'oqmd-line2-l1', 'oqmd-reg-l1', 'oqmd-reg2-l1', 'oqmd-reg3-l1'"):
         PretrainedFeatures(network="oqmd-average").fit(["Fe2O3"])
 
 

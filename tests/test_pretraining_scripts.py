@@ -307,7 +307,8 @@ def test_ship_average_fits_weights_on_validation_formulas_it_does_not_score(tmp_
     shutil.copy(Path(skmat.__file__).parent / "_weights" / "manifest.json", tmp_path / "manifest.json")
     monkeypatch.setattr(tool, "N_VAL", 30)  # scores the first 30 validation formulas, fits on the next 50
     monkeypatch.setattr(tool, "evaluate", functools.partial(tool.evaluate, n_test=40))
-    monkeypatch.setattr(sys, "argv", ["tools/ship_average.py", "--name", "pair", "--members", "oqmd", "oqmd-reg2-l1",
+    # Members given out of alphabetical order: the manifest is written with sorted keys, so weights must follow names.
+    monkeypatch.setattr(sys, "argv", ["tools/ship_average.py", "--name", "pair", "--members", "oqmd-reg2-l1", "oqmd",
                                       "--weights", "absolute_error", "--n-weight-fit", "50", "--out-dir",
                                       str(tmp_path)])
     import skmat.datasets
@@ -321,17 +322,27 @@ def test_ship_average_fits_weights_on_validation_formulas_it_does_not_score(tmp_
     entry = manifest["pair"]
     assert set(entry["weights"]) == {"formation_enthalpy", "volume_per_atom"}
     for weights in entry["weights"].values():
-        assert len(weights) == 2 and min(weights) >= 0 and sum(weights) == pytest.approx(1.0)
+        assert set(weights) == {"oqmd", "oqmd-reg2-l1"}
+        assert min(weights.values()) >= 0 and sum(weights.values()) == pytest.approx(1.0)
     assert entry["training"]["weights_fitted_on"].startswith("50 formulas of CrabNet's OQMD validation split after "
                                                              "the first 30")
     assert entry["description"].startswith("The weighted mean prediction")
     monkeypatch.setattr(shipped, "_manifest", lambda: manifest)
     model = skmat.load_pretrained("pair")[-1]
-    np.testing.assert_allclose(model.weights_.T, [entry["weights"]["formation_enthalpy"],
-                                                  entry["weights"]["volume_per_atom"]])
-    manifest["pair"] = dict(entry, weights={"formation_enthalpy": [1.0]})
-    with pytest.raises(ValueError, match="weights that do not give one per member and target"):
-        skmat.load_pretrained("pair")
+    assert list(model.networks) == ["oqmd", "oqmd-reg2-l1"]  # the manifest's (sorted) order, not the command's
+    for j, task in enumerate(["formation_enthalpy", "volume_per_atom"]):
+        for i, name in enumerate(model.networks):
+            assert model.weights_[i, j] == pytest.approx(entry["weights"][task][name])
+    formulas = ["Fe2O3", "NaCl"]
+    alone = {name: skmat.load_pretrained(name).predict(formulas) for name in ("oqmd", "oqmd-reg2-l1")}
+    expected = sum(alone[name] * np.array([entry["weights"][t][name] for t in ("formation_enthalpy", "volume_per_atom")])
+                   for name in alone)
+    np.testing.assert_allclose(model.predict(formulas), expected, rtol=1e-6)
+    for bad in ({"formation_enthalpy": [1.0]}, {t: [0.5, 0.5] for t in entry["weights"]},
+                {t: {"oqmd": 1.0} for t in entry["weights"]}):  # too few, a list by position, a member missing
+        manifest["pair"] = dict(entry, weights=bad)
+        with pytest.raises(ValueError, match="weights that do not give one per member and target"):
+            skmat.load_pretrained("pair")
 
 
 def test_adopting_a_network_copies_its_file_and_entry_after_checking_them(tmp_path):

@@ -111,7 +111,9 @@ def main(argv=None):
         },
     }
     if args.weights != "mean":
-        entry["weights"] = {task: [float(w) for w in average.weights_[:, j]] for j, task in enumerate(TASKS)}
+        # By member name: the manifest is written with sorted keys, so the members' order is not kept.
+        entry["weights"] = {task: {name: float(w) for name, w in zip(args.members, average.weights_[:, j])}
+                            for j, task in enumerate(TASKS)}
         entry["training"]["weights_fitted_on"] = (
             f"{len(fit_y)} formulas of CrabNet's OQMD validation split after the first {N_VAL} (which val_MAE "
             "scores), by PretrainedAverage(weights='absolute_error')")

@@ -213,13 +213,15 @@ def _read_average(name, entry):
                 f"The pretrained average {name!r} was scored with the network {member!r} of SHA-256 "
                 f"{str(digest)[:12]}…, which is not the installed one; reinstall skmat."
             )
-    weights = entry.get("weights")  # {target: [weight of each member, in the members' order]}
+    # {target: {member: weight}}: by name, as the manifest is written with sorted keys (a list in the order the
+    # members were given would be read against the sorted members and weigh the wrong networks).
+    weights = entry.get("weights")
     if weights is not None:
-        columns = [weights.get(target) for target in entry.get("targets", [])]
-        if not columns or any(not isinstance(c, list) or len(c) != len(members) for c in columns):
+        columns = [weights.get(target) if isinstance(weights, dict) else None for target in entry.get("targets", [])]
+        if not columns or any(not isinstance(c, dict) or set(c) != set(members) for c in columns):
             raise ValueError(f"The manifest entry {name!r} has weights that do not give one per member and target; "
                              "reinstall skmat.")
-        weights = np.array(columns, dtype=np.float64).T
+        weights = np.array([[column[member] for member in members] for column in columns], dtype=np.float64).T
     return Pipeline([("average", PretrainedAverage(networks=tuple(members), weights=weights).fit())])
 
 
