@@ -155,6 +155,27 @@ def command_line(argv=None):
     return "python " + shlex.join([shown, *args])
 
 
+def trained_network(folder, name):
+    """``(entry, path)`` of the network ``name`` that ``tools/pretrain.py --out-dir folder`` trained, or ``None``.
+
+    ``None`` when ``folder/manifest.json`` has no entry with a file for ``name``. Raises ``SystemExit`` when the
+    entry names something other than a plain file name in ``folder``, or when the file does not match the SHA-256
+    the entry records, so that no tool reads a file other than the one that was trained and scored.
+    """
+    import json
+
+    manifest = folder / "manifest.json"
+    entry = json.loads(manifest.read_text()).get(name) if manifest.exists() else None
+    if entry is None or "file" not in entry or "sha256" not in entry:
+        return None
+    if Path(entry["file"]).name != entry["file"]:
+        raise SystemExit(f"The entry of {name!r} names the file {entry['file']!r}, which is not a plain file name.")
+    path = folder / entry["file"]
+    if hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+        raise SystemExit(f"{path} does not match the SHA-256 its manifest entry records.")
+    return entry, path
+
+
 def use_all_cores():
     """Let torch use every core (its default may be fewer); returns the number of threads."""
     import torch

@@ -50,7 +50,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks._common import RESULTS, command_line, machine_description, write_table
+from benchmarks._common import RESULTS, command_line, machine_description, trained_network, write_table
 from skmat.models._combination_weights import least_absolute_error_weights
 
 DEFAULT_OUT = RESULTS / "oqmd_average_combinations.csv"
@@ -84,9 +84,6 @@ def load_member(name, candidates):
     Returns the pipeline and, for a candidate, its SHA-256 (``None`` for a shipped network, which
     ``load_pretrained`` checks itself). A candidate's file must match its manifest entry.
     """
-    import hashlib
-    import json
-
     from skmat import load_pipeline, load_pretrained, pretrained_info
 
     try:
@@ -94,16 +91,11 @@ def load_member(name, candidates):
     except (KeyError, ValueError):
         if not candidates:
             raise SystemExit(f"{name!r} is not a shipped network; name its training folder with --candidates.")
-        found = [(folder, json.loads((folder / "manifest.json").read_text()).get(name)) for folder in candidates]
-        found = [(folder, entry) for folder, entry in found if entry is not None and "file" in entry]
-        if not found:
+        found = next(filter(None, (trained_network(folder, name) for folder in candidates)), None)
+        if found is None:
             raise SystemExit(f"{name!r} is neither shipped nor a network of {', '.join(map(str, candidates))}.")
-        folder, entry = found[0]
-        path = folder / entry["file"]
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if digest != entry["sha256"]:
-            raise SystemExit(f"{path} does not match the SHA-256 its manifest entry records; not scoring it.")
-        return load_pipeline(path), digest
+        entry, path = found
+        return load_pipeline(path), entry["sha256"]
     return load_pretrained(name), None
 
 

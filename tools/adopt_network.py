@@ -23,7 +23,8 @@ import argparse
 import shutil
 from pathlib import Path
 
-from tools.pretrain import DEFAULT_OUT, editing_manifest, read_manifest, sha256
+from benchmarks._common import trained_network
+from tools.pretrain import DEFAULT_OUT, editing_manifest, read_manifest
 
 
 def parse_args(argv=None):
@@ -37,13 +38,10 @@ def parse_args(argv=None):
 
 def checked_entry(name, source, shipped):
     """The manifest entry of ``name`` in ``source``, its file checked; ``None`` if ``shipped`` already has it."""
-    entry = read_manifest(source).get(name)
-    if entry is None or "file" not in entry or "sha256" not in entry:
+    found = trained_network(source, name)
+    if found is None:
         raise SystemExit(f"{name!r} is not a network trained into {source} (no entry with a file in its manifest).")
-    if Path(entry["file"]).name != entry["file"]:
-        raise SystemExit(f"The entry of {name!r} names the file {entry['file']!r}, which is not a plain file name.")
-    if sha256(source / entry["file"]) != entry["sha256"]:
-        raise SystemExit(f"{source / entry['file']} does not match the SHA-256 its manifest entry records.")
+    entry = found[0]
     present = shipped.get(name)
     if present is not None:
         if present.get("sha256") != entry["sha256"]:
