@@ -101,6 +101,15 @@ def test_recipe_options_reach_the_encoder_and_the_network():
     assert type(line[0]).__name__ == "MendeleevLineEncoder" and list(line[0].elements) == ["Fe", "O", "Na", "Cl"]
     assert line[0].fit(["NaCl"]).transform(["FeO"]).shape == (1, 2, 1, 4)  # the training elements on one line
     assert tool.description(args).startswith("Multi-task Mendeleev-line CNN (one-line image of the elements")
+    # random-line: the order is drawn from --seed, so two seeds give two networks that read different neighbours
+    orders = []
+    for seed in (3, 4):
+        args = tool.parse_args(["--absent-value", "0", "--layout", "random-line", "--seed", str(seed)])
+        encoder = tool.new_model(args, ["Fe", "O", "Na", "Cl", "Li", "Si", "Mg", "Al"])[0]
+        assert (type(encoder).__name__, encoder.order, encoder.random_state) == ("MendeleevLineEncoder", "random", seed)
+        orders.append(list(encoder.fit(["NaCl"]).get_feature_names_out()))
+        assert "in a random order drawn from the first cycle's --seed" in tool.description(args) and "random-line CNN" in tool.description(args)
+    assert sorted(orders[0]) == sorted(orders[1]) and orders[0] != orders[1]
 
 
 def test_cosine_learning_rate():

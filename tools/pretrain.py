@@ -84,6 +84,8 @@ OLD_RECIPE = {
 LOSSES = {"smooth_l1": "SmoothL1Loss", "l1": "L1Loss"}
 #: The settings that fix a network's shape and inputs: a run started ``--init-from`` a shipped network must
 #: repeat that network's (the rest -- learning rate, epochs, batch size, regularisation -- may change).
+#: The images --layout may name.
+LAYOUTS = ("table", "mendeleev-line", "random-line")
 ARCHITECTURE = (
     "n_filters", "hidden_units", "amounts", "channels", "absent_value", "activation", "init", "targets",
     "element_embedding", "layout",
@@ -110,9 +112,11 @@ def parse_args(argv=None):
     parser.add_argument("--channels-last", action=argparse.BooleanOptionalAction, default=OLD_RECIPE["channels_last"],
                         help="PTRCNN(channels_last=True): 1.2-1.3x faster bfloat16 training on a CPU "
                              "(benchmarks/ptr_throughput.py); use it for new runs")
-    parser.add_argument("--layout", choices=("table", "mendeleev-line"), default=OLD_RECIPE["layout"],
-                        help="the image: the 9 x 18 periodic table (PeriodicTableEncoder, default) or the elements on "
-                             "one line by Mendeleev number (MendeleevLineEncoder, the paper's 1-D control)")
+    parser.add_argument("--layout", choices=LAYOUTS, default=OLD_RECIPE["layout"],
+                        help="the image: the 9 x 18 periodic table (PeriodicTableEncoder, default), the elements on "
+                             "one line by Mendeleev number (MendeleevLineEncoder, the paper's 1-D control), or on "
+                             "one line in an order drawn from --seed (MendeleevLineEncoder(order='random'): a "
+                             "network whose errors differ from the others', for the average)")
     parser.add_argument("--element-embedding", type=int, default=OLD_RECIPE["element_embedding"], metavar="DIM",
                         help="PTRCNN(element_embedding=DIM): a learned vector of this length per element, scaled "
                              "by its amount, added as input channels (default 0: none)")
@@ -162,6 +166,8 @@ def new_model(args, elements):
     cells = dict(amounts=args.amounts, elements=elements, channels=args.channels, absent_value=args.absent_value)
     if args.layout == "mendeleev-line":
         encoder = MendeleevLineEncoder(**cells)
+    elif args.layout == "random-line":  # the order is drawn at fit and kept in the saved pipeline
+        encoder = MendeleevLineEncoder(order="random", random_state=args.seed, **cells)
     else:
         encoder = PeriodicTableEncoder(layout="full", **cells)
     network = PTRCNNRegressor(
@@ -381,8 +387,9 @@ def ship(args, pipeline, log):
 def description(args):
     """The manifest's one-line description of the network ``args`` train."""
     amounts = "atomic fractions" if args.amounts == "fraction" else "atom counts"
-    image = ("one-line image of the elements by Mendeleev number" if args.layout == "mendeleev-line"
-             else "9 x 18 full-table image") + f", {amounts}"
+    image = {"mendeleev-line": "one-line image of the elements by Mendeleev number",
+             "random-line": "one-line image of the elements in a random order drawn from the first cycle's --seed",
+             "table": "9 x 18 full-table image"}[args.layout] + f", {amounts}"
     if args.channels:
         image += f" and {len(args.channels) - ('amount' in args.channels)} element-property channels"
     if args.element_embedding:
@@ -395,7 +402,8 @@ def description(args):
         image += f"; {args.loss} loss"
     if args.init_from is not None:
         image += f"; a second cosine cycle from the weights of {args.init_from!r}"
-    kind = "Mendeleev-line CNN" if args.layout == "mendeleev-line" else "periodic-table CNN"
+    kind = {"mendeleev-line": "Mendeleev-line CNN", "random-line": "random-line CNN",
+            "table": "periodic-table CNN"}[args.layout]
     if list(args.targets) != list(TASKS):
         target = args.targets[0].replace("_", "-")
         return (f"{kind[0].upper()}{kind[1:]} ({image}) trained on the full OQMD {target} set (formulas in CrabNet's "
