@@ -41,12 +41,14 @@ def test_oqmd_is_available_and_documented():
     assert skmat.pretrained_info("oqmd")["targets"] == ["formation_enthalpy", "volume_per_atom"]
 
 
-def test_every_shipped_file_matches_the_manifest_and_all_fit_in_42_mb():
-    """The package's weights stay small (42 MB: thirteen files, twelve of them 3-6 MB). The budget was 25 MB until a
+def test_every_shipped_file_matches_the_manifest_and_all_fit_in_45_mb():
+    """The package's weights stay small (45 MB: fourteen files, thirteen of them 3-6 MB). The budget was 25 MB until a
     fifth OQMD member of the average, 3.1 MB for 0.0008 eV/atom, was weighed against it and shipped, 30 MB until
     ``"oqmd-channels-l1"`` (3.1 MB; its parent stays, for the Matbench rows measured with it) joined the average,
     and 32 MB until ``"oqmd-gelu2-l1"`` and the Mendeleev-line ``"oqmd-line-l1"`` and ``"oqmd-line2-l1"`` (9.7 MB
-    together) joined it, each because the weighted average's error on held-out validation formulas fell with it."""
+    together) joined it, and 42 MB until the line networks' later cycles replaced them, two from one lineage
+    (``"oqmd-line2-l1-c3"`` and ``"-c4"``, 3.3 MB more than one), each because the weighted average's error on
+    held-out validation formulas fell with it."""
     total = 0
     for name, entry in manifest().items():
         if "members" in entry:  # an average of shipped networks: no file of its own
@@ -56,7 +58,7 @@ def test_every_shipped_file_matches_the_manifest_and_all_fit_in_42_mb():
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], name
         assert len(data) == entry["size_bytes"]
         total += len(data)
-    assert total <= 42e6
+    assert total <= 45e6
 
 
 def test_shipped_file_is_read_without_pickle():
@@ -111,13 +113,16 @@ def test_unknown_name_lists_the_available_ones():
         skmat.load_pretrained("oqmd2")
 
 
-@pytest.mark.parametrize("name", ["oqmd-reg", "oqmd-reg2", "oqmd-reg3"])
-def test_a_replaced_name_says_what_replaced_it(name):
-    with pytest.raises(ValueError, match=rf"'{name}' is no longer shipped; it was replaced by {name}-l1"):
+@pytest.mark.parametrize("name, replacement", [
+    ("oqmd-reg", "oqmd-reg-l1"), ("oqmd-reg2", "oqmd-reg2-l1"), ("oqmd-reg3", "oqmd-reg3-l1"),
+    ("oqmd-line-l1", "oqmd-line-l1-c4"), ("oqmd-line2-l1", "oqmd-line2-l1-c3"),
+])
+def test_a_replaced_name_says_what_replaced_it(name, replacement):
+    with pytest.raises(ValueError, match=rf"'{name}' is no longer shipped; it was replaced by {replacement} "):
         skmat.load_pretrained(name)
     with pytest.raises(ValueError, match="no longer shipped"):
         skmat.pretrained_info(name)
-    assert f"{name}-l1" in skmat.available_pretrained("composition")
+    assert replacement in skmat.available_pretrained("composition")
 
 
 def test_checksum_mismatch_is_an_error(monkeypatch):
@@ -275,8 +280,8 @@ def test_the_average_is_its_members_weighted_mean_and_closer_than_each():
 
     info = skmat.pretrained_info("oqmd-average")
     members = list(info["members"])
-    assert members == ["oqmd", "oqmd-channels-l1", "oqmd-gelu2-l1", "oqmd-line-l1", "oqmd-line2-l1", "oqmd-reg-l1",
-                       "oqmd-reg2-l1", "oqmd-reg3-l1"]
+    assert members == ["oqmd", "oqmd-channels-l1", "oqmd-gelu2-l1", "oqmd-line-l1-c4", "oqmd-line2-l1-c3",
+                       "oqmd-line2-l1-c4", "oqmd-reg-l1", "oqmd-reg2-l1", "oqmd-reg3-l1"]
     assert list(PretrainedAverage().networks) == members  # the class's default is the shipped average
     formulas = ["Fe2O3", "NaCl", "Co2MnSi"]
     model = skmat.load_pretrained("oqmd-average")
@@ -313,7 +318,7 @@ def test_the_average_keeps_formula_errors_and_is_not_a_feature_network():
 
     with pytest.raises(FormulaError, match="NeO2"):
         skmat.load_pretrained("oqmd-average").predict(["NeO2"])
-    with pytest.raises(ValueError, match="'oqmd-average' is an average of the shipped networks 'oqmd', 'oqmd-channels-l1', 'oqmd-gelu2-l1', 'oqmd-line-l1', 'oqmd-line2-l1', 'oqmd-reg-l1', 'oqmd-reg2-l1', 'oqmd-reg3-l1'"):
+    with pytest.raises(ValueError, match="'oqmd-average' is an average of the shipped networks 'oqmd', 'oqmd-channels-l1', 'oqmd-gelu2-l1', 'oqmd-line-l1-c4', 'oqmd-line2-l1-c3', 'oqmd-line2-l1-c4', 'oqmd-reg-l1', 'oqmd-reg2-l1', 'oqmd-reg3-l1'"):
         PretrainedFeatures(network="oqmd-average").fit(["Fe2O3"])
 
 

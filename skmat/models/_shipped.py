@@ -79,6 +79,8 @@ _REPLACED = {
     "oqmd-reg2": "oqmd-reg2-l1 (its second cycle with the absolute-error loss, 7 % closer on both targets)",
     "oqmd-reg3": "oqmd-reg3-l1 (its second cycle with the absolute-error loss, 7 % closer on both targets)",
     "oqmd-reg": "oqmd-reg-l1 (its second cycle with the absolute-error loss, 6 % closer on both targets)",
+    "oqmd-line-l1": "oqmd-line-l1-c4 (its fourth cycle, 3-4 % closer on both targets)",
+    "oqmd-line2-l1": "oqmd-line2-l1-c3 and oqmd-line2-l1-c4 (its third and fourth cycles, 2-3 % closer on both targets)",
 }
 
 
