@@ -82,10 +82,15 @@ OLD_RECIPE = {
 #: beta 1) is quadratic for errors under one standard deviation, so it trains these networks as a squared error;
 #: ``l1`` trains for the absolute error the benchmarks score.
 LOSSES = {"smooth_l1": "SmoothL1Loss", "l1": "L1Loss"}
+#: The images --layout may name: (the network's kind, the image, as the manifest's description says them).
+LAYOUTS = {
+    "table": ("periodic-table CNN", "9 x 18 full-table image"),
+    "mendeleev-line": ("Mendeleev-line CNN", "one-line image of the elements by Mendeleev number"),
+    "random-line": ("random-line CNN",
+                    "one-line image of the elements in a random order drawn from the first cycle's --seed"),
+}
 #: The settings that fix a network's shape and inputs: a run started ``--init-from`` a shipped network must
 #: repeat that network's (the rest -- learning rate, epochs, batch size, regularisation -- may change).
-#: The images --layout may name.
-LAYOUTS = ("table", "mendeleev-line", "random-line")
 ARCHITECTURE = (
     "n_filters", "hidden_units", "amounts", "channels", "absent_value", "activation", "init", "targets",
     "element_embedding", "layout",
@@ -387,9 +392,8 @@ def ship(args, pipeline, log):
 def description(args):
     """The manifest's one-line description of the network ``args`` train."""
     amounts = "atomic fractions" if args.amounts == "fraction" else "atom counts"
-    image = {"mendeleev-line": "one-line image of the elements by Mendeleev number",
-             "random-line": "one-line image of the elements in a random order drawn from the first cycle's --seed",
-             "table": "9 x 18 full-table image"}[args.layout] + f", {amounts}"
+    kind, image = LAYOUTS[args.layout]
+    image += f", {amounts}"
     if args.channels:
         image += f" and {len(args.channels) - ('amount' in args.channels)} element-property channels"
     if args.element_embedding:
@@ -402,8 +406,6 @@ def description(args):
         image += f"; {args.loss} loss"
     if args.init_from is not None:
         image += f"; a second cosine cycle from the weights of {args.init_from!r}"
-    kind = {"mendeleev-line": "Mendeleev-line CNN", "random-line": "random-line CNN",
-            "table": "periodic-table CNN"}[args.layout]
     if list(args.targets) != list(TASKS):
         target = args.targets[0].replace("_", "-")
         return (f"{kind[0].upper()}{kind[1:]} ({image}) trained on the full OQMD {target} set (formulas in CrabNet's "

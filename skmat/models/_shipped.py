@@ -251,12 +251,14 @@ def load_pretrained(name):
         One of :func:`available_pretrained`. Composition networks
         (``available_pretrained("composition")``): ``"oqmd"``,
         ``"oqmd-channels"``, ``"oqmd-channels-l1"``, ``"oqmd-reg-l1"``,
-        ``"oqmd-reg2-l1"`` and ``"oqmd-reg3-l1"`` (``-l1``: a second cycle
-        with the absolute-error loss; ``"oqmd-reg2-l1"`` is the best alone),
-        multi-task networks for the
+        ``"oqmd-reg2-l1"``, ``"oqmd-reg3-l1"``, ``"oqmd-gelu2-l1"`` (``-l1``:
+        trained or retrained with the absolute-error loss) and the
+        Mendeleev-line networks ``"oqmd-line-l1-c4"``, ``"oqmd-line2-l1-c3"``
+        and ``"oqmd-line2-l1-c4"`` (``-cN``: the N-th cosine cycle;
+        ``"oqmd-line-l1-c4"`` is the closest alone), multi-task networks for the
         DFT formation enthalpy (eV/atom) and volume per atom (Å³/atom) of
         any composition of the elements in OQMD, ``"oqmd-average"``,
-        the mean of ``"oqmd"`` and the four ``-l1`` networks
+        the weighted mean of nine of them
         (:class:`~skmat.models.PretrainedAverage`),
         and ``"oqmd-gap"``, a single-target network for the DFT band gap
         (eV; its ``predict`` returns shape (n,)), whose learned features
