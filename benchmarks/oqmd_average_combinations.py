@@ -34,8 +34,8 @@ place in the shipped average is measured before it is shipped.
 Run::
 
     python benchmarks/oqmd_average_combinations.py
-    python benchmarks/oqmd_average_combinations.py --members oqmd oqmd-reg2-l1 --threads 1
-    python benchmarks/oqmd_average_combinations.py --members oqmd oqmd-reg-l1 new-net --candidates runs/ \
+    python benchmarks/oqmd_average_combinations.py --members oqmd oqmd-reg2-l1-c3 --threads 1
+    python benchmarks/oqmd_average_combinations.py --members oqmd oqmd-reg-l1-c3 new-net --candidates runs/ \
         --out benchmarks/results/oqmd_average_candidates.csv
 """
 

@@ -114,7 +114,9 @@ def test_unknown_name_lists_the_available_ones():
 
 
 @pytest.mark.parametrize("name, replacement", [
-    ("oqmd-reg", "oqmd-reg-l1"), ("oqmd-reg2", "oqmd-reg2-l1"), ("oqmd-reg3", "oqmd-reg3-l1"),
+    ("oqmd-reg", "oqmd-reg-l1-c3"), ("oqmd-reg2", "oqmd-reg2-l1-c3"), ("oqmd-reg3", "oqmd-reg3-l1-c3"),
+    ("oqmd-reg-l1", "oqmd-reg-l1-c3"), ("oqmd-reg2-l1", "oqmd-reg2-l1-c3"), ("oqmd-reg3-l1", "oqmd-reg3-l1-c3"),
+    ("oqmd-channels-l1", "oqmd-channels-l1-c3"),
     ("oqmd-line-l1", "oqmd-line-l1-c4"), ("oqmd-line2-l1", "oqmd-line2-l1-c3"),
 ])
 def test_a_replaced_name_says_what_replaced_it(name, replacement):
@@ -280,8 +282,8 @@ def test_the_average_is_its_members_weighted_mean_and_closer_than_each():
 
     info = skmat.pretrained_info("oqmd-average")
     members = list(info["members"])
-    assert members == ["oqmd", "oqmd-channels-l1", "oqmd-gelu2-l1", "oqmd-line-l1-c4", "oqmd-line2-l1-c3",
-                       "oqmd-line2-l1-c4", "oqmd-reg-l1", "oqmd-reg2-l1", "oqmd-reg3-l1"]
+    assert members == ["oqmd", "oqmd-channels-l1-c3", "oqmd-gelu2-l1", "oqmd-line-l1-c4", "oqmd-line2-l1-c3",
+                       "oqmd-line2-l1-c4", "oqmd-reg-l1-c3", "oqmd-reg2-l1-c3", "oqmd-reg3-l1-c3"]
     assert list(PretrainedAverage().networks) == members  # the class's default is the shipped average
     formulas = ["Fe2O3", "NaCl", "Co2MnSi"]
     model = skmat.load_pretrained("oqmd-average")
@@ -307,9 +309,9 @@ def test_the_average_refuses_a_changed_member(monkeypatch):
     import skmat.models._shipped as module
 
     changed = {name: dict(entry) for name, entry in manifest().items()}
-    changed["oqmd-channels-l1"]["sha256"] = "0" * 64  # as if the file had been replaced after scoring
+    changed["oqmd-channels-l1-c3"]["sha256"] = "0" * 64  # as if the file had been replaced after scoring
     monkeypatch.setattr(module, "_manifest", lambda: changed)
-    with pytest.raises(ValueError, match="average 'oqmd-average' was scored with the network 'oqmd-channels-l1'"):
+    with pytest.raises(ValueError, match="average 'oqmd-average' was scored with the network 'oqmd-channels-l1-c3'"):
         skmat.load_pretrained("oqmd-average")
 
 
@@ -318,7 +320,7 @@ def test_the_average_keeps_formula_errors_and_is_not_a_feature_network():
 
     with pytest.raises(FormulaError, match="NeO2"):
         skmat.load_pretrained("oqmd-average").predict(["NeO2"])
-    with pytest.raises(ValueError, match="'oqmd-average' is an average of the shipped networks 'oqmd', 'oqmd-channels-l1', 'oqmd-gelu2-l1', 'oqmd-line-l1-c4', 'oqmd-line2-l1-c3', 'oqmd-line2-l1-c4', 'oqmd-reg-l1', 'oqmd-reg2-l1', 'oqmd-reg3-l1'"):
+    with pytest.raises(ValueError, match="'oqmd-average' is an average of the shipped networks 'oqmd', 'oqmd-channels-l1-c3', 'oqmd-gelu2-l1', 'oqmd-line-l1-c4', 'oqmd-line2-l1-c3', 'oqmd-line2-l1-c4', 'oqmd-reg-l1-c3', 'oqmd-reg2-l1-c3', 'oqmd-reg3-l1-c3'"):
         PretrainedFeatures(network="oqmd-average").fit(["Fe2O3"])
 
 
@@ -364,14 +366,14 @@ def test_a_saved_average_or_feature_step_naming_a_replaced_network_says_what_rep
     from skmat import load_pipeline, save_pipeline
     from skmat.models import PretrainedAverage, PretrainedFeatures
 
-    average = PretrainedAverage(networks=("oqmd", "oqmd-reg-l1")).fit()
+    average = PretrainedAverage(networks=("oqmd", "oqmd-reg-l1-c3")).fit()
     average.networks = ("oqmd", "oqmd-reg")  # as an older release saved it
     buffer = io.BytesIO()
     save_pipeline(Pipeline([("average", average)]), buffer)
     buffer.seek(0)
-    with pytest.raises(ValueError, match=r"network='oqmd-reg' is no longer shipped; it was replaced by oqmd-reg-l1"):
+    with pytest.raises(ValueError, match=r"network='oqmd-reg' is no longer shipped; it was replaced by oqmd-reg-l1-c3"):
         load_pipeline(buffer)
-    with pytest.raises(ValueError, match=r"network='oqmd-reg' is no longer shipped; it was replaced by oqmd-reg-l1"):
+    with pytest.raises(ValueError, match=r"network='oqmd-reg' is no longer shipped; it was replaced by oqmd-reg-l1-c3"):
         PretrainedFeatures(network="oqmd-reg").fit(["Fe2O3"])
 
 def test_the_least_absolute_error_weights_recover_a_known_mix_and_ignore_outliers():
@@ -388,11 +390,11 @@ def test_the_least_absolute_error_weights_recover_a_known_mix_and_ignore_outlier
 
 
 def _two_networks_and_a_known_mix(n=60):
-    """Held-out formulas, the predictions of "oqmd" and "oqmd-reg2-l1" on them, and targets that mix them 0.3/0.7."""
+    """Held-out formulas, the predictions of "oqmd" and "oqmd-reg2-l1-c3" on them, and targets that mix them 0.3/0.7."""
     from skmat.datasets import load_oqmd_multitask
 
     formulas = load_oqmd_multitask("val").data[:n]
-    alone = np.stack([skmat.load_pretrained(name).predict(formulas) for name in ("oqmd", "oqmd-reg2-l1")])
+    alone = np.stack([skmat.load_pretrained(name).predict(formulas) for name in ("oqmd", "oqmd-reg2-l1-c3")])
     return formulas, alone, 0.3 * alone[0] + 0.7 * alone[1]
 
 
@@ -400,7 +402,7 @@ def test_absolute_error_weights_recover_a_known_mix_and_weigh_the_spread():
     from skmat.models import PretrainedAverage
 
     formulas, alone, mixed = _two_networks_and_a_known_mix()
-    model = PretrainedAverage(("oqmd", "oqmd-reg2-l1"), weights="absolute_error").fit(formulas, mixed)
+    model = PretrainedAverage(("oqmd", "oqmd-reg2-l1-c3"), weights="absolute_error").fit(formulas, mixed)
     np.testing.assert_allclose(model.weights_, [[0.3, 0.3], [0.7, 0.7]], atol=1e-6)
     mean, std = model.predict(formulas, return_std=True)
     np.testing.assert_allclose(mean, mixed, atol=1e-9)
@@ -416,10 +418,10 @@ def test_given_weights_are_scaled_to_one_and_checked():
     from skmat.models import PretrainedAverage
 
     formulas, alone, _ = _two_networks_and_a_known_mix(5)
-    model = PretrainedAverage(("oqmd", "oqmd-reg2-l1"), weights=[2.0, 0.0]).fit()
+    model = PretrainedAverage(("oqmd", "oqmd-reg2-l1-c3"), weights=[2.0, 0.0]).fit()
     np.testing.assert_allclose(model.weights_, [[1.0, 1.0], [0.0, 0.0]])
     np.testing.assert_allclose(model.predict(formulas), alone[0], rtol=1e-12)
-    per_target = PretrainedAverage(("oqmd", "oqmd-reg2-l1"), weights=[[1, 3], [1, 1]]).fit()
+    per_target = PretrainedAverage(("oqmd", "oqmd-reg2-l1-c3"), weights=[[1, 3], [1, 1]]).fit()
     np.testing.assert_allclose(per_target.weights_, [[0.5, 0.75], [0.5, 0.25]])
     bad = [
         ([1.0, 2.0, 3.0], r"weights has shape \(3,\); give one weight per network \(2,\)"),
@@ -431,14 +433,14 @@ def test_given_weights_are_scaled_to_one_and_checked():
     ]
     for weights, message in bad:
         with pytest.raises(ValueError, match=message):
-            PretrainedAverage(("oqmd", "oqmd-reg2-l1"), weights=weights).fit()
+            PretrainedAverage(("oqmd", "oqmd-reg2-l1-c3"), weights=weights).fit()
 
 
 def test_absolute_error_weights_need_finite_targets_of_the_right_shape():
     from skmat.models import PretrainedAverage
 
     formulas, _, mixed = _two_networks_and_a_known_mix(8)
-    model = PretrainedAverage(("oqmd", "oqmd-reg2-l1"), weights="absolute_error")
+    model = PretrainedAverage(("oqmd", "oqmd-reg2-l1-c3"), weights="absolute_error")
     with pytest.raises(ValueError, match=r"fits its weights on held-out formulas and their targets: call fit\(X, y\)"):
         model.fit()
     holed = mixed.copy()
@@ -461,7 +463,7 @@ def test_fitted_weights_save_and_a_tampered_file_is_refused():
     from skmat.models import PretrainedAverage
 
     formulas, _, mixed = _two_networks_and_a_known_mix(20)
-    model = Pipeline([("average", PretrainedAverage(("oqmd", "oqmd-reg2-l1"), weights="absolute_error")
+    model = Pipeline([("average", PretrainedAverage(("oqmd", "oqmd-reg2-l1-c3"), weights="absolute_error")
                        .fit(formulas, mixed))])
     buffer = io.BytesIO()
     save_pipeline(model, buffer)

@@ -19,7 +19,7 @@ records the weights of each target.
 
 Run::
 
-    python tools/ship_average.py --name oqmd-average --members oqmd oqmd-channels oqmd-reg oqmd-reg2-l1 oqmd-reg3-l1 --threads 1
+    python tools/ship_average.py --name oqmd-average --members oqmd oqmd-channels oqmd-reg2-l1-c3 oqmd-reg3-l1-c3 --threads 1
 """
 
 from __future__ import annotations

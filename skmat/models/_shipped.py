@@ -76,9 +76,16 @@ def available_pretrained(task=None):
 
 #: Shipped names that were replaced, and what replaced them (so that an old script gets told, not just refused).
 _REPLACED = {
-    "oqmd-reg2": "oqmd-reg2-l1 (its second cycle with the absolute-error loss, 7 % closer on both targets)",
-    "oqmd-reg3": "oqmd-reg3-l1 (its second cycle with the absolute-error loss, 7 % closer on both targets)",
-    "oqmd-reg": "oqmd-reg-l1 (its second cycle with the absolute-error loss, 6 % closer on both targets)",
+    "oqmd-reg2": "oqmd-reg2-l1-c3 (its third cycle, the last two with the absolute-error loss, 7 % closer on both "
+                 "targets)",
+    "oqmd-reg3": "oqmd-reg3-l1-c3 (its third cycle, the last two with the absolute-error loss, 6-8 % closer on "
+                 "both targets)",
+    "oqmd-reg": "oqmd-reg-l1-c3 (its third cycle, the last two with the absolute-error loss, 7 % closer on both "
+                "targets)",
+    "oqmd-reg-l1": "oqmd-reg-l1-c3 (its third cycle, under 1 % closer on both targets)",
+    "oqmd-reg2-l1": "oqmd-reg2-l1-c3 (its third cycle, under 1 % closer on both targets)",
+    "oqmd-reg3-l1": "oqmd-reg3-l1-c3 (its third cycle, under 1 % closer on both targets)",
+    "oqmd-channels-l1": "oqmd-channels-l1-c3 (its third cycle, under 1 % closer on both targets)",
     "oqmd-line-l1": "oqmd-line-l1-c4 (its fourth cycle, 3-4 % closer on both targets)",
     "oqmd-line2-l1": "oqmd-line2-l1-c3 and oqmd-line2-l1-c4 (its third and fourth cycles, 2-3 % closer on both targets)",
 }
@@ -250,9 +257,9 @@ def load_pretrained(name):
     name : str
         One of :func:`available_pretrained`. Composition networks
         (``available_pretrained("composition")``): ``"oqmd"``,
-        ``"oqmd-channels"``, ``"oqmd-channels-l1"``, ``"oqmd-reg-l1"``,
-        ``"oqmd-reg2-l1"``, ``"oqmd-reg3-l1"``, ``"oqmd-gelu2-l1"`` (``-l1``:
-        trained or retrained with the absolute-error loss) and the
+        ``"oqmd-channels"``, ``"oqmd-channels-l1-c3"``, ``"oqmd-reg-l1-c3"``,
+        ``"oqmd-reg2-l1-c3"``, ``"oqmd-reg3-l1-c3"``, ``"oqmd-gelu2-l1"``
+        (``-l1``: trained or retrained with the absolute-error loss) and the
         Mendeleev-line networks ``"oqmd-line-l1-c4"``, ``"oqmd-line2-l1-c3"``
         and ``"oqmd-line2-l1-c4"`` (``-cN``: the N-th cosine cycle;
         ``"oqmd-line-l1-c4"`` is the closest alone), multi-task networks for the
