@@ -11,6 +11,10 @@ formulas (never on the test split):
   target, that minimise the absolute error on the validation formulas (a
   linear program, solved exactly with SciPy's HiGHS; what
   ``PretrainedAverage(weights="absolute_error")`` fits);
+* ``weighted by number of elements (validation)``: such weights fitted
+  separately on the formulas of 1, 2, 3, and 4 or more elements (a group
+  with fewer than 1,000 of them takes the weights of all;
+  ``PretrainedAverage(weights="absolute_error", weights_by="n_elements")``);
 * ``mean + boosted correction (validation)``: a
   :class:`~sklearn.ensemble.HistGradientBoostingRegressor` (absolute-error
   loss) fitted on the validation formulas to the mean's error, from the
@@ -34,8 +38,8 @@ place in the shipped average is measured before it is shipped.
 Run::
 
     python benchmarks/oqmd_average_combinations.py
-    python benchmarks/oqmd_average_combinations.py --members oqmd oqmd-reg2-l1-c3 --threads 1
-    python benchmarks/oqmd_average_combinations.py --members oqmd oqmd-reg-l1-c3 new-net --candidates runs/ \
+    python benchmarks/oqmd_average_combinations.py --members oqmd oqmd-reg2-l1-c4 --threads 1
+    python benchmarks/oqmd_average_combinations.py --members oqmd oqmd-reg-l1-c4 new-net --candidates runs/ \
         --out benchmarks/results/oqmd_average_candidates.csv
 """
 
@@ -52,6 +56,7 @@ import pandas as pd
 
 from benchmarks._common import RESULTS, command_line, machine_description, trained_network, write_table
 from skmat.models._combination_weights import least_absolute_error_weights
+from skmat.models._pretrained_average import MIN_GROUP_SIZE, N_ELEMENT_GROUPS, element_groups
 
 DEFAULT_OUT = RESULTS / "oqmd_average_combinations.csv"
 TASKS = ("formation_enthalpy", "volume_per_atom")
@@ -112,11 +117,22 @@ def boosted_correction(val_members, val_target):
         correction_features(val_members), val_target - val_members.mean(axis=1))
 
 
-def combinations(names, val_members, val_target, test_members):
+def grouped_weights(val_members, val_target, val_groups, min_group_size=MIN_GROUP_SIZE):
+    """Least-absolute-error weights per group of ``val_groups`` (:func:`element_groups`), shape (groups, members).
+
+    A group with fewer than ``min_group_size`` rows takes the weights fitted on all rows, as
+    ``PretrainedAverage(weights_by="n_elements")`` does.
+    """
+    overall = least_absolute_error_weights(val_members, val_target)
+    return np.stack([least_absolute_error_weights(val_members[val_groups == g], val_target[val_groups == g])
+                     if np.sum(val_groups == g) >= min_group_size else overall for g in range(N_ELEMENT_GROUPS)])
+
+
+def combinations(names, val_members, val_target, test_members, val_groups, test_groups):
     """``{combination: (val prediction, test prediction, weights or "")}`` for one target.
 
     ``val_members`` and ``test_members`` have one column per network of ``names``; each network alone is a
-    combination too, under its name.
+    combination too, under its name. ``val_groups`` and ``test_groups`` are each row's :func:`element_groups`.
     """
     out = {
         "mean": (val_members.mean(axis=1), test_members.mean(axis=1), ""),
@@ -125,6 +141,12 @@ def combinations(names, val_members, val_target, test_members):
     weights = least_absolute_error_weights(val_members, val_target)
     out["weighted (validation)"] = (val_members @ weights, test_members @ weights,
                                     " ".join(f"{w:.3f}" for w in weights))
+    grouped = grouped_weights(val_members, val_target, val_groups)
+    out["weighted by number of elements (validation)"] = (
+        np.einsum("nk,nk->n", val_members, grouped[val_groups]),
+        np.einsum("nk,nk->n", test_members, grouped[test_groups]),
+        " | ".join(" ".join(f"{w:.3f}" for w in row) for row in grouped),
+    )
     correction = boosted_correction(val_members, val_target)
     out["mean + boosted correction (validation)"] = (
         val_members.mean(axis=1) + correction.predict(correction_features(val_members)),
@@ -153,6 +175,8 @@ def main(argv=None):
     val = load_oqmd_multitask("val")
     val_X, val_y = val.data[: args.n_val], val.target[: args.n_val]
     tests = {task: load_oqmd(task, "test") for task in TASKS}
+    val_groups = element_groups(val_X)
+    test_groups = {task: element_groups(tests[task].data[: args.n_test]) for task in TASKS}
     val_predictions, test_predictions = [], {task: [] for task in TASKS}
     for name in members:
         network, digest = networks[name]
@@ -179,7 +203,8 @@ def main(argv=None):
         test_y = tests[task].target[: args.n_test]
         fit_members, fit_y = val_predictions[held:, column], val_y[held:, column]
         scored = np.concatenate([val_predictions[:held, column], np.stack(test_predictions[task], axis=1)])
-        found = combinations(members, fit_members, fit_y, scored)
+        scored_groups = np.concatenate([val_groups[:held], test_groups[task]])
+        found = combinations(members, fit_members, fit_y, scored, val_groups[held:], scored_groups)
         for name, (on_fit, on_scored, weights) in found.items():
             on_val, on_test, val_target = on_scored[:held], on_scored[held:], val_y[:held, column]
             if not held:  # no formula held out: val_MAE is in sample

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -146,14 +147,15 @@ def test_two_tools_editing_the_manifest_at_once_keep_both_entries(tmp_path):
 def test_the_combinations_script_scores_every_combination_on_both_targets(tmp_path, monkeypatch):
     module = load_benchmark("oqmd_average_combinations")
     out = tmp_path / "combinations.csv"
-    monkeypatch.setattr(sys, "argv", [module.__file__, "--members", "oqmd", "oqmd-reg2-l1-c3", "--n-val", "300",
+    monkeypatch.setattr(sys, "argv", [module.__file__, "--members", "oqmd", "oqmd-reg2-l1-c4", "--n-val", "300",
                                       "--n-test", "200", "--threads", "1", "--out", str(out)])
     module.main()
     text = out.read_text()
-    assert text.startswith("# made by: python benchmarks/oqmd_average_combinations.py --members oqmd oqmd-reg2-l1-c3")
+    assert text.startswith("# made by: python benchmarks/oqmd_average_combinations.py --members oqmd oqmd-reg2-l1-c4")
     table = pd.read_csv(out, comment="#")
     assert set(table["combination"]) == {"mean", "median", "weighted (validation)",
-                                         "mean + boosted correction (validation)", "oqmd", "oqmd-reg2-l1-c3"}
+                                         "weighted by number of elements (validation)",
+                                         "mean + boosted correction (validation)", "oqmd", "oqmd-reg2-l1-c4"}
     assert sorted(set(table["task"])) == ["formation_enthalpy", "volume_per_atom"]
     assert (table["n_val"] == 300).all() and (table["n_test"] == 200).all()
     for task, rows in table.groupby("task"):
@@ -170,7 +172,7 @@ def test_the_combinations_script_can_score_validation_formulas_it_did_not_fit_on
 
     module = load_benchmark("oqmd_average_combinations")
     out = tmp_path / "held.csv"
-    monkeypatch.setattr(sys, "argv", [module.__file__, "--members", "oqmd", "oqmd-reg2-l1-c3", "--n-val", "300",
+    monkeypatch.setattr(sys, "argv", [module.__file__, "--members", "oqmd", "oqmd-reg2-l1-c4", "--n-val", "300",
                                       "--n-test", "50", "--hold-out", "100", "--threads", "1", "--out", str(out),
                                       "--cache", str(tmp_path / "cache")])
     module.main()
@@ -195,7 +197,7 @@ def test_the_combinations_script_scores_a_network_trained_but_not_shipped(tmp_pa
 
     module = load_benchmark("oqmd_average_combinations")
     weights = Path(skmat.__file__).parent / "_weights"
-    shutil.copy(weights / "oqmd-reg2-l1-c3.skmat", tmp_path / "new-net.skmat")
+    shutil.copy(weights / "oqmd-reg2-l1-c4.skmat", tmp_path / "new-net.skmat")
     entry = {"file": "new-net.skmat", "sha256": hashlib.sha256((tmp_path / "new-net.skmat").read_bytes()).hexdigest()}
     (tmp_path / "manifest.json").write_text(json.dumps({"new-net": entry}))
     out = tmp_path / "candidates.csv"
@@ -209,10 +211,10 @@ def test_the_combinations_script_scores_a_network_trained_but_not_shipped(tmp_pa
     assert f"not shipped, SHA-256: new-net ({entry['sha256']})" in out.read_text().splitlines()[0]
     table = pd.read_csv(out, comment="#").set_index(["combination", "task"])
     shipped = load_benchmark("oqmd_average_combinations")
-    monkeypatch.setattr(sys, "argv", [*argv[:3], "oqmd-reg2-l1-c3", *argv[4:-1], str(tmp_path / "shipped.csv")])
+    monkeypatch.setattr(sys, "argv", [*argv[:3], "oqmd-reg2-l1-c4", *argv[4:-1], str(tmp_path / "shipped.csv")])
     shipped.main()
     same = pd.read_csv(tmp_path / "shipped.csv", comment="#").set_index(["combination", "task"])
-    np.testing.assert_allclose(table.loc["new-net", "test_MAE"], same.loc["oqmd-reg2-l1-c3", "test_MAE"])
+    np.testing.assert_allclose(table.loc["new-net", "test_MAE"], same.loc["oqmd-reg2-l1-c4", "test_MAE"])
     # A candidate whose file changed after training is refused, not scored.
     (tmp_path / "new-net.skmat").write_bytes((tmp_path / "new-net.skmat").read_bytes() + b"\0")
     monkeypatch.setattr(sys, "argv", [*argv, "--candidates", str(tmp_path)])
@@ -317,7 +319,7 @@ def test_ship_average_fits_weights_on_validation_formulas_it_does_not_score(tmp_
     monkeypatch.setattr(tool, "N_VAL", 30)  # scores the first 30 validation formulas, fits on the next 50
     monkeypatch.setattr(tool, "evaluate", functools.partial(tool.evaluate, n_test=40))
     # Members given out of alphabetical order: the manifest is written with sorted keys, so weights must follow names.
-    monkeypatch.setattr(sys, "argv", ["tools/ship_average.py", "--name", "pair", "--members", "oqmd-reg2-l1-c3", "oqmd",
+    monkeypatch.setattr(sys, "argv", ["tools/ship_average.py", "--name", "pair", "--members", "oqmd-reg2-l1-c4", "oqmd",
                                       "--weights", "absolute_error", "--n-weight-fit", "50", "--out-dir",
                                       str(tmp_path)])
     import skmat.datasets
@@ -331,19 +333,19 @@ def test_ship_average_fits_weights_on_validation_formulas_it_does_not_score(tmp_
     entry = manifest["pair"]
     assert set(entry["weights"]) == {"formation_enthalpy", "volume_per_atom"}
     for weights in entry["weights"].values():
-        assert set(weights) == {"oqmd", "oqmd-reg2-l1-c3"}
+        assert set(weights) == {"oqmd", "oqmd-reg2-l1-c4"}
         assert min(weights.values()) >= 0 and sum(weights.values()) == pytest.approx(1.0)
     assert entry["training"]["weights_fitted_on"].startswith("50 formulas of CrabNet's OQMD validation split after "
                                                              "the first 30")
     assert entry["description"].startswith("The weighted mean prediction")
     monkeypatch.setattr(shipped, "_manifest", lambda: manifest)
     model = skmat.load_pretrained("pair")[-1]
-    assert list(model.networks) == ["oqmd", "oqmd-reg2-l1-c3"]  # the manifest's (sorted) order, not the command's
+    assert list(model.networks) == ["oqmd", "oqmd-reg2-l1-c4"]  # the manifest's (sorted) order, not the command's
     for j, task in enumerate(["formation_enthalpy", "volume_per_atom"]):
         for i, name in enumerate(model.networks):
             assert model.weights_[i, j] == pytest.approx(entry["weights"][task][name])
     formulas = ["Fe2O3", "NaCl"]
-    alone = {name: skmat.load_pretrained(name).predict(formulas) for name in ("oqmd", "oqmd-reg2-l1-c3")}
+    alone = {name: skmat.load_pretrained(name).predict(formulas) for name in ("oqmd", "oqmd-reg2-l1-c4")}
     expected = sum(alone[name] * np.array([entry["weights"][t][name] for t in ("formation_enthalpy", "volume_per_atom")])
                    for name in alone)
     np.testing.assert_allclose(model.predict(formulas), expected, rtol=1e-6)
@@ -352,6 +354,51 @@ def test_ship_average_fits_weights_on_validation_formulas_it_does_not_score(tmp_
         manifest["pair"] = dict(entry, weights=bad)
         with pytest.raises(ValueError, match="weights that do not give one per member and target"):
             skmat.load_pretrained("pair")
+
+
+def test_ship_average_can_fit_one_mix_per_number_of_elements(tmp_path, monkeypatch):
+    """``--weights-by n_elements``: one table of weights per group, applied per formula by load_pretrained."""
+    import functools
+    import shutil
+
+    import skmat
+    import skmat.models._shipped as shipped
+    from skmat.models._pretrained_average import element_groups
+
+    tool = load_benchmark("ship_average", package="tools")
+    shutil.copy(Path(skmat.__file__).parent / "_weights" / "manifest.json", tmp_path / "manifest.json")
+    monkeypatch.setattr(tool, "N_VAL", 20)
+    monkeypatch.setattr(tool, "evaluate", functools.partial(tool.evaluate, n_test=30))
+    argv = ["tools/ship_average.py", "--name", "pair", "--members", "oqmd", "oqmd-reg2-l1-c4", "--n-weight-fit", "60",
+            "--out-dir", str(tmp_path), "--weights-by", "n_elements"]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit, match="--weights-by needs --weights absolute_error"):
+        tool.main()
+    monkeypatch.setattr(sys, "argv", [*argv, "--weights", "absolute_error", "--min-group-size", "10"])
+    tool.main()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    entry = manifest["pair"]
+    assert entry["weights_by"] == "n_elements" and list(entry["weights"]) == ["1", "2", "3", "4+"]
+    assert re.search(r"formulas per group of 1, 2, 3 and 4\+ elements: 0, \d+, \d+, \d+ \(a group of fewer than "
+                     r"10 has", entry["training"]["weights_fitted_on"])
+    assert entry["weights"]["3"] != entry["weights"]["4+"]  # fitted apart
+    monkeypatch.setattr(shipped, "_manifest", lambda: manifest)
+    model = skmat.load_pretrained("pair")[-1]
+    assert model.weights_by == "n_elements" and model.weights_.shape == (4, 2, 2)
+    formulas = ["Fe", "NaCl", "Co2MnSi", "LiFePO4"]
+    alone = {name: skmat.load_pretrained(name).predict(formulas) for name in ("oqmd", "oqmd-reg2-l1-c4")}
+    tasks = ("formation_enthalpy", "volume_per_atom")
+    groups = [entry["weights"][label] for label in np.array(["1", "2", "3", "4+"])[element_groups(formulas)]]
+    expected = sum(alone[name] * np.array([[group[t][name] for t in tasks] for group in groups]) for name in alone)
+    np.testing.assert_allclose(model.predict(formulas), expected, rtol=1e-6)
+    for bad in ({k: v for k, v in entry["weights"].items() if k != "4+"},  # a group missing
+                dict(entry["weights"], **{"4+": {t: {"oqmd": 1.0} for t in tasks}})):  # a member missing
+        manifest["pair"] = dict(entry, weights=bad)
+        with pytest.raises(ValueError, match="one table of weights for each group|one per member and target"):
+            skmat.load_pretrained("pair")
+    manifest["pair"] = dict(entry, weights_by="n_atoms")
+    with pytest.raises(ValueError, match="has weights_by='n_atoms' without one table of weights for each group"):
+        skmat.load_pretrained("pair")
 
 
 def test_adopting_a_network_copies_its_file_and_entry_after_checking_them(tmp_path):
@@ -365,7 +412,7 @@ def test_adopting_a_network_copies_its_file_and_entry_after_checking_them(tmp_pa
     runs, package = tmp_path / "runs", tmp_path / "package"
     runs.mkdir()
     package.mkdir()
-    shutil.copy(weights / "oqmd-reg2-l1-c3.skmat", runs / "new-net.skmat")
+    shutil.copy(weights / "oqmd-reg2-l1-c4.skmat", runs / "new-net.skmat")
     digest = hashlib.sha256((runs / "new-net.skmat").read_bytes()).hexdigest()
     entry = {"file": "new-net.skmat", "sha256": digest, "test_MAE": {"formation_enthalpy": 0.05}}
     (runs / "manifest.json").write_text(json.dumps({"new-net": entry, "odd": {**entry, "file": "../x.skmat"}}))

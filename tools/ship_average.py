@@ -15,11 +15,14 @@ of the average and of each member. Takes a few minutes on one CPU core.
 (``PretrainedAverage(weights="absolute_error")``) by the least-absolute-error
 fit on the validation formulas after the first 20,000 (23,604 formulas),
 so that the validation score on the first 20,000 stays held out; the entry
-records the weights of each target.
+records the weights of each target. ``--weights-by n_elements`` fits one set
+of weights for each number of distinct elements in a formula (1, 2, 3, and
+4 or more; ``PretrainedAverage(weights_by="n_elements")``), and the entry
+records one table of weights per group.
 
 Run::
 
-    python tools/ship_average.py --name oqmd-average --members oqmd oqmd-channels oqmd-reg2-l1-c3 oqmd-reg3-l1-c3 --threads 1
+    python tools/ship_average.py --name oqmd-average --members oqmd oqmd-channels oqmd-reg2-l1-c4 oqmd-reg3-l1-c4 --threads 1
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from tools.pretrain import DEFAULT_OUT, N_VAL, TASKS, UNITS, editing_manifest, e
 
 def parse_args(argv=None):
     from skmat.models import PretrainedAverage
+    from skmat.models._pretrained_average import MIN_GROUP_SIZE
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--name", default="oqmd-average", help="name for skmat.load_pretrained")
@@ -46,6 +50,12 @@ def parse_args(argv=None):
     parser.add_argument("--weights", choices=("mean", "absolute_error"), default="mean",
                         help="the plain mean (default), or weights fitted for the absolute error on the validation "
                              "formulas that val_MAE does not score")
+    parser.add_argument("--weights-by", choices=("all", "n_elements"), default="all",
+                        help="with --weights absolute_error: one set of weights for all formulas (default), or one "
+                             "for each number of distinct elements (1, 2, 3, 4 or more)")
+    parser.add_argument("--min-group-size", type=int, default=MIN_GROUP_SIZE,
+                        help="with --weights-by n_elements: a group with fewer formulas takes the weights fitted on "
+                             f"all (default {MIN_GROUP_SIZE})")
     parser.add_argument("--n-weight-fit", type=int, default=None,
                         help="fit the weights on only this many of those formulas (smoke runs)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
@@ -62,11 +72,20 @@ def val_scores(model, val):
     return {task: round(float(value), 4) for task, value in zip(TASKS, error)}
 
 
+def weight_table(members, weights):
+    """``{target: {member: weight}}`` of ``weights`` (members, targets), as the manifest records weights.
+
+    By member name: the manifest is written with sorted keys, so the members' order is not kept.
+    """
+    return {task: {name: float(w) for name, w in zip(members, weights[:, j])} for j, task in enumerate(TASKS)}
+
+
 def main(argv=None):
     args = parse_args(argv)
     import torch
 
     from skmat.models import PretrainedAverage
+    from skmat.models._pretrained_average import ELEMENT_GROUP_LABELS
 
     torch.set_num_threads(args.threads)
     manifest = read_manifest(args.out_dir)
@@ -76,14 +95,17 @@ def main(argv=None):
     from skmat.datasets import load_oqmd_multitask
 
     val = load_oqmd_multitask("val")  # the weights' fit and every val_MAE read this one copy
+    weights_by = None if args.weights_by == "all" else args.weights_by
     if args.weights == "mean":
+        if weights_by is not None:
+            raise SystemExit("--weights-by needs --weights absolute_error: the plain mean has no weights to group.")
         average = PretrainedAverage(networks=tuple(args.members)).fit()
     else:
         stop = None if args.n_weight_fit is None else N_VAL + args.n_weight_fit
         fit_X, fit_y = val.data[N_VAL:stop], val.target[N_VAL:stop]
-        average = PretrainedAverage(networks=tuple(args.members), weights="absolute_error").fit(fit_X, fit_y)
-        print("weights", {task: np.round(average.weights_[:, j], 4).tolist() for j, task in enumerate(TASKS)},
-              flush=True)
+        average = PretrainedAverage(networks=tuple(args.members), weights="absolute_error", weights_by=weights_by,
+                                    min_group_size=args.min_group_size).fit(fit_X, fit_y)
+        print("weights", np.round(average.weights_, 4).tolist(), flush=True)
     members = {}
     for name, network in zip(args.members, average.networks_):  # the networks the average loaded
         members[name] = {"test_MAE": evaluate(network), "val_MAE": val_scores(network, val)}
@@ -111,12 +133,18 @@ def main(argv=None):
         },
     }
     if args.weights != "mean":
-        # By member name: the manifest is written with sorted keys, so the members' order is not kept.
-        entry["weights"] = {task: {name: float(w) for name, w in zip(args.members, average.weights_[:, j])}
-                            for j, task in enumerate(TASKS)}
         entry["training"]["weights_fitted_on"] = (
             f"{len(fit_y)} formulas of CrabNet's OQMD validation split after the first {N_VAL} (which val_MAE "
-            "scores), by PretrainedAverage(weights='absolute_error')")
+            f"scores), by PretrainedAverage(weights='absolute_error', weights_by={weights_by!r})")
+        if weights_by is None:
+            entry["weights"] = weight_table(args.members, average.weights_)
+        else:
+            entry["weights_by"] = weights_by
+            entry["weights"] = {group: weight_table(args.members, weights)
+                                for group, weights in zip(ELEMENT_GROUP_LABELS, average.weights_)}
+            entry["training"]["weights_fitted_on"] += "; formulas per group of 1, 2, 3 and 4+ elements: " + ", ".join(
+                map(str, average.group_sizes_.tolist())) + (
+                f" (a group of fewer than {average.min_group_size} has the weights fitted on all)")
     print(args.name, {"test_MAE": entry["test_MAE"], "val_MAE": entry["val_MAE"]}, flush=True)
     with editing_manifest(args.out_dir) as manifest:  # as it is now
         manifest[args.name] = entry

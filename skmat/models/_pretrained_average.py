@@ -11,6 +11,8 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from .._formula import _index_labels, _parse_column
+from .._validation import formula_column
 from ._combination_weights import least_absolute_error_weights
 from ._ensemble import members_output
 from ._rows import n_rows
@@ -18,16 +20,21 @@ from ._scaled_net import read_targets
 
 __all__ = ["PretrainedAverage"]
 
+ELEMENT_GROUP_LABELS = ("1", "2", "3", "4+")  # weights_by="n_elements": distinct elements in a formula
+N_ELEMENT_GROUPS = len(ELEMENT_GROUP_LABELS)
+MIN_GROUP_SIZE = 1000  # min_group_size's default: fewer formulas in a group than this take the weights of all
+
 
 class PretrainedAverage(RegressorMixin, BaseEstimator):
     """The mean prediction of several pretrained networks for the same targets, and their spread.
 
     Networks trained differently (another image, other defaults) err
-    differently, so their mean is closer than each: nine shipped OQMD
-    networks (six reading the periodic table, three the elements' line by
-    Mendeleev number) average to 0.0452 eV/atom and 0.363 Å³/atom on CrabNet's
-    test splits with weights fitted on validation formulas, against
-    0.0523/0.410 for the best of them alone (``tools/ship_average.py``). ``skmat.load_pretrained("oqmd-average")``
+    differently, so their mean is closer than each: eight shipped OQMD
+    networks (six reading the periodic table, two the elements' line by
+    Mendeleev number) average to 0.0449 eV/atom and 0.361 Å³/atom on CrabNet's
+    test splits with weights fitted on validation formulas for each number
+    of elements, against 0.0521/0.410 for the best of them alone
+    (``tools/ship_average.py``). ``skmat.load_pretrained("oqmd-average")``
     is that weighted average, ready to predict.
 
     Like :class:`~skmat.models.PretrainedFeatures`, nothing is trained:
@@ -37,7 +44,7 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    networks : sequence of str or fitted Pipeline, default=("oqmd", "oqmd-channels-l1-c3", "oqmd-gelu2-l1", "oqmd-line-l1-c4", "oqmd-line2-l1-c3", "oqmd-line2-l1-c4", "oqmd-reg-l1-c3", "oqmd-reg2-l1-c3", "oqmd-reg3-l1-c3")
+    networks : sequence of str or fitted Pipeline, default=("oqmd", "oqmd-channels-l1-c4", "oqmd-gelu2-l1", "oqmd-line-l1-c5", "oqmd-line2-l1-c5", "oqmd-reg-l1-c4", "oqmd-reg2-l1-c4", "oqmd-reg3-l1-c4")
         Names of shipped composition networks
         (``skmat.available_pretrained("composition")``), or fitted
         pipelines (encoder + skmat network) that predict from formulas. At
@@ -58,7 +65,22 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
           it is, and the best memoriser would get the weight;
         * an array of shape (n_networks,) or (n_networks, n_outputs): fixed
           weights, non-negative and not all zero, scaled to sum to one per
-          target.
+          target (with ``weights_by="n_elements"``, one such array per group:
+          shape (4, n_networks) or (4, n_networks, n_outputs)).
+    weights_by : None or "n_elements", default=None
+        One set of weights for every formula (``None``), or one for each
+        number of distinct elements in a formula (``"n_elements"``): 1, 2,
+        3, and 4 or more. Networks that read the periodic table and those
+        that read the elements' line differ in how well they place binaries
+        and quaternaries, so the best mix differs with the number of
+        elements. It takes effect with ``weights="absolute_error"`` (each
+        group's weights fitted on its own formulas) or with one array of
+        weights per group.
+    min_group_size : int, default=1000
+        With ``weights="absolute_error"`` and ``weights_by="n_elements"``:
+        a group with fewer formulas than this in ``fit`` takes the weights
+        fitted on all formulas, not its own (a few hundred rows would fit
+        nine weights to their noise).
 
     Attributes
     ----------
@@ -69,8 +91,15 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         given).
     n_outputs_ : int
         Targets predicted.
-    weights_ : ndarray of shape (n_networks, n_outputs)
+    weights_ : ndarray of shape (n_networks, n_outputs) or (4, n_networks, n_outputs)
         Each network's weight for each target; every column sums to one.
+        With ``weights_by="n_elements"``, ``weights_[g]`` weighs the formulas
+        of ``g + 1`` distinct elements (``weights_[3]``: four or more).
+    group_sizes_ : ndarray of shape (4,)
+        Only after fitting ``weights="absolute_error"`` with
+        ``weights_by="n_elements"``: the formulas of 1, 2, 3 and 4 or more
+        elements that ``fit`` was given; a group below ``min_group_size``
+        has the weights fitted on all of them.
 
     See Also
     --------
@@ -90,19 +119,30 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
 
     >>> from skmat.datasets import load_oqmd_multitask
     >>> val = load_oqmd_multitask("val")
-    >>> weighted = PretrainedAverage(("oqmd", "oqmd-reg2-l1-c3"), weights="absolute_error")
+    >>> weighted = PretrainedAverage(("oqmd", "oqmd-reg2-l1-c4"), weights="absolute_error")
     >>> weighted = weighted.fit(val.data[:200], val.target[:200])
     >>> weighted.weights_.shape
     (2, 2)
     >>> bool(np.allclose(weighted.weights_.sum(axis=0), 1.0))
     True
+
+    One mix per number of elements (ternaries and quaternaries have their
+    own; with so few formulas, the rest take the mix of all):
+
+    >>> by_elements = PretrainedAverage(("oqmd", "oqmd-reg2-l1-c4"), weights="absolute_error",
+    ...                                 weights_by="n_elements", min_group_size=50)
+    >>> by_elements = by_elements.fit(val.data[:200], val.target[:200])
+    >>> by_elements.weights_.shape, by_elements.group_sizes_.tolist()
+    ((4, 2, 2), [0, 13, 137, 50])
     """
 
-    def __init__(self, networks=("oqmd", "oqmd-channels-l1-c3", "oqmd-gelu2-l1", "oqmd-line-l1-c4", "oqmd-line2-l1-c3",
-                                   "oqmd-line2-l1-c4", "oqmd-reg-l1-c3", "oqmd-reg2-l1-c3", "oqmd-reg3-l1-c3"),
-                 weights=None):
+    def __init__(self, networks=("oqmd", "oqmd-channels-l1-c4", "oqmd-gelu2-l1", "oqmd-line-l1-c5", "oqmd-line2-l1-c5",
+                                   "oqmd-reg-l1-c4", "oqmd-reg2-l1-c4", "oqmd-reg3-l1-c4"),
+                 weights=None, weights_by=None, min_group_size=MIN_GROUP_SIZE):
         self.networks = networks
         self.weights = weights
+        self.weights_by = weights_by
+        self.min_group_size = min_group_size
 
     # The networks are fixed: not cloned (an unfitted copy has no weights), as in PretrainedFeatures.
     def get_params(self, deep=True):
@@ -113,7 +153,8 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         networks = self.networks
         weights = self.weights
         return type(self)(networks=tuple(networks) if isinstance(networks, (list, tuple)) else networks,
-                          weights=copy.deepcopy(weights))
+                          weights=copy.deepcopy(weights), weights_by=self.weights_by,
+                          min_group_size=self.min_group_size)
 
     def _load(self, network, position):
         from ._pretrained_features import _load_shipped
@@ -161,7 +202,9 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         -------
         self
         """
+        self._check_grouping()
         self._load_networks()
+        vars(self).pop("group_sizes_", None)
         weights = self.weights
         if isinstance(weights, str):
             if weights != "absolute_error":
@@ -171,6 +214,18 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         else:
             self.weights_ = self._given_weights(weights)
         return self
+
+    def _check_grouping(self):
+        """Refuse a ``weights_by`` or ``min_group_size`` that is not one of the allowed values."""
+        name = type(self).__name__
+        if self.weights_by not in (None, "n_elements"):
+            raise ValueError(f"{name}: weights_by must be None or 'n_elements'; got {self.weights_by!r}.")
+        if self.weights_by is not None and self.weights is None:
+            raise ValueError(f"{name}: weights_by={self.weights_by!r} needs weights='absolute_error' or one array "
+                             "of weights per group; the plain mean (weights=None) has nothing to group.")
+        size = self.min_group_size
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2:
+            raise ValueError(f"{name}: min_group_size must be an integer of at least 2; got {size!r}.")
 
     def _load_networks(self):
         """Load (or copy) ``networks`` into ``networks_``, ``network_sha256_`` and ``n_outputs_``."""
@@ -194,7 +249,10 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         self.n_outputs_ = outputs[0]
 
     def _given_weights(self, weights):
-        """``weights`` (None or an array) as a checked (n_networks, n_outputs) array whose columns sum to one."""
+        """``weights`` (None or an array) as a checked array whose columns sum to one.
+
+        Of shape (n_networks, n_outputs), or (4, n_networks, n_outputs) with ``weights_by="n_elements"``.
+        """
         k, n_outputs = len(self.networks_), self.n_outputs_
         if weights is None:
             return np.full((k, n_outputs), 1.0 / k)
@@ -204,12 +262,21 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         except (TypeError, ValueError):
             raise ValueError(f"{name}: weights must be None, 'absolute_error' or an array of numbers; "
                              f"got {weights!r}.") from None
-        if values.shape == (k,):
-            values = np.repeat(values[:, None], n_outputs, axis=1)
-        if values.shape != (k, n_outputs):
-            raise ValueError(f"{name}: weights has shape {values.shape}; give one weight per network ({k},) or per "
-                             f"network and target ({k}, {n_outputs}).")
-        return _normalised_weights(values, f"{name}: weights")
+        if self.weights_by is None:
+            if values.shape == (k,):
+                values = np.repeat(values[:, None], n_outputs, axis=1)
+            if values.shape != (k, n_outputs):
+                raise ValueError(f"{name}: weights has shape {values.shape}; give one weight per network ({k},) or "
+                                 f"per network and target ({k}, {n_outputs}).")
+            return _normalised_weights(values, f"{name}: weights")
+        groups = N_ELEMENT_GROUPS
+        if values.shape == (groups, k):
+            values = np.repeat(values[:, :, None], n_outputs, axis=2)
+        if values.shape != (groups, k, n_outputs):
+            raise ValueError(f"{name}: weights has shape {values.shape}; with weights_by='n_elements' give one "
+                             f"weight per group of formulas (1, 2, 3, 4+ elements) and network ({groups}, {k}) or "
+                             f"per group, network and target ({groups}, {k}, {n_outputs}).")
+        return np.stack([_normalised_weights(values[g], f"{name}: weights[{g}]") for g in range(groups)])
 
     def _fit_weights(self, X, y):
         """The least-absolute-error weights of each target on the formulas ``X`` and targets ``y``."""
@@ -230,8 +297,18 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
             raise ValueError(f"{name}(weights='absolute_error') needs at least two formulas to fit weights on; "
                              f"got {n}.")
         predictions = members_output(self.networks_, "predict", X).reshape(len(self.networks_), n, -1)
-        return np.column_stack([least_absolute_error_weights(predictions[:, :, j].T, values[:, j])
-                                for j in range(self.n_outputs_)])
+
+        def fitted(rows):
+            return np.column_stack([least_absolute_error_weights(predictions[:, rows, j].T, values[rows, j])
+                                    for j in range(self.n_outputs_)])
+
+        overall = fitted(slice(None))
+        if self.weights_by is None:
+            return overall
+        groups = element_groups(X)
+        self.group_sizes_ = np.bincount(groups, minlength=N_ELEMENT_GROUPS)
+        return np.stack([fitted(groups == g) if self.group_sizes_[g] >= self.min_group_size else overall
+                         for g in range(N_ELEMENT_GROUPS)])
 
     def predict(self, X, return_std=False):
         """The networks' mean prediction, and with ``return_std=True`` their spread.
@@ -257,7 +334,10 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         predictions = members_output(self.networks_, "predict", X)
         shape = predictions.shape[1:]
         columns = predictions.reshape(len(self.networks_), shape[0], -1)
-        weights = self.weights_[:, None, :]
+        if self.weights_.ndim == 3:  # one mix per number of elements: each formula's own, (networks, rows, targets)
+            weights = self.weights_[element_groups(X)].transpose(1, 0, 2)
+        else:
+            weights = self.weights_[:, None, :]
         mean = (columns * weights).sum(axis=0)
         if not return_std:
             return mean.reshape(shape)
@@ -283,6 +363,7 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         """
         if "n_outputs_" not in vars(self):
             return
+        self._check_grouping()
         stored = list(self.network_sha256_)
         stored_weights = vars(self).get("weights_")
         self._load_networks()
@@ -303,13 +384,16 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
                 raise ValueError(f"{name} file has weights={self.weights!r} but no fitted weights_.")
             return self._given_weights(None)
         expected = (len(self.networks_), self.n_outputs_)
+        if self.weights_by is not None:
+            expected = (N_ELEMENT_GROUPS, *expected)
         if not isinstance(weights, np.ndarray) or weights.dtype.kind != "f" or weights.shape != expected:
             raise ValueError(f"{name} file: weights_ must be a float array of shape {expected}; got "
                              f"{type(weights).__name__} {getattr(weights, 'shape', '')}.")
-        checked = _normalised_weights(weights, f"{name} file: weights_")
-        if not np.allclose(checked, weights, rtol=0, atol=1e-9):
-            raise ValueError(f"{name} file: the columns of weights_ must each sum to one; they sum to "
-                             f"{weights.sum(axis=0).tolist()}.")
+        for group in (weights if weights.ndim == 3 else weights[None]):
+            checked = _normalised_weights(group, f"{name} file: weights_")
+            if not np.allclose(checked, group, rtol=0, atol=1e-9):
+                raise ValueError(f"{name} file: the columns of weights_ must each sum to one; they sum to "
+                                 f"{group.sum(axis=0).tolist()}.")
         # The stored weights, not ``checked``: dividing by a sum one unit in the last place from 1 would move
         # them by as much, and a loaded model must predict exactly what was saved.
         return weights.copy()
@@ -322,6 +406,20 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
         tags.target_tags.required = False
         tags.target_tags.multi_output = True
         return tags
+
+
+def element_groups(X):
+    """The group of each formula of ``X`` for ``weights_by="n_elements"``: its distinct elements less one, at most 3.
+
+    Examples
+    --------
+    >>> element_groups(["Fe", "NaCl", "Co2MnSi", "LiFePO4", "Cu0.5Zn0.5"]).tolist()
+    [0, 1, 2, 3, 1]
+    """
+    formulas = formula_column(X)
+    n = len(formulas)
+    rows, _, _ = _parse_column(formulas, _index_labels(X, n))  # one entry per distinct element (amounts > 0)
+    return np.minimum(np.bincount(rows, minlength=n), N_ELEMENT_GROUPS) - 1
 
 
 def _normalised_weights(values, what):

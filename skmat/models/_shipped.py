@@ -76,18 +76,26 @@ def available_pretrained(task=None):
 
 #: Shipped names that were replaced, and what replaced them (so that an old script gets told, not just refused).
 _REPLACED = {
-    "oqmd-reg2": "oqmd-reg2-l1-c3 (its third cycle, the last two with the absolute-error loss, 7 % closer on both "
-                 "targets)",
-    "oqmd-reg3": "oqmd-reg3-l1-c3 (its third cycle, the last two with the absolute-error loss, 6-8 % closer on "
+    "oqmd-reg2": "oqmd-reg2-l1-c4 (its fourth cycle, the last three with the absolute-error loss, 7-8 % closer on "
                  "both targets)",
-    "oqmd-reg": "oqmd-reg-l1-c3 (its third cycle, the last two with the absolute-error loss, 7 % closer on both "
-                "targets)",
-    "oqmd-reg-l1": "oqmd-reg-l1-c3 (its third cycle, under 1 % closer on both targets)",
-    "oqmd-reg2-l1": "oqmd-reg2-l1-c3 (its third cycle, under 1 % closer on both targets)",
-    "oqmd-reg3-l1": "oqmd-reg3-l1-c3 (its third cycle, under 1 % closer on both targets)",
-    "oqmd-channels-l1": "oqmd-channels-l1-c3 (its third cycle, under 1 % closer on both targets)",
-    "oqmd-line-l1": "oqmd-line-l1-c4 (its fourth cycle, 3-4 % closer on both targets)",
-    "oqmd-line2-l1": "oqmd-line2-l1-c3 and oqmd-line2-l1-c4 (its third and fourth cycles, 2-3 % closer on both targets)",
+    "oqmd-reg3": "oqmd-reg3-l1-c4 (its fourth cycle, the last three with the absolute-error loss, 7-8 % closer on "
+                 "both targets)",
+    "oqmd-reg": "oqmd-reg-l1-c4 (its fourth cycle, the last three with the absolute-error loss, 7-8 % closer on "
+                "both targets)",
+    "oqmd-reg-l1": "oqmd-reg-l1-c4 (its fourth cycle, 1.3-1.4 % closer on both targets)",
+    "oqmd-reg2-l1": "oqmd-reg2-l1-c4 (its fourth cycle, 1.2-1.3 % closer on both targets)",
+    "oqmd-reg3-l1": "oqmd-reg3-l1-c4 (its fourth cycle, 0.9-1.9 % closer on both targets)",
+    "oqmd-channels-l1": "oqmd-channels-l1-c4 (its fourth cycle, under 1 % closer on both targets)",
+    "oqmd-reg-l1-c3": "oqmd-reg-l1-c4 (its next cycle, under 1 % closer on both targets)",
+    "oqmd-reg2-l1-c3": "oqmd-reg2-l1-c4 (its next cycle, under 1 % closer on both targets)",
+    "oqmd-reg3-l1-c3": "oqmd-reg3-l1-c4 (its next cycle, under 1 % closer on both targets)",
+    "oqmd-channels-l1-c3": "oqmd-channels-l1-c4 (its next cycle, under 1 % closer on both targets)",
+    "oqmd-line-l1": "oqmd-line-l1-c5 (its fifth cycle, 3-4 % closer on both targets)",
+    "oqmd-line-l1-c4": "oqmd-line-l1-c5 (its next cycle, 0.4 % closer on the formation enthalpy, as close on "
+                       "the volume)",
+    "oqmd-line2-l1": "oqmd-line2-l1-c5 (its fifth cycle, 2-3 % closer on both targets)",
+    "oqmd-line2-l1-c3": "oqmd-line2-l1-c5 (a later cycle of the same lineage, under 1 % closer on both targets)",
+    "oqmd-line2-l1-c4": "oqmd-line2-l1-c5 (its next cycle, under 1 % closer on both targets)",
 }
 
 
@@ -212,7 +220,7 @@ def _read_average(name, entry):
     import numpy as np
     from sklearn.pipeline import Pipeline
 
-    from ._pretrained_average import PretrainedAverage
+    from ._pretrained_average import ELEMENT_GROUP_LABELS, PretrainedAverage
 
     members = entry["members"]
     manifest = _manifest()
@@ -223,15 +231,30 @@ def _read_average(name, entry):
                 f"{str(digest)[:12]}…, which is not the installed one; reinstall skmat."
             )
     # {target: {member: weight}}: by name, as the manifest is written with sorted keys (a list in the order the
-    # members were given would be read against the sorted members and weigh the wrong networks).
-    weights = entry.get("weights")
-    if weights is not None:
-        columns = [weights.get(target) if isinstance(weights, dict) else None for target in entry.get("targets", [])]
-        if not columns or any(not isinstance(c, dict) or set(c) != set(members) for c in columns):
-            raise ValueError(f"The manifest entry {name!r} has weights that do not give one per member and target; "
-                             "reinstall skmat.")
-        weights = np.array([[column[member] for member in members] for column in columns], dtype=np.float64).T
-    return Pipeline([("average", PretrainedAverage(networks=tuple(members), weights=weights).fit())])
+    # members were given would be read against the sorted members and weigh the wrong networks). With
+    # "weights_by": "n_elements", one such table per group of formulas: {"1": ..., "2": ..., "3": ..., "4+": ...}.
+    weights, weights_by, targets = entry.get("weights"), entry.get("weights_by"), entry.get("targets", [])
+    if weights_by is None:
+        if weights is not None:
+            weights = _weight_table(name, weights, members, targets)
+    elif weights_by == "n_elements" and isinstance(weights, dict) and set(weights) == set(ELEMENT_GROUP_LABELS):
+        weights = np.stack([_weight_table(name, weights[group], members, targets) for group in ELEMENT_GROUP_LABELS])
+    else:
+        raise ValueError(f"The manifest entry {name!r} has weights_by={weights_by!r} without one table of weights "
+                         f"for each group {list(ELEMENT_GROUP_LABELS)}; reinstall skmat.")
+    average = PretrainedAverage(networks=tuple(members), weights=weights, weights_by=weights_by)
+    return Pipeline([("average", average.fit())])
+
+
+def _weight_table(name, table, members, targets):
+    """A manifest's ``{target: {member: weight}}`` as an array (members, targets); refused unless complete."""
+    import numpy as np
+
+    columns = [table.get(target) if isinstance(table, dict) else None for target in targets]
+    if not columns or any(not isinstance(c, dict) or set(c) != set(members) for c in columns):
+        raise ValueError(f"The manifest entry {name!r} has weights that do not give one per member and target; "
+                         "reinstall skmat.")
+    return np.array([[column[member] for member in members] for column in columns], dtype=np.float64).T
 
 
 def load_pretrained(name):
@@ -257,15 +280,15 @@ def load_pretrained(name):
     name : str
         One of :func:`available_pretrained`. Composition networks
         (``available_pretrained("composition")``): ``"oqmd"``,
-        ``"oqmd-channels"``, ``"oqmd-channels-l1-c3"``, ``"oqmd-reg-l1-c3"``,
-        ``"oqmd-reg2-l1-c3"``, ``"oqmd-reg3-l1-c3"``, ``"oqmd-gelu2-l1"``
+        ``"oqmd-channels"``, ``"oqmd-channels-l1-c4"``, ``"oqmd-reg-l1-c4"``,
+        ``"oqmd-reg2-l1-c4"``, ``"oqmd-reg3-l1-c4"``, ``"oqmd-gelu2-l1"``
         (``-l1``: trained or retrained with the absolute-error loss) and the
-        Mendeleev-line networks ``"oqmd-line-l1-c4"``, ``"oqmd-line2-l1-c3"``
-        and ``"oqmd-line2-l1-c4"`` (``-cN``: the N-th cosine cycle;
-        ``"oqmd-line-l1-c4"`` is the closest alone), multi-task networks for the
+        Mendeleev-line networks ``"oqmd-line-l1-c5"`` and
+        ``"oqmd-line2-l1-c5"`` (``-cN``: the N-th cosine cycle;
+        ``"oqmd-line-l1-c5"`` is the closest alone), multi-task networks for the
         DFT formation enthalpy (eV/atom) and volume per atom (Å³/atom) of
         any composition of the elements in OQMD, ``"oqmd-average"``,
-        the weighted mean of nine of them
+        the weighted mean of eight of them
         (:class:`~skmat.models.PretrainedAverage`),
         and ``"oqmd-gap"``, a single-target network for the DFT band gap
         (eV; its ``predict`` returns shape (n,)), whose learned features
