@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks._common import RESULTS, command_line, machine_description, trained_network, write_table
-from skmat.models._combination_weights import least_absolute_error_weights
+from skmat.models._combination_weights import least_absolute_error_weights, least_absolute_error_weights_by_group
 from skmat.models._pretrained_average import MIN_GROUP_SIZE, N_ELEMENT_GROUPS, element_groups
 
 DEFAULT_OUT = RESULTS / "oqmd_average_combinations.csv"
@@ -117,17 +117,6 @@ def boosted_correction(val_members, val_target):
         correction_features(val_members), val_target - val_members.mean(axis=1))
 
 
-def grouped_weights(val_members, val_target, val_groups, min_group_size=MIN_GROUP_SIZE):
-    """Least-absolute-error weights per group of ``val_groups`` (:func:`element_groups`), shape (groups, members).
-
-    A group with fewer than ``min_group_size`` rows takes the weights fitted on all rows, as
-    ``PretrainedAverage(weights_by="n_elements")`` does.
-    """
-    overall = least_absolute_error_weights(val_members, val_target)
-    return np.stack([least_absolute_error_weights(val_members[val_groups == g], val_target[val_groups == g])
-                     if np.sum(val_groups == g) >= min_group_size else overall for g in range(N_ELEMENT_GROUPS)])
-
-
 def combinations(names, val_members, val_target, test_members, val_groups, test_groups):
     """``{combination: (val prediction, test prediction, weights or "")}`` for one target.
 
@@ -141,7 +130,8 @@ def combinations(names, val_members, val_target, test_members, val_groups, test_
     weights = least_absolute_error_weights(val_members, val_target)
     out["weighted (validation)"] = (val_members @ weights, test_members @ weights,
                                     " ".join(f"{w:.3f}" for w in weights))
-    grouped = grouped_weights(val_members, val_target, val_groups)
+    grouped = least_absolute_error_weights_by_group(val_members, val_target, val_groups, N_ELEMENT_GROUPS,
+                                                    MIN_GROUP_SIZE)
     out["weighted by number of elements (validation)"] = (
         np.einsum("nk,nk->n", val_members, grouped[val_groups]),
         np.einsum("nk,nk->n", test_members, grouped[test_groups]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["least_absolute_error_weights"]
+__all__ = ["least_absolute_error_weights", "least_absolute_error_weights_by_group"]
 
 
 def least_absolute_error_weights(predictions, target):
@@ -53,3 +53,43 @@ def least_absolute_error_weights(predictions, target):
         raise RuntimeError(f"The least-absolute-error weight fit failed: {result.message}")
     weights = np.clip(result.x[:k], 0, None)
     return weights / weights.sum()
+
+
+def least_absolute_error_weights_by_group(predictions, target, groups, n_groups, min_group_size):
+    """:func:`least_absolute_error_weights` fitted apart on the rows of each group.
+
+    A group with fewer than ``min_group_size`` rows (none at all, or too few
+    to fit the weights to more than their noise) takes the weights fitted on
+    all rows.
+
+    Parameters
+    ----------
+    predictions : array-like of shape (n_samples, n_models)
+        One column per model.
+    target : array-like of shape (n_samples,)
+    groups : ndarray of int, shape (n_samples,)
+        Each row's group, from 0 to ``n_groups - 1``.
+    n_groups : int
+    min_group_size : int
+
+    Returns
+    -------
+    weights : ndarray of shape (n_groups, n_models)
+        Each group's weights: non-negative, summing to one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmat.models._combination_weights import least_absolute_error_weights_by_group
+    >>> predictions = np.random.default_rng(0).normal(size=(40, 2))
+    >>> groups = np.repeat([0, 1], 20)
+    >>> target = np.where(groups == 0, predictions[:, 0], predictions[:, 1])
+    >>> np.round(least_absolute_error_weights_by_group(predictions, target, groups, 3, 10), 6)[:2]
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    predictions = np.asarray(predictions, dtype=np.float64)
+    target = np.asarray(target, dtype=np.float64)
+    overall = least_absolute_error_weights(predictions, target)
+    return np.stack([least_absolute_error_weights(predictions[groups == g], target[groups == g])
+                     if np.count_nonzero(groups == g) >= min_group_size else overall for g in range(n_groups)])

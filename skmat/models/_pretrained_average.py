@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._formula import _index_labels, _parse_column
 from .._validation import formula_column
-from ._combination_weights import least_absolute_error_weights
+from ._combination_weights import least_absolute_error_weights, least_absolute_error_weights_by_group
 from ._ensemble import members_output
 from ._rows import n_rows
 from ._scaled_net import read_targets
@@ -297,18 +297,14 @@ class PretrainedAverage(RegressorMixin, BaseEstimator):
             raise ValueError(f"{name}(weights='absolute_error') needs at least two formulas to fit weights on; "
                              f"got {n}.")
         predictions = members_output(self.networks_, "predict", X).reshape(len(self.networks_), n, -1)
-
-        def fitted(rows):
-            return np.column_stack([least_absolute_error_weights(predictions[:, rows, j].T, values[rows, j])
-                                    for j in range(self.n_outputs_)])
-
-        overall = fitted(slice(None))
         if self.weights_by is None:
-            return overall
+            return np.column_stack([least_absolute_error_weights(predictions[:, :, j].T, values[:, j])
+                                    for j in range(self.n_outputs_)])
         groups = element_groups(X)
         self.group_sizes_ = np.bincount(groups, minlength=N_ELEMENT_GROUPS)
-        return np.stack([fitted(groups == g) if self.group_sizes_[g] >= self.min_group_size else overall
-                         for g in range(N_ELEMENT_GROUPS)])
+        return np.stack([least_absolute_error_weights_by_group(predictions[:, :, j].T, values[:, j], groups,
+                                                               N_ELEMENT_GROUPS, self.min_group_size)
+                         for j in range(self.n_outputs_)], axis=-1)
 
     def predict(self, X, return_std=False):
         """The networks' mean prediction, and with ``return_std=True`` their spread.
